@@ -1,0 +1,304 @@
+import type { Feature, FeatureCollection } from 'geojson';
+import { DistanceField } from './distance-field';
+import {
+  assertFeatureCollection,
+  type GreenFeature,
+  InputError,
+  polygonRings,
+  polygonsBoundingBox,
+  prepareGreenFeature,
+} from './features';
+import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
+import { type CriterionId, qualifies, reachMeters, type RuleSet } from './rules';
+import { type RowScales, rowScales, scanPolygon } from './stamp';
+
+/** The four input layers, as WGS84 GeoJSON. Without `residential`, communities are the residential area. */
+export interface CoverageLayers {
+  communities: FeatureCollection;
+  residential?: FeatureCollection | null;
+  greenways: FeatureCollection;
+  greenspaces: FeatureCollection;
+}
+
+export interface Community {
+  name: string;
+  nameEnglish: string | null;
+  population: number | null;
+  bbox: BoundingBox;
+}
+
+/** A feature the engine skipped (null or empty geometry), so callers can count and report them. */
+export interface SkippedFeature {
+  layer: string;
+  featureIndex: number;
+  reason: string;
+}
+
+/** Everything the engine knows after a run; edits (addFeature/removeFeature) update it in place. */
+export interface CoverageModel {
+  grid: Grid;
+  scales: RowScales;
+  rules: RuleSet;
+  communities: Community[];
+  /** Grid indices of residential cells, ascending. The per-cell arrays below follow this order. */
+  residentialCells: Uint32Array;
+  /** Index into `communities` of each residential cell, or -1 when no community holds its centre. */
+  cellCommunity: Int32Array;
+  /** Residents of each residential cell, or null when no layer gives a population. */
+  cellPopulation: Float64Array | null;
+  populationSource: 'residential' | 'communities' | null;
+  features: Map<number, GreenFeature>;
+  fields: Record<CriterionId, DistanceField | null>;
+  skipped: SkippedFeature[];
+  nextFeatureId: number;
+}
+
+export interface CoverageProgress {
+  phase: 'prepare' | 'residential' | 'communities' | CriterionId;
+  /** 0–1 over the whole run. */
+  fraction: number;
+}
+
+/** Runs the engine to completion. */
+export function buildCoverage(
+  layers: CoverageLayers,
+  rules: RuleSet,
+  cellMeters: number,
+  onProgress?: (progress: CoverageProgress) => void,
+): CoverageModel {
+  const steps = buildCoverageSteps(layers, rules, cellMeters);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    onProgress?.(step.value);
+  }
+}
+
+/**
+ * The engine as a generator that yields progress every few milliseconds of work, so a worker can
+ * report it and stop between steps when a run is cancelled.
+ */
+export function* buildCoverageSteps(
+  layers: CoverageLayers,
+  rules: RuleSet,
+  cellMeters: number,
+): Generator<CoverageProgress, CoverageModel> {
+  assertFeatureCollection(layers.communities, 'communities');
+  assertFeatureCollection(layers.greenways, 'greenways');
+  assertFeatureCollection(layers.greenspaces, 'greenspaces');
+  if (layers.residential) assertFeatureCollection(layers.residential, 'residential');
+  const skipped: SkippedFeature[] = [];
+
+  const communityPolygons = areaPolygons(layers.communities, 'communities', skipped);
+  const residentialPolygons = layers.residential ? areaPolygons(layers.residential, 'residential', skipped) : null;
+  if (communityPolygons.length === 0) throw new InputError('communities', null, 'has no polygons');
+  if (residentialPolygons && residentialPolygons.length === 0) throw new InputError('residential', null, 'has no polygons');
+
+  const communities: Community[] = communityPolygons.map(({ feature, polygons }) => {
+    const properties = feature.properties ?? {};
+    return {
+      name: typeof properties.name === 'string' || typeof properties.name === 'number' ? String(properties.name) : '',
+      nameEnglish: typeof properties.name_en === 'string' ? properties.name_en : null,
+      population: positiveNumber(properties.population),
+      bbox: polygonsBoundingBox(polygons),
+    };
+  });
+
+  const features = new Map<number, GreenFeature>();
+  let nextFeatureId = 0;
+  for (const [layer, collection] of [
+    ['greenways', layers.greenways],
+    ['greenspaces', layers.greenspaces],
+  ] as const) {
+    collection.features.forEach((feature, index) => {
+      const prepared = prepareGreenFeature(feature, nextFeatureId, layer, index);
+      if (prepared) features.set(nextFeatureId++, prepared);
+      else skipped.push({ layer, featureIndex: index, reason: 'null or empty geometry' });
+    });
+  }
+  yield { phase: 'prepare', fraction: 0.05 };
+
+  // The grid covers the communities and the residential land; green features outside still reach in.
+  const bbox: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { polygons } of [...communityPolygons, ...(residentialPolygons ?? [])]) {
+    const box = polygonsBoundingBox(polygons);
+    bbox[0] = Math.min(bbox[0], box[0]);
+    bbox[1] = Math.min(bbox[1], box[1]);
+    bbox[2] = Math.max(bbox[2], box[2]);
+    bbox[3] = Math.max(bbox[3], box[3]);
+  }
+  const grid = createGrid(bbox, cellMeters);
+  const scales = rowScales(grid);
+  const whole = fullWindow(grid);
+  const cellCount = grid.rows * grid.columns;
+
+  // Residential cells: the first residential polygon (or community) holding the centre owns the cell.
+  const residentialOwner = new Int32Array(cellCount).fill(-1);
+  const residentialSource = residentialPolygons ?? communityPolygons;
+  residentialSource.forEach(({ polygons }, owner) => {
+    for (const rings of polygons) {
+      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
+        const base = row * grid.columns;
+        for (let column = columnStart; column < columnEnd; column++) {
+          if (residentialOwner[base + column] < 0) residentialOwner[base + column] = owner;
+        }
+      });
+    }
+  });
+  let residentialCount = 0;
+  for (let i = 0; i < cellCount; i++) if (residentialOwner[i] >= 0) residentialCount++;
+  const residentialCells = new Uint32Array(residentialCount);
+  for (let i = 0, k = 0; i < cellCount; i++) if (residentialOwner[i] >= 0) residentialCells[k++] = i;
+  yield { phase: 'residential', fraction: 0.1 };
+
+  const gridCommunity = new Int32Array(cellCount).fill(-1);
+  communityPolygons.forEach(({ polygons }, community) => {
+    for (const rings of polygons) {
+      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
+        const base = row * grid.columns;
+        for (let column = columnStart; column < columnEnd; column++) {
+          if (gridCommunity[base + column] < 0) gridCommunity[base + column] = community;
+        }
+      });
+    }
+  });
+  const cellCommunity = new Int32Array(residentialCount);
+  for (let k = 0; k < residentialCount; k++) cellCommunity[k] = gridCommunity[residentialCells[k]];
+
+  // Population: from residential polygons when they carry it, else each community's spread evenly
+  // over its residential cells (cells are equal in area, so that is "by area").
+  let cellPopulation: Float64Array | null = null;
+  let populationSource: CoverageModel['populationSource'] = null;
+  const residentialPopulations = residentialPolygons?.map(({ feature }) => positiveNumber(feature.properties?.population));
+  if (residentialPopulations?.some((population) => population !== null)) {
+    populationSource = 'residential';
+    cellPopulation = spread(residentialPopulations, residentialCells, (k) => residentialOwner[residentialCells[k]]);
+  } else if (communities.some((community) => community.population !== null)) {
+    populationSource = 'communities';
+    cellPopulation = spread(
+      communities.map((community) => community.population),
+      residentialCells,
+      (k) => cellCommunity[k],
+    );
+  }
+  yield { phase: 'communities', fraction: 0.15 };
+
+  const fields: Record<CriterionId, DistanceField | null> = { green: null, park: null };
+  const criteria = (['green', 'park'] as const).filter((id) => rules[id]);
+  let done = 0;
+  const total = criteria.length * Math.max(1, features.size);
+  for (const id of criteria) {
+    const criterion = rules[id]!;
+    const field = new DistanceField(grid, scales, reachMeters(rules, criterion));
+    fields[id] = field;
+    let budget = 0;
+    for (const feature of features.values()) {
+      done++;
+      if (!qualifies(criterion, feature.kind, feature.areaSquareMeters)) continue;
+      field.add(feature);
+      // Yield about every 2,000 segments so progress and cancellation stay responsive.
+      budget += feature.paths.reduce((sum, path) => sum + path.length / 2, 0);
+      if (budget > 2000) {
+        budget = 0;
+        yield { phase: id, fraction: 0.15 + (0.85 * done) / total };
+      }
+    }
+  }
+
+  return {
+    grid,
+    scales,
+    rules,
+    communities,
+    residentialCells,
+    cellCommunity,
+    cellPopulation,
+    populationSource,
+    features,
+    fields,
+    skipped,
+    nextFeatureId,
+  };
+}
+
+/** Adds a green feature to every field it qualifies for; returns the cells it may have changed, per criterion. */
+export function addFeature(model: CoverageModel, feature: GreenFeature): void {
+  if (model.features.has(feature.id)) throw new Error(`feature id ${feature.id} is already used`);
+  model.features.set(feature.id, feature);
+  model.nextFeatureId = Math.max(model.nextFeatureId, feature.id + 1);
+  for (const id of ['green', 'park'] as const) {
+    const criterion = model.rules[id];
+    if (criterion && qualifies(criterion, feature.kind, feature.areaSquareMeters)) model.fields[id]!.add(feature);
+  }
+}
+
+/** Removes a green feature and recomputes the cells it reached. Returns false when there was no such feature. */
+export function removeFeature(model: CoverageModel, id: number): boolean {
+  if (!model.features.delete(id)) return false;
+  for (const criterionId of ['green', 'park'] as const) model.fields[criterionId]?.remove(id);
+  return true;
+}
+
+/**
+ * Distance in metres from each residential cell to the nearest qualifying feature of a criterion:
+ * `Infinity` beyond the reach, and null when the rules do not use the criterion.
+ */
+export function residentialDistances(model: CoverageModel, id: CriterionId): Float32Array | null {
+  const field = model.fields[id];
+  if (!field) return null;
+  const out = new Float32Array(model.residentialCells.length);
+  const squared = field.squaredMeters;
+  for (let k = 0; k < out.length; k++) out[k] = Math.sqrt(squared[model.residentialCells[k]]);
+  return out;
+}
+
+function spread(
+  totals: (number | null)[],
+  residentialCells: Uint32Array,
+  ownerOf: (k: number) => number,
+): Float64Array {
+  const counts = new Float64Array(totals.length);
+  for (let k = 0; k < residentialCells.length; k++) {
+    const owner = ownerOf(k);
+    if (owner >= 0) counts[owner]++;
+  }
+  const out = new Float64Array(residentialCells.length);
+  for (let k = 0; k < residentialCells.length; k++) {
+    const owner = ownerOf(k);
+    const total = owner >= 0 ? totals[owner] : null;
+    out[k] = total !== null && counts[owner] > 0 ? total / counts[owner] : 0;
+  }
+  return out;
+}
+
+function positiveNumber(value: unknown): number | null {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : null;
+}
+
+function areaPolygons(
+  collection: FeatureCollection,
+  layer: string,
+  skipped: SkippedFeature[],
+): { feature: Feature; polygons: Float64Array[][] }[] {
+  const out: { feature: Feature; polygons: Float64Array[][] }[] = [];
+  collection.features.forEach((feature, index) => {
+    if (typeof feature !== 'object' || feature === null || feature.type !== 'Feature') {
+      throw new InputError(layer, index, 'is not a GeoJSON Feature');
+    }
+    if (!feature.geometry) {
+      skipped.push({ layer, featureIndex: index, reason: 'null geometry' });
+      return;
+    }
+    const polygons = polygonRings(feature.geometry, layer, index);
+    if (polygons === null) {
+      throw new InputError(layer, index, `geometry is ${feature.geometry.type}; ${layer} must be Polygon or MultiPolygon`);
+    }
+    if (polygons.length === 0) {
+      skipped.push({ layer, featureIndex: index, reason: 'empty geometry' });
+      return;
+    }
+    out.push({ feature, polygons });
+  });
+  return out;
+}

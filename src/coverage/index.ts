@@ -1,0 +1,9 @@
+/** GreenReach coverage engine: pure TypeScript, no DOM; runs in Node, the worker and tests alike. */
+export * from './coverage';
+export * from './distance-field';
+export * from './features';
+export * from './geodesy';
+export * from './grid';
+export * from './rules';
+export * from './stamp';
+export * from './summary';

@@ -1,0 +1,93 @@
+import type { CoverageModel } from './coverage';
+import type { CriterionId } from './rules';
+
+/** Counts for one area (the city, or one community). Criteria the rules do not use count as null. */
+export interface CoverageTotals {
+  cells: number;
+  cellsMeetingGreen: number | null;
+  cellsMeetingPark: number | null;
+  /** Cells meeting every criterion the rules use. */
+  cellsMeetingBoth: number;
+  /** Null when no layer gives a population. */
+  population: number | null;
+  populationMeetingGreen: number | null;
+  populationMeetingPark: number | null;
+  populationMeetingBoth: number | null;
+}
+
+export interface CoverageSummary {
+  city: CoverageTotals;
+  /** One entry per `model.communities`, same order. */
+  communities: CoverageTotals[];
+  /** Residential cells outside every community. */
+  outsideCommunities: CoverageTotals;
+}
+
+/**
+ * Bit flags per residential cell: 1 = meets green, 2 = meets park, 4 = meets every criterion in use.
+ * A criterion the rules do not use counts as met for flag 4 and as not met for its own flag.
+ */
+export function cellVerdicts(model: CoverageModel): Uint8Array {
+  const verdicts = new Uint8Array(model.residentialCells.length);
+  const checks: [CriterionId, number][] = [
+    ['green', 1],
+    ['park', 2],
+  ];
+  const inUse = checks.filter(([id]) => model.fields[id]);
+  const allFlags = inUse.reduce((sum, [, flag]) => sum | flag, 0);
+  for (const [id, flag] of inUse) {
+    const squared = model.fields[id]!.squaredMeters;
+    const radius = model.rules[id]!.radiusMeters;
+    for (let k = 0; k < verdicts.length; k++) {
+      if (Math.sqrt(squared[model.residentialCells[k]]) <= radius) verdicts[k] |= flag;
+    }
+  }
+  for (let k = 0; k < verdicts.length; k++) if ((verdicts[k] & allFlags) === allFlags) verdicts[k] |= 4;
+  return verdicts;
+}
+
+function emptyTotals(model: CoverageModel): CoverageTotals {
+  const hasPopulation = model.cellPopulation !== null;
+  return {
+    cells: 0,
+    cellsMeetingGreen: model.fields.green ? 0 : null,
+    cellsMeetingPark: model.fields.park ? 0 : null,
+    cellsMeetingBoth: 0,
+    population: hasPopulation ? 0 : null,
+    populationMeetingGreen: hasPopulation && model.fields.green ? 0 : null,
+    populationMeetingPark: hasPopulation && model.fields.park ? 0 : null,
+    populationMeetingBoth: hasPopulation ? 0 : null,
+  };
+}
+
+function accumulate(totals: CoverageTotals, verdict: number, population: number): void {
+  totals.cells++;
+  if (totals.cellsMeetingGreen !== null && verdict & 1) totals.cellsMeetingGreen++;
+  if (totals.cellsMeetingPark !== null && verdict & 2) totals.cellsMeetingPark++;
+  if (verdict & 4) totals.cellsMeetingBoth++;
+  if (totals.population !== null) {
+    totals.population += population;
+    if (totals.populationMeetingGreen !== null && verdict & 1) totals.populationMeetingGreen += population;
+    if (totals.populationMeetingPark !== null && verdict & 2) totals.populationMeetingPark += population;
+    if (verdict & 4) totals.populationMeetingBoth! += population;
+  }
+}
+
+/** City and per-community totals from the model's current fields (pass `verdicts` if already computed). */
+export function summarizeCoverage(model: CoverageModel, verdicts = cellVerdicts(model)): CoverageSummary {
+  const city = emptyTotals(model);
+  const communities = model.communities.map(() => emptyTotals(model));
+  const outsideCommunities = emptyTotals(model);
+  for (let k = 0; k < verdicts.length; k++) {
+    const population = model.cellPopulation ? model.cellPopulation[k] : 0;
+    accumulate(city, verdicts[k], population);
+    const community = model.cellCommunity[k];
+    accumulate(community >= 0 ? communities[community] : outsideCommunities, verdicts[k], population);
+  }
+  return { city, communities, outsideCommunities };
+}
+
+/** `part / whole`, or null when either is unknown or the whole is zero. */
+export function share(part: number | null, whole: number | null): number | null {
+  return part === null || whole === null || whole === 0 ? null : part / whole;
+}
