@@ -7,3 +7,4 @@ export * from './grid';
 export * from './rules';
 export * from './stamp';
 export * from './summary';
+export * from './result';

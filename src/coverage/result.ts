@@ -1,0 +1,66 @@
+import type { Community, CoverageModel, SkippedFeature } from './coverage';
+import { residentialDistances } from './coverage';
+import type { Grid } from './grid';
+import { reachMeters, type RuleSet } from './rules';
+import { type CoverageSummary, cellVerdicts, summarizeCoverage } from './summary';
+
+/**
+ * A plain snapshot of a run, made of typed arrays and JSON: what the worker transfers to the page and
+ * what the CLI writes. Per-cell arrays follow `cellIndex` (grid indices of residential cells).
+ */
+export interface CoverageResult {
+  grid: Grid;
+  rules: RuleSet;
+  /** Distances are exact up to these; beyond, they are `Infinity` ("farther than the reach"). */
+  reachMeters: { green: number | null; park: number | null };
+  cellIndex: Uint32Array;
+  cellCommunity: Int32Array;
+  cellPopulation: Float64Array | null;
+  populationSource: CoverageModel['populationSource'];
+  /** Metres to the nearest qualifying feature, or null when the rules do not use the criterion. */
+  greenMeters: Float32Array | null;
+  parkMeters: Float32Array | null;
+  /** Bit flags per cell: 1 meets green, 2 meets park, 4 meets every criterion in use. */
+  verdicts: Uint8Array;
+  communities: Community[];
+  summary: CoverageSummary;
+  skipped: SkippedFeature[];
+  timingsMs: Record<string, number>;
+}
+
+export function snapshotCoverage(model: CoverageModel, timingsMs: Record<string, number> = {}): CoverageResult {
+  const verdicts = cellVerdicts(model);
+  return {
+    grid: model.grid,
+    rules: model.rules,
+    reachMeters: {
+      green: model.rules.green ? reachMeters(model.rules, model.rules.green) : null,
+      park: model.rules.park ? reachMeters(model.rules, model.rules.park) : null,
+    },
+    cellIndex: model.residentialCells.slice(),
+    cellCommunity: model.cellCommunity.slice(),
+    cellPopulation: model.cellPopulation ? model.cellPopulation.slice() : null,
+    populationSource: model.populationSource,
+    greenMeters: residentialDistances(model, 'green'),
+    parkMeters: residentialDistances(model, 'park'),
+    verdicts,
+    communities: model.communities,
+    summary: summarizeCoverage(model, verdicts),
+    skipped: model.skipped,
+    timingsMs,
+  };
+}
+
+/** The typed arrays of a result, for `postMessage(result, transferables(result))`. */
+export function transferables(result: CoverageResult): ArrayBuffer[] {
+  return [
+    result.cellIndex,
+    result.cellCommunity,
+    result.cellPopulation,
+    result.greenMeters,
+    result.parkMeters,
+    result.verdicts,
+  ]
+    .filter((array) => array !== null)
+    .map((array) => array!.buffer as ArrayBuffer);
+}

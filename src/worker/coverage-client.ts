@@ -1,0 +1,137 @@
+import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
+import type { EditOperation, WorkerReply, WorkerRequest, WorkerRequestMap } from './protocol';
+
+/** Rejection reason of a run that was cancelled (by `cancel`, an AbortSignal or a newer run). */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Rejection reason of a run whose input the engine refused; the message names layer and feature. */
+export class CoverageInputError extends Error {
+  override name = 'CoverageInputError';
+}
+
+interface Pending {
+  resolve: (result: CoverageResult) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: CoverageProgress) => void;
+}
+
+export interface WorkerFactory {
+  (): Worker;
+}
+
+const defaultFactory: WorkerFactory = () =>
+  new Worker(new URL('./coverage-worker.ts', import.meta.url), { type: 'module', name: 'coverage' });
+
+/**
+ * The page's side of the worker protocol: promises per request, progress callbacks, cancellation.
+ * A worker that dies (out of memory, a crash) is replaced and its pending runs are rejected; the
+ * caller can simply run again.
+ */
+export class CoverageClient {
+  private worker: Worker;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private computeRequestId = -1;
+  /** Number of times the worker was restarted after a crash. */
+  restarts = 0;
+  /** The first feature id the worker has not used (for scenario edits). */
+  firstFeatureIdFree = 0;
+
+  constructor(private readonly createWorker: WorkerFactory = defaultFactory) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const worker = this.createWorker();
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.restart(new Error(`the coverage worker failed: ${event.message || 'unknown error'}`));
+    };
+    return worker;
+  }
+
+  /** Terminates the worker, rejects what was pending and starts a fresh one. */
+  restart(reason: Error = new Error('the coverage worker was restarted')): void {
+    this.worker.terminate();
+    for (const pending of this.pending.values()) pending.reject(reason);
+    this.pending.clear();
+    this.restarts++;
+    this.worker = this.spawn();
+  }
+
+  private receive(reply: WorkerReply): void {
+    const pending = this.pending.get(reply.requestId);
+    if (!pending) return;
+    switch (reply.type) {
+      case 'progress':
+        pending.onProgress?.({ phase: reply.phase, fraction: reply.fraction });
+        return;
+      case 'result':
+        this.firstFeatureIdFree = reply.firstFeatureIdFree;
+        pending.resolve(reply.result);
+        break;
+      case 'cancelled':
+        pending.reject(new CancelledError());
+        break;
+      case 'error':
+        pending.reject(reply.inputError ? new CoverageInputError(reply.message) : new Error(reply.message));
+        break;
+    }
+    this.pending.delete(reply.requestId);
+  }
+
+  private send<K extends keyof WorkerRequestMap>(
+    type: K,
+    body: WorkerRequestMap[K],
+    onProgress?: (progress: CoverageProgress) => void,
+    signal?: AbortSignal,
+  ): { requestId: number; promise: Promise<CoverageResult> } {
+    const requestId = this.nextRequestId++;
+    const promise = new Promise<CoverageResult>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject, onProgress });
+    });
+    signal?.addEventListener('abort', () => this.cancel(requestId), { once: true });
+    this.worker.postMessage({ type, requestId, ...body } as WorkerRequest);
+    return { requestId, promise };
+  }
+
+  /** Computes coverage in the worker. A newer `compute` cancels this one (it rejects with CancelledError). */
+  compute(
+    layers: CoverageLayers,
+    rules: RuleSet,
+    cellMeters: number,
+    options: { onProgress?: (progress: CoverageProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<CoverageResult> {
+    if (this.computeRequestId >= 0) this.cancel(this.computeRequestId);
+    const { requestId, promise } = this.send('compute', { layers, rules, cellMeters }, options.onProgress, options.signal);
+    this.computeRequestId = requestId;
+    return promise;
+  }
+
+  /** Applies scenario edits to the last computed model. */
+  edit(operations: EditOperation[]): Promise<CoverageResult> {
+    return this.send('edit', { operations }).promise;
+  }
+
+  /** Cancels a request; its promise rejects with CancelledError. */
+  cancel(requestId: number): void {
+    const pending = this.pending.get(requestId);
+    if (!pending) return;
+    this.worker.postMessage({ type: 'cancel', requestId: this.nextRequestId++, targetRequestId: requestId } as WorkerRequest);
+    // Reject now: the page moves on; a late reply for this id is ignored.
+    this.pending.delete(requestId);
+    pending.reject(new CancelledError());
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+    for (const pending of this.pending.values()) pending.reject(new CancelledError());
+    this.pending.clear();
+  }
+}

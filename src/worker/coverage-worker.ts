@@ -1,0 +1,108 @@
+/// <reference lib="webworker" />
+import {
+  addFeature,
+  buildCoverageSteps,
+  type CoverageModel,
+  InputError,
+  prepareGreenFeature,
+  removeFeature,
+  snapshotCoverage,
+  transferables,
+} from '../coverage';
+import type { EditOperation, WorkerReply, WorkerRequest } from './protocol';
+
+/**
+ * The coverage worker: runs the engine off the main thread. A run advances in slices of a few
+ * milliseconds; between slices the worker reads its mailbox, so `cancel` (or a newer `compute`) stops
+ * a run at once without killing the worker.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let model: CoverageModel | null = null;
+let activeRequestId = -1;
+const cancelled = new Set<number>();
+
+function reply(message: WorkerReply, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+/** Lets queued messages (cancel, newer compute) run before the next slice. */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function yieldToMailbox(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+async function compute(request: Extract<WorkerRequest, { type: 'compute' }>): Promise<void> {
+  const { requestId } = request;
+  activeRequestId = requestId;
+  const started = performance.now();
+  try {
+    const steps = buildCoverageSteps(request.layers, request.rules, request.cellMeters);
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        model = step.value;
+        break;
+      }
+      if (performance.now() - sliceStart > 8) {
+        reply({ type: 'progress', requestId, ...step.value });
+        await yieldToMailbox();
+        if (cancelled.has(requestId) || activeRequestId !== requestId) {
+          cancelled.delete(requestId);
+          reply({ type: 'cancelled', requestId });
+          return;
+        }
+        sliceStart = performance.now();
+      }
+    }
+    const result = snapshotCoverage(model, { compute: performance.now() - started });
+    reply({ type: 'result', requestId, result, firstFeatureIdFree: model.nextFeatureId }, transferables(result));
+  } catch (error) {
+    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+  }
+}
+
+function edit(requestId: number, operations: EditOperation[]): void {
+  if (!model) {
+    reply({ type: 'error', requestId, message: 'no coverage has been computed yet', inputError: false });
+    return;
+  }
+  const started = performance.now();
+  try {
+    for (const operation of operations) {
+      if (operation.op === 'remove') removeFeature(model, operation.featureId);
+      else {
+        const feature = prepareGreenFeature(operation.feature, operation.featureId, operation.layer, 0);
+        if (feature) addFeature(model, feature);
+      }
+    }
+    const result = snapshotCoverage(model, { edit: performance.now() - started });
+    reply({ type: 'result', requestId, result, firstFeatureIdFree: model.nextFeatureId }, transferables(result));
+  } catch (error) {
+    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'compute':
+      void compute(request);
+      break;
+    case 'cancel':
+      if (request.targetRequestId === activeRequestId) cancelled.add(request.targetRequestId);
+      break;
+    case 'edit':
+      edit(request.requestId, request.operations);
+      break;
+  }
+};
