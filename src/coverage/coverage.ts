@@ -129,41 +129,24 @@ export function* buildCoverageSteps(
   }
   const grid = createGrid(bbox, cellMeters);
   const scales = rowScales(grid);
-  const whole = fullWindow(grid);
   const cellCount = grid.rows * grid.columns;
 
-  // Residential cells: the first residential polygon (or community) holding the centre owns the cell.
-  const residentialOwner = new Int32Array(cellCount).fill(-1);
-  const residentialSource = residentialPolygons ?? communityPolygons;
-  residentialSource.forEach(({ polygons }, owner) => {
-    for (const rings of polygons) {
-      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
-        const base = row * grid.columns;
-        for (let column = columnStart; column < columnEnd; column++) {
-          if (residentialOwner[base + column] < 0) residentialOwner[base + column] = owner;
-        }
-      });
-    }
-  });
+  // Each cell belongs to the first community (and the first residential polygon) holding its centre.
+  const gridCommunity = ownerGrid(grid, communityPolygons);
+  // Without a residential layer, communities are the residential land: reuse their scan.
+  const residentialOwner = residentialPolygons ? ownerGrid(grid, residentialPolygons) : gridCommunity;
   let residentialCount = 0;
   for (let i = 0; i < cellCount; i++) if (residentialOwner[i] >= 0) residentialCount++;
   const residentialCells = new Uint32Array(residentialCount);
-  for (let i = 0, k = 0; i < cellCount; i++) if (residentialOwner[i] >= 0) residentialCells[k++] = i;
-  yield { phase: 'residential', fraction: 0.1 };
-
-  const gridCommunity = new Int32Array(cellCount).fill(-1);
-  communityPolygons.forEach(({ polygons }, community) => {
-    for (const rings of polygons) {
-      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
-        const base = row * grid.columns;
-        for (let column = columnStart; column < columnEnd; column++) {
-          if (gridCommunity[base + column] < 0) gridCommunity[base + column] = community;
-        }
-      });
-    }
-  });
   const cellCommunity = new Int32Array(residentialCount);
-  for (let k = 0; k < residentialCount; k++) cellCommunity[k] = gridCommunity[residentialCells[k]];
+  const cellResidentialPolygon = new Int32Array(residentialCount);
+  for (let i = 0, k = 0; i < cellCount; i++) {
+    if (residentialOwner[i] < 0) continue;
+    residentialCells[k] = i;
+    cellCommunity[k] = gridCommunity[i];
+    cellResidentialPolygon[k++] = residentialOwner[i];
+  }
+  yield { phase: 'residential', fraction: 0.1 };
 
   // Population: from residential polygons when they carry it, else each community's spread evenly
   // over its residential cells (cells are equal in area, so that is "by area").
@@ -172,13 +155,12 @@ export function* buildCoverageSteps(
   const residentialPopulations = residentialPolygons?.map(({ feature }) => positiveNumber(feature.properties?.population));
   if (residentialPopulations?.some((population) => population !== null)) {
     populationSource = 'residential';
-    cellPopulation = spread(residentialPopulations, residentialCells, (k) => residentialOwner[residentialCells[k]]);
+    cellPopulation = spread(residentialPopulations, cellResidentialPolygon);
   } else if (communities.some((community) => community.population !== null)) {
     populationSource = 'communities';
     cellPopulation = spread(
       communities.map((community) => community.population),
-      residentialCells,
-      (k) => cellCommunity[k],
+      cellCommunity,
     );
   }
   yield { phase: 'communities', fraction: 0.15 };
@@ -252,23 +234,31 @@ export function residentialDistances(model: CoverageModel, id: CriterionId): Flo
   return out;
 }
 
-function spread(
-  totals: (number | null)[],
-  residentialCells: Uint32Array,
-  ownerOf: (k: number) => number,
-): Float64Array {
+/** Each owner's total divided evenly among the cells it owns (`owners[k]`, -1 for none). */
+function spread(totals: (number | null)[], owners: Int32Array): Float64Array {
   const counts = new Float64Array(totals.length);
-  for (let k = 0; k < residentialCells.length; k++) {
-    const owner = ownerOf(k);
-    if (owner >= 0) counts[owner]++;
-  }
-  const out = new Float64Array(residentialCells.length);
-  for (let k = 0; k < residentialCells.length; k++) {
-    const owner = ownerOf(k);
-    const total = owner >= 0 ? totals[owner] : null;
-    out[k] = total !== null && counts[owner] > 0 ? total / counts[owner] : 0;
-  }
+  for (let k = 0; k < owners.length; k++) if (owners[k] >= 0) counts[owners[k]]++;
+  const perCell = totals.map((total, owner) => (total !== null && counts[owner] > 0 ? total / counts[owner] : 0));
+  const out = new Float64Array(owners.length);
+  for (let k = 0; k < owners.length; k++) if (owners[k] >= 0) out[k] = perCell[owners[k]];
   return out;
+}
+
+/** Per grid cell, the index of the first polygon whose area holds the cell centre, or -1. */
+function ownerGrid(grid: Grid, owners: { polygons: Float64Array[][] }[]): Int32Array {
+  const owner = new Int32Array(grid.rows * grid.columns).fill(-1);
+  const whole = fullWindow(grid);
+  owners.forEach(({ polygons }, index) => {
+    for (const rings of polygons) {
+      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
+        const base = row * grid.columns;
+        for (let column = columnStart; column < columnEnd; column++) {
+          if (owner[base + column] < 0) owner[base + column] = index;
+        }
+      });
+    }
+  });
+  return owner;
 }
 
 function positiveNumber(value: unknown): number | null {

@@ -97,9 +97,10 @@ export function stampPath(
       const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
       const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
       const base = row * columns;
+      const inverseLengthSquared = lengthSquared > 0 ? 1 / lengthSquared : 0;
       for (let column = columnFirst; column <= columnLast; column++) {
         const px = (column + 0.5) * cellWidth;
-        let t = lengthSquared > 0 ? ((px - x1) * dx - y1 * dy) / lengthSquared : 0;
+        let t = ((px - x1) * dx - y1 * dy) * inverseLengthSquared;
         t = t < 0 ? 0 : t > 1 ? 1 : t;
         const ex = x1 + t * dx - px;
         const ey = y1 + t * dy;
