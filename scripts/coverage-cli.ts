@@ -1,0 +1,203 @@
+/**
+ * The coverage CLI (a stable interface: other tools and tests call it).
+ *
+ *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
+ *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+ *
+ * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson and DIR/summary.json. Bad input:
+ * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { FeatureCollection } from 'geojson';
+import {
+  buildCoverage,
+  type CoverageLayers,
+  InputError,
+  parseRules,
+  presetRules,
+  presets,
+  type RuleSet,
+  snapshotCoverage,
+} from '../src/coverage';
+import { cellCollection, cellGeoJsonChunks, communityCollection, summaryRecord } from '../src/io/coverage-export';
+import { readFlatGeobuf, writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { readGeoJson, writeGeoJson } from '../src/io/geojson';
+import { FileError } from '../src/io/input-error';
+
+const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
+       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR`;
+
+/** A problem the user can fix: printed as one line, exit status 2. */
+class UsageError extends Error {}
+
+type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
+
+function readLayer(path: string): FeatureCollection {
+  const name = basename(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
+  }
+  const extension = extname(path).toLowerCase();
+  if (extension === '.fgb') return readFlatGeobuf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
+  if (extension === '.geojson' || extension === '.json' || extension === '.geojsonl' || extension === '.ndjson') {
+    return readGeoJson(bytes.toString('utf8'), name);
+  }
+  throw new UsageError(`${path}: unsupported format "${extension}" (use .geojson, .json or .fgb)`);
+}
+
+function readRules(value: string): RuleSet {
+  if (Object.hasOwn(presets, value)) return presetRules(value);
+  if (!/\.json$/i.test(value)) {
+    throw new UsageError(`--rules "${value}" is neither a preset (${Object.keys(presets).join(', ')}) nor a .json file`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch {
+    throw new UsageError(`${value}: no such rules file`);
+  }
+  try {
+    return parseRules(JSON.parse(text.replace(/^\uFEFF/, '')));
+  } catch (error) {
+    throw new UsageError(`${basename(value)}: ${(error as Error).message}`);
+  }
+}
+
+function progressLine(text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(40)}`);
+}
+
+function main(argv: string[]): void {
+  const started = performance.now();
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+  const { values } = options;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
+    if (!values[required]) throw new UsageError(`--${required} is required\n${usage}`);
+  }
+  const cellMeters = Number(values.cell);
+  if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
+    throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
+  }
+  const format = values.format;
+  if (format !== 'geojson' && format !== 'fgb') throw new UsageError(`--format ${format}: use geojson or fgb`);
+  const rules = readRules(values.rules);
+
+  const files: Partial<Record<LayerName, string>> = {};
+  const layers: Partial<Record<LayerName, FeatureCollection>> = {};
+  for (const layer of ['communities', 'residential', 'greenways', 'greenspaces'] as const) {
+    const path = values[layer];
+    if (!path) continue;
+    files[layer] = basename(path);
+    layers[layer] = readLayer(path);
+  }
+  const readMs = performance.now() - started;
+  progressLine('computing coverage…');
+
+  const computeStarted = performance.now();
+  let model: ReturnType<typeof buildCoverage>;
+  try {
+    model = buildCoverage(layers as CoverageLayers, rules, cellMeters, (progress) =>
+      progressLine(`computing coverage ${Math.round(progress.fraction * 100)}%`),
+    );
+  } catch (error) {
+    if (error instanceof InputError) {
+      const file = files[error.layer as LayerName] ?? error.layer;
+      throw new FileError(file, error.featureIndex, error.problem);
+    }
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const computeMs = performance.now() - computeStarted;
+  const result = snapshotCoverage(model);
+  progressLine(`writing ${result.cellIndex.length} cells…`);
+
+  // Write everything into a fresh directory beside the target, then move the files in: a failure
+  // leaves no partial output behind.
+  const outDirectory = resolve(values.out!);
+  mkdirSync(outDirectory, { recursive: true });
+  const staging = mkdtempSync(join(outDirectory, '.greenreach-'));
+  try {
+    const writeStarted = performance.now();
+    const cellsName = format === 'fgb' ? 'cells.fgb' : 'cells.geojson';
+    if (format === 'fgb') {
+      writeFileSync(join(staging, cellsName), writeFlatGeobuf(cellCollection(result), { layerName: 'cells' }));
+    } else {
+      const descriptor = openSync(join(staging, cellsName), 'w');
+      try {
+        for (const chunk of cellGeoJsonChunks(result)) writeSync(descriptor, chunk);
+      } finally {
+        closeSync(descriptor);
+      }
+    }
+    writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
+    const writeMs = performance.now() - writeStarted;
+    result.timingsMs = {
+      read: round(readMs),
+      compute: round(computeMs),
+      write: round(writeMs),
+      total: round(performance.now() - started),
+    };
+    const summary = summaryRecord(result, { inputs: files, cells_file: cellsName });
+    writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    for (const name of [cellsName, 'communities.geojson', 'summary.json']) renameSync(join(staging, name), join(outDirectory, name));
+    progressLine('');
+    if (process.stderr.isTTY) process.stderr.write('\r');
+    const city = result.summary.city;
+    process.stdout.write(
+      `${city.cells} residential cells of ${cellMeters} m; meeting green ${city.cellsMeetingGreen ?? '—'}, park ${city.cellsMeetingPark ?? '—'}, both ${city.cellsMeetingBoth}; wrote ${outDirectory} in ${Math.round(performance.now() - started)} ms\n`,
+    );
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      communities: { type: 'string' },
+      residential: { type: 'string' },
+      greenways: { type: 'string' },
+      greenspaces: { type: 'string' },
+      rules: { type: 'string', default: 'chengdu' },
+      cell: { type: 'string', default: '50' },
+      format: { type: 'string', default: 'geojson' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  if (process.stderr.isTTY) process.stderr.write('\r');
+  if (error instanceof UsageError || error instanceof FileError || error instanceof InputError) {
+    process.stderr.write(`greenreach: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
+  if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+  process.exit(1);
+}
