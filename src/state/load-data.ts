@@ -1,0 +1,113 @@
+import type { FeatureCollection } from 'geojson';
+import { readFlatGeobufStream } from '../io/flatgeobuf';
+
+/** The layers the planner map shows; the first four are also the coverage engine's input. */
+export interface DataSet {
+  communities: FeatureCollection;
+  residential: FeatureCollection | null;
+  greenways: FeatureCollection;
+  greenspaces: FeatureCollection;
+  district: FeatureCollection | null;
+  streets: FeatureCollection | null;
+  river: FeatureCollection | null;
+  /** `manifest.json` of the data set, when it has one. */
+  manifest: DataManifest | null;
+  /** Bytes downloaded. */
+  bytes: number;
+}
+
+/** What the app reads from a data set's `manifest.json` (every field optional). */
+export interface DataManifest {
+  name?: string | { zh?: string; en?: string };
+  synthetic?: boolean;
+  description?: string | { zh?: string; en?: string };
+  /** Suggested grid cell size in metres. */
+  cellMeters?: number;
+  [key: string]: unknown;
+}
+
+export type DataLayerName = 'district' | 'communities' | 'residential' | 'streets' | 'river' | 'greenways' | 'greenspaces';
+const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
+const optionalLayers: DataLayerName[] = ['district', 'residential', 'streets', 'river'];
+
+/**
+ * Streams one FlatGeobuf file into a FeatureCollection with the io driver (features are decoded as
+ * the bytes arrive, no whole-file JSON parse). Returns null for a missing optional file.
+ */
+export async function fetchFlatGeobuf(
+  url: string,
+  optional: boolean,
+  countBytes: (bytes: number) => void,
+): Promise<FeatureCollection | null> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) {
+    if (optional && response.status === 404) return null;
+    throw new Error(`${url}: HTTP ${response.status}`);
+  }
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        countBytes(chunk.byteLength);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return readFlatGeobufStream(counted, url.split('/').pop() ?? url);
+}
+
+/**
+ * Loads a data set from `baseUrl` (a directory URL ending in `/`): `manifest.json` and one
+ * `<layer>.fgb` per layer. Communities, greenways and green spaces are required.
+ */
+export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) => void): Promise<DataSet> {
+  let bytes = 0;
+  const countBytes = (chunk: number) => {
+    bytes += chunk;
+    onProgress?.(bytes);
+  };
+  const manifest = await fetch(new URL('manifest.json', baseUrl))
+    .then((response) => (response.ok ? (response.json() as Promise<DataManifest>) : null))
+    .catch(() => null);
+  const listed = manifestLayerNames(manifest);
+  const entries = await Promise.all(
+    [...requiredLayers, ...optionalLayers]
+      .filter((layer) => requiredLayers.includes(layer) || !listed || listed.has(layer))
+      .map(
+        async (layer) =>
+          [
+            layer,
+            await fetchFlatGeobuf(new URL(`${layer}.fgb`, baseUrl).href, optionalLayers.includes(layer), countBytes),
+          ] as const,
+      ),
+  );
+  const layers = Object.fromEntries(entries) as Record<DataLayerName, FeatureCollection | null>;
+  return {
+    communities: withoutNullGeometry(layers.communities!),
+    residential: layers.residential ? withoutNullGeometry(layers.residential) : null,
+    greenways: layers.greenways!,
+    greenspaces: layers.greenspaces!,
+    district: layers.district,
+    streets: layers.streets,
+    river: layers.river,
+    manifest,
+    bytes,
+  };
+}
+
+/**
+ * Layer names the manifest lists (`layers` or `files` as an array of names or file names, or an
+ * object keyed by them), or null when it lists none: then every known layer is tried.
+ */
+function manifestLayerNames(manifest: DataManifest | null): Set<string> | null {
+  const listing = manifest?.layers ?? manifest?.files;
+  if (!listing || typeof listing !== 'object') return null;
+  const names = Array.isArray(listing)
+    ? listing.map((entry) => (typeof entry === 'string' ? entry : (entry as { name?: unknown; file?: unknown })?.name ?? (entry as { file?: unknown })?.file))
+    : Object.keys(listing);
+  return new Set(names.filter((name): name is string => typeof name === 'string').map((name) => name.replace(/\.fgb$/, '')));
+}
+
+/** Drops features without geometry, so community indices match the engine's `communities`. */
+function withoutNullGeometry(collection: FeatureCollection): FeatureCollection {
+  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
+}

@@ -1,0 +1,287 @@
+import type { CoverageLayers, CoverageProgress, CoverageResult, CoverageSummary, RuleSet } from '../coverage';
+import { presetRules } from '../coverage';
+import { CancelledError, CoverageClient } from '../worker/coverage-client';
+import { GapClient } from './gap-client';
+import type { GapAnalysis } from './gap-areas';
+import { type DataSet, loadDataSet } from './load-data';
+import { Store } from './store';
+import {
+  defaultScreen,
+  formatScreen,
+  type Language,
+  type LayerVisibility,
+  type MapView,
+  parseScreen,
+  type RuleNumbers,
+  ruleNumbers,
+  rulesFor,
+  type ScreenState,
+} from './url-state';
+
+/** Columns of the community table. */
+export type CommunitySortKey = 'name' | 'population' | 'green' | 'park' | 'both' | 'uncovered';
+
+export type RunStatus = 'idle' | 'loading' | 'computing' | 'drawing' | 'ready' | 'error';
+
+/** The whole application state: the screen (what a link reproduces) plus data and results. */
+export interface AppState extends ScreenState {
+  rules: RuleSet;
+  /** Why the edited numbers were refused (the last valid rules stay in force), or null. */
+  ruleError: string | null;
+  data: DataSet | null;
+  loadedBytes: number;
+  status: RunStatus;
+  progress: CoverageProgress | null;
+  error: string | null;
+  result: CoverageResult | null;
+  gaps: GapAnalysis | null;
+  sort: { key: CommunitySortKey; descending: boolean };
+  /** Milliseconds from page start to the first coverage drawn. */
+  firstDrawnMs: number | null;
+}
+
+/** What tests and the bench read from `window.__greenreach`. */
+export interface TestHook {
+  state: () => AppState;
+  summary: CoverageSummary | null;
+  rules: RuleSet | null;
+  cellMeters: number | null;
+  residentialCells: number;
+  gapAreas: number | null;
+  /** performance.now() when coverage was last drawn. */
+  drawnAt: number | null;
+  computeMs: number | null;
+  app: PlannerApp;
+}
+
+declare global {
+  interface Window {
+    __greenreach?: TestHook;
+  }
+}
+
+/**
+ * The application's state and actions: loads the data set, runs coverage in the worker when rules
+ * change (a newer run cancels the older), finds gap areas in a second worker, keeps the URL in step
+ * and exposes readiness on `<html data-coverage>` ("loading" → "computing" → "drawing" → "ready").
+ */
+export class PlannerApp {
+  readonly store: Store<AppState>;
+  private readonly client: CoverageClient;
+  private readonly gapClient = new GapClient();
+  private runId = 0;
+  private urlTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(search = location.search, browserLanguage = navigator.language) {
+    const screen = parseScreen(search, defaultScreen(browserLanguage));
+    this.store = new Store<AppState>({
+      ...screen,
+      rules: rulesFor(screen.presetId, screen.numbers),
+      ruleError: null,
+      data: null,
+      loadedBytes: 0,
+      status: 'idle',
+      progress: null,
+      error: null,
+      result: null,
+      gaps: null,
+      sort: { key: 'uncovered', descending: true },
+      firstDrawnMs: null,
+    });
+    this.client = new CoverageClient();
+    this.store.subscribe((state, previous) => {
+      if (screenChanged(state, previous)) this.scheduleUrl();
+      if (state.status !== previous.status) document.documentElement.dataset.coverage = state.status;
+    });
+    document.documentElement.lang = screen.language === 'zh' ? 'zh-CN' : 'en';
+    this.publishHook();
+  }
+
+  /** Loads the data set named by the screen, then computes coverage. */
+  async start(): Promise<void> {
+    const { dataPath } = this.store.get();
+    this.store.set({ status: 'loading' });
+    try {
+      const data = await loadDataSet(new URL(dataPath, document.baseURI).href, (bytes) =>
+        this.store.set({ loadedBytes: bytes }),
+      );
+      const suggested = data.manifest?.cellMeters;
+      const fromUrl = new URLSearchParams(location.search).has('cell');
+      this.store.set({
+        data,
+        ...(typeof suggested === 'number' && !fromUrl ? { cellMeters: suggested } : {}),
+      });
+      await this.compute();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    console.warn('GreenReach:', error);
+    this.store.set({ status: 'error', error: error instanceof Error ? error.message : String(error) });
+  }
+
+  /** Runs the engine in the worker on the current data and rules; cancels a run in flight. */
+  async compute(): Promise<void> {
+    const { data, rules, cellMeters } = this.store.get();
+    if (!data) return;
+    const runId = ++this.runId;
+    this.store.set({ status: 'computing', progress: { phase: 'prepare', fraction: 0 }, error: null, gaps: null });
+    const layers: CoverageLayers = {
+      communities: data.communities,
+      residential: data.residential,
+      greenways: data.greenways,
+      greenspaces: data.greenspaces,
+    };
+    try {
+      const result = await this.client.compute(layers, rules, cellMeters, {
+        onProgress: (progress) => {
+          if (runId === this.runId) this.store.set({ progress });
+        },
+      });
+      if (runId !== this.runId) return;
+      this.store.set({ status: 'drawing', result, progress: { phase: 'park', fraction: 1 } });
+      this.publishHook();
+      this.findGaps(result, runId);
+    } catch (error) {
+      if (error instanceof CancelledError || runId !== this.runId) return;
+      this.fail(error);
+    }
+  }
+
+  private async findGaps(result: CoverageResult, runId: number): Promise<void> {
+    try {
+      const gaps = await this.gapClient.analyze({
+        grid: result.grid,
+        cellIndex: result.cellIndex,
+        verdicts: result.verdicts,
+        cellPopulation: result.cellPopulation,
+        cellCommunity: result.cellCommunity,
+        greenMeters: result.greenMeters,
+        parkMeters: result.parkMeters,
+      });
+      if (!gaps || runId !== this.runId) return;
+      const { selectedGap } = this.store.get();
+      this.store.set({
+        gaps,
+        selectedGap: selectedGap !== null && selectedGap < gaps.areas.length ? selectedGap : null,
+      });
+      document.documentElement.dataset.gaps = 'ready';
+      this.publishHook();
+    } catch (error) {
+      console.warn('GreenReach: gap areas failed', error);
+    }
+  }
+
+  /** The map drew `result`: coverage is on screen. */
+  markDrawn(result: CoverageResult): void {
+    const state = this.store.get();
+    if (state.result !== result || state.status !== 'drawing') return;
+    const now = performance.now();
+    this.store.set({ status: 'ready', firstDrawnMs: state.firstDrawnMs ?? now });
+    this.publishHook(now);
+  }
+
+  private publishHook(drawnAt?: number): void {
+    const state = this.store.get();
+    const previous = window.__greenreach;
+    window.__greenreach = {
+      state: () => this.store.get(),
+      summary: state.result?.summary ?? null,
+      rules: state.result?.rules ?? null,
+      cellMeters: state.result?.grid.cellMeters ?? null,
+      residentialCells: state.result?.cellIndex.length ?? 0,
+      gapAreas: state.gaps?.areas.length ?? null,
+      drawnAt: drawnAt ?? previous?.drawnAt ?? null,
+      computeMs: state.result?.timingsMs.compute ?? null,
+      app: this,
+    };
+  }
+
+  /** Chooses a preset: its numbers replace the edited ones; recomputes. */
+  setPreset(presetId: string): void {
+    const rules = presetRules(presetId);
+    this.store.set({ presetId, numbers: ruleNumbers(rules), rules, ruleError: null, selectedGap: null });
+    void this.compute();
+  }
+
+  /** Edits one rule number; recomputes when the rules are valid, else shows why not. */
+  setRuleNumber(key: keyof RuleNumbers, value: number): void {
+    const numbers = { ...this.store.get().numbers, [key]: value };
+    try {
+      const rules = rulesFor(this.store.get().presetId, numbers);
+      this.store.set({ numbers, rules, ruleError: null, selectedGap: null });
+      void this.compute();
+    } catch (error) {
+      this.store.set({ numbers, ruleError: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Changes the grid cell size (metres); recomputes. */
+  setCellMeters(cellMeters: number): void {
+    if (!(cellMeters >= 10 && cellMeters <= 500)) {
+      this.store.set({ ruleError: `cell size must be 10–500 m, got ${cellMeters}` });
+      return;
+    }
+    this.store.set({ cellMeters, ruleError: null, selectedGap: null });
+    void this.compute();
+  }
+
+  setLanguage(language: Language): void {
+    document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+    this.store.set({ language });
+  }
+
+  setLayer(name: keyof LayerVisibility, visible: boolean): void {
+    this.store.set((state) => ({ layers: { ...state.layers, [name]: visible } }));
+  }
+
+  selectCommunity(community: number | null): void {
+    this.store.set({ selectedCommunity: community });
+  }
+
+  selectGap(rank: number | null): void {
+    this.store.set({ selectedGap: rank });
+  }
+
+  setView(view: MapView): void {
+    this.store.set({ view });
+  }
+
+  setSort(key: CommunitySortKey): void {
+    this.store.set((state) => ({
+      sort: { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'name' },
+    }));
+  }
+
+  private scheduleUrl(): void {
+    if (this.urlTimer) clearTimeout(this.urlTimer);
+    this.urlTimer = setTimeout(() => {
+      this.urlTimer = null;
+      const search = formatScreen(this.store.get());
+      if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}${location.hash}`);
+    }, 150);
+  }
+
+  /** The current screen as a URL search string (what "copy link" copies). */
+  screenSearch(): string {
+    return formatScreen(this.store.get());
+  }
+}
+
+const screenKeys: (keyof ScreenState)[] = [
+  'language',
+  'presetId',
+  'numbers',
+  'cellMeters',
+  'layers',
+  'view',
+  'selectedCommunity',
+  'selectedGap',
+  'dataPath',
+];
+
+function screenChanged(state: AppState, previous: AppState): boolean {
+  return screenKeys.some((key) => state[key] !== previous[key]);
+}

@@ -1,0 +1,182 @@
+import { maximumCellMeters, minimumCellMeters, parseRules, presetRules, presets, type RuleSet } from '../coverage';
+
+export type Language = 'zh' | 'en';
+
+/** Which map layers are visible. */
+export interface LayerVisibility {
+  cells: boolean;
+  /** Show only cells that miss a rule (the gap view). */
+  gapsOnly: boolean;
+  greenways: boolean;
+  greenspaces: boolean;
+  communities: boolean;
+  streets: boolean;
+}
+
+export const layerNames = ['cells', 'gapsOnly', 'greenways', 'greenspaces', 'communities', 'streets'] as const;
+export const defaultLayers: LayerVisibility = {
+  cells: true,
+  gapsOnly: false,
+  greenways: true,
+  greenspaces: true,
+  communities: true,
+  streets: true,
+};
+
+/** The map view: centre in degrees and MapLibre zoom. */
+export interface MapView {
+  longitude: number;
+  latitude: number;
+  zoom: number;
+}
+
+/** The rule numbers a planner can edit (criteria a preset does not use stay null). */
+export interface RuleNumbers {
+  greenRadiusMeters: number | null;
+  greenMinimumAreaSquareMeters: number | null;
+  parkRadiusMeters: number | null;
+  parkMinimumAreaSquareMeters: number | null;
+}
+
+/** Everything a link reproduces. */
+export interface ScreenState {
+  language: Language;
+  presetId: string;
+  numbers: RuleNumbers;
+  cellMeters: number;
+  layers: LayerVisibility;
+  view: MapView | null;
+  selectedCommunity: number | null;
+  selectedGap: number | null;
+  /** Relative directory of the data set (default the demo). */
+  dataPath: string;
+}
+
+export const defaultDataPath = 'data/demo/';
+export const defaultCellMeters = 20;
+
+/** The numbers of a rule set. */
+export function ruleNumbers(rules: RuleSet): RuleNumbers {
+  return {
+    greenRadiusMeters: rules.green?.radiusMeters ?? null,
+    greenMinimumAreaSquareMeters: rules.green?.minimumAreaSquareMeters ?? null,
+    parkRadiusMeters: rules.park?.radiusMeters ?? null,
+    parkMinimumAreaSquareMeters: rules.park?.minimumAreaSquareMeters ?? null,
+  };
+}
+
+/**
+ * The rule set for a preset with edited numbers: the preset itself when nothing differs, else a
+ * `<preset>-custom` set (parseRules checks the numbers and throws a message naming a bad one).
+ */
+export function rulesFor(presetId: string, numbers: RuleNumbers): RuleSet {
+  const base = presetRules(presetId);
+  const baseNumbers = ruleNumbers(base);
+  const same = (Object.keys(baseNumbers) as (keyof RuleNumbers)[]).every(
+    (key) => numbers[key] === null || numbers[key] === baseNumbers[key],
+  );
+  if (same) return base;
+  const criterion = (radius: number | null, area: number | null) => ({
+    ...(radius !== null ? { radiusMeters: radius } : {}),
+    ...(area !== null ? { minimumAreaSquareMeters: area } : {}),
+  });
+  return parseRules({
+    extends: presetId,
+    ...(base.green ? { green: criterion(numbers.greenRadiusMeters, numbers.greenMinimumAreaSquareMeters) } : {}),
+    ...(base.park ? { park: criterion(numbers.parkRadiusMeters, numbers.parkMinimumAreaSquareMeters) } : {}),
+  });
+}
+
+/** The default screen for a browser language such as `navigator.language`. */
+export function defaultScreen(browserLanguage: string | undefined): ScreenState {
+  const presetId = 'chengdu';
+  return {
+    language: browserLanguage && !browserLanguage.toLowerCase().startsWith('zh') ? 'en' : 'zh',
+    presetId,
+    numbers: ruleNumbers(presetRules(presetId)),
+    cellMeters: defaultCellMeters,
+    layers: { ...defaultLayers },
+    view: null,
+    selectedCommunity: null,
+    selectedGap: null,
+    dataPath: defaultDataPath,
+  };
+}
+
+function finite(value: string | null): number | null {
+  if (value === null || value.trim() === '') return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+/**
+ * Reads a screen from URL search parameters, taking anything missing or invalid from `fallback`.
+ * Keys: `lang`, `preset`, `green=<radius m>,<minimum m²>`, `park=…`, `cell`, `layers=<list>`,
+ * `view=<lng>,<lat>,<zoom>`, `community`, `gap`, `data`.
+ */
+export function parseScreen(search: string, fallback: ScreenState): ScreenState {
+  const params = new URLSearchParams(search);
+  const screen: ScreenState = structuredClone(fallback);
+  const language = params.get('lang');
+  if (language === 'zh' || language === 'en') screen.language = language;
+  const presetId = params.get('preset');
+  if (presetId && Object.hasOwn(presets, presetId)) {
+    screen.presetId = presetId;
+    screen.numbers = ruleNumbers(presetRules(presetId));
+  }
+  for (const id of ['green', 'park'] as const) {
+    const value = params.get(id);
+    if (!value) continue;
+    const [radius, area] = value.split(',').map((part) => finite(part));
+    if (screen.numbers[`${id}RadiusMeters`] === null) continue;
+    if (radius !== null && radius !== undefined) screen.numbers[`${id}RadiusMeters`] = radius;
+    if (area !== null && area !== undefined) screen.numbers[`${id}MinimumAreaSquareMeters`] = area;
+  }
+  try {
+    rulesFor(screen.presetId, screen.numbers);
+  } catch {
+    screen.numbers = ruleNumbers(presetRules(screen.presetId));
+  }
+  const cell = finite(params.get('cell'));
+  if (cell !== null && cell >= minimumCellMeters && cell <= maximumCellMeters) screen.cellMeters = cell;
+  const layers = params.get('layers');
+  if (layers !== null) {
+    const visible = new Set(layers.split(','));
+    for (const name of layerNames) screen.layers[name] = visible.has(name);
+  }
+  const view = params.get('view')?.split(',').map((part) => finite(part));
+  if (view && view.length === 3 && view.every((part) => part !== null)) {
+    const [longitude, latitude, zoom] = view as number[];
+    if (Math.abs(longitude) <= 180 && Math.abs(latitude) <= 85 && zoom >= 0 && zoom <= 24) {
+      screen.view = { longitude, latitude, zoom };
+    }
+  }
+  const community = finite(params.get('community'));
+  if (community !== null && Number.isInteger(community) && community >= 0) screen.selectedCommunity = community;
+  const gap = finite(params.get('gap'));
+  if (gap !== null && Number.isInteger(gap) && gap >= 0) screen.selectedGap = gap;
+  const data = params.get('data');
+  // Only relative paths on this server: a link must never make the app fetch from another host.
+  if (data && /^[\w./-]+\/$/.test(data) && !data.includes('..') && !data.startsWith('/')) screen.dataPath = data;
+  return screen;
+}
+
+/** URL search string (with `?`) for a screen; defaults are written too, so a link stays exact. */
+export function formatScreen(screen: ScreenState): string {
+  const params = new URLSearchParams();
+  params.set('lang', screen.language);
+  params.set('preset', screen.presetId);
+  const { numbers } = screen;
+  if (numbers.greenRadiusMeters !== null) params.set('green', `${numbers.greenRadiusMeters},${numbers.greenMinimumAreaSquareMeters}`);
+  if (numbers.parkRadiusMeters !== null) params.set('park', `${numbers.parkRadiusMeters},${numbers.parkMinimumAreaSquareMeters}`);
+  params.set('cell', String(screen.cellMeters));
+  params.set('layers', layerNames.filter((name) => screen.layers[name]).join(','));
+  if (screen.view) {
+    const { longitude, latitude, zoom } = screen.view;
+    params.set('view', `${longitude.toFixed(5)},${latitude.toFixed(5)},${zoom.toFixed(2)}`);
+  }
+  if (screen.selectedCommunity !== null) params.set('community', String(screen.selectedCommunity));
+  if (screen.selectedGap !== null) params.set('gap', String(screen.selectedGap));
+  if (screen.dataPath !== defaultDataPath) params.set('data', screen.dataPath);
+  return `?${params.toString().replaceAll('%2C', ',')}`;
+}

@@ -1,0 +1,126 @@
+import type { Community, CoverageResult } from '../coverage';
+import type { CommunitySortKey, PlannerApp } from '../state/planner-app';
+import type { Language } from '../state/url-state';
+import { formatCount, formatShare, type MessageKey, t } from './i18n';
+import { totalsShares, uncoveredResidents } from './summary-panel';
+import { useStore } from './use-store';
+
+/** A community's name in the interface language. */
+export function communityName(community: Community | undefined, language: Language): string {
+  if (!community) return '';
+  return language === 'en' ? (community.nameEnglish ?? community.name) : community.name || (community.nameEnglish ?? '');
+}
+
+interface Row {
+  index: number;
+  name: string;
+  subdistrict: string;
+  population: number | null;
+  green: number | null;
+  park: number | null;
+  both: number | null;
+  uncovered: number;
+}
+
+/** Table rows of a result, sorted. */
+export function communityRows(
+  result: CoverageResult,
+  subdistricts: string[],
+  language: Language,
+  sort: { key: CommunitySortKey; descending: boolean },
+): Row[] {
+  const rows: Row[] = result.communities.map((community, index) => {
+    const totals = result.summary.communities[index];
+    return {
+      index,
+      name: communityName(community, language),
+      subdistrict: subdistricts[index] ?? '',
+      population: totals.population,
+      ...totalsShares(totals),
+      uncovered: uncoveredResidents(totals),
+    };
+  });
+  const direction = sort.descending ? -1 : 1;
+  const collator = new Intl.Collator(language === 'zh' ? 'zh-CN' : 'en');
+  rows.sort((a, b) => {
+    if (sort.key === 'name') return direction * collator.compare(a.name, b.name);
+    const x = a[sort.key] ?? -1;
+    const y = b[sort.key] ?? -1;
+    return direction * (x - y) || a.index - b.index;
+  });
+  return rows;
+}
+
+const columns: { key: CommunitySortKey; label: MessageKey }[] = [
+  { key: 'name', label: 'community' },
+  { key: 'population', label: 'population' },
+  { key: 'green', label: 'reachGreen' },
+  { key: 'park', label: 'reachPark' },
+  { key: 'both', label: 'reachBoth' },
+  { key: 'uncovered', label: 'uncovered' },
+];
+
+/** The sortable per-community table; a row's button selects (and zooms to) the community. */
+export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (community: number) => void }) {
+  const language = useStore(app.store, (state) => state.language);
+  const result = useStore(app.store, (state) => state.result);
+  const data = useStore(app.store, (state) => state.data);
+  const sort = useStore(app.store, (state) => state.sort);
+  const selected = useStore(app.store, (state) => state.selectedCommunity);
+  if (!result || !data) return null;
+  const subdistricts = data.communities.features.map((feature) => {
+    const value = feature.properties?.subdistrict;
+    return typeof value === 'string' ? value : '';
+  });
+  const rows = communityRows(result, subdistricts, language, sort);
+  return (
+    <section class="panel table-panel" aria-labelledby="communities-heading">
+      <h2 id="communities-heading">
+        {t(language, 'communities')} ({rows.length})
+      </h2>
+      <div class="table-scroll">
+        <table data-testid="community-table">
+          <thead>
+            <tr>
+              {columns.map(({ key, label }) => (
+                <th
+                  key={key}
+                  scope="col"
+                  aria-sort={sort.key === key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                >
+                  <button type="button" class="sort" data-sort={key} onClick={() => app.setSort(key)}>
+                    {t(language, label)}
+                    <span aria-hidden="true">{sort.key === key ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.index} class={row.index === selected ? 'selected' : ''}>
+                <th scope="row">
+                  <button
+                    type="button"
+                    class="link"
+                    data-community={row.index}
+                    aria-pressed={row.index === selected}
+                    onClick={() => onSelect(row.index)}
+                    title={row.subdistrict}
+                  >
+                    {row.name}
+                  </button>
+                </th>
+                <td>{formatCount(language, row.population)}</td>
+                <td>{formatShare(row.green)}</td>
+                <td>{formatShare(row.park)}</td>
+                <td>{formatShare(row.both)}</td>
+                <td>{formatCount(language, row.uncovered)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import { describeRules } from '../coverage';
+import { cssColor, statesInUse } from '../map/cell-colors';
+import type { PlannerApp } from '../state/planner-app';
+import { layerNames } from '../state/url-state';
+import { t } from './i18n';
+import { useStore } from './use-store';
+
+/** The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. */
+export function LegendPanel({ app }: { app: PlannerApp }) {
+  const language = useStore(app.store, (state) => state.language);
+  const rules = useStore(app.store, (state) => state.result?.rules ?? state.rules);
+  const layers = useStore(app.store, (state) => state.layers);
+  const inUse = (['green', 'park'] as const).filter((id) => rules[id]);
+  const single = inUse.length < 2;
+  return (
+    <section class="panel" aria-labelledby="legend-heading">
+      <h2 id="legend-heading">{t(language, 'legend')}</h2>
+      <p class="rules-in-force" data-testid="rules-in-force">
+        <strong>{t(language, 'rulesInForce')}:</strong> {rules.name[language]} — {describeRules(rules, language)}
+      </p>
+      <ul class="legend">
+        {statesInUse(inUse).map((state) => (
+          <li key={state}>
+            <span class={`swatch swatch-${state}`} style={{ background: cssColor(state) }} aria-hidden="true" />
+            <span>
+              {single ? t(language, state === 'both' ? 'meets' : 'notMeets') : t(language, state)}
+              {state === 'neither' && <span class="muted"> ({t(language, 'neitherPattern')})</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <fieldset class="layers">
+        <legend>{t(language, 'layers')}</legend>
+        {layerNames.map((name) => (
+          <label key={name} class="check">
+            <input
+              type="checkbox"
+              data-testid={`layer-${name}`}
+              checked={layers[name]}
+              onChange={(event) => app.setLayer(name, (event.currentTarget as HTMLInputElement).checked)}
+            />
+            <span>{t(language, `layer_${name}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+    </section>
+  );
+}

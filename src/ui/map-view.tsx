@@ -1,0 +1,149 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { BoundingBox } from '../coverage';
+import type { CellInfo } from '../map/planner-map';
+import { PlannerMap } from '../map/planner-map';
+import type { PlannerApp } from '../state/planner-app';
+import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
+import { useStore } from './use-store';
+
+/** Bounding box of every position in a FeatureCollection. */
+function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | null {
+  const box: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (value: unknown): void => {
+    if (!Array.isArray(value)) return;
+    if (typeof value[0] === 'number') {
+      box[0] = Math.min(box[0], value[0]);
+      box[1] = Math.min(box[1], value[1] as number);
+      box[2] = Math.max(box[2], value[0]);
+      box[3] = Math.max(box[3], value[1] as number);
+      return;
+    }
+    for (const item of value) visit(item);
+  };
+  for (const feature of collection.features) {
+    if (feature.geometry && 'coordinates' in feature.geometry) visit(feature.geometry.coordinates);
+  }
+  return Number.isFinite(box[0]) ? box : null;
+}
+
+/** The map: creates one PlannerMap and hands it the store's data as it changes. */
+export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerMap | null) => void }) {
+  const container = useRef<HTMLDivElement>(null);
+  const [cell, setCell] = useState<CellInfo | null>(null);
+  const language = useStore(app.store, (state) => state.language);
+  const status = useStore(app.store, (state) => state.status);
+  const progress = useStore(app.store, (state) => state.progress);
+  const loadedBytes = useStore(app.store, (state) => state.loadedBytes);
+  const result = useStore(app.store, (state) => state.result);
+  const communities = useStore(app.store, (state) => state.data?.communities);
+
+  useEffect(() => {
+    const initial = app.store.get();
+    const map = new PlannerMap({
+      container: container.current!,
+      view: initial.view,
+      language: initial.language,
+      onViewChange: (view) => app.setView(view),
+      onCommunityClick: (community) => {
+        app.selectCommunity(community);
+        const bbox = community !== null ? app.store.get().result?.communities[community]?.bbox : null;
+        if (bbox) map.fitBounds(bbox);
+      },
+      onCellInfo: setCell,
+      kindLabel: (kind) => kindLabel(app.store.get().language, kind),
+    });
+    onMap(map);
+    let drawnResult: unknown = null;
+    const push = (state = app.store.get(), previous: typeof state | null = null) => {
+      if (state.data && state.data !== previous?.data) {
+        void map.setData(state.data).then(() => {
+          if (!state.view) {
+            const bbox = (state.data!.district && collectionBounds(state.data!.district)) ?? collectionBounds(state.data!.communities);
+            if (bbox) map.fitBounds(bbox, { animate: false, maxZoom: 14 });
+          }
+        });
+      }
+      if (state.layers !== previous?.layers) map.setLayerVisibility(state.layers);
+      if (state.language !== previous?.language) map.setLanguage(state.language);
+      if (state.result !== drawnResult) {
+        drawnResult = state.result;
+        const result = state.result;
+        void map.setCoverage(result).then(() => {
+          if (result) app.markDrawn(result);
+        });
+      }
+      if (state.gaps !== previous?.gaps) map.setGaps(state.gaps);
+      if (state.selectedCommunity !== previous?.selectedCommunity) map.highlightCommunity(state.selectedCommunity);
+      if (state.selectedGap !== previous?.selectedGap) map.highlightGap(state.selectedGap);
+    };
+    push();
+    const unsubscribe = app.store.subscribe((state, previous) => push(state, previous));
+    return () => {
+      unsubscribe();
+      onMap(null);
+      map.destroy();
+    };
+  }, [app]);
+
+  const fraction = status === 'computing' ? (progress?.fraction ?? 0) : status === 'loading' ? 0 : 1;
+  const busy = status === 'loading' || status === 'computing' || status === 'drawing';
+  const phase = progress ? `phase_${progress.phase}` : null;
+  const community = cell && cell.community >= 0 ? communities?.features[cell.community]?.properties : null;
+  const communityName = community
+    ? String((language === 'en' ? (community.name_en ?? community.name) : community.name) ?? '')
+    : t(language, 'outside');
+  const stateLabel = cell ? t(language, cell.state) : '';
+
+  return (
+    <div class="map-wrap">
+      <div ref={container} class="map" role="region" aria-label={t(language, 'title')} />
+      <div class={`progress ${busy ? 'busy' : 'done'}`} aria-live="polite">
+        <progress
+          max={1}
+          value={fraction}
+          aria-label={t(language, busy ? (status === 'loading' ? 'loading' : 'computing') : 'ready')}
+        />
+        <span class="progress-text">
+          {status === 'loading'
+            ? `${t(language, 'loading')} ${(loadedBytes / 1e6).toFixed(1)} MB`
+            : status === 'computing'
+              ? `${t(language, 'computing')} ${Math.round(fraction * 100)}%${phase && isMessageKey(phase) ? ` · ${t(language, phase)}` : ''}`
+              : status === 'drawing'
+                ? t(language, 'drawing')
+                : status === 'error'
+                  ? t(language, 'error')
+                  : result
+                    ? `${t(language, 'ready')} · ${Math.round(result.timingsMs.compute ?? 0)} ms`
+                    : ''}
+        </span>
+      </div>
+      <div class="cell-info" aria-live="polite" data-testid="cell-info">
+        {cell ? (
+          <>
+            <strong>
+              {t(language, 'cell')} · {stateLabel}
+            </strong>
+            <div>{communityName}</div>
+            {cell.greenMeters !== null && (
+              <div>
+                {t(language, 'toGreen')}: {formatMeters(language, cell.greenMeters, cell.reachMeters.green)}
+              </div>
+            )}
+            {cell.parkMeters !== null && (
+              <div>
+                {t(language, 'toPark')}: {formatMeters(language, cell.parkMeters, cell.reachMeters.park)}
+              </div>
+            )}
+            {cell.gap >= 0 && (
+              <div>
+                {t(language, 'gapArea')} #{cell.gap + 1}
+              </div>
+            )}
+          </>
+        ) : (
+          <span class="muted">{t(language, 'hoverHelp')}</span>
+        )}
+      </div>
+    </div>
+  );
+}

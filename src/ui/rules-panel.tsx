@@ -1,0 +1,84 @@
+import { presets } from '../coverage';
+import type { PlannerApp } from '../state/planner-app';
+import type { RuleNumbers } from '../state/url-state';
+import { type MessageKey, t } from './i18n';
+import { useStore } from './use-store';
+
+const fields: { key: keyof RuleNumbers; label: MessageKey; min: number; max: number; step: number }[] = [
+  { key: 'greenRadiusMeters', label: 'greenRadius', min: 1, max: 5000, step: 10 },
+  { key: 'greenMinimumAreaSquareMeters', label: 'greenArea', min: 0, max: 1e9, step: 100 },
+  { key: 'parkRadiusMeters', label: 'parkRadius', min: 1, max: 5000, step: 10 },
+  { key: 'parkMinimumAreaSquareMeters', label: 'parkArea', min: 0, max: 1e9, step: 100 },
+];
+
+/** Preset selector and the editable numbers; every change recomputes (cancelling a run in flight). */
+export function RulesPanel({ app }: { app: PlannerApp }) {
+  const language = useStore(app.store, (state) => state.language);
+  const presetId = useStore(app.store, (state) => state.presetId);
+  const numbers = useStore(app.store, (state) => state.numbers);
+  const cellMeters = useStore(app.store, (state) => state.cellMeters);
+  const ruleError = useStore(app.store, (state) => state.ruleError);
+  const commit = (key: keyof RuleNumbers, input: HTMLInputElement) => {
+    const value = input.valueAsNumber;
+    if (Number.isFinite(value) && value !== numbers[key]) app.setRuleNumber(key, value);
+  };
+  return (
+    <section class="panel" aria-labelledby="rules-heading">
+      <h2 id="rules-heading">{t(language, 'rules')}</h2>
+      <label class="field">
+        <span>{t(language, 'preset')}</span>
+        <select
+          data-testid="preset"
+          value={presetId}
+          onChange={(event) => app.setPreset((event.currentTarget as HTMLSelectElement).value)}
+        >
+          {Object.values(presets).map((preset) => (
+            <option key={preset.id} value={preset.id}>
+              {preset.name[language]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="rule-grid">
+        {fields.map(({ key, label, min, max, step }) => (
+          <label class="field" key={key}>
+            <span>{t(language, label)}</span>
+            {numbers[key] === null ? (
+              <input type="text" disabled value={t(language, 'notUsed')} />
+            ) : (
+              <input
+                type="number"
+                data-testid={key}
+                min={min}
+                max={max}
+                step={step}
+                value={numbers[key]!}
+                onChange={(event) => commit(key, event.currentTarget as HTMLInputElement)}
+              />
+            )}
+          </label>
+        ))}
+        <label class="field">
+          <span>{t(language, 'cellMeters')}</span>
+          <input
+            type="number"
+            data-testid="cellMeters"
+            min={10}
+            max={500}
+            step={5}
+            value={cellMeters}
+            onChange={(event) => {
+              const value = (event.currentTarget as HTMLInputElement).valueAsNumber;
+              if (Number.isFinite(value) && value !== cellMeters) app.setCellMeters(value);
+            }}
+          />
+        </label>
+      </div>
+      {ruleError && (
+        <p class="error" role="alert">
+          {ruleError}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { type CoverageTotals, share } from '../coverage';
+import type { PlannerApp } from '../state/planner-app';
+import type { Language } from '../state/url-state';
+import { formatCount, formatShare, t } from './i18n';
+import { useStore } from './use-store';
+
+/** Residents not meeting every criterion in use (cells when population is unknown). */
+export function uncoveredResidents(totals: CoverageTotals): number {
+  return totals.population !== null && totals.populationMeetingBoth !== null
+    ? totals.population - totals.populationMeetingBoth
+    : totals.cells - totals.cellsMeetingBoth;
+}
+
+/** Shares of residents (or of cells when population is unknown) meeting green, park and both. */
+export function totalsShares(totals: CoverageTotals): { green: number | null; park: number | null; both: number | null } {
+  if (totals.population !== null) {
+    return {
+      green: share(totals.populationMeetingGreen, totals.population),
+      park: share(totals.populationMeetingPark, totals.population),
+      both: share(totals.populationMeetingBoth, totals.population),
+    };
+  }
+  return {
+    green: share(totals.cellsMeetingGreen, totals.cells),
+    park: share(totals.cellsMeetingPark, totals.cells),
+    both: share(totals.cellsMeetingBoth, totals.cells),
+  };
+}
+
+/** Figures of one area (the district or a community) as a definition list. */
+export function TotalsFigures({ totals, language, testId }: { totals: CoverageTotals; language: Language; testId: string }) {
+  const shares = totalsShares(totals);
+  return (
+    <dl class="figures" data-testid={testId}>
+      <div>
+        <dt>{t(language, 'residents')}</dt>
+        <dd data-figure="population">{formatCount(language, totals.population)}</dd>
+      </div>
+      <div>
+        <dt>{t(language, 'reachGreen')}</dt>
+        <dd data-figure="green">{formatShare(shares.green)}</dd>
+      </div>
+      <div>
+        <dt>{t(language, 'reachPark')}</dt>
+        <dd data-figure="park">{formatShare(shares.park)}</dd>
+      </div>
+      <div>
+        <dt>{t(language, 'reachBoth')}</dt>
+        <dd data-figure="both">{formatShare(shares.both)}</dd>
+      </div>
+      <div>
+        <dt>{t(language, 'uncovered')}</dt>
+        <dd data-figure="uncovered">{formatCount(language, uncoveredResidents(totals))}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The district (city) summary. */
+export function SummaryPanel({ app }: { app: PlannerApp }) {
+  const language = useStore(app.store, (state) => state.language);
+  const result = useStore(app.store, (state) => state.result);
+  return (
+    <section class="panel" aria-labelledby="summary-heading">
+      <h2 id="summary-heading">{t(language, 'city')}</h2>
+      {result ? (
+        <>
+          <TotalsFigures totals={result.summary.city} language={language} testId="city-summary" />
+          <p class="muted small">
+            {formatCount(language, result.cellIndex.length)} {t(language, 'cells')} × {result.grid.cellMeters} m
+            {result.skipped.length > 0 && ` · ${t(language, 'skipped')}: ${result.skipped.length}`}
+          </p>
+        </>
+      ) : (
+        <p class="muted">…</p>
+      )}
+    </section>
+  );
+}
