@@ -23,11 +23,23 @@ export function rowScales(grid: Grid): RowScales {
   return { metersPerDegreeLongitude: longitude, metersPerDegreeLatitude: latitude };
 }
 
+/** Slack in metres on every region boundary, so rounding can never leave a cell out of every region. */
+const slackMeters = 0.01;
+
 /**
- * Stamps the capsule of every segment of `path` (flat `[lng, lat, …]`) onto `squaredMeters`: every cell
- * of `window` whose centre lies within `reachMeters` of the segment keeps the smaller of its value and
- * its squared distance to the segment. The value a cell gets does not depend on the window, so
- * stamping a region again reproduces a full stamp bit for bit.
+ * Stamps the distance to `path` (flat `[lng, lat, …]`; a closed ring when first = last) onto
+ * `squaredMeters`: every cell of `window` whose centre lies within `reachMeters` keeps the smaller of
+ * its value and its squared distance to the path.
+ *
+ * The distance to a polyline is, for each point, either a perpendicular distance to a segment whose
+ * slab holds the point, or the distance to a vertex whose wedge holds it (the wedge lies between the
+ * perpendiculars to the two segments meeting there, on the outside of the turn). So each segment
+ * stamps only its slab (a 2·reach-wide rectangle) and each vertex only its wedge of the reach disk:
+ * unlike stamping each segment's whole capsule, consecutive segments do not re-evaluate the same cells
+ * over and over (about 10× fewer evaluations on dense greenways). Regions are widened by 1 cm so that
+ * rounding never leaves a cell out; an extra evaluation is harmless because each one is a true distance.
+ * What a cell gets does not depend on the window, so stamping a region again reproduces a full stamp
+ * bit for bit.
  */
 export function stampPath(
   squaredMeters: Float32Array,
@@ -37,76 +49,177 @@ export function stampPath(
   reachMeters: number,
   window: GridWindow,
 ): void {
+  // Distinct consecutive points only: a zero-length segment has no direction.
+  const points: number[] = [];
+  for (let i = 0; i < path.length; i += 2) {
+    const count = points.length;
+    if (count === 0 || points[count - 2] !== path[i] || points[count - 1] !== path[i + 1]) points.push(path[i], path[i + 1]);
+  }
+  let count = points.length / 2;
+  const closed = count >= 3 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1];
+  if (closed) count--;
+  const segmentCount = closed ? count : count - 1;
+  for (let i = 0; i < segmentCount; i++) {
+    const j = (i + 1) % count;
+    stampSlab(squaredMeters, grid, scales, points[2 * i], points[2 * i + 1], points[2 * j], points[2 * j + 1], reachMeters, window);
+  }
+  for (let i = 0; i < count; i++) {
+    const previous = i > 0 ? i - 1 : closed ? count - 1 : -1;
+    const next = i < count - 1 ? i + 1 : closed ? 0 : -1;
+    stampWedge(squaredMeters, grid, scales, points, previous, i, next, reachMeters, window);
+  }
+}
+
+/**
+ * Rows whose centre line may cross the latitudes [low, high] widened by `marginMeters` north and south,
+ * clamped to the window. The margin is widened by 1% + 0.5 m so the small change of the latitude
+ * radius across a feature, and the 1 cm slack of the regions, never drop a row.
+ */
+function rowRange(grid: Grid, low: number, high: number, marginMeters: number, window: GridWindow): [number, number] {
+  const marginLatitude = (marginMeters * 1.01 + 0.5) / metersPerDegreeLatitude(0);
+  return [
+    Math.max(window.rowStart, Math.ceil((low - marginLatitude - grid.south) / grid.latitudeStep - 0.5)),
+    Math.min(window.rowEnd - 1, Math.floor((high + marginLatitude - grid.south) / grid.latitudeStep - 0.5)),
+  ];
+}
+
+/** The slab of segment A→B: points whose projection falls on the segment, at most `reach` from its line. */
+function stampSlab(
+  squaredMeters: Float32Array,
+  grid: Grid,
+  scales: RowScales,
+  lngA: number,
+  latA: number,
+  lngB: number,
+  latB: number,
+  reachMeters: number,
+  window: GridWindow,
+): void {
   const { west, south, longitudeStep, latitudeStep, columns } = grid;
+  // The slab reaches north and south of the segment by reach × |cos heading|.
+  const middle = (latA + latB) / 2;
+  const eastMeters = (lngB - lngA) * metersPerDegreeLongitude(middle);
+  const northMeters = (latB - latA) * metersPerDegreeLatitude(middle);
+  const heading = Math.abs(eastMeters) / Math.sqrt(eastMeters * eastMeters + northMeters * northMeters);
+  const [rowFirst, rowLast] = rowRange(grid, Math.min(latA, latB), Math.max(latA, latB), reachMeters * heading, window);
+  const band = reachMeters + slackMeters;
+  for (let row = rowFirst; row <= rowLast; row++) {
+    const rowLatitude = south + (row + 0.5) * latitudeStep;
+    const kx = scales.metersPerDegreeLongitude[row];
+    const ky = scales.metersPerDegreeLatitude[row];
+    // The segment in metres, in a frame whose x axis is this row's centre line.
+    const ax = (lngA - west) * kx;
+    const ay = (latA - rowLatitude) * ky;
+    const bx = (lngB - west) * kx;
+    const by = (latB - rowLatitude) * ky;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const length = Math.sqrt(dx * dx + dy * dy);
+    const ux = dx / length;
+    const uy = dy / length;
+    // Each condition is linear in x along the row: slope·x + offset ≥ 0. Intersect them.
+    let low = -Infinity;
+    let high = Infinity;
+    // (P − A)·u ≥ −slack and (B − P)·u ≥ −slack: the projection falls on the segment.
+    if (ux > 0) {
+      low = Math.max(low, (ax * ux + ay * uy - slackMeters) / ux);
+      high = Math.min(high, (bx * ux + by * uy + slackMeters) / ux);
+    } else if (ux < 0) {
+      high = Math.min(high, (ax * ux + ay * uy - slackMeters) / ux);
+      low = Math.max(low, (bx * ux + by * uy + slackMeters) / ux);
+    } else if (-ay * uy < -slackMeters || by * uy < -slackMeters) continue;
+    // |(P − A) × u| ≤ reach + slack: within the band around the line.
+    const crossOffset = ay * ux - ax * uy;
+    if (uy > 0) {
+      low = Math.max(low, (-band - crossOffset) / uy);
+      high = Math.min(high, (band - crossOffset) / uy);
+    } else if (uy < 0) {
+      low = Math.max(low, (band - crossOffset) / uy);
+      high = Math.min(high, (-band - crossOffset) / uy);
+    } else if (Math.abs(crossOffset) > band) continue;
+    if (!(low <= high)) continue;
+    const cellWidth = longitudeStep * kx;
+    const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
+    const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
+    const base = row * columns;
+    const inverseLengthSquared = 1 / (dx * dx + dy * dy);
+    for (let column = columnFirst; column <= columnLast; column++) {
+      const px = (column + 0.5) * cellWidth;
+      let t = ((px - ax) * dx - ay * dy) * inverseLengthSquared;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const ex = ax + t * dx - px;
+      const ey = ay + t * dy;
+      const distanceSquared = ex * ex + ey * ey;
+      if (distanceSquared < squaredMeters[base + column]) squaredMeters[base + column] = distanceSquared;
+    }
+  }
+}
+
+/**
+ * The wedge of vertex `at` (index into flat `points`): points within reach whose nearest point on
+ * both adjacent segments is the vertex itself. `previous`/`next` are −1 at the ends of an open path,
+ * where the wedge opens to the half-disk beyond the end.
+ */
+function stampWedge(
+  squaredMeters: Float32Array,
+  grid: Grid,
+  scales: RowScales,
+  points: number[],
+  previous: number,
+  at: number,
+  next: number,
+  reachMeters: number,
+  window: GridWindow,
+): void {
+  const { west, south, longitudeStep, latitudeStep, columns } = grid;
+  const lngV = points[2 * at];
+  const latV = points[2 * at + 1];
+  const [northMeters, southMeters] = wedgeNorthSouth(points, previous, at, next, reachMeters);
+  const kyV = metersPerDegreeLatitude(latV);
+  const [rowFirst, rowLast] = rowRange(grid, latV - southMeters / kyV, latV + northMeters / kyV, 0, window);
   const reachSquared = reachMeters * reachMeters;
-  // Row search is widened by 1% so the (tiny) change of the latitude radius along a segment never drops a row.
-  const reachLatitude = (reachMeters * 1.01) / metersPerDegreeLatitude(0);
-  const pointCount = path.length / 2;
-  for (let point = 0; point < pointCount; point++) {
-    const lng1 = path[point * 2];
-    const lat1 = path[point * 2 + 1];
-    // A lone point (a one-position line) is a zero-length segment.
-    const next = point + 1 < pointCount ? point + 1 : pointCount === 1 ? 0 : -1;
-    if (next < 0) break;
-    const lng2 = path[next * 2];
-    const lat2 = path[next * 2 + 1];
-    const rowFirst = Math.max(window.rowStart, Math.ceil((Math.min(lat1, lat2) - reachLatitude - south) / latitudeStep - 0.5));
-    const rowLast = Math.min(window.rowEnd - 1, Math.floor((Math.max(lat1, lat2) + reachLatitude - south) / latitudeStep - 0.5));
-    for (let row = rowFirst; row <= rowLast; row++) {
-      const rowLatitude = south + (row + 0.5) * latitudeStep;
-      const kx = scales.metersPerDegreeLongitude[row];
-      const ky = scales.metersPerDegreeLatitude[row];
-      // The segment in metres, in a frame whose x axis is this row's centre line.
-      const x1 = (lng1 - west) * kx;
-      const y1 = (lat1 - rowLatitude) * ky;
-      const x2 = (lng2 - west) * kx;
-      const y2 = (lat2 - rowLatitude) * ky;
-      if ((y1 > reachMeters && y2 > reachMeters) || (y1 < -reachMeters && y2 < -reachMeters)) continue;
-      const dx = x2 - x1;
-      const dy = y2 - y1;
-      const lengthSquared = dx * dx + dy * dy;
-      // Clip the segment to the band |y| ≤ reach: only that part can be within reach of this row.
-      let tStart = 0;
-      let tEnd = 1;
-      if (dy !== 0) {
-        const tLow = (-reachMeters - y1) / dy;
-        const tHigh = (reachMeters - y1) / dy;
-        tStart = Math.max(0, Math.min(tLow, tHigh));
-        tEnd = Math.min(1, Math.max(tLow, tHigh));
-      }
-      // The capsule meets the row in one interval; its ends come from the clipped end points' disks
-      // or from the point where the capsule's side is tangent (x ± reach·|dy|/length at y = ±reach·dx/length).
-      const ax = x1 + tStart * dx;
-      const ay = y1 + tStart * dy;
-      const bx = x1 + tEnd * dx;
-      const by = y1 + tEnd * dy;
-      const halfA = Math.sqrt(Math.max(0, reachSquared - ay * ay));
-      const halfB = Math.sqrt(Math.max(0, reachSquared - by * by));
-      let low = Math.min(ax - halfA, bx - halfB);
-      let high = Math.max(ax + halfA, bx + halfB);
-      if (dy !== 0) {
-        const length = Math.sqrt(lengthSquared);
-        const tangentY = (reachMeters * dx * Math.sign(dy)) / length;
-        const side = (reachMeters * Math.abs(dy)) / length;
-        const tRight = (tangentY - y1) / dy;
-        if (tRight > tStart && tRight < tEnd) high = Math.max(high, x1 + tRight * dx + side);
-        const tLeft = (-tangentY - y1) / dy;
-        if (tLeft > tStart && tLeft < tEnd) low = Math.min(low, x1 + tLeft * dx - side);
-      }
-      const cellWidth = longitudeStep * kx;
-      const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
-      const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
-      const base = row * columns;
-      const inverseLengthSquared = lengthSquared > 0 ? 1 / lengthSquared : 0;
-      for (let column = columnFirst; column <= columnLast; column++) {
-        const px = (column + 0.5) * cellWidth;
-        let t = ((px - x1) * dx - y1 * dy) * inverseLengthSquared;
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
-        const ex = x1 + t * dx - px;
-        const ey = y1 + t * dy;
-        const distanceSquared = ex * ex + ey * ey;
-        if (distanceSquared < squaredMeters[base + column]) squaredMeters[base + column] = distanceSquared;
-      }
+  for (let row = rowFirst; row <= rowLast; row++) {
+    const rowLatitude = south + (row + 0.5) * latitudeStep;
+    const kx = scales.metersPerDegreeLongitude[row];
+    const ky = scales.metersPerDegreeLatitude[row];
+    const vx = (lngV - west) * kx;
+    const vy = (latV - rowLatitude) * ky;
+    if (vy > reachMeters || vy < -reachMeters) continue;
+    const half = Math.sqrt(reachSquared - vy * vy) + slackMeters;
+    let low = vx - half;
+    let high = vx + half;
+    // (P − V)·a ≥ −slack, a = direction of the incoming segment: the point is past its end.
+    if (previous >= 0) {
+      const ax = vx - (points[2 * previous] - west) * kx;
+      const ay = vy - (points[2 * previous + 1] - rowLatitude) * ky;
+      const length = Math.sqrt(ax * ax + ay * ay);
+      const offset = (-vx * ax - vy * ay) / length + slackMeters;
+      const slope = ax / length;
+      if (slope > 0) low = Math.max(low, -offset / slope);
+      else if (slope < 0) high = Math.min(high, -offset / slope);
+      else if (offset < 0) continue;
+    }
+    // (V − P)·b ≥ −slack, b = direction of the outgoing segment: the point is before its start.
+    if (next >= 0) {
+      const bx = (points[2 * next] - west) * kx - vx;
+      const by = (points[2 * next + 1] - rowLatitude) * ky - vy;
+      const length = Math.sqrt(bx * bx + by * by);
+      const offset = (vx * bx + vy * by) / length + slackMeters;
+      const slope = -bx / length;
+      if (slope > 0) low = Math.max(low, -offset / slope);
+      else if (slope < 0) high = Math.min(high, -offset / slope);
+      else if (offset < 0) continue;
+    }
+    if (!(low <= high)) continue;
+    const cellWidth = longitudeStep * kx;
+    const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
+    const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
+    const base = row * columns;
+    const vySquared = vy * vy;
+    for (let column = columnFirst; column <= columnLast; column++) {
+      const ex = (column + 0.5) * cellWidth - vx;
+      const distanceSquared = ex * ex + vySquared;
+      if (distanceSquared < squaredMeters[base + column]) squaredMeters[base + column] = distanceSquared;
     }
   }
 }
@@ -168,4 +281,38 @@ export function scanPolygon(
       if (columnEnd > columnStart) span(row, columnStart, columnEnd);
     }
   }
+}
+
+/**
+ * How far north and south of its vertex a wedge reaches: the wedge is the sector of the reach disk
+ * between the half-planes "past the incoming segment" and "before the outgoing one", so only rows
+ * crossing that sector need a visit (for a gentle bend, a thin sliver rather than the whole disk).
+ */
+function wedgeNorthSouth(points: number[], previous: number, at: number, next: number, reachMeters: number): [number, number] {
+  const lngV = points[2 * at];
+  const latV = points[2 * at + 1];
+  const kx = metersPerDegreeLongitude(latV);
+  const ky = metersPerDegreeLatitude(latV);
+  // Each constraint keeps the half-plane of directions within 90° of a centre direction.
+  const centres: number[] = [];
+  if (previous >= 0) centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
+  if (next >= 0) centres.push(Math.atan2((latV - points[2 * next + 1]) * ky, (lngV - points[2 * next]) * kx));
+  if (centres.length === 0) return [reachMeters, reachMeters];
+  let first = centres[0] - Math.PI / 2;
+  let last = centres[0] + Math.PI / 2;
+  if (centres.length === 2) {
+    // Unwrap the second centre next to the first, then intersect the two half-planes' angle ranges.
+    let other = centres[1];
+    while (other - centres[0] > Math.PI) other -= 2 * Math.PI;
+    while (other - centres[0] < -Math.PI) other += 2 * Math.PI;
+    first = Math.max(first, other - Math.PI / 2);
+    last = Math.min(last, other + Math.PI / 2);
+    if (first > last) return [0, 0];
+  }
+  let north = Math.max(0, reachMeters * Math.sin(first), reachMeters * Math.sin(last));
+  let south = Math.max(0, -reachMeters * Math.sin(first), -reachMeters * Math.sin(last));
+  // The sector holds due north (or south) when an angle π/2 (−π/2) + 2πk lies in [first, last].
+  if (Math.floor((last - Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first - Math.PI / 2) / (2 * Math.PI))) north = reachMeters;
+  if (Math.floor((last + Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first + Math.PI / 2) / (2 * Math.PI))) south = reachMeters;
+  return [north, south];
 }
