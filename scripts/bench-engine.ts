@@ -8,13 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { bbox as turfBoundingBox, booleanPointInPolygon, pointToLineDistance } from '@turf/turf';
+import { booleanPointInPolygon, pointToLineDistance, bbox as turfBoundingBox } from '@turf/turf';
 import type { Feature, LineString, Polygon } from 'geojson';
 import {
   addFeature,
   buildCoverage,
-  columnCenterLongitude,
   type CoverageModel,
+  columnCenterLongitude,
   metersPerDegreeLatitude,
   metersPerDegreeLongitude,
   prepareGreenFeature,
@@ -38,7 +38,9 @@ const rules = presetRules('chengdu');
 if (values['memory-probe']) {
   // Child mode: one run at the given cell size, then report the peak resident set size.
   const model = buildCoverage(city, rules, Number(values['memory-probe']));
-  process.stdout.write(JSON.stringify({ cells: model.grid.rows * model.grid.columns, maxRssKilobytes: process.resourceUsage().maxRSS }));
+  process.stdout.write(
+    JSON.stringify({ cells: model.grid.rows * model.grid.columns, maxRssKilobytes: process.resourceUsage().maxRSS }),
+  );
   process.exit(0);
 }
 
@@ -65,14 +67,27 @@ console.log(
 );
 
 // --- The engine at three sizes ---
-const sizes = values.quick ? [{ cell: 158.1, label: '100k' }, { cell: 50, label: '1M' }] : [{ cell: 158.1, label: '100k' }, { cell: 50, label: '1M' }, { cell: 25, label: '4M' }];
+const sizes = values.quick
+  ? [
+      { cell: 158.1, label: '100k' },
+      { cell: 50, label: '1M' },
+    ]
+  : [
+      { cell: 158.1, label: '100k' },
+      { cell: 50, label: '1M' },
+      { cell: 25, label: '4M' },
+    ];
 const engineMs: Record<string, number> = {};
 let model1M: CoverageModel | null = null;
 for (const { cell, label } of sizes) {
   let model: CoverageModel | null = null;
-  engineMs[label] = timeRuns(`engine, ${label} cells (${cell} m)`, label === '4M' ? Math.max(3, runs - 2) : runs, () => {
-    model = buildCoverage(city, rules, cell);
-  });
+  engineMs[label] = timeRuns(
+    `engine, ${label} cells (${cell} m)`,
+    label === '4M' ? Math.max(3, runs - 2) : runs,
+    () => {
+      model = buildCoverage(city, rules, cell);
+    },
+  );
   if (label === '1M') model1M = model;
 }
 const model = model1M!;
@@ -81,7 +96,10 @@ const cells1M = model.grid.rows * model.grid.columns;
 // --- Baseline: naive Turf, per cell per feature with a bbox prefilter, on a seeded sample ---
 const random = seededRandom(7);
 const qualifying = (id: 'green' | 'park') =>
-  [...city.greenways.features.map((f) => ({ f, kind: 'greenway' as const, area: 0 })), ...city.greenspaces.features.map((f) => ({ f, kind: f.properties!.kind, area: NaN }))]
+  [
+    ...city.greenways.features.map((f) => ({ f, kind: 'greenway' as const, area: 0 })),
+    ...city.greenspaces.features.map((f) => ({ f, kind: f.properties!.kind, area: NaN })),
+  ]
     .map((entry, index) => ({ ...entry, prepared: model.features.get(index)! }))
     .filter(({ prepared }) => qualifies(rules[id], prepared.kind, prepared.areaSquareMeters))
     .map(({ f }) => ({ feature: f as Feature<LineString | Polygon>, box: turfBoundingBox(f) }));
@@ -99,7 +117,10 @@ function naiveDistance(lng: number, lat: number, id: 'green' | 'park'): number {
     if (geometry.type === 'Polygon') {
       if (booleanPointInPolygon([lng, lat], geometry)) return 0;
       for (const ring of geometry.coordinates) {
-        best = Math.min(best, pointToLineDistance([lng, lat], { type: 'LineString', coordinates: ring }, { units: 'meters' }));
+        best = Math.min(
+          best,
+          pointToLineDistance([lng, lat], { type: 'LineString', coordinates: ring }, { units: 'meters' }),
+        );
       }
     } else {
       best = Math.min(best, pointToLineDistance([lng, lat], geometry, { units: 'meters' }));
@@ -118,7 +139,7 @@ const naivePerCellMs =
       for (const id of ['green', 'park'] as const) {
         const naive = naiveDistance(lng, lat, id);
         const engine = Math.sqrt(model.fields[id]!.squaredMeters[index]);
-        if ((naive <= rules[id]!.radiusMeters) !== (engine <= rules[id]!.radiusMeters)) naiveMismatches++;
+        if (naive <= rules[id]!.radiusMeters !== engine <= rules[id]!.radiusMeters) naiveMismatches++;
       }
     }
   }) / sampleSize;
@@ -157,12 +178,35 @@ const restored =
 // Add one park, then compare with a full recompute that includes it.
 addFeature(model, parks[0]);
 const withPark = buildCoverage(
-  { ...city, greenspaces: { type: 'FeatureCollection', features: [...city.greenspaces.features, { type: 'Feature', properties: { kind: 'pocket_park' }, geometry: { type: 'Polygon', coordinates: [Array.from({ length: parks[0].paths[0].length / 2 }, (_, i) => [parks[0].paths[0][2 * i], parks[0].paths[0][2 * i + 1]])] } }] } },
+  {
+    ...city,
+    greenspaces: {
+      type: 'FeatureCollection',
+      features: [
+        ...city.greenspaces.features,
+        {
+          type: 'Feature',
+          properties: { kind: 'pocket_park' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              Array.from({ length: parks[0].paths[0].length / 2 }, (_, i) => [
+                parks[0].paths[0][2 * i],
+                parks[0].paths[0][2 * i + 1],
+              ]),
+            ],
+          },
+        },
+      ],
+    },
+  },
   rules,
   50,
 );
 const addEqualsFull =
-  Buffer.from(withPark.fields.green!.squaredMeters.buffer).equals(Buffer.from(model.fields.green!.squaredMeters.buffer)) &&
+  Buffer.from(withPark.fields.green!.squaredMeters.buffer).equals(
+    Buffer.from(model.fields.green!.squaredMeters.buffer),
+  ) &&
   Buffer.from(withPark.fields.park!.squaredMeters.buffer).equals(Buffer.from(model.fields.park!.squaredMeters.buffer));
 const addMs = median(addTimes);
 const removeMs = median(removeTimes);
@@ -170,7 +214,9 @@ console.log(`${'add a pocket park (0.3 ha), 150 times'.padEnd(44)} median ${form
 console.log(`${'remove it again, 150 times'.padEnd(44)} median ${format(removeMs).padStart(8)} ms`);
 
 // --- Peak memory for 1M cells, in a fresh process ---
-const probe = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--memory-probe', '50'], { encoding: 'utf8' });
+const probe = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--memory-probe', '50'], {
+  encoding: 'utf8',
+});
 const peakMegabytes = probe.status === 0 ? JSON.parse(probe.stdout).maxRssKilobytes / 1024 : NaN;
 
 const ratio = naive1MMs / engineMs['1M'];

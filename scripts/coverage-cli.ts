@@ -7,7 +7,17 @@
  * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson and DIR/summary.json. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FeatureCollection } from 'geojson';
@@ -41,10 +51,13 @@ function readLayer(path: string): FeatureCollection {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
+    throw new UsageError(
+      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`,
+    );
   }
   const extension = extname(path).toLowerCase();
-  if (extension === '.fgb') return readFlatGeobuf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
+  if (extension === '.fgb')
+    return readFlatGeobuf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
   if (extension === '.geojson' || extension === '.json' || extension === '.geojsonl' || extension === '.ndjson') {
     return readGeoJson(bytes.toString('utf8'), name);
   }
@@ -54,7 +67,9 @@ function readLayer(path: string): FeatureCollection {
 function readRules(value: string): RuleSet {
   if (Object.hasOwn(presets, value)) return presetRules(value);
   if (!/\.json$/i.test(value)) {
-    throw new UsageError(`--rules "${value}" is neither a preset (${Object.keys(presets).join(', ')}) nor a .json file`);
+    throw new UsageError(
+      `--rules "${value}" is neither a preset (${Object.keys(presets).join(', ')}) nor a .json file`,
+    );
   }
   let text: string;
   try {
@@ -154,7 +169,8 @@ function main(argv: string[]): void {
     };
     const summary = summaryRecord(result, { inputs: files, cells_file: cellsName });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    for (const name of [cellsName, 'communities.geojson', 'summary.json']) renameSync(join(staging, name), join(outDirectory, name));
+    for (const name of [cellsName, 'communities.geojson', 'summary.json'])
+      renameSync(join(staging, name), join(outDirectory, name));
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
     const city = result.summary.city;

@@ -4,8 +4,8 @@
  * Chengdu-scale (50 × 50 km, ~1,300 km of greenways, 640 parks, 600 other green spaces).
  */
 import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
-import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../src/coverage/geodesy';
 import type { CoverageLayers } from '../src/coverage';
+import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../src/coverage/geodesy';
 
 /** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -85,7 +85,11 @@ export function syntheticCity(options: SyntheticCityOptions = {}): CoverageLayer
       y = Math.max(-half, Math.min(half, y + Math.sin(heading) * stepMeters));
       coordinates.push(at(x, y));
     }
-    greenways.push({ type: 'Feature', properties: { name: `绿道 ${g}` }, geometry: { type: 'LineString', coordinates } });
+    greenways.push({
+      type: 'Feature',
+      properties: { name: `绿道 ${g}` },
+      geometry: { type: 'LineString', coordinates },
+    });
   }
 
   const blob = (radiusMeters: number, vertices: number, kind: string, name: string): Feature<Polygon> => {
@@ -105,7 +109,9 @@ export function syntheticCity(options: SyntheticCityOptions = {}): CoverageLayer
     // Areas from about 1 ha to 300 ha, most of them small.
     const hectares = Math.exp(random() * Math.log(300));
     const radius = Math.sqrt((hectares * 10_000) / Math.PI);
-    greenspaces.push(blob(radius, 60 + Math.floor(random() * 60), random() < 0.6 ? 'pocket_park' : 'park', `公园 ${p}`));
+    greenspaces.push(
+      blob(radius, 60 + Math.floor(random() * 60), random() < 0.6 ? 'pocket_park' : 'park', `公园 ${p}`),
+    );
   }
   for (let p = 0; p < otherGreenCount; p++) greenspaces.push(blob(20 + random() * 60, 12, 'green_space', `绿地 ${p}`));
 

@@ -9,7 +9,7 @@ import {
   prepareGreenFeature,
 } from './features';
 import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
-import { type CriterionId, qualifies, reachMeters, type RuleSet } from './rules';
+import { type CriterionId, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
 /** The four input layers, as WGS84 GeoJSON. Without `residential`, communities are the residential area. */
@@ -92,7 +92,8 @@ export function* buildCoverageSteps(
   const communityPolygons = areaPolygons(layers.communities, 'communities', skipped);
   const residentialPolygons = layers.residential ? areaPolygons(layers.residential, 'residential', skipped) : null;
   if (communityPolygons.length === 0) throw new InputError('communities', null, 'has no polygons');
-  if (residentialPolygons && residentialPolygons.length === 0) throw new InputError('residential', null, 'has no polygons');
+  if (residentialPolygons && residentialPolygons.length === 0)
+    throw new InputError('residential', null, 'has no polygons');
 
   const communities: Community[] = communityPolygons.map(({ feature, polygons }) => {
     const properties = feature.properties ?? {};
@@ -152,7 +153,9 @@ export function* buildCoverageSteps(
   // over its residential cells (cells are equal in area, so that is "by area").
   let cellPopulation: Float64Array | null = null;
   let populationSource: CoverageModel['populationSource'] = null;
-  const residentialPopulations = residentialPolygons?.map(({ feature }) => positiveNumber(feature.properties?.population));
+  const residentialPopulations = residentialPolygons?.map(({ feature }) =>
+    positiveNumber(feature.properties?.population),
+  );
   if (residentialPopulations?.some((population) => population !== null)) {
     populationSource = 'residential';
     cellPopulation = spread(residentialPopulations, cellResidentialPolygon);
@@ -282,7 +285,11 @@ function areaPolygons(
     }
     const polygons = polygonRings(feature.geometry, layer, index);
     if (polygons === null) {
-      throw new InputError(layer, index, `geometry is ${feature.geometry.type}; ${layer} must be Polygon or MultiPolygon`);
+      throw new InputError(
+        layer,
+        index,
+        `geometry is ${feature.geometry.type}; ${layer} must be Polygon or MultiPolygon`,
+      );
     }
     if (polygons.length === 0) {
       skipped.push({ layer, featureIndex: index, reason: 'empty geometry' });

@@ -85,7 +85,8 @@ export function polygonRings(geometry: Geometry, layer: string, featureIndex: nu
   if (!Array.isArray(parts)) throw new InputError(layer, featureIndex, 'coordinates are not an array');
   const polygons: Float64Array[][] = [];
   for (const rings of parts) {
-    if (!Array.isArray(rings)) throw new InputError(layer, featureIndex, 'polygon coordinates are not an array of rings');
+    if (!Array.isArray(rings))
+      throw new InputError(layer, featureIndex, 'polygon coordinates are not an array of rings');
     const flat = rings.map((ring) => flatten(ring, layer, featureIndex, true));
     if (flat.length === 0) continue;
     for (const ring of flat) {
@@ -119,7 +120,12 @@ function featureName(feature: Feature): string | null {
  * green area (Polygon/MultiPolygon with a `kind`). Returns null for a null or empty geometry (which
  * callers count as skipped); throws an InputError for anything the engine cannot use.
  */
-export function prepareGreenFeature(feature: Feature, id: number, layer: 'greenways' | 'greenspaces', featureIndex: number): GreenFeature | null {
+export function prepareGreenFeature(
+  feature: Feature,
+  id: number,
+  layer: 'greenways' | 'greenspaces',
+  featureIndex: number,
+): GreenFeature | null {
   if (typeof feature !== 'object' || feature === null || feature.type !== 'Feature') {
     throw new InputError(layer, featureIndex, 'is not a GeoJSON Feature');
   }
@@ -129,15 +135,32 @@ export function prepareGreenFeature(feature: Feature, id: number, layer: 'greenw
     let lines: Position[][];
     if (geometry.type === 'LineString') lines = [geometry.coordinates];
     else if (geometry.type === 'MultiLineString') lines = geometry.coordinates;
-    else throw new InputError(layer, featureIndex, `geometry is ${geometry.type}; greenways must be LineString or MultiLineString`);
+    else
+      throw new InputError(
+        layer,
+        featureIndex,
+        `geometry is ${geometry.type}; greenways must be LineString or MultiLineString`,
+      );
     if (!Array.isArray(lines)) throw new InputError(layer, featureIndex, 'coordinates are not an array');
     const paths = lines.map((line) => flatten(line, layer, featureIndex, false)).filter((path) => path.length >= 2);
     if (paths.length === 0) return null;
-    return { id, kind: 'greenway', areaSquareMeters: 0, bbox: boundingBoxOf(paths), paths, polygons: [], name: featureName(feature) };
+    return {
+      id,
+      kind: 'greenway',
+      areaSquareMeters: 0,
+      bbox: boundingBoxOf(paths),
+      paths,
+      polygons: [],
+      name: featureName(feature),
+    };
   }
   const polygons = polygonRings(geometry, layer, featureIndex);
   if (polygons === null) {
-    throw new InputError(layer, featureIndex, `geometry is ${geometry.type}; green spaces must be Polygon or MultiPolygon`);
+    throw new InputError(
+      layer,
+      featureIndex,
+      `geometry is ${geometry.type}; green spaces must be Polygon or MultiPolygon`,
+    );
   }
   if (polygons.length === 0) return null;
   const kind = normalizeKind(feature.properties?.kind);

@@ -4,7 +4,7 @@ export * from './distance-field';
 export * from './features';
 export * from './geodesy';
 export * from './grid';
+export * from './result';
 export * from './rules';
 export * from './stamp';
 export * from './summary';
-export * from './result';

@@ -1,7 +1,7 @@
 import type { Community, CoverageModel, SkippedFeature } from './coverage';
 import { residentialDistances } from './coverage';
 import type { Grid } from './grid';
-import { reachMeters, type RuleSet } from './rules';
+import { type RuleSet, reachMeters } from './rules';
 import { type CoverageSummary, cellVerdicts, summarizeCoverage } from './summary';
 
 /**

@@ -101,12 +101,14 @@ export function normalizeKind(value: unknown): GreenKind | null {
   if (value === undefined || value === null || value === '') return 'green_space';
   if (typeof value !== 'string') return null;
   const key = value.trim();
-  return Object.hasOwn(kindAliases, key) ? kindAliases[key] : (kindAliases[key.toLowerCase().replace(/[\s-]+/g, '_')] ?? null);
+  return Object.hasOwn(kindAliases, key)
+    ? kindAliases[key]
+    : (kindAliases[key.toLowerCase().replace(/[\s-]+/g, '_')] ?? null);
 }
 
 /** Whether a feature of `kind` and `areaSquareMeters` qualifies for `criterion`. */
 export function qualifies(criterion: Criterion | null, kind: GreenKind, areaSquareMeters: number): boolean {
-  if (!criterion || !criterion.kinds.includes(kind)) return false;
+  if (!criterion?.kinds.includes(kind)) return false;
   return kind === 'greenway' || areaSquareMeters >= criterion.minimumAreaSquareMeters;
 }
 
@@ -129,7 +131,8 @@ export function presetRules(id: string): RuleSet {
  * default the preset named in `extends`, else Chengdu).
  */
 export function parseRules(input: unknown): RuleSet {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('rules must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new Error('rules must be a JSON object');
   const raw = input as Record<string, unknown>;
   const baseId = typeof raw.extends === 'string' ? raw.extends : defaultPresetId;
   const base = presetRules(baseId);
@@ -166,7 +169,12 @@ export function parseRules(input: unknown): RuleSet {
       criterion.radiusMeters = number(value.radiusMeters, `rules.${id}.radiusMeters`, 1, 5000);
     }
     if (value.minimumAreaSquareMeters !== undefined) {
-      criterion.minimumAreaSquareMeters = number(value.minimumAreaSquareMeters, `rules.${id}.minimumAreaSquareMeters`, 0, 1e9);
+      criterion.minimumAreaSquareMeters = number(
+        value.minimumAreaSquareMeters,
+        `rules.${id}.minimumAreaSquareMeters`,
+        0,
+        1e9,
+      );
     }
     if (value.kinds !== undefined) {
       if (!Array.isArray(value.kinds) || value.kinds.length === 0) {
@@ -174,7 +182,8 @@ export function parseRules(input: unknown): RuleSet {
       }
       criterion.kinds = value.kinds.map((kind, index) => {
         const normalized = typeof kind === 'string' && kind !== '' ? normalizeKind(kind) : null;
-        if (!normalized) throw new Error(`rules.${id}.kinds[${index}] "${String(kind)}" is not one of ${greenKinds.join(', ')}`);
+        if (!normalized)
+          throw new Error(`rules.${id}.kinds[${index}] "${String(kind)}" is not one of ${greenKinds.join(', ')}`);
         return normalized;
       });
     }

@@ -53,7 +53,8 @@ export function stampPath(
   const points: number[] = [];
   for (let i = 0; i < path.length; i += 2) {
     const count = points.length;
-    if (count === 0 || points[count - 2] !== path[i] || points[count - 1] !== path[i + 1]) points.push(path[i], path[i + 1]);
+    if (count === 0 || points[count - 2] !== path[i] || points[count - 1] !== path[i + 1])
+      points.push(path[i], path[i + 1]);
   }
   let count = points.length / 2;
   const closed = count >= 3 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1];
@@ -61,7 +62,17 @@ export function stampPath(
   const segmentCount = closed ? count : count - 1;
   for (let i = 0; i < segmentCount; i++) {
     const j = (i + 1) % count;
-    stampSlab(squaredMeters, grid, scales, points[2 * i], points[2 * i + 1], points[2 * j], points[2 * j + 1], reachMeters, window);
+    stampSlab(
+      squaredMeters,
+      grid,
+      scales,
+      points[2 * i],
+      points[2 * i + 1],
+      points[2 * j],
+      points[2 * j + 1],
+      reachMeters,
+      window,
+    );
   }
   for (let i = 0; i < count; i++) {
     const previous = i > 0 ? i - 1 : closed ? count - 1 : -1;
@@ -146,6 +157,7 @@ function stampSlab(
     for (let column = columnFirst; column <= columnLast; column++) {
       const px = (column + 0.5) * cellWidth;
       let t = ((px - ax) * dx - ay * dy) * inverseLengthSquared;
+      // biome-ignore lint/complexity/useMathMinMax: the plain comparison is faster in this hot loop
       t = t < 0 ? 0 : t > 1 ? 1 : t;
       const ex = ax + t * dx - px;
       const ey = ay + t * dy;
@@ -288,14 +300,21 @@ export function scanPolygon(
  * between the half-planes "past the incoming segment" and "before the outgoing one", so only rows
  * crossing that sector need a visit (for a gentle bend, a thin sliver rather than the whole disk).
  */
-function wedgeNorthSouth(points: number[], previous: number, at: number, next: number, reachMeters: number): [number, number] {
+function wedgeNorthSouth(
+  points: number[],
+  previous: number,
+  at: number,
+  next: number,
+  reachMeters: number,
+): [number, number] {
   const lngV = points[2 * at];
   const latV = points[2 * at + 1];
   const kx = metersPerDegreeLongitude(latV);
   const ky = metersPerDegreeLatitude(latV);
   // Each constraint keeps the half-plane of directions within 90° of a centre direction.
   const centres: number[] = [];
-  if (previous >= 0) centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
+  if (previous >= 0)
+    centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
   if (next >= 0) centres.push(Math.atan2((latV - points[2 * next + 1]) * ky, (lngV - points[2 * next]) * kx));
   if (centres.length === 0) return [reachMeters, reachMeters];
   let first = centres[0] - Math.PI / 2;
@@ -312,7 +331,9 @@ function wedgeNorthSouth(points: number[], previous: number, at: number, next: n
   let north = Math.max(0, reachMeters * Math.sin(first), reachMeters * Math.sin(last));
   let south = Math.max(0, -reachMeters * Math.sin(first), -reachMeters * Math.sin(last));
   // The sector holds due north (or south) when an angle π/2 (−π/2) + 2πk lies in [first, last].
-  if (Math.floor((last - Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first - Math.PI / 2) / (2 * Math.PI))) north = reachMeters;
-  if (Math.floor((last + Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first + Math.PI / 2) / (2 * Math.PI))) south = reachMeters;
+  if (Math.floor((last - Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first - Math.PI / 2) / (2 * Math.PI)))
+    north = reachMeters;
+  if (Math.floor((last + Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first + Math.PI / 2) / (2 * Math.PI)))
+    south = reachMeters;
   return [north, south];
 }

@@ -37,14 +37,19 @@ export function cellFeature(result: CoverageResult, k: number): Feature {
     properties: cellProperties(result, k),
     geometry: {
       type: 'Polygon',
-      coordinates: [cellRing(result.grid, result.cellIndex[k]).map(([lng, lat]) => [roundCoordinate(lng), roundCoordinate(lat)])],
+      coordinates: [
+        cellRing(result.grid, result.cellIndex[k]).map(([lng, lat]) => [roundCoordinate(lng), roundCoordinate(lat)]),
+      ],
     },
   };
 }
 
 /** Cells as a FeatureCollection (for FlatGeobuf, or small results). */
 export function cellCollection(result: CoverageResult): FeatureCollection {
-  return { type: 'FeatureCollection', features: Array.from({ length: result.cellIndex.length }, (_, k) => cellFeature(result, k)) };
+  return {
+    type: 'FeatureCollection',
+    features: Array.from({ length: result.cellIndex.length }, (_, k) => cellFeature(result, k)),
+  };
 }
 
 /**

@@ -20,9 +20,7 @@ interface Pending {
   onProgress?: (progress: CoverageProgress) => void;
 }
 
-export interface WorkerFactory {
-  (): Worker;
-}
+export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () =>
   new Worker(new URL('./coverage-worker.ts', import.meta.url), { type: 'module', name: 'coverage' });
@@ -109,7 +107,12 @@ export class CoverageClient {
     options: { onProgress?: (progress: CoverageProgress) => void; signal?: AbortSignal } = {},
   ): Promise<CoverageResult> {
     if (this.computeRequestId >= 0) this.cancel(this.computeRequestId);
-    const { requestId, promise } = this.send('compute', { layers, rules, cellMeters }, options.onProgress, options.signal);
+    const { requestId, promise } = this.send(
+      'compute',
+      { layers, rules, cellMeters },
+      options.onProgress,
+      options.signal,
+    );
     this.computeRequestId = requestId;
     return promise;
   }
@@ -123,7 +126,11 @@ export class CoverageClient {
   cancel(requestId: number): void {
     const pending = this.pending.get(requestId);
     if (!pending) return;
-    this.worker.postMessage({ type: 'cancel', requestId: this.nextRequestId++, targetRequestId: requestId } as WorkerRequest);
+    this.worker.postMessage({
+      type: 'cancel',
+      requestId: this.nextRequestId++,
+      targetRequestId: requestId,
+    } as WorkerRequest);
     // Reject now: the page moves on; a late reply for this id is ignored.
     this.pending.delete(requestId);
     pending.reject(new CancelledError());

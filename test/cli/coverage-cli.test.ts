@@ -13,8 +13,13 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-cli-'));
 const latitude0 = 30.66;
 const longitude0 = 104.1;
-const at = (x: number, y: number) => [longitude0 + x / metersPerDegreeLongitude(latitude0), latitude0 + y / metersPerDegreeLatitude(latitude0)];
-const rectangle = (x: number, y: number, w: number, h: number) => [[at(x, y), at(x + w, y), at(x + w, y + h), at(x, y + h), at(x, y)]];
+const at = (x: number, y: number) => [
+  longitude0 + x / metersPerDegreeLongitude(latitude0),
+  latitude0 + y / metersPerDegreeLatitude(latitude0),
+];
+const rectangle = (x: number, y: number, w: number, h: number) => [
+  [at(x, y), at(x + w, y), at(x + w, y + h), at(x, y + h), at(x, y)],
+];
 const polygon = (coordinates: number[][][], properties: Record<string, unknown> = {}) => ({
   type: 'Feature',
   properties,
@@ -27,7 +32,13 @@ const layers = {
     polygon(rectangle(0, 0, 1000, 1000), { name: '和美社区', name_en: 'Hemei', population: 8000 }),
     polygon(rectangle(1000, 0, 1000, 1000), { name: '双桥子社区', name_en: 'Shuangqiaozi', population: 4000 }),
   ]),
-  greenways: collection([{ type: 'Feature', properties: { name: '沙河绿道' }, geometry: { type: 'LineString', coordinates: [at(0, 480), at(2000, 490)] } }]),
+  greenways: collection([
+    {
+      type: 'Feature',
+      properties: { name: '沙河绿道' },
+      geometry: { type: 'LineString', coordinates: [at(0, 480), at(2000, 490)] },
+    },
+  ]),
   greenspaces: collection([
     polygon(rectangle(600, 100, 100, 100), { name: '小游园', kind: 'pocket_park' }),
     polygon(rectangle(1500, 800, 300, 150), { name: '公园', kind: '公园' }),
@@ -58,7 +69,8 @@ describe('coverage CLI', () => {
     // Two 1 km² communities of 50 m cells.
     expect(cells.features.length).toBe(800);
     expect(summary.cells).toBe(800);
-    const meets = (key: string) => cells.features.filter((f: { properties: Record<string, unknown> }) => f.properties[key]).length;
+    const meets = (key: string) =>
+      cells.features.filter((f: { properties: Record<string, unknown> }) => f.properties[key]).length;
     expect(summary.cells_meeting_green).toBe(meets('meets_green'));
     expect(summary.cells_meeting_park).toBe(meets('meets_park'));
     expect(summary.cells_meeting_both).toBe(meets('meets_both'));
@@ -69,10 +81,16 @@ describe('coverage CLI', () => {
     expect(summary.population).toBeCloseTo(12000, 3);
     expect(summary.rules.id).toBe('chengdu');
     expect(summary.reach_meters).toEqual({ green: 400, park: 600 });
-    expect(summary.skipped_features).toEqual([{ layer: 'greenspaces', featureIndex: 2, reason: 'null or empty geometry' }]);
+    expect(summary.skipped_features).toEqual([
+      { layer: 'greenspaces', featureIndex: 2, reason: 'null or empty geometry' },
+    ]);
     expect(Object.keys(summary.timings_ms)).toEqual(['read', 'compute', 'write', 'total']);
-    expect(communities.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['和美社区', '双桥子社区']);
-    const cellsOf = (name: string) => cells.features.filter((f: { properties: { community: string } }) => f.properties.community === name);
+    expect(communities.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual([
+      '和美社区',
+      '双桥子社区',
+    ]);
+    const cellsOf = (name: string) =>
+      cells.features.filter((f: { properties: { community: string } }) => f.properties.community === name);
     expect(communities.features[0].properties.cells).toBe(cellsOf('和美社区').length);
     expect(communities.features[1].properties.cells_meeting_both).toBe(
       cellsOf('双桥子社区').filter((f: { properties: { meets_both: boolean } }) => f.properties.meets_both).length,
@@ -106,17 +124,95 @@ describe('coverage CLI', () => {
   });
 
   const bad: [string, string, () => string[] | Record<string, string>, RegExp][] = [
-    ['truncated JSON', 'greenspaces', () => ({ greenspaces: write('truncated.geojson', '{"type": "FeatureCollection", "features": [{"type": "Feature", "geom') }), /truncated\.geojson: .*(truncated|unexpected end)/i],
-    ['invalid JSON with position', 'greenspaces', () => ({ greenspaces: write('syntax.geojson', '{"type": "FeatureCollection",\n "features": [}') }), /syntax\.geojson: .*line 2/i],
-    ['a point among parks', 'greenspaces', () => ({ greenspaces: write('point.geojson', JSON.stringify(collection([layers.greenspaces.features[0], { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at(5, 5) } }]))) }), /point\.geojson: feature 1: geometry is Point/],
-    ['an unknown kind', 'greenspaces', () => ({ greenspaces: write('kind.geojson', JSON.stringify(collection([polygon(rectangle(0, 0, 10, 10), { kind: 'parc' })]))) }), /kind\.geojson: feature 0: kind "parc"/],
-    ['projected coordinates', 'communities', () => ({ communities: write('projected.geojson', JSON.stringify(collection([polygon([[[441000, 3392000], [442000, 3392000], [442000, 3393000], [441000, 3392000]]])]))) }), /projected\.geojson: feature 0: .*not longitude\/latitude/],
-    ['a missing file', 'greenways', () => ({ greenways: join(directory, 'nope.geojson') }), /nope\.geojson: no such file/],
-    ['an unsupported format', 'greenways', () => ({ greenways: write('roads.kml', '<kml/>') }), /roads\.kml: unsupported format/],
+    [
+      'truncated JSON',
+      'greenspaces',
+      () => ({
+        greenspaces: write('truncated.geojson', '{"type": "FeatureCollection", "features": [{"type": "Feature", "geom'),
+      }),
+      /truncated\.geojson: .*(truncated|unexpected end)/i,
+    ],
+    [
+      'invalid JSON with position',
+      'greenspaces',
+      () => ({ greenspaces: write('syntax.geojson', '{"type": "FeatureCollection",\n "features": [}') }),
+      /syntax\.geojson: .*line 2/i,
+    ],
+    [
+      'a point among parks',
+      'greenspaces',
+      () => ({
+        greenspaces: write(
+          'point.geojson',
+          JSON.stringify(
+            collection([
+              layers.greenspaces.features[0],
+              { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at(5, 5) } },
+            ]),
+          ),
+        ),
+      }),
+      /point\.geojson: feature 1: geometry is Point/,
+    ],
+    [
+      'an unknown kind',
+      'greenspaces',
+      () => ({
+        greenspaces: write(
+          'kind.geojson',
+          JSON.stringify(collection([polygon(rectangle(0, 0, 10, 10), { kind: 'parc' })])),
+        ),
+      }),
+      /kind\.geojson: feature 0: kind "parc"/,
+    ],
+    [
+      'projected coordinates',
+      'communities',
+      () => ({
+        communities: write(
+          'projected.geojson',
+          JSON.stringify(
+            collection([
+              polygon([
+                [
+                  [441000, 3392000],
+                  [442000, 3392000],
+                  [442000, 3393000],
+                  [441000, 3392000],
+                ],
+              ]),
+            ]),
+          ),
+        ),
+      }),
+      /projected\.geojson: feature 0: .*not longitude\/latitude/,
+    ],
+    [
+      'a missing file',
+      'greenways',
+      () => ({ greenways: join(directory, 'nope.geojson') }),
+      /nope\.geojson: no such file/,
+    ],
+    [
+      'an unsupported format',
+      'greenways',
+      () => ({ greenways: write('roads.kml', '<kml/>') }),
+      /roads\.kml: unsupported format/,
+    ],
     ['an empty FlatGeobuf', 'greenways', () => ({ greenways: write('empty.fgb', '') }), /empty\.fgb: /],
-    ['a lone FlatGeobuf header', 'greenways', () => ({ greenways: write('header.fgb', Buffer.from([0x66, 0x67, 0x62, 3, 0x66, 0x67, 0x62, 0])) }), /header\.fgb: /],
+    [
+      'a lone FlatGeobuf header',
+      'greenways',
+      () => ({ greenways: write('header.fgb', Buffer.from([0x66, 0x67, 0x62, 3, 0x66, 0x67, 0x62, 0])) }),
+      /header\.fgb: /,
+    ],
     ['a bad cell size', '', () => ['--cell', '5'], /cell size/],
-    ['a bad rules file', '', () => ['--rules', write('bad-rules.json', '{"green": {"radiusMeters": -3}}')], /bad-rules\.json: rules\.green\.radiusMeters/],
+    [
+      'a bad rules file',
+      '',
+      () => ['--rules', write('bad-rules.json', '{"green": {"radiusMeters": -3}}')],
+      /bad-rules\.json: rules\.green\.radiusMeters/,
+    ],
   ];
   function write(name: string, content: string | Buffer): string {
     writeFileSync(join(directory, name), content);

@@ -47,7 +47,8 @@ describe('hand-checked fixtures', () => {
         expect(k, `cell ${cell} is residential`).toBeGreaterThanOrEqual(0);
         const properties = cellProperties(result, k);
         for (const [key, value] of Object.entries(answers)) {
-          if (typeof value === 'number') expect(properties[key] as number, `${key} of cell ${cell}`).toBeCloseTo(value, 1);
+          if (typeof value === 'number')
+            expect(properties[key] as number, `${key} of cell ${cell}`).toBeCloseTo(value, 1);
           else expect(properties[key], `${key} of cell ${cell}`).toBe(value);
         }
       }

@@ -45,7 +45,11 @@ const feature = (layer: string, geometry: Feature['geometry'], properties: Recor
   geometry,
 });
 const community = (properties: Record<string, unknown> = { name: '测试社区', name_en: 'Test', population: 1000 }) =>
-  feature('communities', { type: 'Polygon', coordinates: [rectangle([longitude0, latitude0], sideMeters, sideMeters)] }, properties);
+  feature(
+    'communities',
+    { type: 'Polygon', coordinates: [rectangle([longitude0, latitude0], sideMeters, sideMeters)] },
+    properties,
+  );
 
 function write(name: string, features: Feature[], expect: Record<string, unknown>, rules = 'chengdu') {
   const fixture = { type: 'FeatureCollection', greenreach_test: { rules, cellMeters, expect }, features };
@@ -60,8 +64,15 @@ function write(name: string, features: Feature[], expect: Record<string, unknown
     'inside-park-and-on-greenway',
     [
       community(),
-      feature('greenspaces', { type: 'Polygon', coordinates: [rectangle(offset(inside, -100, -100), 200, 200)] }, { kind: 'park', name: '公园' }),
-      feature('greenways', { type: 'LineString', coordinates: [offset(onLine, -80, 0), onLine, offset(onLine, 120, 0)] }),
+      feature(
+        'greenspaces',
+        { type: 'Polygon', coordinates: [rectangle(offset(inside, -100, -100), 200, 200)] },
+        { kind: 'park', name: '公园' },
+      ),
+      feature('greenways', {
+        type: 'LineString',
+        coordinates: [offset(onLine, -80, 0), onLine, offset(onLine, 120, 0)],
+      }),
     ],
     {
       cells: [
@@ -82,8 +93,16 @@ function write(name: string, features: Feature[], expect: Record<string, unknown
     'greenway-exactly-300m',
     [
       community(),
-      feature('greenways', { type: 'LineString', coordinates: [offset(near, -300, -50), offset(near, -300, 150)] }, { name: '300 m' }),
-      feature('greenways', { type: 'LineString', coordinates: [offset(far, -300.5, -50), offset(far, -300.5, 100)] }, { name: '300.5 m' }),
+      feature(
+        'greenways',
+        { type: 'LineString', coordinates: [offset(near, -300, -50), offset(near, -300, 150)] },
+        { name: '300 m' },
+      ),
+      feature(
+        'greenways',
+        { type: 'LineString', coordinates: [offset(far, -300.5, -50), offset(far, -300.5, 100)] },
+        { name: '300.5 m' },
+      ),
     ],
     {
       cells: [
@@ -119,8 +138,16 @@ function write(name: string, features: Feature[], expect: Record<string, unknown
     'pocket-park-999-vs-1001-m2',
     [
       community(),
-      feature('greenspaces', { type: 'Polygon', coordinates: [squareOfArea(offset(cell, -100 - smallSide, -10), 999)] }, { kind: 'pocket_park', name: '999 m²' }),
-      feature('greenspaces', { type: 'Polygon', coordinates: [squareOfArea(offset(cell, 400, -10), 1001)] }, { kind: '小游园', name: '1001 m²' }),
+      feature(
+        'greenspaces',
+        { type: 'Polygon', coordinates: [squareOfArea(offset(cell, -100 - smallSide, -10), 999)] },
+        { kind: 'pocket_park', name: '999 m²' },
+      ),
+      feature(
+        'greenspaces',
+        { type: 'Polygon', coordinates: [squareOfArea(offset(cell, 400, -10), 1001)] },
+        { kind: '小游园', name: '1001 m²' },
+      ),
     ],
     { cells: [{ cell: [10, 6], green_m: 100, park_m: 400, meets_green: true, meets_park: true }] },
   );
@@ -165,9 +192,21 @@ function write(name: string, features: Feature[], expect: Record<string, unknown
     [
       community({ name: '测试社区', name_en: 'Test', population: 99999 }),
       // 4 × 2 cells: the rectangle spans exactly the centres of rows 1–2, columns 1–4 (with margins).
-      feature('residential', { type: 'Polygon', coordinates: [rectangle(offset(blockA, -20, -20), 190, 90)] }, { population: 120 }),
-      feature('residential', { type: 'Polygon', coordinates: [rectangle(offset(blockB, -20, -20), 90, 90)] }, { population: 60 }),
-      feature('greenspaces', { type: 'Polygon', coordinates: [rectangle(offset(blockA, 0, 150), 150, 60)] }, { kind: 'park' }),
+      feature(
+        'residential',
+        { type: 'Polygon', coordinates: [rectangle(offset(blockA, -20, -20), 190, 90)] },
+        { population: 120 },
+      ),
+      feature(
+        'residential',
+        { type: 'Polygon', coordinates: [rectangle(offset(blockB, -20, -20), 90, 90)] },
+        { population: 60 },
+      ),
+      feature(
+        'greenspaces',
+        { type: 'Polygon', coordinates: [rectangle(offset(blockA, 0, 150), 150, 60)] },
+        { kind: 'park' },
+      ),
     ],
     {
       summary: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../scripts/synthetic-city';
 import {
   buildCoverage,
   columnCenterLongitude,
@@ -7,7 +8,6 @@ import {
   residentialDistances,
   rowCenterLatitude,
 } from '../../src/coverage';
-import { seededRandom } from '../../scripts/synthetic-city';
 import { oracleDistance } from './oracle';
 import { randomScenario } from './random-scenario';
 
@@ -39,13 +39,18 @@ describe('engine against a brute-force geodesic oracle', () => {
             const engine = distances[k];
             const tolerance = Math.max(0.5, truth * 0.005);
             if (truth <= reach - tolerance) {
-              expect(Math.abs(engine - truth), `cell ${index} ${id}: engine ${engine}, geodesic ${truth}`).toBeLessThanOrEqual(tolerance);
+              expect(
+                Math.abs(engine - truth),
+                `cell ${index} ${id}: engine ${engine}, geodesic ${truth}`,
+              ).toBeLessThanOrEqual(tolerance);
               if (truth > 1) worstRelative = Math.max(worstRelative, Math.abs(engine - truth) / truth);
             } else if (Number.isFinite(engine)) {
               expect(Math.abs(engine - truth)).toBeLessThanOrEqual(tolerance);
             }
             if (Math.abs(truth - criterion.radiusMeters) > 1) {
-              expect(engine <= criterion.radiusMeters, `verdict of cell ${index} ${id}`).toBe(truth <= criterion.radiusMeters);
+              expect(engine <= criterion.radiusMeters, `verdict of cell ${index} ${id}`).toBe(
+                truth <= criterion.radiusMeters,
+              );
             }
             checked++;
           }

@@ -60,7 +60,9 @@ export function oracleDistance(lng: number, lat: number, features: GreenFeature[
     for (const rings of feature.polygons) {
       const polygon = {
         type: 'Polygon' as const,
-        coordinates: rings.map((ring) => Array.from({ length: ring.length / 2 }, (_, i) => [ring[2 * i], ring[2 * i + 1]])),
+        coordinates: rings.map((ring) =>
+          Array.from({ length: ring.length / 2 }, (_, i) => [ring[2 * i], ring[2 * i + 1]]),
+        ),
       };
       if (booleanPointInPolygon([lng, lat], polygon, { ignoreBoundary: false })) return 0;
     }

@@ -46,7 +46,9 @@ const greenFeatureArbitrary = fc
         },
       };
     }
-    const ring = [0, 1, 2, 3, 4].map((v) => at(Math.cos(angle + v * 1.3) * size, Math.sin(angle + v * 1.2) * size * 0.8));
+    const ring = [0, 1, 2, 3, 4].map((v) =>
+      at(Math.cos(angle + v * 1.3) * size, Math.sin(angle + v * 1.2) * size * 0.8),
+    );
     ring.push(ring[0]);
     return { type: 'Feature', properties: { kind }, geometry: { type: 'Polygon', coordinates: [ring] } };
   });
@@ -82,7 +84,9 @@ describe('engine properties', () => {
           for (let column = 0; column < model.grid.columns; column++) {
             const point = [columnCenterLongitude(model.grid, column), rowCenterLatitude(model.grid, row)];
             const inside = areas.some((feature) =>
-              feature.polygons.some((rings) => booleanPointInPolygon(point, asPolygon(rings), { ignoreBoundary: true })),
+              feature.polygons.some((rings) =>
+                booleanPointInPolygon(point, asPolygon(rings), { ignoreBoundary: true }),
+              ),
             );
             if (inside) expect(green[row * model.grid.columns + column]).toBe(0);
           }
@@ -140,8 +144,14 @@ describe('engine properties', () => {
         const full = buildCoverage(
           {
             communities: layers.communities,
-            greenways: { type: 'FeatureCollection', features: features.filter((f) => f.geometry.type === 'LineString') },
-            greenspaces: { type: 'FeatureCollection', features: features.filter((f) => f.geometry.type !== 'LineString') },
+            greenways: {
+              type: 'FeatureCollection',
+              features: features.filter((f) => f.geometry.type === 'LineString'),
+            },
+            greenspaces: {
+              type: 'FeatureCollection',
+              features: features.filter((f) => f.geometry.type !== 'LineString'),
+            },
           },
           rules,
           50,
@@ -158,17 +168,23 @@ describe('engine properties', () => {
 
   it('removing what was added returns exactly to the earlier state', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(greenFeatureArbitrary, { minLength: 1, maxLength: 4 }), (seed, features) => {
-        const model = buildCoverage(randomScenario(seed, latitude, longitude, 2000), presetRules('chengdu'), 50);
-        const before = fieldsOf(model).map((field) => field.slice());
-        const ids = features.map((feature) => {
-          const featureId = model.nextFeatureId;
-          addFeature(model, prepare(feature, featureId));
-          return featureId;
-        });
-        for (const featureId of ids.reverse()) removeFeature(model, featureId);
-        fieldsOf(model).forEach((field, f) => expect(field).toEqual(before[f]));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(greenFeatureArbitrary, { minLength: 1, maxLength: 4 }),
+        (seed, features) => {
+          const model = buildCoverage(randomScenario(seed, latitude, longitude, 2000), presetRules('chengdu'), 50);
+          const before = fieldsOf(model).map((field) => field.slice());
+          const ids = features.map((feature) => {
+            const featureId = model.nextFeatureId;
+            addFeature(model, prepare(feature, featureId));
+            return featureId;
+          });
+          for (const featureId of ids.reverse()) removeFeature(model, featureId);
+          fieldsOf(model).forEach((field, f) => {
+            expect(field).toEqual(before[f]);
+          });
+        },
+      ),
       { numRuns: 25 },
     );
   });

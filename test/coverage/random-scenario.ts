@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
-import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 import { seededRandom } from '../../scripts/synthetic-city';
+import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 
 /** A small seeded scenario (~`sizeMeters` square) at any latitude: one community, greenways, parks. */
 export function randomScenario(seed: number, centerLatitude: number, centerLongitude = 10, sizeMeters = 2500) {
@@ -47,7 +47,12 @@ export function randomScenario(seed: number, centerLatitude: number, centerLongi
     greenspaces.push(feature({ type: 'Polygon', coordinates: [ring] }, { kind: kinds[Math.floor(random() * 4)] }));
   }
   return {
-    communities: collection([feature({ type: 'Polygon', coordinates: square(-half, -half, sizeMeters, sizeMeters) }, { name: 'test', population: 1000 })]),
+    communities: collection([
+      feature(
+        { type: 'Polygon', coordinates: square(-half, -half, sizeMeters, sizeMeters) },
+        { name: 'test', population: 1000 },
+      ),
+    ]),
     residential: null,
     greenways: collection(greenways),
     greenspaces: collection(greenspaces),

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createGrid, fullWindow, metersPerDegreeLatitude, metersPerDegreeLongitude, rowScales, stampPath } from '../../src/coverage';
+import {
+  createGrid,
+  fullWindow,
+  metersPerDegreeLatitude,
+  metersPerDegreeLongitude,
+  rowScales,
+  stampPath,
+} from '../../src/coverage';
 
 // stampPath visits each segment's slab and each vertex's wedge instead of whole capsules. Here every
 // cell of the grid is checked against a brute-force minimum over all segments, in the same row frame,

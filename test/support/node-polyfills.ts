@@ -20,4 +20,5 @@ if (typeof (Map as unknown as { groupBy?: unknown }).groupBy !== 'function') {
     },
   });
 }
+
 export {};

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, presetRules, summarizeCoverage } from '../../src/coverage';
 import type { WorkerReply, WorkerRequest } from '../../src/worker/protocol';
-import { syntheticCity } from '../../scripts/synthetic-city';
 
 // The worker's side of the protocol, run in Node with a stand-in for the worker global scope.
 
@@ -31,7 +31,14 @@ function waitFor(requestId: number, type: WorkerReply['type']): Promise<WorkerRe
   });
 }
 
-const city = syntheticCity({ sizeMeters: 20_000, communitiesPerSide: 8, greenwayCount: 40, parkCount: 80, microParkCount: 40, otherGreenCount: 60 });
+const city = syntheticCity({
+  sizeMeters: 20_000,
+  communitiesPerSide: 8,
+  greenwayCount: 40,
+  parkCount: 80,
+  microParkCount: 40,
+  otherGreenCount: 60,
+});
 const rules = presetRules('chengdu');
 
 describe('coverage worker protocol', () => {
@@ -66,21 +73,55 @@ describe('coverage worker protocol', () => {
   it('applies edits incrementally and names the bad feature of a bad input', async () => {
     const before = (await waitFor(5, 'result')) as Extract<WorkerReply, { type: 'result' }>;
     const [west, south] = [before.result.grid.west, before.result.grid.south];
-    const square = [[west + 0.05, south + 0.05], [west + 0.052, south + 0.05], [west + 0.052, south + 0.052], [west + 0.05, south + 0.052], [west + 0.05, south + 0.05]];
+    const square = [
+      [west + 0.05, south + 0.05],
+      [west + 0.052, south + 0.05],
+      [west + 0.052, south + 0.052],
+      [west + 0.05, south + 0.052],
+      [west + 0.05, south + 0.05],
+    ];
     deliver({
       type: 'edit',
       requestId: 6,
-      operations: [{ op: 'add', layer: 'greenspaces', featureId: 10_000, feature: { type: 'Feature', properties: { kind: 'park' }, geometry: { type: 'Polygon', coordinates: [square] } } }],
+      operations: [
+        {
+          op: 'add',
+          layer: 'greenspaces',
+          featureId: 10_000,
+          feature: {
+            type: 'Feature',
+            properties: { kind: 'park' },
+            geometry: { type: 'Polygon', coordinates: [square] },
+          },
+        },
+      ],
     });
     const edited = (await waitFor(6, 'result')) as Extract<WorkerReply, { type: 'result' }>;
-    expect(edited.result.summary.city.cellsMeetingGreen!).toBeGreaterThan(before.result.summary.city.cellsMeetingGreen!);
+    expect(edited.result.summary.city.cellsMeetingGreen!).toBeGreaterThan(
+      before.result.summary.city.cellsMeetingGreen!,
+    );
     deliver({ type: 'edit', requestId: 7, operations: [{ op: 'remove', featureId: 10_000 }] });
     const undone = (await waitFor(7, 'result')) as Extract<WorkerReply, { type: 'result' }>;
     expect(undone.result.summary).toEqual(before.result.summary);
 
-    const broken = { ...city, greenspaces: { type: 'FeatureCollection' as const, features: [{ type: 'Feature' as const, properties: { kind: 'park' }, geometry: { type: 'Point' as const, coordinates: [104, 30] } }] } };
+    const broken = {
+      ...city,
+      greenspaces: {
+        type: 'FeatureCollection' as const,
+        features: [
+          {
+            type: 'Feature' as const,
+            properties: { kind: 'park' },
+            geometry: { type: 'Point' as const, coordinates: [104, 30] },
+          },
+        ],
+      },
+    };
     deliver({ type: 'compute', requestId: 8, layers: broken, rules, cellMeters: 50 });
     const error = await waitFor(8, 'error');
-    expect(error).toMatchObject({ inputError: true, message: 'greenspaces: feature 0: geometry is Point; green spaces must be Polygon or MultiPolygon' });
+    expect(error).toMatchObject({
+      inputError: true,
+      message: 'greenspaces: feature 0: geometry is Point; green spaces must be Polygon or MultiPolygon',
+    });
   });
 });
