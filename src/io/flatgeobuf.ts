@@ -4,14 +4,15 @@ import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import { Crs } from 'flatgeobuf/lib/mjs/flat-geobuf/crs.js';
 import { Feature as FgbFeature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
+import { Geometry as FgbGeometry } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { Header } from 'flatgeobuf/lib/mjs/flat-geobuf/header.js';
-import { buildFeature, parseProperties } from 'flatgeobuf/lib/mjs/generic/feature.js';
-import type { IParsedGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
-import { fromGeometry, parseGC, parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
+import { parseProperties } from 'flatgeobuf/lib/mjs/generic/feature.js';
+import { buildGeometry } from 'flatgeobuf/lib/mjs/generic/geometry.js';
+import { fromGeometry, parseGC } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { calcTreeSize, generateLevelBounds } from 'flatgeobuf/lib/mjs/packedrtree.js';
-import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
+import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, GeometryCollection, Position } from 'geojson';
 import { FileError } from './input-error';
 
 /**
@@ -26,8 +27,9 @@ import { FileError } from './input-error';
  * - `serialize` takes the columns from the first feature, writes a missing value as NaN/0/"", writes no
  *   CRS and no spatial index, and throws on a null geometry or an empty collection. {@link writeFlatGeobuf}
  *   builds the header itself (columns from all features, EPSG:4326, envelope, packed Hilbert R-tree) and
- *   hands `buildFeature` a complete property object in which a missing value is `null`, which it encodes by
- *   omitting the property (FlatGeobuf's null).
+ *   encodes each feature as the package's `buildFeature` does (same bytes: its generated `Feature` and
+ *   `Geometry` classes, a missing value omitted = FlatGeobuf's null), but in one reused Builder and
+ *   without its per-feature intermediate arrays, so a million features take seconds, not minutes.
  *
  * Reading notes: positions come back 2D (Z/M dropped, as in the GeoJSON reader); a property the feature
  * does not carry comes back as `null` for every column of the header; `Json` columns come back parsed
@@ -64,6 +66,21 @@ export interface FlatGeobufWriteOptions {
    * reader crashes on it) or a geometry with no coordinates (it has no bounding box for the index).
    */
   onSkippedFeature?: (featureIndex: number, reason: 'null geometry' | 'empty geometry') => void;
+  /**
+   * The columns, in order, instead of inferring them from all features. This is what lets a large layer
+   * stream: with `columns`, an iterable input (e.g. a generator) is read once, feature by feature, and only
+   * the encoded bytes are kept. Each value must fit its column: `boolean`; `int` a 32-bit integer; `long` a
+   * safe integer; `double` any number; `string` a string, or a number/boolean written as text; `json`
+   * anything JSON.stringify takes. null, missing, NaN and ±Infinity are nulls. A property that is not a
+   * column is an Error (so nothing is dropped silently).
+   */
+  columns?: readonly FlatGeobufColumn[];
+}
+
+/** A column of {@link FlatGeobufWriteOptions.columns}: FlatGeobuf Bool, Int, Long, Double, String or Json. */
+export interface FlatGeobufColumn {
+  name: string;
+  type: 'boolean' | 'int' | 'long' | 'double' | 'string' | 'json';
 }
 
 /** True when the bytes start with FlatGeobuf's magic ("fgb", a version byte, "fgb"). */
@@ -171,76 +188,87 @@ export async function readFlatGeobufStream(
 }
 
 /**
- * Encodes a FeatureCollection as FlatGeobuf (EPSG:4326, with a packed Hilbert R-tree unless
- * `spatialIndex: false`). Columns are the union of all features' property keys, in first-seen order, typed
- * from all values: booleans → Bool, integers → Int (Long beyond 32 bits), other numbers → Double, strings →
- * String, objects/arrays → Json; a key mixing numbers/booleans with strings becomes String (values written
- * as text) and one mixing in objects becomes Json. Missing, null, NaN and ±Infinity values are written as
- * FlatGeobuf nulls (the property is omitted). Positions are written 2D. Features with a null or empty
- * geometry are left out (see `onSkippedFeature`); an empty collection gives a valid file with no features.
- * Throws an Error for a non-finite coordinate or an unknown geometry type.
+ * Encodes features as FlatGeobuf (EPSG:4326, with a packed Hilbert R-tree unless `spatialIndex: false`).
+ * `input` is a FeatureCollection or any iterable of features (an array, a generator). Columns are
+ * `options.columns` when given; otherwise the union of all features' property keys, in first-seen order,
+ * typed from all values: booleans → Bool, integers → Int (Long beyond 32 bits), other numbers → Double,
+ * strings → String, objects/arrays → Json; a key mixing numbers/booleans with strings becomes String (values
+ * written as text) and one mixing in objects becomes Json. Inferring reads the features twice, so a
+ * one-shot iterable is collected into an array first; with `options.columns` the input is read once,
+ * feature by feature, and only the encoded bytes are kept (stream a large layer that way). Missing, null,
+ * NaN and ±Infinity values are written as FlatGeobuf nulls (the property is omitted). Positions are
+ * written 2D. Features with a null or empty geometry are left out (see `onSkippedFeature`); no features
+ * give a valid file with no features. Throws an Error for a non-finite coordinate, an unknown geometry type,
+ * and (with `options.columns`) a bad column list, a value that does not fit its column or a property that
+ * is not a column.
  */
-export function writeFlatGeobuf(collection: FeatureCollection, options: FlatGeobufWriteOptions = {}): Uint8Array {
-  const columns = inferColumns(collection.features);
-  const items: { feature: Feature; geometry: Geometry; bbox: number[] }[] = [];
-  collection.features.forEach((feature, featureIndex) => {
-    if (feature.geometry === null || feature.geometry === undefined) {
-      options.onSkippedFeature?.(featureIndex, 'null geometry');
-      return;
-    }
-    const geometry = flatten2d(feature.geometry, featureIndex);
-    const bbox = [Infinity, Infinity, -Infinity, -Infinity];
-    expandBbox(geometry, bbox);
-    if (bbox[0] > bbox[2]) {
-      options.onSkippedFeature?.(featureIndex, 'empty geometry');
-      return;
-    }
-    items.push({ feature, geometry, bbox });
-  });
-
-  const envelope = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const item of items) expandEnvelope(envelope, item.bbox);
-  const writeIndex = options.spatialIndex !== false && items.length > 0;
-  if (writeIndex) hilbertSort(items, envelope);
-
-  const geometryTypes = new Set(items.map((item) => item.geometry.type));
-  const headerMeta: HeaderMeta = {
-    geometryType:
-      geometryTypes.size === 1
-        ? GeometryType[[...geometryTypes][0] as keyof typeof GeometryType]
-        : GeometryType.Unknown,
-    columns,
-    envelope: items.length > 0 ? Float64Array.from(envelope) : null,
-    featuresCount: items.length,
-    indexNodeSize: writeIndex ? DEFAULT_INDEX_NODE_SIZE : 0,
-    crs: null,
-    title: null,
-    description: options.description ?? null,
-    metadata: null,
-  };
-  const featureBuffers = items.map((item) => {
-    const parsed: IParsedGeometry =
-      item.geometry.type === 'GeometryCollection' ? parseGC(item.geometry) : parseGeometry(item.geometry);
-    return buildFeature(parsed, columnValues(item.feature.properties, columns), headerMeta);
-  });
-  const headerBuffer = buildHeader(headerMeta, options.layerName ?? 'features');
-  const indexBuffer = writeIndex
-    ? buildPackedRTree(
-        items.map((item) => item.bbox),
-        featureBuffers,
-      )
-    : new Uint8Array(0);
-
-  let totalBytes = MAGIC_LENGTH_BYTES + headerBuffer.length + indexBuffer.length;
-  for (const buffer of featureBuffers) totalBytes += buffer.length;
-  const out = new Uint8Array(totalBytes);
+export function writeFlatGeobuf(
+  input: FeatureCollection | Iterable<Feature>,
+  options: FlatGeobufWriteOptions = {},
+): Uint8Array {
+  const layer = encodeLayer(input, options);
+  const out = new Uint8Array(layer.totalBytes);
   out.set(MAGIC_BYTES);
-  let offset = MAGIC_LENGTH_BYTES;
-  for (const part of [headerBuffer, indexBuffer, ...featureBuffers]) {
-    out.set(part, offset);
-    offset += part.length;
+  out.set(layer.header, MAGIC_LENGTH_BYTES);
+  const indexStart = MAGIC_LENGTH_BYTES + layer.header.length;
+  writePackedRTree(layer, out.subarray(indexStart, indexStart + layer.indexBytes));
+  const { store, order } = layer;
+  let offset = indexStart + layer.indexBytes;
+  // Copy runs of features that lie back to back in one chunk (all of them without the index) at once.
+  for (let j = 0; j < store.count; ) {
+    const first = order ? order[j] : j;
+    const chunk = store.chunkOf[first];
+    const start = store.offsetIn[first];
+    let end = start + store.sizes[first];
+    for (j++; j < store.count; j++) {
+      const next = order ? order[j] : j;
+      if (store.chunkOf[next] !== chunk || store.offsetIn[next] !== end) break;
+      end += store.sizes[next];
+    }
+    out.set(store.chunks[chunk].subarray(start, end), offset);
+    offset += end - start;
   }
   return out;
+}
+
+/**
+ * The bytes {@link writeFlatGeobuf} returns (same input, options and errors), as a sequence of pieces of
+ * at most about 1 MiB (the header and the spatial index come whole), so that the file never exists as one
+ * buffer besides the encoded features: write each piece as it comes (e.g. `writeSync(fd, piece)`). All
+ * features are encoded before the first piece is yielded, so an error leaves nothing written. Each piece is
+ * a fresh array the caller may keep.
+ */
+export function* flatGeobufChunks(
+  input: FeatureCollection | Iterable<Feature>,
+  options: FlatGeobufWriteOptions = {},
+): Generator<Uint8Array, void, undefined> {
+  const layer = encodeLayer(input, options);
+  const head = new Uint8Array(MAGIC_LENGTH_BYTES + layer.header.length);
+  head.set(MAGIC_BYTES);
+  head.set(layer.header, MAGIC_LENGTH_BYTES);
+  const index = new Uint8Array(layer.indexBytes);
+  writePackedRTree(layer, index);
+  yield head;
+  if (index.length > 0) yield index;
+  const { store, order } = layer;
+  let j = 0;
+  while (j < store.count) {
+    let batchBytes = 0;
+    let k = j;
+    while (k < store.count && (k === j || batchBytes + store.sizes[order ? order[k] : k] <= PIECE_BYTES)) {
+      batchBytes += store.sizes[order ? order[k] : k];
+      k++;
+    }
+    const piece = new Uint8Array(batchBytes);
+    let offset = 0;
+    for (; j < k; j++) {
+      const i = order ? order[j] : j;
+      const start = store.offsetIn[i];
+      piece.set(store.chunks[store.chunkOf[i]].subarray(start, start + store.sizes[i]), offset);
+      offset += store.sizes[i];
+    }
+    yield piece;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -477,11 +505,159 @@ class ByteQueue {
 
 // ---------------------------------------------------------------------------------------------------
 // Writing
+//
+// One pass over the features: each is validated, its 2D coordinates gathered into a reused Float64Array
+// (with its bounding box), its properties encoded into a reused buffer (the byte format of the package's
+// `buildFeature`: uint16 column index then the value, little-endian, a null omitted), and the feature table
+// built with the package's generated `Feature`/`Geometry` classes in one reused flatbuffers Builder, in the
+// same call order as `buildFeature`/`buildGeometry` (so the bytes are theirs). The finished bytes are
+// appended to large chunks; per-feature records live in typed arrays. Then the Hilbert order is a stable
+// radix sort of an index array, and the file is assembled with one copy per run of features.
+// GeometryCollections take the package's general path (`parseGC` + `buildGeometry`) in the same Builder.
 
 type ValueKind = 'boolean' | 'integer' | 'double' | 'string' | 'json';
 
+const DECLARED_TYPES: Record<FlatGeobufColumn['type'], ColumnType> = {
+  boolean: ColumnType.Bool,
+  int: ColumnType.Int,
+  long: ColumnType.Long,
+  double: ColumnType.Double,
+  string: ColumnType.String,
+  json: ColumnType.Json,
+};
+/** Pieces yielded by {@link flatGeobufChunks}. */
+const PIECE_BYTES = 1 << 20;
+const FIRST_CHUNK_BYTES = 1 << 16;
+const MAX_CHUNK_BYTES = 1 << 23;
+/** Non-ASCII strings up to this length are UTF-8 encoded once and cached (community names repeat). */
+const CACHED_STRING_LENGTH = 64;
+const STRING_CACHE_ENTRIES = 4096;
+
+const FAST_TYPES: Partial<Record<string, GeometryType>> = {
+  Point: GeometryType.Point,
+  MultiPoint: GeometryType.MultiPoint,
+  LineString: GeometryType.LineString,
+  MultiLineString: GeometryType.MultiLineString,
+  Polygon: GeometryType.Polygon,
+  MultiPolygon: GeometryType.MultiPolygon,
+};
+
 function isNullish(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value));
+}
+
+/** Encoded features in input order: bytes in chunks, and per feature its place, size and bounding box. */
+interface FeatureStore {
+  count: number;
+  chunks: Uint8Array[];
+  chunkOf: Uint32Array;
+  offsetIn: Uint32Array;
+  sizes: Uint32Array;
+  /** minX, minY, maxX, maxY per feature. */
+  bboxes: Float64Array;
+  featureBytes: number;
+}
+
+interface EncodedLayer {
+  header: Uint8Array;
+  store: FeatureStore;
+  /** Feature numbers in file order (Hilbert order), or null for input order (no index). */
+  order: Uint32Array | null;
+  indexBytes: number;
+  totalBytes: number;
+}
+
+function encodeLayer(input: FeatureCollection | Iterable<Feature>, options: FlatGeobufWriteOptions): EncodedLayer {
+  let features: Iterable<Feature> =
+    (input as FeatureCollection).type === 'FeatureCollection'
+      ? (input as FeatureCollection).features
+      : (input as Iterable<Feature>);
+  let columns: ColumnMeta[];
+  if (options.columns) columns = declaredColumns(options.columns);
+  else {
+    if (!Array.isArray(features)) features = Array.from(features);
+    columns = inferColumns(features as Feature[]);
+  }
+  const encoder = new FeatureEncoder(
+    columns,
+    options.columns !== undefined,
+    Array.isArray(features) ? features.length : 1024,
+  );
+  let featureIndex = 0;
+  for (const feature of features) {
+    if (feature.geometry === null || feature.geometry === undefined) {
+      options.onSkippedFeature?.(featureIndex, 'null geometry');
+    } else if (!encoder.add(feature, featureIndex)) {
+      options.onSkippedFeature?.(featureIndex, 'empty geometry');
+    }
+    featureIndex++;
+  }
+  const store = encoder.finish();
+  const count = store.count;
+  const bboxes = store.bboxes;
+
+  const envelope = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < count; i++) {
+    envelope[0] = Math.min(envelope[0], bboxes[4 * i]);
+    envelope[1] = Math.min(envelope[1], bboxes[4 * i + 1]);
+    envelope[2] = Math.max(envelope[2], bboxes[4 * i + 2]);
+    envelope[3] = Math.max(envelope[3], bboxes[4 * i + 3]);
+  }
+  const writeIndex = options.spatialIndex !== false && count > 0;
+  const order = writeIndex ? hilbertOrder(bboxes, count, envelope) : null;
+  const headerMeta: HeaderMeta = {
+    geometryType: encoder.geometryType(),
+    columns,
+    envelope: count > 0 ? Float64Array.from(envelope) : null,
+    featuresCount: count,
+    indexNodeSize: writeIndex ? DEFAULT_INDEX_NODE_SIZE : 0,
+    crs: null,
+    title: null,
+    description: options.description ?? null,
+    metadata: null,
+  };
+  const header = buildHeader(headerMeta, options.layerName ?? 'features');
+  const indexBytes = writeIndex ? calcTreeSize(count, DEFAULT_INDEX_NODE_SIZE) : 0;
+  return {
+    header,
+    store,
+    order,
+    indexBytes,
+    totalBytes: MAGIC_LENGTH_BYTES + header.length + indexBytes + store.featureBytes,
+  };
+}
+
+/** Column metadata from `options.columns`; throws for an empty, repeated or unknown name/type. */
+function declaredColumns(declared: readonly FlatGeobufColumn[]): ColumnMeta[] {
+  if (declared.length > MAX_COLUMNS) throw new Error(`options.columns: ${declared.length} columns (at most 65536)`);
+  const names = new Set<string>();
+  return declared.map(({ name, type }) => {
+    if (typeof name !== 'string' || name === '')
+      throw new Error('options.columns: a column name must be a non-empty string');
+    if (names.has(name)) throw new Error(`options.columns: column "${name}" is declared twice`);
+    names.add(name);
+    if (!Object.hasOwn(DECLARED_TYPES, type)) {
+      throw new Error(
+        `options.columns: column "${name}" has type ${JSON.stringify(type)} (use ${Object.keys(DECLARED_TYPES).join(', ')})`,
+      );
+    }
+    return columnMeta(name, DECLARED_TYPES[type]);
+  });
+}
+
+function columnMeta(name: string, type: ColumnType): ColumnMeta {
+  return {
+    name,
+    type,
+    title: null,
+    description: null,
+    width: -1,
+    precision: -1,
+    scale: -1,
+    nullable: true,
+    unique: false,
+    primary_key: false,
+  };
 }
 
 /** Column schema from every feature's properties (see {@link writeFlatGeobuf} for the typing rules). */
@@ -511,18 +687,7 @@ function inferColumns(features: Feature[]): ColumnMeta[] {
       else seen.add('json');
     }
   }
-  return [...kinds].map(([name, seen]) => ({
-    name,
-    type: columnType(seen, int32.get(name) ?? true),
-    title: null,
-    description: null,
-    width: -1,
-    precision: -1,
-    scale: -1,
-    nullable: true,
-    unique: false,
-    primary_key: false,
-  }));
+  return [...kinds].map(([name, seen]) => columnMeta(name, columnType(seen, int32.get(name) ?? true)));
 }
 
 function columnType(seen: Set<ValueKind>, fitsInt32: boolean): ColumnType {
@@ -534,18 +699,361 @@ function columnType(seen: Set<ValueKind>, fitsInt32: boolean): ColumnType {
   return ColumnType.String;
 }
 
-/** One value per column, `null` (= omitted, FlatGeobuf's null) where the feature has none. */
-function columnValues(properties: GeoJsonProperties | undefined, columns: ColumnMeta[]): Record<string, never> {
-  const values: Record<string, unknown> = Object.create(null);
-  for (const column of columns) {
-    const value = properties && Object.hasOwn(properties, column.name) ? properties[column.name] : null;
-    values[column.name] = isNullish(value)
-      ? null
-      : column.type === ColumnType.String && typeof value !== 'string'
-        ? String(value)
-        : value;
+/** Encodes features one by one into chunks, reusing one Builder and a few growable typed arrays. */
+class FeatureEncoder {
+  private readonly builder = new flatbuffers.Builder(1024);
+  private readonly names: string[];
+  private readonly types: ColumnType[];
+  private readonly columnNames: Set<string>;
+  private readonly textEncoder = new TextEncoder();
+  private readonly stringCache = new Map<string, Uint8Array>();
+  private props = new Uint8Array(256);
+  private propsView = new DataView(this.props.buffer);
+  /** Coordinates of the current geometry, its ring/line ends (in points) and MultiPolygon parts. */
+  private xy = new Float64Array(256);
+  private xyLength = 0;
+  private ends = new Uint32Array(16);
+  private endsLength = 0;
+  /** Per MultiPolygon part: xy start, xy end, ends start, ends end. */
+  private parts: number[] = [];
+  private readonly partOffsets: number[] = [];
+  private minX = Infinity;
+  private minY = Infinity;
+  private maxX = -Infinity;
+  private maxY = -Infinity;
+  private firstType = -1;
+  private mixedTypes = false;
+
+  private readonly store: FeatureStore;
+  private chunk: Uint8Array;
+  private chunkUsed = 0;
+
+  constructor(
+    columns: ColumnMeta[],
+    private readonly declared: boolean,
+    expectedCount: number,
+  ) {
+    this.names = columns.map((column) => column.name);
+    this.types = columns.map((column) => column.type);
+    this.columnNames = new Set(this.names);
+    const capacity = Math.max(expectedCount, 16);
+    this.chunk = new Uint8Array(FIRST_CHUNK_BYTES);
+    this.store = {
+      count: 0,
+      chunks: [this.chunk],
+      chunkOf: new Uint32Array(capacity),
+      offsetIn: new Uint32Array(capacity),
+      sizes: new Uint32Array(capacity),
+      bboxes: new Float64Array(capacity * 4),
+      featureBytes: 0,
+    };
   }
-  return values as Record<string, never>;
+
+  /** Encodes a feature with a geometry; false (nothing stored) when the geometry has no positions. */
+  add(feature: Feature, featureIndex: number): boolean {
+    const geometry = feature.geometry as Geometry;
+    this.minX = Infinity;
+    this.minY = Infinity;
+    this.maxX = -Infinity;
+    this.maxY = -Infinity;
+    const type = FAST_TYPES[geometry.type];
+    let general: Geometry | null = null;
+    if (type !== undefined) this.gather(geometry, type, featureIndex);
+    else if (geometry.type === 'GeometryCollection') {
+      general = flatten2d(geometry, featureIndex);
+      const bbox = [Infinity, Infinity, -Infinity, -Infinity];
+      expandBbox(general, bbox);
+      [this.minX, this.minY, this.maxX, this.maxY] = bbox;
+    } else throw new Error(`feature ${featureIndex}: unknown geometry type ${JSON.stringify(geometry.type)}`);
+    if (this.minX > this.maxX) return false;
+
+    const builder = this.builder;
+    builder.clear();
+    const propsLength = this.encodeProperties(feature.properties, featureIndex);
+    const propertiesOffset = propsLength > 0 ? builder.createByteVector(this.props.subarray(0, propsLength)) : 0;
+    let geometryOffset: number;
+    let geometryType: GeometryType;
+    if (general) {
+      geometryType = GeometryType.GeometryCollection;
+      geometryOffset = buildGeometry(builder, parseGC(general as GeometryCollection));
+    } else if (type === GeometryType.MultiPolygon) {
+      geometryType = type;
+      const partOffsets = this.partOffsets;
+      partOffsets.length = 0;
+      const parts = this.parts;
+      for (let p = 0; p < parts.length; p += 4) {
+        partOffsets.push(this.buildSimple(GeometryType.Polygon, parts[p], parts[p + 1], parts[p + 2], parts[p + 3]));
+      }
+      const partsOffset = FgbGeometry.createPartsVector(builder, partOffsets);
+      FgbGeometry.startGeometry(builder);
+      FgbGeometry.addParts(builder, partsOffset);
+      FgbGeometry.addType(builder, type);
+      geometryOffset = FgbGeometry.endGeometry(builder);
+    } else {
+      geometryType = type!;
+      geometryOffset = this.buildSimple(type!, 0, this.xyLength, 0, this.endsLength);
+    }
+    FgbFeature.startFeature(builder);
+    FgbFeature.addGeometry(builder, geometryOffset);
+    if (propertiesOffset) FgbFeature.addProperties(builder, propertiesOffset);
+    builder.finishSizePrefixed(FgbFeature.endFeature(builder));
+
+    if (this.firstType === -1) this.firstType = geometryType;
+    else if (this.firstType !== geometryType) this.mixedTypes = true;
+    this.append();
+    return true;
+  }
+
+  /** The header's geometry type: the features' one type, or Unknown for a mix (or none). */
+  geometryType(): GeometryType {
+    return this.firstType === -1 || this.mixedTypes ? GeometryType.Unknown : this.firstType;
+  }
+
+  finish(): FeatureStore {
+    return this.store;
+  }
+
+  /** Copies the finished Builder bytes into the chunks and records the feature. */
+  private append(): void {
+    const buffer = this.builder.dataBuffer();
+    const bytes = buffer.bytes();
+    const start = buffer.position();
+    const size = bytes.length - start;
+    const store = this.store;
+    if (this.chunkUsed + size > this.chunk.length) {
+      const chunkBytes = Math.max(size, Math.min(MAX_CHUNK_BYTES, FIRST_CHUNK_BYTES << store.chunks.length));
+      this.chunk = new Uint8Array(chunkBytes);
+      store.chunks.push(this.chunk);
+      this.chunkUsed = 0;
+    }
+    this.chunk.set(bytes.subarray(start), this.chunkUsed);
+    let i = store.count;
+    if (i === store.sizes.length) this.growRecords();
+    store.chunkOf[i] = store.chunks.length - 1;
+    store.offsetIn[i] = this.chunkUsed;
+    store.sizes[i] = size;
+    i *= 4;
+    store.bboxes[i] = this.minX;
+    store.bboxes[i + 1] = this.minY;
+    store.bboxes[i + 2] = this.maxX;
+    store.bboxes[i + 3] = this.maxY;
+    this.chunkUsed += size;
+    store.featureBytes += size;
+    store.count++;
+  }
+
+  private growRecords(): void {
+    const store = this.store;
+    const capacity = store.sizes.length * 2;
+    const grow = <T extends Uint32Array | Float64Array>(array: T, length: number): T => {
+      const bigger = new (array.constructor as new (length: number) => T)(length);
+      bigger.set(array);
+      return bigger;
+    };
+    store.chunkOf = grow(store.chunkOf, capacity);
+    store.offsetIn = grow(store.offsetIn, capacity);
+    store.sizes = grow(store.sizes, capacity);
+    store.bboxes = grow(store.bboxes, capacity * 4);
+  }
+
+  /** Gathers a non-collection geometry's 2D coordinates, ends and parts as the package's parseGeometry would. */
+  private gather(geometry: Geometry, type: GeometryType, featureIndex: number): void {
+    this.xyLength = 0;
+    this.endsLength = 0;
+    const coordinates = (geometry as Exclude<Geometry, GeometryCollection>).coordinates;
+    switch (type) {
+      case GeometryType.Point:
+        this.position(coordinates as Position, featureIndex);
+        break;
+      case GeometryType.MultiPoint:
+      case GeometryType.LineString:
+        this.line(coordinates as Position[], featureIndex);
+        break;
+      case GeometryType.MultiLineString:
+      case GeometryType.Polygon:
+        this.rings(coordinates as Position[][], 0, featureIndex);
+        break;
+      default: {
+        const parts = this.parts;
+        parts.length = 0;
+        for (const polygon of coordinates as Position[][][]) {
+          const xyStart = this.xyLength;
+          const endsStart = this.endsLength;
+          this.rings(polygon, xyStart, featureIndex);
+          parts.push(xyStart, this.xyLength, endsStart, this.endsLength);
+        }
+      }
+    }
+  }
+
+  private rings(rings: Position[][], xyStart: number, featureIndex: number): void {
+    for (const ring of rings) {
+      this.line(ring, featureIndex);
+      if (this.endsLength === this.ends.length) {
+        const bigger = new Uint32Array(this.ends.length * 2);
+        bigger.set(this.ends);
+        this.ends = bigger;
+      }
+      this.ends[this.endsLength++] = (this.xyLength - xyStart) / 2;
+    }
+  }
+
+  private line(positions: Position[], featureIndex: number): void {
+    const needed = this.xyLength + 2 * positions.length;
+    if (needed > this.xy.length) {
+      const bigger = new Float64Array(Math.max(needed, this.xy.length * 2));
+      bigger.set(this.xy.subarray(0, this.xyLength));
+      this.xy = bigger;
+    }
+    for (let i = 0; i < positions.length; i++) this.position(positions[i], featureIndex);
+  }
+
+  private position(position: Position, featureIndex: number): void {
+    const x = position[0];
+    const y = position[1];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new Error(
+        `feature ${featureIndex}: position [${position.join(', ')}] is not finite; FlatGeobuf export needs finite coordinates`,
+      );
+    }
+    if (this.xyLength + 2 > this.xy.length) {
+      const bigger = new Float64Array(this.xy.length * 2);
+      bigger.set(this.xy);
+      this.xy = bigger;
+    }
+    this.xy[this.xyLength++] = x;
+    this.xy[this.xyLength++] = y;
+    if (x < this.minX) this.minX = x;
+    if (y < this.minY) this.minY = y;
+    if (x > this.maxX) this.maxX = x;
+    if (y > this.maxY) this.maxY = y;
+  }
+
+  /** A Geometry table as the package's buildGeometry writes it (ends only for more than one ring). */
+  private buildSimple(type: GeometryType, xyStart: number, xyEnd: number, endsStart: number, endsEnd: number): number {
+    const builder = this.builder;
+    const xy = this.xy;
+    FgbGeometry.startXyVector(builder, xyEnd - xyStart);
+    for (let i = xyEnd - 1; i >= xyStart; i--) builder.writeFloat64(xy[i]);
+    const xyOffset = builder.endVector();
+    let endsOffset = 0;
+    if (endsEnd - endsStart > 1) {
+      const ends = this.ends;
+      FgbGeometry.startEndsVector(builder, endsEnd - endsStart);
+      for (let i = endsEnd - 1; i >= endsStart; i--) builder.writeInt32(ends[i]);
+      endsOffset = builder.endVector();
+    }
+    FgbGeometry.startGeometry(builder);
+    if (endsOffset) FgbGeometry.addEnds(builder, endsOffset);
+    FgbGeometry.addXy(builder, xyOffset);
+    FgbGeometry.addType(builder, type);
+    return FgbGeometry.endGeometry(builder);
+  }
+
+  /** Writes the properties into `props` (buildFeature's format); returns the byte length. */
+  private encodeProperties(properties: GeoJsonProperties | undefined, featureIndex: number): number {
+    if (properties === null || properties === undefined) return 0;
+    const names = this.names;
+    const types = this.types;
+    let length = 0;
+    let present = 0;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const value: unknown = properties[name];
+      if (value === undefined) continue;
+      present++;
+      if (value === null || (typeof value === 'number' && !Number.isFinite(value))) continue;
+      if (!Object.hasOwn(properties, name)) {
+        present--;
+        continue;
+      }
+      if (length + 16 > this.props.length) this.growProps(length + 16);
+      const view = this.propsView;
+      view.setUint16(length, i, true);
+      length += 2;
+      switch (types[i]) {
+        case ColumnType.Bool:
+          if (typeof value !== 'boolean') throw this.misfit(featureIndex, name, value, 'a boolean');
+          this.props[length++] = value ? 1 : 0;
+          break;
+        case ColumnType.Int:
+          if (!Number.isInteger(value) || (value as number) < -0x80000000 || (value as number) > 0x7fffffff)
+            throw this.misfit(featureIndex, name, value, 'a 32-bit integer');
+          view.setInt32(length, value as number, true);
+          length += 4;
+          break;
+        case ColumnType.Long:
+          if (!Number.isSafeInteger(value)) throw this.misfit(featureIndex, name, value, 'a safe integer');
+          view.setBigInt64(length, BigInt(value as number), true);
+          length += 8;
+          break;
+        case ColumnType.Double:
+          if (typeof value !== 'number') throw this.misfit(featureIndex, name, value, 'a number');
+          view.setFloat64(length, value, true);
+          length += 8;
+          break;
+        case ColumnType.String:
+          if (typeof value === 'string') length = this.writeString(value, length);
+          else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+            length = this.writeString(String(value), length);
+          else throw this.misfit(featureIndex, name, value, 'a string, number or boolean');
+          break;
+        default: // Json (the only other type we declare or infer)
+          length = this.writeString(JSON.stringify(value), length);
+      }
+    }
+    if (this.declared) this.checkUndeclared(properties, present, featureIndex);
+    return length;
+  }
+
+  /** Throws for a property key that is not a declared column (cheap count first, exact check on mismatch). */
+  private checkUndeclared(properties: NonNullable<GeoJsonProperties>, present: number, featureIndex: number): void {
+    let keys = 0;
+    for (const _ in properties) keys++;
+    if (keys === present) return;
+    for (const key in properties) {
+      if (Object.hasOwn(properties, key) && !this.columnNames.has(key)) {
+        throw new Error(`feature ${featureIndex}: property "${key}" is not among options.columns`);
+      }
+    }
+  }
+
+  private misfit(featureIndex: number, name: string, value: unknown, expected: string): Error {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+    return new Error(`feature ${featureIndex}: property "${name}" is ${shown}, not ${expected} as its column needs`);
+  }
+
+  /** A uint32 byte length and the UTF-8 bytes of `text` at `at`; returns the end. */
+  private writeString(text: string, at: number): number {
+    const n = text.length;
+    if (at + 4 + 3 * n > this.props.length) this.growProps(at + 4 + 3 * n);
+    const bytes = this.props;
+    let end = at + 4;
+    let i = 0;
+    for (; i < n; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      bytes[end++] = code;
+    }
+    if (i < n) {
+      let utf8 = n <= CACHED_STRING_LENGTH ? this.stringCache.get(text) : undefined;
+      if (utf8 === undefined) {
+        utf8 = this.textEncoder.encode(text);
+        if (n <= CACHED_STRING_LENGTH && this.stringCache.size < STRING_CACHE_ENTRIES) this.stringCache.set(text, utf8);
+      }
+      bytes.set(utf8, at + 4);
+      end = at + 4 + utf8.length;
+    }
+    this.propsView.setUint32(at, end - at - 4, true);
+    return end;
+  }
+
+  private growProps(needed: number): void {
+    const bigger = new Uint8Array(Math.max(needed, this.props.length * 2));
+    bigger.set(this.props);
+    this.props = bigger;
+    this.propsView = new DataView(bigger.buffer);
+  }
 }
 
 /** A copy with 2D positions; throws for a non-finite coordinate or an unknown type. */
@@ -589,13 +1097,6 @@ function expandBbox(geometry: Geometry, bbox: number[]): void {
   visit(geometry.coordinates);
 }
 
-function expandEnvelope(envelope: number[], bbox: number[]): void {
-  envelope[0] = Math.min(envelope[0], bbox[0]);
-  envelope[1] = Math.min(envelope[1], bbox[1]);
-  envelope[2] = Math.max(envelope[2], bbox[2]);
-  envelope[3] = Math.max(envelope[3], bbox[3]);
-}
-
 function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
   const builder = new flatbuffers.Builder(1024);
   const columnOffsets = (meta.columns ?? []).map((column) => {
@@ -627,58 +1128,93 @@ function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
   return builder.asUint8Array();
 }
 
-/** Sorts items by the Hilbert value of their bbox centre on a 16-bit grid over the envelope (as GDAL does). */
-function hilbertSort(items: { bbox: number[] }[], envelope: number[]): void {
+/**
+ * Feature numbers sorted by the Hilbert value of their bbox centre on a 16-bit grid over the envelope (as
+ * GDAL does); a stable LSD radix sort on the 32-bit keys, so equal keys keep input order.
+ */
+function hilbertOrder(bboxes: Float64Array, count: number, envelope: number[]): Uint32Array {
   const width = envelope[2] - envelope[0] || 1;
   const height = envelope[3] - envelope[1] || 1;
-  const keys = new Map<{ bbox: number[] }, number>();
-  for (const item of items) {
-    const x = Math.floor((HILBERT_MAX * ((item.bbox[0] + item.bbox[2]) / 2 - envelope[0])) / width);
-    const y = Math.floor((HILBERT_MAX * ((item.bbox[1] + item.bbox[3]) / 2 - envelope[1])) / height);
-    keys.set(item, hilbert(x, y));
+  const keys = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = Math.floor((HILBERT_MAX * ((bboxes[4 * i] + bboxes[4 * i + 2]) / 2 - envelope[0])) / width);
+    const y = Math.floor((HILBERT_MAX * ((bboxes[4 * i + 1] + bboxes[4 * i + 3]) / 2 - envelope[1])) / height);
+    keys[i] = hilbert(x, y);
   }
-  items.sort((a, b) => keys.get(a)! - keys.get(b)!); // stable: equal keys keep input order
+  let order = new Uint32Array(count);
+  let sorted = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  const counts = new Uint32Array(0x10000);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[(keys[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let d = 0; d < 0x10000; d++) {
+      const n = counts[d];
+      counts[d] = sum;
+      sum += n;
+    }
+    for (let j = 0; j < count; j++) {
+      const i = order[j];
+      sorted[counts[(keys[i] >>> shift) & 0xffff]++] = i;
+    }
+    [order, sorted] = [sorted, order];
+  }
+  return order;
 }
 
 /**
- * FlatGeobuf's packed R-tree (the npm package only reads it): levels root-first, leaves last, 40-byte
- * nodes of minX, minY, maxX, maxY (float64) and an offset (uint64): for a leaf the byte offset of its
- * feature from the start of the features section, for an inner node the index of its first child.
+ * FlatGeobuf's packed R-tree (the npm package only reads it) into `out` (calcTreeSize bytes): levels
+ * root-first, leaves last, 40-byte nodes of minX, minY, maxX, maxY (float64) and an offset (uint64): for a
+ * leaf the byte offset of its feature from the start of the features section, for an inner node the index
+ * of its first child. Leaves are the features in file order.
  */
-function buildPackedRTree(bboxes: number[][], featureBuffers: Uint8Array[]): Uint8Array {
+function writePackedRTree(layer: EncodedLayer, out: Uint8Array): void {
+  const { store, order } = layer;
+  const count = store.count;
+  if (out.length === 0 || !order) return;
   const nodeSize = DEFAULT_INDEX_NODE_SIZE;
-  const treeBytes = calcTreeSize(bboxes.length, nodeSize);
-  const nodeCount = treeBytes / NODE_ITEM_BYTES;
-  const levelBounds = generateLevelBounds(bboxes.length, nodeSize); // [leaves, …, root]
-  const boxes = new Float64Array(nodeCount * 4);
-  const offsets = new Array<number>(nodeCount).fill(0);
-  let featureOffset = 0;
+  const levelBounds = generateLevelBounds(count, nodeSize); // [leaves, …, root]
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const setOffset = (node: number, value: number) => {
+    view.setUint32(node * NODE_ITEM_BYTES + 32, value >>> 0, true);
+    view.setUint32(node * NODE_ITEM_BYTES + 36, Math.floor(value / 0x100000000), true);
+  };
+  const bboxes = store.bboxes;
   const firstLeaf = levelBounds[0][0];
-  bboxes.forEach((bbox, i) => {
-    boxes.set(bbox, (firstLeaf + i) * 4);
-    offsets[firstLeaf + i] = featureOffset;
-    featureOffset += featureBuffers[i].length;
-  });
+  let featureOffset = 0;
+  for (let j = 0; j < count; j++) {
+    const i = order[j];
+    const at = (firstLeaf + j) * NODE_ITEM_BYTES;
+    for (let k = 0; k < 4; k++) view.setFloat64(at + 8 * k, bboxes[4 * i + k], true);
+    setOffset(firstLeaf + j, featureOffset);
+    featureOffset += store.sizes[i];
+  }
   for (let level = 0; level < levelBounds.length - 1; level++) {
     let child = levelBounds[level][0];
     const end = levelBounds[level][1];
     let parent = levelBounds[level + 1][0];
     while (child < end) {
-      const box = [Infinity, Infinity, -Infinity, -Infinity];
-      offsets[parent] = child;
-      for (let j = 0; j < nodeSize && child < end; j++, child++)
-        expandEnvelope(box, Array.from(boxes.subarray(child * 4, child * 4 + 4)));
-      boxes.set(box, parent * 4);
+      let minX = Infinity;
+      let minY = Infinity;
+      let maxX = -Infinity;
+      let maxY = -Infinity;
+      setOffset(parent, child);
+      for (let j = 0; j < nodeSize && child < end; j++, child++) {
+        const at = child * NODE_ITEM_BYTES;
+        minX = Math.min(minX, view.getFloat64(at, true));
+        minY = Math.min(minY, view.getFloat64(at + 8, true));
+        maxX = Math.max(maxX, view.getFloat64(at + 16, true));
+        maxY = Math.max(maxY, view.getFloat64(at + 24, true));
+      }
+      const at = parent * NODE_ITEM_BYTES;
+      view.setFloat64(at, minX, true);
+      view.setFloat64(at + 8, minY, true);
+      view.setFloat64(at + 16, maxX, true);
+      view.setFloat64(at + 24, maxY, true);
       parent++;
     }
   }
-  const out = new Uint8Array(treeBytes);
-  const view = new DataView(out.buffer);
-  for (let node = 0; node < nodeCount; node++) {
-    for (let k = 0; k < 4; k++) view.setFloat64(node * NODE_ITEM_BYTES + k * 8, boxes[node * 4 + k], true);
-    view.setBigUint64(node * NODE_ITEM_BYTES + 32, BigInt(offsets[node]), true);
-  }
-  return out;
 }
 
 /** Hilbert index of (x, y) on a 16-bit grid (from flatbush, ISC licence, as in FlatGeobuf's C++ writer). */
