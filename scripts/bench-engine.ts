@@ -48,16 +48,23 @@ const runs = Number(values.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const format = (ms: number) => (ms < 10 ? ms.toFixed(3) : ms.toFixed(0));
 
+/** Median wall time of `count` runs after a warm-up; also prints the median CPU time of this thread. */
 function timeRuns(label: string, count: number, run: () => void): number {
   run(); // warm-up
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < count; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run();
     times.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   const result = median(times);
-  console.log(`${label.padEnd(44)} median ${format(result).padStart(8)} ms  (runs: ${times.map(format).join(', ')})`);
+  console.log(
+    `${label.padEnd(44)} median ${format(result).padStart(8)} ms, CPU ${format(median(cpuTimes)).padStart(6)} ms  (runs: ${times.map(format).join(', ')})`,
+  );
   return result;
 }
 

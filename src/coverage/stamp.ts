@@ -170,7 +170,9 @@ function stampSlab(
 /**
  * The wedge of vertex `at` (index into flat `points`): points within reach whose nearest point on
  * both adjacent segments is the vertex itself. `previous`/`next` are −1 at the ends of an open path,
- * where the wedge opens to the half-disk beyond the end.
+ * where the wedge opens to the half-disk beyond the end. The wedge's bounding box (intersected with the
+ * reach disk row by row) is stamped rather than the exact sector: any extra cell just gets its true
+ * distance to the vertex, which is harmless, and a box needs no per-row trigonometry.
  */
 function stampWedge(
   squaredMeters: Float32Array,
@@ -186,46 +188,33 @@ function stampWedge(
   const { west, south, longitudeStep, latitudeStep, columns } = grid;
   const lngV = points[2 * at];
   const latV = points[2 * at + 1];
-  const [northMeters, southMeters] = wedgeNorthSouth(points, previous, at, next, reachMeters);
+  const extents = wedgeExtents(points, previous, at, next, reachMeters);
+  if (extents === null) return;
+  const [east, north, westward, southward] = extents;
   const kyV = metersPerDegreeLatitude(latV);
-  const [rowFirst, rowLast] = rowRange(grid, latV - southMeters / kyV, latV + northMeters / kyV, 0, window);
+  const kxV = metersPerDegreeLongitude(latV);
+  const [rowFirst, rowLast] = rowRange(grid, latV - southward / kyV, latV + north / kyV, 0, window);
+  // Widened like the rows: 1% + 0.5 m covers the east–west scale changing across the wedge's rows.
+  const columnLow = Math.max(
+    window.columnStart,
+    Math.ceil((lngV - (westward * 1.01 + 0.5) / kxV - west) / longitudeStep - 0.5),
+  );
+  const columnHigh = Math.min(
+    window.columnEnd - 1,
+    Math.floor((lngV + (east * 1.01 + 0.5) / kxV - west) / longitudeStep - 0.5),
+  );
+  if (columnHigh < columnLow) return;
   const reachSquared = reachMeters * reachMeters;
   for (let row = rowFirst; row <= rowLast; row++) {
     const rowLatitude = south + (row + 0.5) * latitudeStep;
     const kx = scales.metersPerDegreeLongitude[row];
-    const ky = scales.metersPerDegreeLatitude[row];
     const vx = (lngV - west) * kx;
-    const vy = (latV - rowLatitude) * ky;
+    const vy = (latV - rowLatitude) * scales.metersPerDegreeLatitude[row];
     if (vy > reachMeters || vy < -reachMeters) continue;
     const half = Math.sqrt(reachSquared - vy * vy) + slackMeters;
-    let low = vx - half;
-    let high = vx + half;
-    // (P − V)·a ≥ −slack, a = direction of the incoming segment: the point is past its end.
-    if (previous >= 0) {
-      const ax = vx - (points[2 * previous] - west) * kx;
-      const ay = vy - (points[2 * previous + 1] - rowLatitude) * ky;
-      const length = Math.sqrt(ax * ax + ay * ay);
-      const offset = (-vx * ax - vy * ay) / length + slackMeters;
-      const slope = ax / length;
-      if (slope > 0) low = Math.max(low, -offset / slope);
-      else if (slope < 0) high = Math.min(high, -offset / slope);
-      else if (offset < 0) continue;
-    }
-    // (V − P)·b ≥ −slack, b = direction of the outgoing segment: the point is before its start.
-    if (next >= 0) {
-      const bx = (points[2 * next] - west) * kx - vx;
-      const by = (points[2 * next + 1] - rowLatitude) * ky - vy;
-      const length = Math.sqrt(bx * bx + by * by);
-      const offset = (vx * bx + vy * by) / length + slackMeters;
-      const slope = -bx / length;
-      if (slope > 0) low = Math.max(low, -offset / slope);
-      else if (slope < 0) high = Math.min(high, -offset / slope);
-      else if (offset < 0) continue;
-    }
-    if (!(low <= high)) continue;
     const cellWidth = longitudeStep * kx;
-    const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
-    const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
+    const columnFirst = Math.max(columnLow, Math.ceil((vx - half) / cellWidth - 0.5));
+    const columnLast = Math.min(columnHigh, Math.floor((vx + half) / cellWidth - 0.5));
     const base = row * columns;
     const vySquared = vy * vy;
     for (let column = columnFirst; column <= columnLast; column++) {
@@ -234,6 +223,56 @@ function stampWedge(
       if (distanceSquared < squaredMeters[base + column]) squaredMeters[base + column] = distanceSquared;
     }
   }
+}
+
+/**
+ * How far east, north, west and south of its vertex a wedge reaches (metres), or null when it is empty.
+ * The wedge is the sector of the reach disk between the half-planes "past the incoming segment" and
+ * "before the outgoing one": for a gentle bend, a thin sliver rather than the whole disk.
+ */
+function wedgeExtents(
+  points: number[],
+  previous: number,
+  at: number,
+  next: number,
+  reachMeters: number,
+): [number, number, number, number] | null {
+  const lngV = points[2 * at];
+  const latV = points[2 * at + 1];
+  const kx = metersPerDegreeLongitude(latV);
+  const ky = metersPerDegreeLatitude(latV);
+  // Each constraint keeps the half-plane of directions within 90° of a centre direction.
+  const centres: number[] = [];
+  if (previous >= 0) centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
+  if (next >= 0) centres.push(Math.atan2((latV - points[2 * next + 1]) * ky, (lngV - points[2 * next]) * kx));
+  if (centres.length === 0) return [reachMeters, reachMeters, reachMeters, reachMeters];
+  let first = centres[0] - Math.PI / 2;
+  let last = centres[0] + Math.PI / 2;
+  if (centres.length === 2) {
+    // Unwrap the second centre next to the first, then intersect the two half-planes' angle ranges.
+    let other = centres[1];
+    while (other - centres[0] > Math.PI) other -= 2 * Math.PI;
+    while (other - centres[0] < -Math.PI) other += 2 * Math.PI;
+    first = Math.max(first, other - Math.PI / 2);
+    last = Math.min(last, other + Math.PI / 2);
+    // A sharp inward bend leaves only the vertex's 1 cm slack: stamp a tiny box.
+    if (first > last) return [slackMeters, slackMeters, slackMeters, slackMeters];
+  }
+  const cosFirst = reachMeters * Math.cos(first);
+  const cosLast = reachMeters * Math.cos(last);
+  const sinFirst = reachMeters * Math.sin(first);
+  const sinLast = reachMeters * Math.sin(last);
+  return [
+    sectorHolds(first, last, 0) ? reachMeters : Math.max(0, cosFirst, cosLast),
+    sectorHolds(first, last, Math.PI / 2) ? reachMeters : Math.max(0, sinFirst, sinLast),
+    sectorHolds(first, last, Math.PI) ? reachMeters : Math.max(0, -cosFirst, -cosLast),
+    sectorHolds(first, last, -Math.PI / 2) ? reachMeters : Math.max(0, -sinFirst, -sinLast),
+  ];
+}
+
+/** Whether the angle range [first, last] holds direction `angle` (+ 2πk). */
+function sectorHolds(first: number, last: number, angle: number): boolean {
+  return Math.floor((last - angle) / (2 * Math.PI)) >= Math.ceil((first - angle) / (2 * Math.PI));
 }
 
 /**
@@ -293,47 +332,4 @@ export function scanPolygon(
       if (columnEnd > columnStart) span(row, columnStart, columnEnd);
     }
   }
-}
-
-/**
- * How far north and south of its vertex a wedge reaches: the wedge is the sector of the reach disk
- * between the half-planes "past the incoming segment" and "before the outgoing one", so only rows
- * crossing that sector need a visit (for a gentle bend, a thin sliver rather than the whole disk).
- */
-function wedgeNorthSouth(
-  points: number[],
-  previous: number,
-  at: number,
-  next: number,
-  reachMeters: number,
-): [number, number] {
-  const lngV = points[2 * at];
-  const latV = points[2 * at + 1];
-  const kx = metersPerDegreeLongitude(latV);
-  const ky = metersPerDegreeLatitude(latV);
-  // Each constraint keeps the half-plane of directions within 90° of a centre direction.
-  const centres: number[] = [];
-  if (previous >= 0)
-    centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
-  if (next >= 0) centres.push(Math.atan2((latV - points[2 * next + 1]) * ky, (lngV - points[2 * next]) * kx));
-  if (centres.length === 0) return [reachMeters, reachMeters];
-  let first = centres[0] - Math.PI / 2;
-  let last = centres[0] + Math.PI / 2;
-  if (centres.length === 2) {
-    // Unwrap the second centre next to the first, then intersect the two half-planes' angle ranges.
-    let other = centres[1];
-    while (other - centres[0] > Math.PI) other -= 2 * Math.PI;
-    while (other - centres[0] < -Math.PI) other += 2 * Math.PI;
-    first = Math.max(first, other - Math.PI / 2);
-    last = Math.min(last, other + Math.PI / 2);
-    if (first > last) return [0, 0];
-  }
-  let north = Math.max(0, reachMeters * Math.sin(first), reachMeters * Math.sin(last));
-  let south = Math.max(0, -reachMeters * Math.sin(first), -reachMeters * Math.sin(last));
-  // The sector holds due north (or south) when an angle π/2 (−π/2) + 2πk lies in [first, last].
-  if (Math.floor((last - Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first - Math.PI / 2) / (2 * Math.PI)))
-    north = reachMeters;
-  if (Math.floor((last + Math.PI / 2) / (2 * Math.PI)) >= Math.ceil((first + Math.PI / 2) / (2 * Math.PI)))
-    south = reachMeters;
-  return [north, south];
 }
