@@ -31,8 +31,14 @@ import {
   type RuleSet,
   snapshotCoverage,
 } from '../src/coverage';
-import { cellCollection, cellGeoJsonChunks, communityCollection, summaryRecord } from '../src/io/coverage-export';
-import { readFlatGeobuf, writeFlatGeobuf } from '../src/io/flatgeobuf';
+import {
+  cellColumns,
+  cellFeatures,
+  cellGeoJsonChunks,
+  communityCollection,
+  summaryRecord,
+} from '../src/io/coverage-export';
+import { flatGeobufChunks, readFlatGeobuf } from '../src/io/flatgeobuf';
 import { readGeoJson, writeGeoJson } from '../src/io/geojson';
 import { FileError } from '../src/io/input-error';
 
@@ -149,15 +155,16 @@ function main(argv: string[]): void {
   try {
     const writeStarted = performance.now();
     const cellsName = format === 'fgb' ? 'cells.fgb' : 'cells.geojson';
-    if (format === 'fgb') {
-      writeFileSync(join(staging, cellsName), writeFlatGeobuf(cellCollection(result), { layerName: 'cells' }));
-    } else {
-      const descriptor = openSync(join(staging, cellsName), 'w');
-      try {
-        for (const chunk of cellGeoJsonChunks(result)) writeSync(descriptor, chunk);
-      } finally {
-        closeSync(descriptor);
-      }
+    // Cells are streamed to disk in both formats: a million cells never become one object in memory.
+    const chunks: Iterable<string | Uint8Array> =
+      format === 'fgb'
+        ? flatGeobufChunks(cellFeatures(result), { layerName: 'cells', columns: cellColumns })
+        : cellGeoJsonChunks(result);
+    const descriptor = openSync(join(staging, cellsName), 'w');
+    try {
+      for (const chunk of chunks) writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    } finally {
+      closeSync(descriptor);
     }
     writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
     const writeMs = performance.now() - writeStarted;

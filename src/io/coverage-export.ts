@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { type CoverageResult, type CoverageTotals, cellRing, describeRules, share } from '../coverage';
+import type { FlatGeobufColumn } from './flatgeobuf';
 
 /**
  * The coverage results as GIS layers and JSON: the one place that decides export field names, so the
@@ -44,13 +45,21 @@ export function cellFeature(result: CoverageResult, k: number): Feature {
   };
 }
 
-/** Cells as a FeatureCollection (for FlatGeobuf, or small results). */
-export function cellCollection(result: CoverageResult): FeatureCollection {
-  return {
-    type: 'FeatureCollection',
-    features: Array.from({ length: result.cellIndex.length }, (_, k) => cellFeature(result, k)),
-  };
+/** The cell features one by one (for FlatGeobuf streaming, or small results). */
+export function* cellFeatures(result: CoverageResult): Generator<Feature> {
+  for (let k = 0; k < result.cellIndex.length; k++) yield cellFeature(result, k);
 }
+
+/** The cells' FlatGeobuf schema, declared so the column types never depend on the values. */
+export const cellColumns: FlatGeobufColumn[] = [
+  { name: 'green_m', type: 'double' },
+  { name: 'park_m', type: 'double' },
+  { name: 'meets_green', type: 'boolean' },
+  { name: 'meets_park', type: 'boolean' },
+  { name: 'meets_both', type: 'boolean' },
+  { name: 'community', type: 'string' },
+  { name: 'population', type: 'double' },
+];
 
 /**
  * The cells as RFC 7946 GeoJSON text in chunks, so a million cells never become one giant string.
