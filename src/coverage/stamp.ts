@@ -243,7 +243,8 @@ function wedgeExtents(
   const ky = metersPerDegreeLatitude(latV);
   // Each constraint keeps the half-plane of directions within 90° of a centre direction.
   const centres: number[] = [];
-  if (previous >= 0) centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
+  if (previous >= 0)
+    centres.push(Math.atan2((latV - points[2 * previous + 1]) * ky, (lngV - points[2 * previous]) * kx));
   if (next >= 0) centres.push(Math.atan2((latV - points[2 * next + 1]) * ky, (lngV - points[2 * next]) * kx));
   if (centres.length === 0) return [reachMeters, reachMeters, reachMeters, reachMeters];
   let first = centres[0] - Math.PI / 2;
