@@ -1,4 +1,4 @@
-import './test/support/node-polyfills';
+import './test/support/node-polyfills.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
