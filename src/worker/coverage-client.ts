@@ -1,4 +1,6 @@
+import type { FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
+import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
 import type { EditOperation, WorkerReply, WorkerRequest, WorkerRequestMap } from './protocol';
 
 /** Rejection reason of a run that was cancelled (by `cancel`, an AbortSignal or a newer run). */
@@ -15,9 +17,9 @@ export class CoverageInputError extends Error {
 }
 
 interface Pending {
-  resolve: (result: CoverageResult) => void;
+  resolve: (result: CoverageResult | SuggestResult) => void;
   reject: (error: Error) => void;
-  onProgress?: (progress: CoverageProgress) => void;
+  onProgress?: (progress: CoverageProgress | SuggestProgress) => void;
 }
 
 export type WorkerFactory = () => Worker;
@@ -35,6 +37,7 @@ export class CoverageClient {
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
   private computeRequestId = -1;
+  private suggestRequestId = -1;
   /** Number of times the worker was restarted after a crash. */
   restarts = 0;
   /** The first feature id the worker has not used (for scenario edits). */
@@ -68,8 +71,11 @@ export class CoverageClient {
     if (!pending) return;
     switch (reply.type) {
       case 'progress':
-        pending.onProgress?.({ phase: reply.phase, fraction: reply.fraction });
+        pending.onProgress?.({ phase: reply.phase, fraction: reply.fraction } as CoverageProgress | SuggestProgress);
         return;
+      case 'suggestions':
+        pending.resolve(reply.suggestions);
+        break;
       case 'result':
         this.firstFeatureIdFree = reply.firstFeatureIdFree;
         pending.resolve(reply.result);
@@ -84,15 +90,19 @@ export class CoverageClient {
     this.pending.delete(reply.requestId);
   }
 
-  private send<K extends keyof WorkerRequestMap>(
+  private send<K extends keyof WorkerRequestMap, T extends CoverageResult | SuggestResult = CoverageResult>(
     type: K,
     body: WorkerRequestMap[K],
-    onProgress?: (progress: CoverageProgress) => void,
+    onProgress?: (progress: never) => void,
     signal?: AbortSignal,
-  ): { requestId: number; promise: Promise<CoverageResult> } {
+  ): { requestId: number; promise: Promise<T> } {
     const requestId = this.nextRequestId++;
-    const promise = new Promise<CoverageResult>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject, onProgress });
+    const promise = new Promise<T>((resolve, reject) => {
+      this.pending.set(requestId, {
+        resolve: resolve as Pending['resolve'],
+        reject,
+        onProgress: onProgress as Pending['onProgress'],
+      });
     });
     signal?.addEventListener('abort', () => this.cancel(requestId), { once: true });
     this.worker.postMessage({ type, requestId, ...body } as WorkerRequest);
@@ -120,6 +130,33 @@ export class CoverageClient {
   /** Applies scenario edits to the last computed model. */
   edit(operations: EditOperation[]): Promise<CoverageResult> {
     return this.send('edit', { operations }).promise;
+  }
+
+  /**
+   * Suggests up to `count` new sites (pocket parks sized by the rules) on the last computed model,
+   * in rank order with each one's measured marginal gain. A newer `suggest`, a `compute` or an `edit`
+   * cancels it (it rejects with CancelledError), as do `cancel` and the AbortSignal.
+   */
+  suggest(
+    count: number,
+    options: {
+      candidates?: FeatureCollection | null;
+      anywhere?: boolean;
+      maxCandidates?: number;
+      onProgress?: (progress: SuggestProgress) => void;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<SuggestResult> {
+    if (this.suggestRequestId >= 0) this.cancel(this.suggestRequestId);
+    const { onProgress, signal, ...body } = options;
+    const { requestId, promise } = this.send<'suggest', SuggestResult>(
+      'suggest',
+      { count, ...body },
+      onProgress,
+      signal,
+    );
+    this.suggestRequestId = requestId;
+    return promise;
   }
 
   /** Cancels a request; its promise rejects with CancelledError. */

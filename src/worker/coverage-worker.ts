@@ -9,6 +9,7 @@ import {
   snapshotCoverage,
   transferables,
 } from '../coverage';
+import { suggestSitesSteps } from '../coverage/suggest';
 import type { EditOperation, WorkerReply, WorkerRequest } from './protocol';
 
 /**
@@ -19,6 +20,8 @@ import type { EditOperation, WorkerReply, WorkerRequest } from './protocol';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let model: CoverageModel | null = null;
 let activeRequestId = -1;
+/** The suggest run in flight; a compute, an edit or a newer suggest resets it, which cancels that run. */
+let activeSuggestId = -1;
 const cancelled = new Set<number>();
 
 function reply(message: WorkerReply, transfer: Transferable[] = []): void {
@@ -88,6 +91,44 @@ function edit(requestId: number, operations: EditOperation[]): void {
   }
 }
 
+async function suggest(request: Extract<WorkerRequest, { type: 'suggest' }>): Promise<void> {
+  const { requestId } = request;
+  if (!model) {
+    reply({ type: 'error', requestId, message: 'no coverage has been computed yet', inputError: false });
+    return;
+  }
+  activeSuggestId = requestId;
+  try {
+    const steps = suggestSitesSteps(model, request.count, {
+      candidates: request.candidates,
+      anywhere: request.anywhere,
+      maxCandidates: request.maxCandidates,
+    });
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        if (activeSuggestId === requestId) activeSuggestId = -1;
+        reply({ type: 'suggestions', requestId, suggestions: step.value });
+        return;
+      }
+      if (performance.now() - sliceStart > 8) {
+        reply({ type: 'progress', requestId, ...step.value });
+        await yieldToMailbox();
+        if (cancelled.has(requestId) || activeSuggestId !== requestId) {
+          cancelled.delete(requestId);
+          reply({ type: 'cancelled', requestId });
+          return;
+        }
+        sliceStart = performance.now();
+      }
+    }
+  } catch (error) {
+    if (activeSuggestId === requestId) activeSuggestId = -1;
+    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -96,13 +137,19 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   switch (request.type) {
     case 'compute':
+      activeSuggestId = -1;
       void compute(request);
       break;
     case 'cancel':
-      if (request.targetRequestId === activeRequestId) cancelled.add(request.targetRequestId);
+      if (request.targetRequestId === activeRequestId || request.targetRequestId === activeSuggestId)
+        cancelled.add(request.targetRequestId);
       break;
     case 'edit':
+      activeSuggestId = -1;
       edit(request.requestId, request.operations);
+      break;
+    case 'suggest':
+      void suggest(request);
       break;
   }
 };

@@ -1,5 +1,6 @@
-import type { Feature } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
+import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
 
 /**
  * The one message protocol between the page and the coverage worker. Every request carries a
@@ -12,6 +13,11 @@ export interface WorkerRequestMap {
   cancel: { targetRequestId: number };
   /** Incremental edits on the last computed model (scenarios); replies with a fresh result. */
   edit: { operations: EditOperation[] };
+  /**
+   * Suggest up to `count` new sites on the last computed model (replies `progress`, then `suggestions`).
+   * Cancellable like `compute`; a newer `suggest`, a `compute` or an `edit` cancels it (its figures would be stale).
+   */
+  suggest: { count: number; candidates?: FeatureCollection | null; anywhere?: boolean; maxCandidates?: number };
 }
 
 export type EditOperation =
@@ -23,9 +29,11 @@ export type WorkerRequest = {
 }[keyof WorkerRequestMap];
 
 export interface WorkerReplyMap {
-  progress: CoverageProgress;
+  progress: CoverageProgress | SuggestProgress;
   /** Typed arrays in `result` arrive as transferred buffers. */
   result: { result: CoverageResult; firstFeatureIdFree: number };
+  /** Sites in rank order with their measured marginal gains. */
+  suggestions: { suggestions: SuggestResult };
   cancelled: Record<never, never>;
   /** A problem with the input (message names layer and feature) or an engine failure. */
   error: { message: string; inputError: boolean };
