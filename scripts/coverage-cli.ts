@@ -3,8 +3,11 @@
  *
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+ *     [--add FILE] [--suggest N [--candidates FILE]]
  *
- * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson and DIR/summary.json. Bad input:
+ * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson and DIR/summary.json. `--add` applies a
+ * scenario (new features with `kind`: lines are greenways, polygons green spaces) before the figures are
+ * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import {
@@ -22,15 +25,18 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FeatureCollection } from 'geojson';
 import {
+  addFeature,
   buildCoverage,
   type CoverageLayers,
   InputError,
   parseRules,
+  prepareGreenFeature,
   presetRules,
   presets,
   type RuleSet,
   snapshotCoverage,
 } from '../src/coverage';
+import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
   cellColumns,
   cellFeatures,
@@ -43,7 +49,8 @@ import { readGeoJson, writeGeoJson } from '../src/io/geojson';
 import { FileError } from '../src/io/input-error';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
-       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR`;
+       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+       [--add FILE] [--suggest N [--candidates FILE]]`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -117,6 +124,13 @@ function main(argv: string[]): void {
   const format = values.format;
   if (format !== 'geojson' && format !== 'fgb') throw new UsageError(`--format ${format}: use geojson or fgb`);
   const rules = readRules(values.rules);
+  const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
+  if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
+    throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
+  }
+  if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
+  const addLayer = values.add ? readLayer(values.add) : null;
+  const candidateLayer = values.candidates ? readLayer(values.candidates) : null;
 
   const files: Partial<Record<LayerName, string>> = {};
   const layers: Partial<Record<LayerName, FeatureCollection>> = {};
@@ -143,8 +157,20 @@ function main(argv: string[]): void {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
+  if (addLayer) applyScenario(model, addLayer, basename(values.add!));
   const computeMs = performance.now() - computeStarted;
   const result = snapshotCoverage(model);
+  let suggestions: SuggestResult | null = null;
+  if (suggestCount !== null) {
+    progressLine('suggesting sites…');
+    try {
+      suggestions = suggestSites(model, suggestCount, { candidates: candidateLayer });
+    } catch (error) {
+      if (error instanceof InputError)
+        throw new FileError(basename(values.candidates!), error.featureIndex, error.problem);
+      throw error;
+    }
+  }
   progressLine(`writing ${result.cellIndex.length} cells…`);
 
   // Write everything into a fresh directory beside the target, then move the files in: a failure
@@ -167,6 +193,11 @@ function main(argv: string[]): void {
       closeSync(descriptor);
     }
     writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
+    const written = [cellsName, 'communities.geojson', 'summary.json'];
+    if (suggestions) {
+      writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
+      written.push('suggestions.geojson');
+    }
     const writeMs = performance.now() - writeStarted;
     result.timingsMs = {
       read: round(readMs),
@@ -174,19 +205,52 @@ function main(argv: string[]): void {
       write: round(writeMs),
       total: round(performance.now() - started),
     };
-    const summary = summaryRecord(result, { inputs: files, cells_file: cellsName });
+    const summary = summaryRecord(result, {
+      inputs: { ...files, ...(values.add ? { add: basename(values.add) } : {}) },
+      cells_file: cellsName,
+      ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
+    });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    for (const name of [cellsName, 'communities.geojson', 'summary.json'])
-      renameSync(join(staging, name), join(outDirectory, name));
+    for (const name of written) renameSync(join(staging, name), join(outDirectory, name));
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
     const city = result.summary.city;
     process.stdout.write(
       `${city.cells} residential cells of ${cellMeters} m; meeting green ${city.cellsMeetingGreen ?? '—'}, park ${city.cellsMeetingPark ?? '—'}, both ${city.cellsMeetingBoth}; wrote ${outDirectory} in ${Math.round(performance.now() - started)} ms\n`,
     );
+    if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */
+function applyScenario(model: ReturnType<typeof buildCoverage>, layer: FeatureCollection, file: string): void {
+  layer.features.forEach((feature, index) => {
+    const type = feature.geometry?.type;
+    const kind = type === 'LineString' || type === 'MultiLineString' ? 'greenways' : 'greenspaces';
+    let prepared: ReturnType<typeof prepareGreenFeature>;
+    try {
+      prepared = prepareGreenFeature(feature, model.nextFeatureId, kind, index);
+    } catch (error) {
+      if (error instanceof InputError) throw new FileError(file, index, error.problem);
+      throw error;
+    }
+    if (prepared) addFeature(model, prepared);
+    else model.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
+  });
+}
+
+function describeSuggestions(suggestions: SuggestResult): string {
+  const { sites, before, after } = suggestions;
+  if (sites.length === 0) {
+    return `suggested no sites: ${suggestions.candidateCount} candidates, none would bring a home within reach of every rule`;
+  }
+  const residents =
+    after.populationMeetingBoth === null
+      ? ''
+      : `, ${Math.round((after.populationMeetingBoth - before.populationMeetingBoth!) * 10) / 10} residents`;
+  return `suggested ${sites.length} sites of ${suggestions.site.areaSquareMeters} m² (${suggestions.site.kind}) from ${suggestions.candidateCount} candidates: +${after.cellsMeetingBoth - before.cellsMeetingBoth} cells${residents} meeting both; wrote suggestions.geojson`;
 }
 
 function round(value: number): number {
@@ -205,6 +269,9 @@ function parse(argv: string[]) {
       cell: { type: 'string', default: '50' },
       format: { type: 'string', default: 'geojson' },
       out: { type: 'string' },
+      add: { type: 'string' },
+      suggest: { type: 'string' },
+      candidates: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
