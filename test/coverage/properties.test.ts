@@ -64,6 +64,18 @@ function asPolygon(rings: Float64Array[]) {
   };
 }
 
+/** The feature shifted by `dx`, `dy` metres (a drag on the map). */
+function translate(feature: Feature, dx: number, dy: number): Feature {
+  const shift = (position: number[]) => [position[0] + dx / kx, position[1] + dy / ky];
+  const geometry = feature.geometry;
+  if (geometry.type === 'LineString')
+    return { ...feature, geometry: { ...geometry, coordinates: geometry.coordinates.map(shift) } };
+  if (geometry.type === 'Polygon') {
+    return { ...feature, geometry: { ...geometry, coordinates: geometry.coordinates.map((ring) => ring.map(shift)) } };
+  }
+  throw new Error(`cannot move a ${geometry.type}`);
+}
+
 function fieldsOf(model: CoverageModel) {
   return [model.fields.green!.squaredMeters, model.fields.park!.squaredMeters];
 }
@@ -110,11 +122,19 @@ describe('engine properties', () => {
     );
   });
 
-  it('incremental edits equal a full recompute, bit for bit, after any sequence of adds and removes', () => {
+  it('incremental edits equal a full recompute, bit for bit, after any sequence of adds, removes and moves', () => {
     const editArbitrary = fc.array(
       fc.oneof(
         greenFeatureArbitrary.map((feature) => ({ op: 'add' as const, feature })),
         fc.nat({ max: 30 }).map((pick) => ({ op: 'remove' as const, pick })),
+        // A move (dragging a feature) is a remove and an add of the shifted feature under the same id.
+        fc
+          .record({
+            pick: fc.nat({ max: 30 }),
+            dx: fc.double({ min: -300, max: 300, noNaN: true }),
+            dy: fc.double({ min: -300, max: 300, noNaN: true }),
+          })
+          .map((move) => ({ op: 'move' as const, ...move })),
       ),
       { minLength: 1, maxLength: 8 },
     );
@@ -132,6 +152,14 @@ describe('engine properties', () => {
             const featureId = model.nextFeatureId;
             addFeature(model, prepare(edit.feature, featureId));
             live.set(featureId, edit.feature);
+          } else if (edit.op === 'move') {
+            const ids = [...live.keys()];
+            if (ids.length === 0) continue;
+            const featureId = ids[edit.pick % ids.length];
+            const moved = translate(live.get(featureId)!, edit.dx, edit.dy);
+            expect(removeFeature(model, featureId)).toBe(true);
+            addFeature(model, prepare(moved, featureId));
+            live.set(featureId, moved);
           } else {
             const ids = [...live.keys()];
             if (ids.length === 0) continue;
