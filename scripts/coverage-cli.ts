@@ -3,9 +3,12 @@
  *
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
- *     [--add FILE] [--suggest N [--candidates FILE]]
+ *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *
- * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson and DIR/summary.json. `--add` applies a
+ * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
+ * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
+ * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
+ * and DIR/summary.json. `--add` applies a
  * scenario (new features with `kind`: lines are greenways, polygons green spaces) before the figures are
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
@@ -21,7 +24,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FeatureCollection } from 'geojson';
 import {
@@ -42,22 +45,34 @@ import {
   cellFeatures,
   cellGeoJsonChunks,
   communityCollection,
+  communityCsv,
+  gapCollection,
+  rulesRecord,
   summaryRecord,
 } from '../src/io/coverage-export';
-import { flatGeobufChunks, readFlatGeobuf } from '../src/io/flatgeobuf';
-import { readGeoJson, writeGeoJson } from '../src/io/geojson';
+import { flatGeobufChunks } from '../src/io/flatgeobuf';
+import { writeGeoJson } from '../src/io/geojson';
 import { FileError } from '../src/io/input-error';
+import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
-       [--add FILE] [--suggest N [--candidates FILE]]`;
+       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
 
-function readLayer(path: string): FeatureCollection {
+const layerNames: readonly LayerName[] = ['communities', 'residential', 'greenways', 'greenspaces'];
+
+/** Any supported format, converted to WGS84 (src/io/read-layer.ts); no role checks. */
+async function readLayer(path: string): Promise<FeatureCollection> {
+  return (await readLayerAt(path, {})).collection;
+}
+
+/** Reads any supported format, converts it to WGS84 and, with `options.role`, validates it for that layer. */
+async function readLayerAt(path: string, options: ReadLayerOptions): Promise<ReadLayerResult> {
   const name = basename(path);
   let bytes: Buffer;
   try {
@@ -68,13 +83,25 @@ function readLayer(path: string): FeatureCollection {
       `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`,
     );
   }
-  const extension = extname(path).toLowerCase();
-  if (extension === '.fgb')
-    return readFlatGeobuf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name);
-  if (extension === '.geojson' || extension === '.json' || extension === '.geojsonl' || extension === '.ndjson') {
-    return readGeoJson(bytes.toString('utf8'), name);
+  return readLayerFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, options);
+}
+
+/** `--crs LAYER=EPSG:NNNN` (repeatable) → layer → code; `--gcj02 LAYER` (repeatable) → set of layers. */
+function layerOptions(crsValues: string[] = [], gcj02Values: string[] = []) {
+  const crs: Partial<Record<LayerName, string>> = {};
+  for (const value of crsValues) {
+    const match = /^([a-z]+)=(.+)$/.exec(value);
+    if (!match || !layerNames.includes(match[1] as LayerName)) {
+      throw new UsageError(`--crs ${value}: use --crs LAYER=EPSG:NNNN with LAYER one of ${layerNames.join(', ')}`);
+    }
+    crs[match[1] as LayerName] = match[2];
   }
-  throw new UsageError(`${path}: unsupported format "${extension}" (use .geojson, .json or .fgb)`);
+  for (const value of gcj02Values) {
+    if (!layerNames.includes(value as LayerName)) {
+      throw new UsageError(`--gcj02 ${value}: name a layer (${layerNames.join(', ')})`);
+    }
+  }
+  return { crs, gcj02: new Set(gcj02Values as LayerName[]) };
 }
 
 function readRules(value: string): RuleSet {
@@ -101,7 +128,7 @@ function progressLine(text: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(40)}`);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const started = performance.now();
   let options: ReturnType<typeof parse>;
   try {
@@ -129,16 +156,26 @@ function main(argv: string[]): void {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
   if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
-  const addLayer = values.add ? readLayer(values.add) : null;
-  const candidateLayer = values.candidates ? readLayer(values.candidates) : null;
+  const addLayer = values.add ? await readLayer(values.add) : null;
+  const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
+  const perLayer = layerOptions(values.crs, values.gcj02);
 
   const files: Partial<Record<LayerName, string>> = {};
   const layers: Partial<Record<LayerName, FeatureCollection>> = {};
-  for (const layer of ['communities', 'residential', 'greenways', 'greenspaces'] as const) {
+  const imported: Partial<Record<LayerName, ReadLayerResult>> = {};
+  for (const layer of perLayer.gcj02) {
+    if (!values[layer]) throw new UsageError(`--gcj02 ${layer}: no --${layer} layer given`);
+  }
+  for (const layer of layerNames) {
     const path = values[layer];
     if (!path) continue;
     files[layer] = basename(path);
-    layers[layer] = readLayer(path);
+    imported[layer] = await readLayerAt(path, {
+      role: layer,
+      crs: perLayer.crs[layer],
+      gcj02: perLayer.gcj02.has(layer),
+    });
+    layers[layer] = imported[layer].collection;
   }
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
@@ -152,7 +189,13 @@ function main(argv: string[]): void {
   } catch (error) {
     if (error instanceof InputError) {
       const file = files[error.layer as LayerName] ?? error.layer;
-      throw new FileError(file, error.featureIndex, error.problem);
+      // The engine numbers the features it was given; name the feature's position in the file.
+      const sourceIndex = imported[error.layer as LayerName]?.sourceIndex;
+      const featureIndex =
+        error.featureIndex !== null && sourceIndex
+          ? (sourceIndex[error.featureIndex] ?? error.featureIndex)
+          : error.featureIndex;
+      throw new FileError(file, featureIndex, error.problem);
     }
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
@@ -184,7 +227,12 @@ function main(argv: string[]): void {
     // Cells are streamed to disk in both formats: a million cells never become one object in memory.
     const chunks: Iterable<string | Uint8Array> =
       format === 'fgb'
-        ? flatGeobufChunks(cellFeatures(result), { layerName: 'cells', columns: cellColumns })
+        ? flatGeobufChunks(cellFeatures(result), {
+            layerName: 'cells',
+            columns: cellColumns,
+            description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
+            metadata: JSON.stringify({ rules: rulesRecord(result) }),
+          })
         : cellGeoJsonChunks(result);
     const descriptor = openSync(join(staging, cellsName), 'w');
     try {
@@ -193,7 +241,9 @@ function main(argv: string[]): void {
       closeSync(descriptor);
     }
     writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
-    const written = [cellsName, 'communities.geojson', 'summary.json'];
+    writeFileSync(join(staging, 'communities.csv'), communityCsv(result));
+    writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gapCollection(result)));
+    const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
     if (suggestions) {
       writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
       written.push('suggestions.geojson');
@@ -208,6 +258,8 @@ function main(argv: string[]): void {
     const summary = summaryRecord(result, {
       inputs: { ...files, ...(values.add ? { add: basename(values.add) } : {}) },
       cells_file: cellsName,
+      skipped_features: skippedFeatures(imported, result.skipped),
+      import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
     });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -253,6 +305,47 @@ function describeSuggestions(suggestions: SuggestResult): string {
   return `suggested ${sites.length} sites of ${suggestions.site.areaSquareMeters} m² (${suggestions.site.kind}) from ${suggestions.candidateCount} candidates: +${after.cellsMeetingBoth - before.cellsMeetingBoth} cells${residents} meeting both; wrote suggestions.geojson`;
 }
 
+/** Features skipped while reading (by file position) and by the engine (mapped back to file positions). */
+function skippedFeatures(
+  imported: Partial<Record<LayerName, ReadLayerResult>>,
+  engine: { layer: string; featureIndex: number; reason: string }[],
+) {
+  const out: { layer: string; featureIndex: number; reason: string }[] = [];
+  for (const layer of layerNames) {
+    for (const skip of imported[layer]?.skipped ?? []) out.push({ layer, ...skip });
+  }
+  for (const skip of engine) {
+    const sourceIndex = imported[skip.layer as LayerName]?.sourceIndex;
+    out.push({ ...skip, featureIndex: sourceIndex?.[skip.featureIndex] ?? skip.featureIndex });
+  }
+  return out;
+}
+
+/** summary.json `import`: per layer, what was read and how it was converted and repaired. */
+function importRecord(imported: Partial<Record<LayerName, ReadLayerResult>>) {
+  const out: Record<string, unknown> = {};
+  for (const layer of layerNames) {
+    const read = imported[layer];
+    if (!read) continue;
+    const skippedByReason: Record<string, number> = {};
+    for (const { reason } of read.skipped) skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
+    out[layer] = {
+      format: read.format,
+      crs: read.crs.code,
+      crs_name: read.crs.name,
+      crs_source: read.crs.source,
+      gcj02: read.gcj02,
+      features_read: read.featuresRead,
+      features_used: read.collection.features.length,
+      features_skipped: read.skipped.length,
+      skipped_by_reason: skippedByReason,
+      repairs: read.repairs,
+      warnings: read.warnings,
+    };
+  }
+  return out;
+}
+
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
@@ -272,6 +365,8 @@ function parse(argv: string[]) {
       add: { type: 'string' },
       suggest: { type: 'string' },
       candidates: { type: 'string' },
+      crs: { type: 'string', multiple: true },
+      gcj02: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -279,9 +374,7 @@ function parse(argv: string[]) {
   });
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
+main(process.argv.slice(2)).catch((error) => {
   if (process.stderr.isTTY) process.stderr.write('\r');
   if (error instanceof UsageError || error instanceof FileError || error instanceof InputError) {
     process.stderr.write(`greenreach: ${error.message}\n`);
@@ -290,4 +383,4 @@ try {
   process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
   if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
   process.exit(1);
-}
+});

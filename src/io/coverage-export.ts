@@ -1,5 +1,7 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { type CoverageResult, type CoverageTotals, cellRing, describeRules, share } from '../coverage';
+import { traceCellOutlines } from '../coverage/gap-outlines';
+import { writeCsv } from './csv';
 import type { FlatGeobufColumn } from './flatgeobuf';
 
 /**
@@ -135,7 +137,131 @@ export function communityCollection(result: CoverageResult, communities: Feature
       geometry: feature.geometry,
     });
   }
-  return { type: 'FeatureCollection', features };
+  return { type: 'FeatureCollection', rules: rulesRecord(result), features } as FeatureCollection;
+}
+
+/** The columns of communities.csv, in order. */
+export function communityCsvFields(): string[] {
+  return [
+    'name',
+    'name_en',
+    'population_given',
+    ...Object.keys(totalsRecord(emptyTotals)),
+    'rules',
+    'green_radius_m',
+    'park_radius_m',
+    'cell_meters',
+  ];
+}
+
+const emptyTotals: CoverageTotals = {
+  cells: 0,
+  cellsMeetingGreen: null,
+  cellsMeetingPark: null,
+  cellsMeetingBoth: 0,
+  population: null,
+  populationMeetingGreen: null,
+  populationMeetingPark: null,
+  populationMeetingBoth: null,
+};
+
+/**
+ * Community statistics as CSV for Excel and GIS: UTF-8 with a BOM (Excel shows Chinese names), CRLF,
+ * one row per community in input order, the same fields as communities.geojson, and the rules in every
+ * row (`rules` id, radii, `cell_meters`), since CSV has no place for file-level metadata that both
+ * Excel and GDAL read.
+ */
+export function communityCsv(result: CoverageResult): string {
+  const rows = result.communities.map((community, index) => {
+    const record: Record<string, unknown> = {
+      name: community.name,
+      name_en: community.nameEnglish,
+      population_given: community.population,
+      ...totalsRecord(result.summary.communities[index]),
+      rules: result.rules.id,
+      green_radius_m: result.rules.green?.radiusMeters ?? null,
+      park_radius_m: result.rules.park?.radiusMeters ?? null,
+      cell_meters: result.grid.cellMeters,
+    };
+    return communityCsvFields().map((field) => record[field]);
+  });
+  return writeCsv(communityCsvFields(), rows);
+}
+
+/**
+ * The gaps: residential cells that do not meet every rule in use, merged into polygons (4-connected
+ * groups of cells traced along the grid, with holes), ranked by residents (cells when no population).
+ * Properties: `rank`, `residents` (null without population), `cells`, `area_ha` (cells × cell², nominal),
+ * `cells_missing_green`, `cells_missing_park` (null for a rule not in use), `nearest_green_m` and
+ * `nearest_park_m` (the smallest distance over the gap's cells; null beyond the reach or not in use),
+ * `community` (the community holding most of its cells, or null). The rules travel as the foreign member
+ * `rules`. Polygons are RFC 7946 (counter-clockwise outer rings, 7 decimals).
+ */
+export function gapCollection(result: CoverageResult): FeatureCollection {
+  const { grid } = result;
+  const failing: number[] = [];
+  const failingCell: number[] = [];
+  for (let k = 0; k < result.cellIndex.length; k++) {
+    if ((result.verdicts[k] & 4) === 0) {
+      failing.push(result.cellIndex[k]);
+      failingCell.push(k);
+    }
+  }
+  const outlines = traceCellOutlines(grid.columns, failing);
+  const cornerX = (column: number) => roundCoordinate(grid.west + column * grid.longitudeStep);
+  const cornerY = (row: number) => roundCoordinate(grid.south + row * grid.latitudeStep);
+  const gaps = outlines.map((outline) => {
+    let residents = 0;
+    let missingGreen = 0;
+    let missingPark = 0;
+    let nearestGreen = Infinity;
+    let nearestPark = Infinity;
+    const byCommunity = new Map<number, number>();
+    for (const m of outline.members) {
+      const k = failingCell[m];
+      if (result.cellPopulation) residents += result.cellPopulation[k];
+      if ((result.verdicts[k] & 1) === 0) missingGreen++;
+      if ((result.verdicts[k] & 2) === 0) missingPark++;
+      if (result.greenMeters) nearestGreen = Math.min(nearestGreen, result.greenMeters[k]);
+      if (result.parkMeters) nearestPark = Math.min(nearestPark, result.parkMeters[k]);
+      const community = result.cellCommunity[k];
+      byCommunity.set(community, (byCommunity.get(community) ?? 0) + 1);
+    }
+    let community = -1;
+    let most = 0;
+    for (const [id, n] of byCommunity) {
+      if (n > most) {
+        most = n;
+        community = id;
+      }
+    }
+    const cells = outline.members.length;
+    return {
+      type: 'Feature' as const,
+      properties: {
+        rank: 0,
+        residents: result.cellPopulation ? Math.round(residents * 10) / 10 : null,
+        cells,
+        area_ha: Math.round(((cells * grid.cellMeters * grid.cellMeters) / 10_000) * 100) / 100,
+        cells_missing_green: result.greenMeters ? missingGreen : null,
+        cells_missing_park: result.parkMeters ? missingPark : null,
+        nearest_green_m: result.greenMeters ? roundedMeters(nearestGreen) : null,
+        nearest_park_m: result.parkMeters ? roundedMeters(nearestPark) : null,
+        community: community >= 0 ? result.communities[community].name : null,
+      },
+      geometry: {
+        type: 'Polygon' as const,
+        coordinates: outline.rings.map((ring) => ring.map(([c, r]) => [cornerX(c), cornerY(r)])),
+      },
+    };
+  });
+  gaps.sort(
+    (a, b) => (b.properties.residents ?? 0) - (a.properties.residents ?? 0) || b.properties.cells - a.properties.cells,
+  );
+  gaps.forEach((gap, i) => {
+    gap.properties.rank = i + 1;
+  });
+  return { type: 'FeatureCollection', rules: rulesRecord(result), features: gaps } as FeatureCollection;
 }
 
 /** summary.json: the city's statistics and everything needed to reproduce them. */

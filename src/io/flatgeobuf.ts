@@ -56,6 +56,8 @@ export interface FlatGeobufWriteOptions {
   layerName?: string;
   /** Free text stored in the header's description. */
   description?: string;
+  /** Text (e.g. JSON) stored in the header's metadata field (GDAL shows it as layer metadata). */
+  metadata?: string;
   /**
    * Write a packed Hilbert R-tree (default true). With the index, features are stored in Hilbert order,
    * as GDAL does, so they come back in a different order; pass false to keep the input order.
@@ -86,6 +88,37 @@ export interface FlatGeobufColumn {
 /** True when the bytes start with FlatGeobuf's magic ("fgb", a version byte, "fgb"). */
 export function detectFlatGeobuf(bytes: Uint8Array): boolean {
   return bytes.length >= MAGIC_LENGTH_BYTES && [0, 1, 2, 4, 5, 6].every((i) => bytes[i] === MAGIC_BYTES[i]);
+}
+
+/** What a FlatGeobuf header says besides the features: CRS, Z/M, counts and free text. */
+export interface FlatGeobufInfo {
+  /** `{org: "EPSG", code: 4544}`, or a WKT, or null when the header names no CRS. */
+  crs: { org: string | null; code: number; wkt: string | null } | null;
+  hasZ: boolean;
+  hasM: boolean;
+  featuresCount: number;
+  description: string | null;
+  metadata: string | null;
+}
+
+/** Reads only the header (same checks and messages as {@link readFlatGeobuf}). */
+export function flatGeobufInfo(bytes: Uint8Array, fileName: string): FlatGeobufInfo {
+  const headerLengthBytes = readPreamble(bytes, fileName);
+  if (PREAMBLE_BYTES + headerLengthBytes > bytes.length) {
+    throw new FileError(fileName, null, truncatedHeader(headerLengthBytes, bytes.length - PREAMBLE_BYTES));
+  }
+  const sizePrefixed = bytes.subarray(MAGIC_LENGTH_BYTES, PREAMBLE_BYTES + headerLengthBytes);
+  const meta = decodeHeader(sizePrefixed, fileName);
+  const raw = Header.getSizePrefixedRootAsHeader(new flatbuffers.ByteBuffer(sizePrefixed));
+  const crs = meta.crs;
+  return {
+    crs: crs && (crs.code > 0 || crs.wkt) ? { org: crs.org, code: crs.code, wkt: crs.wkt } : null,
+    hasZ: raw.hasZ(),
+    hasM: raw.hasM(),
+    featuresCount: meta.featuresCount,
+    description: meta.description,
+    metadata: meta.metadata,
+  };
 }
 
 /**
@@ -614,7 +647,7 @@ function encodeLayer(input: FeatureCollection | Iterable<Feature>, options: Flat
     crs: null,
     title: null,
     description: options.description ?? null,
-    metadata: null,
+    metadata: options.metadata ?? null,
   };
   const header = buildHeader(headerMeta, options.layerName ?? 'features');
   const indexBytes = writeIndex ? calcTreeSize(count, DEFAULT_INDEX_NODE_SIZE) : 0;
@@ -1109,6 +1142,7 @@ function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
   const columnsOffset = columnOffsets.length > 0 ? Header.createColumnsVector(builder, columnOffsets) : 0;
   const nameOffset = builder.createString(layerName);
   const descriptionOffset = meta.description ? builder.createString(meta.description) : 0;
+  const metadataOffset = meta.metadata ? builder.createString(meta.metadata) : 0;
   const envelopeOffset = meta.envelope ? Header.createEnvelopeVector(builder, meta.envelope) : 0;
   const orgOffset = builder.createString('EPSG');
   Crs.startCrs(builder);
@@ -1124,6 +1158,7 @@ function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
   Header.addIndexNodeSize(builder, meta.indexNodeSize);
   Header.addCrs(builder, crsOffset);
   if (descriptionOffset) Header.addDescription(builder, descriptionOffset);
+  if (metadataOffset) Header.addMetadata(builder, metadataOffset);
   builder.finishSizePrefixed(Header.endHeader(builder));
   return builder.asUint8Array();
 }

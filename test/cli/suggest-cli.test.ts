@@ -70,7 +70,9 @@ describe('CLI --suggest and --add', () => {
     expect(done.stdout).toMatch(/suggested 4 sites of 1000 m² \(pocket_park\)/);
     expect(readdirSync(join(directory, 'suggested')).sort()).toEqual([
       'cells.geojson',
+      'communities.csv',
       'communities.geojson',
+      'gaps.geojson',
       'suggestions.geojson',
       'summary.json',
     ]);

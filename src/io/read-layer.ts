@@ -1,0 +1,311 @@
+import type { Feature, FeatureCollection } from 'geojson';
+import {
+  type CrsInfo,
+  collectionBounds,
+  coordinateShape,
+  crsFromGeoJsonMember,
+  crsFromWkt,
+  eachPosition,
+  parseCrsCode,
+  swapAxes,
+  toWgs84,
+  WGS84,
+} from './coordinates';
+import { detectFlatGeobuf, flatGeobufInfo, readFlatGeobuf } from './flatgeobuf';
+import { detectGeoJson, readGeoJson } from './geojson';
+import { FileError } from './input-error';
+import { osmGreenSpace, osmGreenway } from './osm';
+import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
+
+/**
+ * One entry point for every imported file, in the app and the CLI: detects the format from the bytes
+ * (zip → Shapefile, "fgb" magic → FlatGeobuf, `{` → GeoJSON or NDJSON) or the name (.csv/.tsv), reads it,
+ * finds its coordinate system (the option, else the file's own: .prj, FlatGeobuf header, GeoJSON `crs`),
+ * converts it to WGS84 (and from GCJ-02 when asked), checks that the result is longitude/latitude
+ * (detecting projected and swapped coordinates), classifies OpenStreetMap features for the role, and
+ * validates/repairs the geometry for the role. Fatal problems are FileErrors naming the file (and the
+ * feature); everything else lands in `warnings` and `skipped`.
+ *
+ * The Shapefile and CSV drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
+ * in WGS84 loads none of them.
+ */
+
+export type LayerFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv';
+
+export interface ReadLayerOptions {
+  /** The role the layer will play; without it, geometry is not checked against a role. */
+  role?: LayerRole;
+  /** A coordinate system chosen by the user ("EPSG:4544"); it overrides the file's own. */
+  crs?: string;
+  /** The data comes from a Chinese web map (GCJ-02): convert to WGS84 after any projection. */
+  gcj02?: boolean;
+  /** Refuse larger files with a clear message (default 1 GiB; GeoJSON text at most 511 MiB). */
+  maxBytes?: number;
+}
+
+export interface ReadLayerResult {
+  format: LayerFormat;
+  /** WGS84 longitude/latitude features, checked and repaired for the role. */
+  collection: FeatureCollection;
+  /** The system the file was in (converted from). */
+  crs: CrsInfo;
+  gcj02: boolean;
+  /** Features in the file (before skipping). */
+  featuresRead: number;
+  /** For each feature of `collection`, its index in the file. */
+  sourceIndex: number[];
+  skipped: SkippedFeature[];
+  warnings: string[];
+  repairs: Record<string, number>;
+}
+
+const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+/** V8's longest string is about 512 MiB; GeoJSON larger than that cannot be parsed as text. */
+const MAX_TEXT_BYTES = 511 * 1024 * 1024;
+const UNSUPPORTED: [RegExp, string][] = [
+  [/\.(shp|shx|dbf|prj|cpg)$/i, 'a Shapefile must be given as one .zip holding its .shp, .shx, .dbf and .prj'],
+  [/\.kmz?$/i, 'KML is not supported; convert it with `ogr2ogr -f GeoJSON out.geojson in.kml`'],
+  [/\.gpkg$/i, 'GeoPackage is not supported; convert it with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg`'],
+  [
+    /\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i,
+    'this format is not supported (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)',
+  ],
+];
+
+/** The format of a file from its first bytes and name, or null. */
+export function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5)) {
+    return 'shapefile';
+  }
+  if (detectFlatGeobuf(bytes) || (/\.fgb$/i.test(fileName) && bytes.length < 8)) return 'flatgeobuf';
+  if (/\.(csv|tsv)$/i.test(fileName)) return 'csv';
+  if (UNSUPPORTED.some(([pattern]) => pattern.test(fileName))) return null;
+  if (detectGeoJson(fileName, bytes.subarray(0, 1024))) return 'geojson';
+  if (/\.(zip)$/i.test(fileName)) return 'shapefile';
+  if (/\.(txt)$/i.test(fileName)) return 'csv';
+  return null;
+}
+
+/** Reads, converts and validates one layer file. */
+export async function readLayerFile(
+  bytes: Uint8Array,
+  fileName: string,
+  options: ReadLayerOptions = {},
+): Promise<ReadLayerResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.length > maxBytes) {
+    throw new FileError(
+      fileName,
+      null,
+      `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${Math.round(maxBytes / 2 ** 20)} MiB limit; clip it to the study area or convert it to FlatGeobuf`,
+    );
+  }
+  const format = detectLayerFormat(bytes, fileName);
+  if (format === null) {
+    const hint = UNSUPPORTED.find(([pattern]) => pattern.test(fileName))?.[1];
+    const extension = /\.[^./\\]+$/.exec(fileName)?.[0] ?? '(no extension)';
+    throw new FileError(
+      fileName,
+      null,
+      hint ?? `unsupported format "${extension}" (use .geojson, .json, .ndjson, .fgb, a zipped Shapefile .zip or .csv)`,
+    );
+  }
+  const warnings: string[] = [];
+  const skippedBefore: SkippedFeature[] = [];
+  let collection: FeatureCollection;
+  let fileCrs: CrsInfo | null = null;
+  const crsProblem = (problem: string) => new FileError(fileName, null, problem);
+
+  if (format === 'shapefile') {
+    const { readShapefileZip } = await import('./shapefile');
+    const layer = await readShapefileZip(bytes, fileName);
+    collection = layer.collection;
+    warnings.push(...layer.warnings.filter((w) => !(options.crs && /\.prj/.test(w))));
+    if (layer.encoding !== 'none') warnings.push(`attributes decoded as ${layer.encoding}`);
+    if (layer.prj) {
+      try {
+        fileCrs = crsFromWkt(layer.prj, 'prj');
+      } catch (error) {
+        if (!options.crs) throw crsProblem(`.prj: ${(error as Error).message}`);
+      }
+    }
+  } else if (format === 'flatgeobuf') {
+    const info = flatGeobufInfo(bytes, fileName);
+    collection = readFlatGeobuf(bytes, fileName);
+    if (info.hasZ || info.hasM) warnings.push('dropped Z/M values (the file is 3D)');
+    if (info.crs) {
+      try {
+        fileCrs =
+          info.crs.code > 0 && (info.crs.org ?? 'EPSG').toUpperCase() === 'EPSG'
+            ? parseCrsCode(`EPSG:${info.crs.code}`, 'flatgeobuf')
+            : crsFromWkt(info.crs.wkt ?? '', 'flatgeobuf');
+      } catch (error) {
+        if (!options.crs) throw crsProblem(`the header's coordinate system: ${(error as Error).message}`);
+      }
+    }
+  } else if (format === 'csv') {
+    const { readCsv } = await import('./csv');
+    const layer = readCsv(bytes, fileName);
+    collection = layer.collection;
+    warnings.push(...layer.warnings, `coordinates from columns "${layer.columns.x}" and "${layer.columns.y}"`);
+    skippedBefore.push(...layer.skipped);
+  } else {
+    if (bytes.length > MAX_TEXT_BYTES) {
+      throw new FileError(
+        fileName,
+        null,
+        `the GeoJSON is ${Math.round(bytes.length / 2 ** 20)} MiB; text over 511 MiB cannot be parsed — convert it to FlatGeobuf (ogr2ogr -f FlatGeobuf out.fgb in.geojson)`,
+      );
+    }
+    const text = new TextDecoder().decode(bytes);
+    collection = readGeoJson(text, fileName);
+    if (THREE_D_POSITION.test(text.slice(0, 4_000_000))) warnings.push('dropped Z values (3D coordinates)');
+    const member = (collection as { crs?: unknown }).crs;
+    if (member !== undefined) {
+      try {
+        fileCrs = crsFromGeoJsonMember(member);
+      } catch (error) {
+        if (!options.crs) throw crsProblem(`"crs" member: ${(error as Error).message}`);
+      }
+      delete (collection as { crs?: unknown }).crs;
+    }
+  }
+
+  let crs = fileCrs ?? WGS84;
+  if (options.crs) {
+    try {
+      crs = parseCrsCode(options.crs, 'option');
+    } catch (error) {
+      throw crsProblem((error as Error).message);
+    }
+    if (fileCrs && fileCrs.code !== crs.code) {
+      warnings.push(`the file says ${fileCrs.name} (${fileCrs.code}); using ${crs.code} as asked`);
+    }
+  }
+  const featuresRead = collection.features.length + (format === 'csv' ? skippedBefore.length : 0);
+
+  if (crs.definition === null) checkLonLat(collection, fileName, crs, warnings);
+  if (crs.definition !== null || options.gcj02) await toWgs84(collection, crs, options.gcj02 === true, fileName);
+  if (crs.definition !== null) {
+    const bounds = collectionBounds(collection);
+    if (bounds && coordinateShape(bounds).kind !== 'lonlat') {
+      throw crsProblem(
+        `after conversion from ${crs.code} the coordinates are still not longitude/latitude; is ${crs.code} right?`,
+      );
+    }
+    warnings.push(`converted from ${crs.name} (${crs.code}, from ${describeSource(crs.source)}) to WGS 84`);
+  }
+  if (options.gcj02) warnings.push('converted from GCJ-02 (Chinese web-map coordinates) to WGS 84');
+
+  if (!options.role) {
+    return {
+      format,
+      collection,
+      crs,
+      gcj02: options.gcj02 === true,
+      featuresRead,
+      sourceIndex: collection.features.map((_, i) => i),
+      skipped: skippedBefore,
+      warnings,
+      repairs: {},
+    };
+  }
+
+  // OpenStreetMap exports: kinds from tags, features the role has no use for skipped.
+  const osmFilter = options.role === 'greenspaces' ? osmGreenSpace : options.role === 'greenways' ? osmGreenway : null;
+  let osmIndex: number[] | null = null;
+  if (osmFilter) {
+    const kept: Feature[] = [];
+    osmIndex = [];
+    let classified = 0;
+    collection.features.forEach((feature, index) => {
+      const outcome = osmFilter(feature);
+      if ('reason' in outcome) skippedBefore.push({ featureIndex: index, reason: outcome.reason });
+      else {
+        if (outcome.feature !== feature) classified++;
+        kept.push(outcome.feature);
+        osmIndex!.push(index);
+      }
+    });
+    if (classified > 0) warnings.push(`took the kind of ${classified} features from their OpenStreetMap tags`);
+    collection = { ...collection, features: kept };
+  }
+  const validated = validateLayer(collection, options.role, fileName);
+  const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
+  const skipped = [
+    ...skippedBefore,
+    ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
+  ].sort((a, b) => a.featureIndex - b.featureIndex);
+  const osmSkips = skippedBefore.filter((s) => s.reason.startsWith('OSM tags'));
+  if (osmSkips.length > 0)
+    warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${options.role}`);
+  return {
+    format,
+    collection: validated.collection,
+    crs,
+    gcj02: options.gcj02 === true,
+    featuresRead,
+    sourceIndex: validated.sourceIndex.map(toFile),
+    skipped,
+    warnings: [...warnings, ...validated.warnings.map((w) => (osmIndex ? renumber(w, osmIndex) : w))],
+    repairs: validated.repairs,
+  };
+}
+
+/** A position with three numbers somewhere in GeoJSON text. */
+const THREE_D_POSITION = /\[\s*-?\d[\d.eE+-]*\s*,\s*-?\d[\d.eE+-]*\s*,\s*-?\d[\d.eE+-]*\s*[,\]]/;
+
+function describeSource(source: CrsInfo['source']): string {
+  return {
+    prj: 'the .prj',
+    flatgeobuf: 'the FlatGeobuf header',
+    geojson: 'the GeoJSON "crs" member',
+    option: 'the chosen system',
+    default: 'the default',
+  }[source];
+}
+
+/** Feature numbers in a validation message are positions in the filtered list: map them to the file. */
+function renumber(warning: string, index: number[]): string {
+  return warning.replace(
+    /(features? )([\d, ]+)/g,
+    (_, word: string, list: string) => word + list.replace(/\d+/g, (n) => String(index[Number(n)] ?? n)),
+  );
+}
+
+/**
+ * For a layer taken as longitude/latitude: swapped axes are fixed (with a warning) when only the swapped
+ * reading is valid; projected numbers are a FileError naming the first such position and the likely systems.
+ */
+function checkLonLat(collection: FeatureCollection, fileName: string, crs: CrsInfo, warnings: string[]): void {
+  const bounds = collectionBounds(collection);
+  if (!bounds) return;
+  const shape = coordinateShape(bounds);
+  if (shape.kind === 'lonlat') return;
+  if (shape.kind === 'swapped') {
+    swapAxes(collection);
+    warnings.push('the coordinates were latitude, longitude (y beyond ±90°): swapped to longitude, latitude');
+    return;
+  }
+  let where: { index: number; position: number[] } | null = null;
+  collection.features.some((feature, index) => {
+    if (!feature.geometry) return false;
+    eachPosition(feature.geometry, (p) => {
+      if (!where && (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90)) where = { index, position: p };
+    });
+    return where !== null;
+  });
+  const found = where as { index: number; position: number[] } | null;
+  const range = `x ${fmt(bounds[0])}…${fmt(bounds[2])}, y ${fmt(bounds[1])}…${fmt(bounds[3])}`;
+  const likely = shape.candidates.length > 0 ? ` (likely ${shape.candidates.join(' or ')})` : '';
+  const said = crs.source === 'default' ? 'names no coordinate system' : `says ${crs.name}`;
+  throw new FileError(
+    fileName,
+    found ? found.index : null,
+    `coordinate [${found ? found.position.slice(0, 2).join(', ') : '?'}] is not longitude/latitude: the layer looks projected (${range}) but ${said}; give its system (CLI: --crs LAYER=EPSG:NNNN)${likely}`,
+  );
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
