@@ -160,8 +160,8 @@ export class SiteSearch {
   skippedCandidates = 0;
   /** Residential slot of each grid cell, or -1. */
   private readonly slot: Int32Array;
-  /** Per residential cell: bit 1 lacks green, bit 2 lacks park; 0 once it meets every criterion. */
-  readonly need: Uint8Array;
+  /** Per grid cell: bit 1 lacks green, bit 2 lacks park; 0 once it meets every criterion (and off residential land). */
+  readonly lacking: Uint8Array;
   private readonly scratch: Record<CriterionId, Float32Array | null> = { green: null, park: null };
   private readonly criteria: CriterionId[];
 
@@ -175,7 +175,7 @@ export class SiteSearch {
     const cellCount = grid.rows * grid.columns;
     this.slot = new Int32Array(cellCount).fill(-1);
     for (let k = 0; k < residentialCells.length; k++) this.slot[residentialCells[k]] = k;
-    this.need = new Uint8Array(residentialCells.length);
+    this.lacking = new Uint8Array(cellCount);
     for (const [id, bit] of [
       ['green', 1],
       ['park', 2],
@@ -185,7 +185,8 @@ export class SiteSearch {
       const radius = rules[id]!.radiusMeters;
       const squared = field.squaredMeters;
       for (let k = 0; k < residentialCells.length; k++) {
-        if (!(Math.sqrt(squared[residentialCells[k]]) <= radius)) this.need[k] |= bit;
+        const index = residentialCells[k];
+        if (!(Math.sqrt(squared[index]) <= radius)) this.lacking[index] |= bit;
       }
       this.scratch[id] = new Float32Array(cellCount).fill(Infinity);
     }
@@ -297,22 +298,47 @@ export class SiteSearch {
   }
 
   /**
-   * Stamps `site` on the scratch fields (exactly as `DistanceField.add` would stamp it) and calls `visit`
-   * with each residential cell still lacking something, then clears the scratch. Returns nothing.
+   * Stamps `site` on the scratch fields exactly as `DistanceField.add` would, but only over the cells that
+   * still lack the criterion (a cell's stamped value does not depend on the window stamped), calls `visit`
+   * with each residential cell still lacking something, then clears the scratch.
    */
-  private withStamp(site: GreenFeature, visit: (k: number, index: number) => void): void {
-    const { model } = this;
+  private withStamp(site: GreenFeature, visit: (index: number) => void): void {
+    const { model, lacking } = this;
     const { grid, scales } = model;
     const { columns } = grid;
     let outer: GridWindow | null = null;
     const stamped: [Float32Array, GridWindow][] = [];
     for (const id of this.siteCriteria(site)) {
+      const bit = id === 'green' ? 1 : 2;
       const field = model.fields[id]!;
       const scratch = this.scratch[id]!;
-      const window = field.windowOf(site);
+      const reach = field.windowOf(site);
+      // The part of the reach window holding cells that lack this criterion.
+      let rowStart = -1;
+      let rowEnd = -1;
+      let columnStart = reach.columnEnd;
+      let columnEnd = reach.columnStart;
+      for (let row = reach.rowStart; row < reach.rowEnd; row++) {
+        const base = row * columns;
+        let first = -1;
+        let last = -1;
+        for (let column = reach.columnStart; column < reach.columnEnd; column++) {
+          if (lacking[base + column] & bit) {
+            if (first < 0) first = column;
+            last = column;
+          }
+        }
+        if (first < 0) continue;
+        if (rowStart < 0) rowStart = row;
+        rowEnd = row + 1;
+        if (first < columnStart) columnStart = first;
+        if (last + 1 > columnEnd) columnEnd = last + 1;
+      }
+      if (rowStart < 0) continue;
+      const window: GridWindow = { rowStart, rowEnd, columnStart, columnEnd };
       for (const rings of site.polygons) {
-        scanPolygon(grid, rings, window, (row, columnStart, columnEnd) => {
-          scratch.fill(0, row * columns + columnStart, row * columns + columnEnd);
+        scanPolygon(grid, rings, window, (row, start, end) => {
+          scratch.fill(0, row * columns + start, row * columns + end);
         });
       }
       for (const path of site.paths) stampPath(scratch, grid, scales, path, field.reachMeters, window);
@@ -320,13 +346,11 @@ export class SiteSearch {
       outer = outer ? unionWindow(outer, window) : window;
     }
     if (outer) {
-      const { slot, need } = this;
       const { rowStart, rowEnd, columnStart, columnEnd } = outer as GridWindow;
       for (let row = rowStart; row < rowEnd; row++) {
         const end = row * columns + columnEnd;
         for (let index = row * columns + columnStart; index < end; index++) {
-          const k = slot[index];
-          if (k >= 0 && need[k] !== 0) visit(k, index);
+          if (lacking[index] !== 0) visit(index);
         }
       }
     }
@@ -352,11 +376,11 @@ export class SiteSearch {
     const population = this.model.cellPopulation;
     let cells = 0;
     let residents = 0;
-    this.withStamp(this.candidates[i].green, (k, index) => {
-      const lacking = this.need[k];
-      if (this.supplied(index, lacking) === lacking) {
+    const { lacking, slot } = this;
+    this.withStamp(this.candidates[i].green, (index) => {
+      if (this.supplied(index, lacking[index]) === lacking[index]) {
         cells++;
-        if (population) residents += population[k];
+        if (population) residents += population[slot[index]];
       }
     });
     return { cells, population: residents };
@@ -364,8 +388,9 @@ export class SiteSearch {
 
   /** Records candidate `i` as built: the criteria it supplies are no longer lacking. */
   accept(i: number): void {
-    this.withStamp(this.candidates[i].green, (k, index) => {
-      this.need[k] &= ~this.supplied(index, this.need[k]);
+    const { lacking } = this;
+    this.withStamp(this.candidates[i].green, (index) => {
+      lacking[index] &= ~this.supplied(index, lacking[index]);
     });
   }
 }
