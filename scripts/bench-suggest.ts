@@ -105,14 +105,18 @@ async function bench(
   // In-process: warm-up, then the median of `timedRuns`.
   let result: SuggestResult = suggestSites(model, count, options);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < timedRuns; i++) {
+    const cpuStart = process.cpuUsage();
     const started = performance.now();
     result = suggestSites(model, count, options);
     times.push(performance.now() - started);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   const inProcessMs = median(times);
   console.log(
-    `${label}: suggest ${count} sites in-process  median ${format(inProcessMs).padStart(6)} ms  (runs: ${times.map(format).join(', ')}; last: ${Object.entries(
+    `${label}: suggest ${count} sites in-process  median ${format(inProcessMs).padStart(6)} ms, CPU ${format(median(cpuTimes))} ms  (runs: ${times.map(format).join(', ')}; last: ${Object.entries(
       result.timingsMs,
     )
       .map(([phase, ms]) => `${phase} ${format(ms)}`)
