@@ -64,12 +64,9 @@ const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 const MAX_TEXT_BYTES = 511 * 1024 * 1024;
 const UNSUPPORTED: [RegExp, string][] = [
   [/\.(shp|shx|dbf|prj|cpg)$/i, 'a Shapefile must be given as one .zip holding its .shp, .shx, .dbf and .prj'],
-  [/\.kmz?$/i, 'KML is not supported; convert it with `ogr2ogr -f GeoJSON out.geojson in.kml`'],
-  [/\.gpkg$/i, 'GeoPackage is not supported; convert it with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg`'],
-  [
-    /\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i,
-    'this format is not supported (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)',
-  ],
+  [/\.km[lz]$/i, 'unsupported format: KML (convert it with `ogr2ogr -f GeoJSON out.geojson in.kml`)'],
+  [/\.gpkg$/i, 'unsupported format: GeoPackage (convert it with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg`)'],
+  [/\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i, 'unsupported format (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)'],
 ];
 
 /** The format of a file from its first bytes and name, or null. */
@@ -227,7 +224,8 @@ export async function readLayerFile(
         osmIndex!.push(index);
       }
     });
-    if (classified > 0) warnings.push(`took the kind of ${classified} features from their OpenStreetMap tags`);
+    if (classified > 0)
+      warnings.push(`took the kind of ${classified} feature${classified === 1 ? '' : 's'} from OpenStreetMap tags`);
     collection = { ...collection, features: kept };
   }
   const validated = validateLayer(collection, options.role, fileName);
@@ -247,7 +245,13 @@ export async function readLayerFile(
     featuresRead,
     sourceIndex: validated.sourceIndex.map(toFile),
     skipped,
-    warnings: [...warnings, ...validated.warnings.map((w) => (osmIndex ? renumber(w, osmIndex) : w))],
+    warnings: [
+      ...warnings,
+      ...validated.warnings
+        // Shapefile outer rings are clockwise by definition: rewinding them is no news.
+        .filter((w) => !(format === 'shapefile' && w.startsWith('rewound')))
+        .map((w) => (osmIndex ? renumber(w, osmIndex) : w)),
+    ],
     repairs: validated.repairs,
   };
 }

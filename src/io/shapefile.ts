@@ -39,8 +39,24 @@ export function detectZip(bytes: Uint8Array): boolean {
   );
 }
 
+/**
+ * True when the zip's end-of-central-directory record is within the last 64 KiB + 22 bytes. Checked before
+ * but-unzip runs: on a zip without it (e.g. cut short) but-unzip 0.1's backward search wraps around
+ * (`lastIndexOf(…, -1)`) and never ends.
+ */
+function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
+  const stop = Math.max(0, bytes.length - 22 - 65535);
+  for (let i = bytes.length - 22; i >= stop; i--) {
+    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return true;
+  }
+  return false;
+}
+
 async function unzipEntries(bytes: Uint8Array, fileName: string): Promise<Map<string, Uint8Array>> {
   const entries = new Map<string, Uint8Array>();
+  if (!hasEndOfCentralDirectory(bytes)) {
+    throw new FileError(fileName, null, 'not a readable zip archive (no central directory: truncated or not a zip)');
+  }
   try {
     const reads: Promise<void>[] = [];
     for (const entry of iter(bytes)) {
