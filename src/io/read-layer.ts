@@ -182,6 +182,14 @@ export async function readLayerFile(
   const featuresRead = collection.features.length + (format === 'csv' ? skippedBefore.length : 0);
 
   if (crs.definition === null) checkLonLat(collection, fileName, crs, warnings);
+  else {
+    const bounds = collectionBounds(collection);
+    if (bounds && coordinateShape(bounds).kind === 'lonlat') {
+      throw crsProblem(
+        `the coordinates look like longitude/latitude already (x ${bounds[0]}…${bounds[2]}), not ${crs.name} (${crs.code}, from ${describeSource(crs.source)})`,
+      );
+    }
+  }
   if (crs.definition !== null || options.gcj02) await toWgs84(collection, crs, options.gcj02 === true, fileName);
   if (crs.definition !== null) {
     const bounds = collectionBounds(collection);
