@@ -2,13 +2,13 @@ import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { ColumnLayer, GeoJsonLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { FeatureCollection } from 'geojson';
-import * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
+import * as maplibregl from 'maplibre-gl';
 import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
 import type { GapAnalysis } from '../state/gap-areas';
 import type { DataSet } from '../state/load-data';
 import type { Language, LayerVisibility, MapView } from '../state/url-state';
-import { cellColorAttributes, cellState, type CellState } from './cell-colors';
+import { type CellState, cellColorAttributes, cellState } from './cell-colors';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -79,11 +79,16 @@ export class PlannerMap {
     this.language = options.language;
     this.map = new maplibregl.Map({
       container: options.container,
-      style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f0e8' } }] },
+      style: {
+        version: 8,
+        sources: {},
+        layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f0e8' } }],
+      },
       center: options.view ? [options.view.longitude, options.view.latitude] : [104.1, 30.66],
       zoom: options.view?.zoom ?? 11,
       attributionControl: false,
-      localIdeographFontFamily: "'Noto Sans CJK SC', 'Droid Sans Fallback', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+      localIdeographFontFamily:
+        "'Noto Sans CJK SC', 'Droid Sans Fallback', 'PingFang SC', 'Microsoft YaHei', sans-serif",
       maxPitch: 0,
       dragRotate: false,
       canvasContextAttributes: { preserveDrawingBuffer: true },
@@ -141,13 +146,18 @@ export class PlannerMap {
   private addBaseLayers(): void {
     const style = this.map;
     const layers: Parameters<maplibregl.Map['addLayer']>[0][] = [
-      { id: 'district-fill', type: 'fill', source: 'district', paint: { 'fill-color': '#fbfaf6' } },
+      {
+        id: 'district-fill',
+        type: 'fill',
+        source: 'district',
+        paint: { 'fill-color': '#fbfaf6', 'fill-antialias': false },
+      },
       {
         id: 'river-fill',
         type: 'fill',
         source: 'river',
         filter: ['==', ['geometry-type'], 'Polygon'],
-        paint: { 'fill-color': '#9ccbe8' },
+        paint: { 'fill-color': '#9ccbe8', 'fill-antialias': false },
       },
       {
         id: 'river-line',
@@ -156,19 +166,35 @@ export class PlannerMap {
         filter: ['==', ['geometry-type'], 'LineString'],
         paint: { 'line-color': '#7fb7de', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 10] },
       },
+      // Constant paint properties only (no data-driven styling, no dash patterns): every line layer
+      // shares one shader program, which matters where WebGL is software-rendered (SwiftShader).
       {
-        id: 'streets',
+        id: 'streets-local',
         type: 'line',
         source: 'streets',
+        filter: ['!=', ['get', 'class'], 'arterial'],
         layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: { 'line-color': '#d9d1c0', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 5] },
+        paint: { 'line-color': '#ddd6c6', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 4] },
       },
-      { id: 'communities-fill', type: 'fill', source: 'communities', paint: { 'fill-color': '#000', 'fill-opacity': 0 } },
+      {
+        id: 'streets-arterial',
+        type: 'line',
+        source: 'streets',
+        filter: ['==', ['get', 'class'], 'arterial'],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': '#cfc3aa', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.4, 15, 9] },
+      },
+      {
+        id: 'communities-fill',
+        type: 'fill',
+        source: 'communities',
+        paint: { 'fill-color': '#000', 'fill-opacity': 0, 'fill-antialias': false },
+      },
       {
         id: 'communities-line',
         type: 'line',
         source: 'communities',
-        paint: { 'line-color': '#6f6656', 'line-width': 0.8, 'line-dasharray': [3, 2] },
+        paint: { 'line-color': '#8a806c', 'line-width': 0.8 },
       },
       {
         id: 'district-line',
@@ -252,9 +278,11 @@ export class PlannerMap {
   }
 
   private applyVisibility(): void {
-    if (!this.layers || !this.map.getLayer('streets')) return;
+    if (!this.layers || !this.map.getLayer('streets-local')) return;
     const visibility = (visible: boolean) => (visible ? 'visible' : 'none');
-    this.map.setLayoutProperty('streets', 'visibility', visibility(this.layers.streets));
+    for (const id of ['streets-local', 'streets-arterial']) {
+      this.map.setLayoutProperty(id, 'visibility', visibility(this.layers.streets));
+    }
     for (const id of ['communities-line', 'communities-label']) {
       this.map.setLayoutProperty(id, 'visibility', visibility(this.layers.communities));
     }
@@ -479,6 +507,12 @@ export class PlannerMap {
       );
     }
     this.overlay.setProps({ layers });
+  }
+
+  /** Screen position (CSS pixels, relative to the map container) of a point: for tests and the bench. */
+  project(longitude: number, latitude: number): [number, number] {
+    const point = this.map.project([longitude, latitude]);
+    return [point.x, point.y];
   }
 
   /** Removes the map and releases WebGL resources. */

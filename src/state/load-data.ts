@@ -26,7 +26,14 @@ export interface DataManifest {
   [key: string]: unknown;
 }
 
-export type DataLayerName = 'district' | 'communities' | 'residential' | 'streets' | 'river' | 'greenways' | 'greenspaces';
+export type DataLayerName =
+  | 'district'
+  | 'communities'
+  | 'residential'
+  | 'streets'
+  | 'river'
+  | 'greenways'
+  | 'greenspaces';
 const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
 const optionalLayers: DataLayerName[] = ['district', 'residential', 'streets', 'river'];
 
@@ -102,9 +109,15 @@ function manifestLayerNames(manifest: DataManifest | null): Set<string> | null {
   const listing = manifest?.layers ?? manifest?.files;
   if (!listing || typeof listing !== 'object') return null;
   const names = Array.isArray(listing)
-    ? listing.map((entry) => (typeof entry === 'string' ? entry : (entry as { name?: unknown; file?: unknown })?.name ?? (entry as { file?: unknown })?.file))
+    ? listing.map((entry) =>
+        typeof entry === 'string'
+          ? entry
+          : ((entry as { name?: unknown; file?: unknown })?.name ?? (entry as { file?: unknown })?.file),
+      )
     : Object.keys(listing);
-  return new Set(names.filter((name): name is string => typeof name === 'string').map((name) => name.replace(/\.fgb$/, '')));
+  return new Set(
+    names.filter((name): name is string => typeof name === 'string').map((name) => name.replace(/\.fgb$/, '')),
+  );
 }
 
 /** Drops features without geometry, so community indices match the engine's `communities`. */

@@ -144,7 +144,10 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
     const visible = new Set(layers.split(','));
     for (const name of layerNames) screen.layers[name] = visible.has(name);
   }
-  const view = params.get('view')?.split(',').map((part) => finite(part));
+  const view = params
+    .get('view')
+    ?.split(',')
+    .map((part) => finite(part));
   if (view && view.length === 3 && view.every((part) => part !== null)) {
     const [longitude, latitude, zoom] = view as number[];
     if (Math.abs(longitude) <= 180 && Math.abs(latitude) <= 85 && zoom >= 0 && zoom <= 24) {
@@ -167,8 +170,10 @@ export function formatScreen(screen: ScreenState): string {
   params.set('lang', screen.language);
   params.set('preset', screen.presetId);
   const { numbers } = screen;
-  if (numbers.greenRadiusMeters !== null) params.set('green', `${numbers.greenRadiusMeters},${numbers.greenMinimumAreaSquareMeters}`);
-  if (numbers.parkRadiusMeters !== null) params.set('park', `${numbers.parkRadiusMeters},${numbers.parkMinimumAreaSquareMeters}`);
+  if (numbers.greenRadiusMeters !== null)
+    params.set('green', `${numbers.greenRadiusMeters},${numbers.greenMinimumAreaSquareMeters}`);
+  if (numbers.parkRadiusMeters !== null)
+    params.set('park', `${numbers.parkRadiusMeters},${numbers.parkMinimumAreaSquareMeters}`);
   params.set('cell', String(screen.cellMeters));
   params.set('layers', layerNames.filter((name) => screen.layers[name]).join(','));
   if (screen.view) {

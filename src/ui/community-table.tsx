@@ -8,7 +8,9 @@ import { useStore } from './use-store';
 /** A community's name in the interface language. */
 export function communityName(community: Community | undefined, language: Language): string {
   if (!community) return '';
-  return language === 'en' ? (community.nameEnglish ?? community.name) : community.name || (community.nameEnglish ?? '');
+  return language === 'en'
+    ? (community.nameEnglish ?? community.name)
+    : community.name || (community.nameEnglish ?? '');
 }
 
 interface Row {
@@ -69,7 +71,10 @@ export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (
   const selected = useStore(app.store, (state) => state.selectedCommunity);
   if (!result || !data) return null;
   const subdistricts = data.communities.features.map((feature) => {
-    const value = feature.properties?.subdistrict;
+    const value =
+      language === 'en'
+        ? (feature.properties?.subdistrict_en ?? feature.properties?.subdistrict)
+        : feature.properties?.subdistrict;
     return typeof value === 'string' ? value : '';
   });
   const rows = communityRows(result, subdistricts, language, sort);

@@ -33,7 +33,9 @@ export function GapList({ app, onSelect }: { app: PlannerApp; onSelect: (rank: n
             >
               <span class="gap-rank">#{area.rank + 1}</span>
               <span class="gap-name">
-                {area.community >= 0 ? communityName(result.communities[area.community], language) : t(language, 'outside')}
+                {area.community >= 0
+                  ? communityName(result.communities[area.community], language)
+                  : t(language, 'outside')}
               </span>
               <span class="gap-figures">
                 {area.residents !== null
@@ -61,7 +63,9 @@ export function CommunityPanel({ app }: { app: PlannerApp }) {
   const selected = useStore(app.store, (state) => state.selectedCommunity);
   if (selected === null || !result || !result.communities[selected]) return null;
   const community = result.communities[selected];
-  const subdistrict = data?.communities.features[selected]?.properties?.subdistrict;
+  const properties = data?.communities.features[selected]?.properties ?? {};
+  const subdistrict =
+    language === 'en' ? (properties.subdistrict_en ?? properties.subdistrict) : properties.subdistrict;
   return (
     <section class="panel selected-community" aria-labelledby="community-heading" data-testid="community-panel">
       <h2 id="community-heading">

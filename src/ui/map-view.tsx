@@ -6,6 +6,13 @@ import type { PlannerApp } from '../state/planner-app';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
 import { useStore } from './use-store';
 
+declare global {
+  interface Window {
+    /** The planner map, for tests and the bench (e.g. `project(lng, lat)`). */
+    __greenreachMap?: PlannerMap;
+  }
+}
+
 /** Bounding box of every position in a FeatureCollection. */
 function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | null {
   const box: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
@@ -28,7 +35,7 @@ function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | 
 
 /** The map: creates one PlannerMap and hands it the store's data as it changes. */
 export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerMap | null) => void }) {
-  const container = useRef<HTMLDivElement>(null);
+  const container = useRef<HTMLElement>(null);
   const [cell, setCell] = useState<CellInfo | null>(null);
   const language = useStore(app.store, (state) => state.language);
   const status = useStore(app.store, (state) => state.status);
@@ -53,12 +60,15 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
       kindLabel: (kind) => kindLabel(app.store.get().language, kind),
     });
     onMap(map);
+    window.__greenreachMap = map;
     let drawnResult: unknown = null;
     const push = (state = app.store.get(), previous: typeof state | null = null) => {
       if (state.data && state.data !== previous?.data) {
         void map.setData(state.data).then(() => {
           if (!state.view) {
-            const bbox = (state.data!.district && collectionBounds(state.data!.district)) ?? collectionBounds(state.data!.communities);
+            const bbox =
+              (state.data!.district && collectionBounds(state.data!.district)) ??
+              collectionBounds(state.data!.communities);
             if (bbox) map.fitBounds(bbox, { animate: false, maxZoom: 14 });
           }
         });
@@ -81,6 +91,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
     return () => {
       unsubscribe();
       onMap(null);
+      window.__greenreachMap = undefined;
       map.destroy();
     };
   }, [app]);
@@ -96,7 +107,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
 
   return (
     <div class="map-wrap">
-      <div ref={container} class="map" role="region" aria-label={t(language, 'title')} />
+      <section ref={container} class="map" aria-label={t(language, 'title')} />
       <div class={`progress ${busy ? 'busy' : 'done'}`} aria-live="polite">
         <progress
           max={1}

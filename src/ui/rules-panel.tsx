@@ -41,12 +41,13 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
       </label>
       <div class="rule-grid">
         {fields.map(({ key, label, min, max, step }) => (
-          <label class="field" key={key}>
-            <span>{t(language, label)}</span>
+          <div class="field" key={key}>
+            <label for={`rule-${key}`}>{t(language, label)}</label>
             {numbers[key] === null ? (
-              <input type="text" disabled value={t(language, 'notUsed')} />
+              <input id={`rule-${key}`} type="text" disabled value={t(language, 'notUsed')} />
             ) : (
               <input
+                id={`rule-${key}`}
                 type="number"
                 data-testid={key}
                 min={min}
@@ -56,7 +57,7 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
                 onChange={(event) => commit(key, event.currentTarget as HTMLInputElement)}
               />
             )}
-          </label>
+          </div>
         ))}
         <label class="field">
           <span>{t(language, 'cellMeters')}</span>

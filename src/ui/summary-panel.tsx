@@ -12,7 +12,11 @@ export function uncoveredResidents(totals: CoverageTotals): number {
 }
 
 /** Shares of residents (or of cells when population is unknown) meeting green, park and both. */
-export function totalsShares(totals: CoverageTotals): { green: number | null; park: number | null; both: number | null } {
+export function totalsShares(totals: CoverageTotals): {
+  green: number | null;
+  park: number | null;
+  both: number | null;
+} {
   if (totals.population !== null) {
     return {
       green: share(totals.populationMeetingGreen, totals.population),
@@ -28,7 +32,15 @@ export function totalsShares(totals: CoverageTotals): { green: number | null; pa
 }
 
 /** Figures of one area (the district or a community) as a definition list. */
-export function TotalsFigures({ totals, language, testId }: { totals: CoverageTotals; language: Language; testId: string }) {
+export function TotalsFigures({
+  totals,
+  language,
+  testId,
+}: {
+  totals: CoverageTotals;
+  language: Language;
+  testId: string;
+}) {
   const shares = totalsShares(totals);
   return (
     <dl class="figures" data-testid={testId}>

@@ -1,0 +1,338 @@
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FeatureCollection } from 'geojson';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+// Software WebGL (SwiftShader) compiles shaders slowly, more so on a busy machine: generous limits.
+const testTimeoutMs = 240_000;
+/** Polling limits for expectations that wait on the page. */
+const slow = { timeout: 60_000, interval: 100 };
+
+import { buildCoverage, type CoverageSummary, type RuleSet, share, summarizeCoverage } from '../../src/coverage';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import {
+  buildIfStale,
+  findChromium,
+  launchBrowser,
+  openPage,
+  type RecordedPage,
+  root,
+  startServer,
+  stopProcess,
+  waitForCoverage,
+  waitForGaps,
+} from './harness';
+
+const executable = findChromium();
+if (!executable && process.env.CI) {
+  throw new Error(
+    'Browser tests need Chromium: none at CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install chromium). CI is set, so this fails instead of skipping.',
+  );
+}
+if (!executable)
+  console.warn('Skipping browser tests: no Chromium found (set CHROMIUM_PATH or apt-get install chromium).');
+
+const demo = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
+
+function readLayer(name: string): FeatureCollection | null {
+  const path = join(demo, `${name}.fgb`);
+  if (!existsSync(path)) return null;
+  const collection = readFlatGeobuf(new Uint8Array(readFileSync(path)), `${name}.fgb`);
+  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
+}
+
+/** What the engine computes in Node for the demo data (the CLI's path), for the same rules and cell size. */
+function engineSummary(rules: RuleSet, cellMeters: number): CoverageSummary {
+  const model = buildCoverage(
+    {
+      communities: readLayer('communities')!,
+      residential: readLayer('residential'),
+      greenways: readLayer('greenways')!,
+      greenspaces: readLayer('greenspaces')!,
+    },
+    rules,
+    cellMeters,
+  );
+  return summarizeCoverage(model);
+}
+
+const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+
+describe.skipIf(!executable)('planner map in Chromium', () => {
+  let browser: Browser;
+  let server: ChildProcess | undefined;
+  let origin = '';
+  const pages: RecordedPage[] = [];
+  /** One page (Chinese browser, default URL) that the tests below drive in order, to load the map once. */
+  let shared: RecordedPage | undefined;
+
+  beforeAll(async () => {
+    buildIfStale();
+    const started = await startServer();
+    server = started.process;
+    origin = started.url;
+    browser = await launchBrowser(executable!);
+  }, 180_000);
+
+  /** Closes every page but `keep`: SwiftShader renders on the CPU, and idle pages would compete for it. */
+  async function closePages(keep?: RecordedPage): Promise<void> {
+    for (const recorded of pages.splice(0)) {
+      if (recorded === keep) pages.push(recorded);
+      else await recorded.context.close().catch(() => undefined);
+    }
+  }
+  afterEach(async () => closePages(shared));
+
+  afterAll(async () => {
+    await closePages();
+    await browser?.close();
+    stopProcess(server);
+  }, 30_000);
+
+  async function open(search = '', locale = 'zh-CN'): Promise<RecordedPage> {
+    const recorded = await openPage(browser, `${origin}${search}`, { locale });
+    pages.push(recorded);
+    await waitForCoverage(recorded.page);
+    return recorded;
+  }
+
+  it(
+    'loads offline: no console errors, no request beyond the local server, coverage drawn',
+    async () => {
+      shared = await open('', 'zh-CN');
+      const { page, consoleErrors, requests } = shared;
+      await waitForGaps(page);
+      expect(consoleErrors).toEqual([]);
+      const foreign = requests.filter(
+        (url) => !url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:'),
+      );
+      expect(foreign).toEqual([]);
+      expect(requests.some((url) => url.endsWith('data/demo/communities.fgb'))).toBe(true);
+      expect(await page.evaluate(() => window.__greenreach!.residentialCells)).toBeGreaterThan(1000);
+      expect(await page.getByTestId('synthetic-note').textContent()).toContain('合成示例数据');
+      mkdirSync(join(root, 'test-output'), { recursive: true });
+      await page.screenshot({ path: join(root, 'test-output/app.png') });
+      if (process.env.UPDATE_SCREENSHOT)
+        copyFileSync(join(root, 'test-output/app.png'), join(root, 'docs/screenshot.png'));
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'shows the same city summary as the engine computes in Node',
+    async () => {
+      const { page } = shared!;
+      const { summary, rules, cellMeters } = await page.evaluate(() => ({
+        summary: window.__greenreach!.summary!,
+        rules: window.__greenreach!.rules!,
+        cellMeters: window.__greenreach!.cellMeters!,
+      }));
+      const expected = engineSummary(rules, cellMeters);
+      expect(summary).toEqual(expected);
+      const city = expected.city;
+      const shown = page.getByTestId('city-summary');
+      expect(await shown.locator('[data-figure=both]').textContent()).toBe(
+        percent(share(city.populationMeetingBoth, city.population)),
+      );
+      expect(await shown.locator('[data-figure=green]').textContent()).toBe(
+        percent(share(city.populationMeetingGreen, city.population)),
+      );
+      expect(await shown.locator('[data-figure=park]').textContent()).toBe(
+        percent(share(city.populationMeetingPark, city.population)),
+      );
+      const uncovered = Math.round(city.population! - city.populationMeetingBoth!).toLocaleString('zh-CN');
+      expect(await shown.locator('[data-figure=uncovered]').textContent()).toBe(uncovered);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'reaches controls with the keyboard, with a visible focus ring',
+    async () => {
+      const { page } = shared!;
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        return { tag: element.tagName, outline: getComputedStyle(element).outlineStyle };
+      });
+      expect(focused.tag).toBe('BUTTON');
+      expect(focused.outline).toBe('solid');
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'switches the interface language, defaulting to the browser’s',
+    async () => {
+      const { page } = shared!;
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      expect(await page.locator('#summary-heading').textContent()).toBe('全区概况');
+      await page.getByTestId('language').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#summary-heading').textContent(), slow).toBe('District summary');
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      await expect.poll(() => new URL(page.url()).searchParams.get('lang'), slow).toBe('en');
+
+      const english = await openPage(browser, origin, { locale: 'en-GB' });
+      pages.push(english);
+      await english.page.waitForFunction(() => document.querySelector('#summary-heading') !== null);
+      expect(await english.page.locator('#summary-heading').textContent()).toBe('District summary');
+      expect(await english.page.getByTestId('synthetic-note').textContent()).toContain('Synthetic demo data');
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'shows a community’s figures when it is clicked in the table and on the map',
+    async () => {
+      const { page } = shared!;
+      const button = page.locator('button[data-community]').nth(3);
+      const index = Number(await button.getAttribute('data-community'));
+      const name = (await button.textContent())!;
+      await button.click();
+      const panel = page.getByTestId('community-panel');
+      await expect.poll(() => panel.getByTestId('community-name').textContent(), slow).toBe(name);
+      const totals = await page.evaluate((i) => window.__greenreach!.summary!.communities[i], index);
+      expect(await panel.locator('[data-figure=both]').textContent()).toBe(
+        percent(share(totals.populationMeetingBoth, totals.population)),
+      );
+      await expect.poll(() => new URL(page.url()).searchParams.get('community'), slow).toBe(String(index));
+
+      // On the map: click a residential cell of another community, away from green features (those show a popup).
+      await page.getByRole('button', { name: 'Clear selection' }).click();
+      await page.waitForFunction(
+        () => !document.querySelector('.maplibregl-map')?.classList.contains('maplibregl-moving'),
+      );
+      const target = await page.evaluate((selected) => {
+        const result = window.__greenreach!.state().result!;
+        const { grid } = result;
+        const box = document.querySelector('.map')!.getBoundingClientRect();
+        for (let k = 1; k < result.cellIndex.length - 1; k++) {
+          const community = result.cellCommunity[k];
+          if (community < 0 || community === selected || result.cellCommunity[k - 1] !== community) continue;
+          if (!(result.greenMeters![k] > 40)) continue;
+          const index = result.cellIndex[k];
+          const row = Math.floor(index / grid.columns);
+          const column = index - row * grid.columns;
+          const longitude = grid.west + (column + 0.5) * grid.longitudeStep;
+          const latitude = grid.south + (row + 0.5) * grid.latitudeStep;
+          const [x, y] = window.__greenreachMap!.project(longitude, latitude);
+          if (x > 60 && y > 60 && x < box.width - 80 && y < box.height - 80)
+            return { community, x: x + box.left, y: y + box.top };
+        }
+        return null;
+      }, index);
+      expect(target).not.toBeNull();
+      await page.mouse.click(target!.x, target!.y);
+      await expect
+        .poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity))
+        .toBe(target!.community);
+      await expect.poll(() => panel.isVisible(), slow).toBe(true);
+      // The click also reports the cell's two distances, as text.
+      const info = await page.getByTestId('cell-info').textContent();
+      expect(info).toMatch(/to green: (\d+|> \d+) m/);
+      expect(info).toMatch(/to a park: (\d+|> \d+) m/);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'recomputes when the preset changes, and when a rule number changes',
+    async () => {
+      const { page } = shared!;
+      const before = await page.evaluate(() => window.__greenreach!.summary!.city);
+      await page.getByTestId('preset').selectOption('who');
+      await expect.poll(() => page.evaluate(() => window.__greenreach!.rules?.id), slow).toBe('who');
+      await waitForCoverage(page);
+      const after = await page.evaluate(() => window.__greenreach!.summary!.city);
+      expect(after).not.toEqual(before);
+      expect(after.cellsMeetingPark).toBeNull();
+      expect(await page.getByTestId('rules-in-force').textContent()).toContain('WHO');
+
+      // Two edits in quick succession: the first run is cancelled, the second one is what is shown.
+      const radius = page.getByTestId('greenRadiusMeters');
+      await radius.fill('200');
+      await radius.dispatchEvent('change');
+      await radius.fill('150');
+      await radius.dispatchEvent('change');
+      await expect.poll(() => page.evaluate(() => window.__greenreach!.rules?.green?.radiusMeters), slow).toBe(150);
+      await waitForCoverage(page);
+      const rules = await page.evaluate(() => window.__greenreach!.rules!);
+      const cellMeters = await page.evaluate(() => window.__greenreach!.cellMeters!);
+      expect(await page.evaluate(() => window.__greenreach!.summary)).toEqual(engineSummary(rules, cellMeters));
+      expect(shared!.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'reproduces the screen from its URL',
+    async () => {
+      const { page } = shared!;
+      await page.getByTestId('preset').selectOption('natural-england');
+      await expect.poll(() => page.evaluate(() => window.__greenreach!.rules?.id), slow).toBe('natural-england');
+      await waitForCoverage(page);
+      const park = page.getByTestId('parkMinimumAreaSquareMeters');
+      await park.fill('15000');
+      await park.dispatchEvent('change');
+      await expect
+        .poll(() => page.evaluate(() => window.__greenreach!.rules?.park?.minimumAreaSquareMeters))
+        .toBe(15000);
+      await waitForCoverage(page);
+      await page.getByTestId('layer-streets').uncheck();
+      await page.getByTestId('layer-gapsOnly').check();
+      await page.locator('button[data-community]').first().click();
+      await waitForGaps(page);
+      await page.locator('button[data-gap]').first().click();
+      await page.waitForFunction(() => new URL(location.href).searchParams.has('gap'));
+      // The zoom animation ends, then the URL takes the view (debounced).
+      await page.waitForFunction(
+        () => !document.querySelector('.maplibregl-map')?.classList.contains('maplibregl-moving'),
+      );
+      await expect
+        .poll(() => page.evaluate(() => location.search === window.__greenreach!.app.screenSearch()), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+      const link = page.url();
+      const screenOf = (p: typeof page) =>
+        p.evaluate(() => {
+          const { language, presetId, numbers, cellMeters, layers, selectedCommunity, selectedGap, view } =
+            window.__greenreach!.state();
+          return {
+            language,
+            presetId,
+            numbers,
+            cellMeters,
+            layers,
+            selectedCommunity,
+            selectedGap,
+            view: view && [view.longitude.toFixed(4), view.latitude.toFixed(4), view.zoom.toFixed(1)],
+          };
+        });
+      const texts = async (p: typeof page) => ({
+        community: await p.getByTestId('community-name').textContent(),
+        both: await p.getByTestId('city-summary').locator('[data-figure=both]').textContent(),
+        rules: await p.getByTestId('rules-in-force').textContent(),
+        park: await p.getByTestId('parkMinimumAreaSquareMeters').inputValue(),
+        gap: await p.locator('button[data-gap][aria-pressed=true]').textContent(),
+      });
+      const original = await screenOf(page);
+      const originalTexts = await texts(page);
+      await closePages();
+
+      const copy = await open(new URL(link).search, 'zh-CN');
+      await waitForGaps(copy.page);
+      await copy.page.waitForSelector('button[data-gap][aria-pressed=true]');
+      expect(await screenOf(copy.page)).toEqual(original);
+      expect(await texts(copy.page)).toEqual(originalTexts);
+      expect(await copy.page.getByTestId('layer-streets').isChecked()).toBe(false);
+      expect(await copy.page.getByTestId('layer-gapsOnly').isChecked()).toBe(true);
+      expect(copy.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+});

@@ -1,0 +1,143 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type {} from '../../src/state/planner-app';
+import type {} from '../../src/ui/map-view';
+
+/** Repository root. */
+export const root = resolve(import.meta.dirname, '../..');
+
+/** Flags for headless Chromium with WebGL on SwiftShader and no background traffic. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+/** The Chromium executable: CHROMIUM_PATH, else Debian's, else null. */
+export function findChromium(): string | null {
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
+  return candidates.find((path): path is string => Boolean(path) && existsSync(path!)) ?? null;
+}
+
+function newestModification(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestModification(join(path, name)));
+  return newest;
+}
+
+/** Runs `vite build` unless dist/ is newer than every input of the build. */
+export function buildIfStale(): void {
+  const built = existsSync(join(root, 'dist/index.html')) ? statSync(join(root, 'dist/index.html')).mtimeMs : 0;
+  const inputs = ['src', 'styles', 'public', 'data/demo', 'index.html', 'vite.config.ts', 'package-lock.json'];
+  const newest = Math.max(...inputs.map((input) => newestModification(join(root, input))));
+  if (built > newest) return;
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+  });
+}
+
+/** Starts scripts/serve.mjs on a free port of 127.0.0.1; resolves to its origin URL and process. */
+export function startServer(directory = join(root, 'dist')): Promise<{ url: string; process: ChildProcess }> {
+  return new Promise((resolveServer, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), directory, '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${output}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveServer({ url: match[0], process: child });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${output}`)));
+  });
+}
+
+/** Stops a process we started, by its PID. */
+export function stopProcess(child: ChildProcess | undefined): void {
+  if (child?.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+}
+
+/** Launches headless Chromium. */
+export function launchBrowser(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: chromiumArgs });
+}
+
+/** A page that records console errors, page errors and every request URL. */
+export interface RecordedPage {
+  page: Page;
+  context: BrowserContext;
+  consoleErrors: string[];
+  requests: string[];
+}
+
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { locale?: string; width?: number; height?: number } = {},
+): Promise<RecordedPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    locale: options.locale ?? 'zh-CN',
+  });
+  const page = await context.newPage();
+  const recorded: RecordedPage = { page, context, consoleErrors: [], requests: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') recorded.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => recorded.consoleErrors.push(`pageerror: ${error.message}`));
+  context.on('request', (request) => recorded.requests.push(request.url()));
+  await page.goto(url);
+  return recorded;
+}
+
+/** Waits until `<html data-coverage="ready">` (throws on "error"), i.e. coverage computed and drawn. */
+export async function waitForCoverage(page: Page, timeoutMs = 60_000): Promise<void> {
+  const handle = await page.waitForFunction(
+    () => {
+      const status = document.documentElement.dataset.coverage;
+      return status === 'ready' || status === 'error' ? status : false;
+    },
+    null,
+    { timeout: timeoutMs, polling: 50 },
+  );
+  const status = await handle.jsonValue();
+  if (status === 'error') {
+    const message = await page.evaluate(() => window.__greenreach?.state().error ?? '(no message)');
+    throw new Error(`the app reported an error: ${message}`);
+  }
+}
+
+/** Waits until the gap areas of the current result are known. */
+export async function waitForGaps(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => window.__greenreach?.gapAreas !== null && window.__greenreach?.gapAreas !== undefined,
+    null,
+    {
+      polling: 50,
+    },
+  );
+}
