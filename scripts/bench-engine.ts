@@ -6,6 +6,7 @@
  *   npm run bench [-- --runs 5] [--quick]
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { booleanPointInPolygon, pointToLineDistance, bbox as turfBoundingBox } from '@turf/turf';
@@ -38,8 +39,15 @@ const rules = presetRules('chengdu');
 if (values['memory-probe']) {
   // Child mode: one run at the given cell size, then report the peak resident set size.
   const model = buildCoverage(city, rules, Number(values['memory-probe']));
+  // VmHWM is this process's own high-water mark; ru_maxrss (resourceUsage) can carry over the parent's
+  // resident size through fork + exec, which made the figure depend on the benchmark process.
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const highWater = /VmHWM:\s+(\d+) kB/.exec(status);
   process.stdout.write(
-    JSON.stringify({ cells: model.grid.rows * model.grid.columns, maxRssKilobytes: process.resourceUsage().maxRSS }),
+    JSON.stringify({
+      cells: model.grid.rows * model.grid.columns,
+      maxRssKilobytes: highWater ? Number(highWater[1]) : process.resourceUsage().maxRSS,
+    }),
   );
   process.exit(0);
 }
