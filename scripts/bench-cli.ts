@@ -41,7 +41,7 @@ function timeCommand(command: string, args: string[]): number {
 
 console.log(`CLI end to end vs a GDAL/SpatiaLite buffer-and-select workflow — 10 × 10 km, ${cellMeters} m cells, ${cells} cells`);
 // Exactly what `npm run coverage` runs, without npm's own start-up.
-const cliArgs = [process.execPath, '--import', 'tsx', 'scripts/coverage-cli.ts'];
+const cliArgs = [process.execPath, 'scripts/run-cli.mjs'];
 for (const name of ['communities', 'greenways', 'greenspaces']) cliArgs.push(`--${name}`, join(directory, `${name}.geojson`));
 cliArgs.push('--cell', String(cellMeters), '--format', 'fgb', '--out', join(directory, 'out'));
 timeCommand(cliArgs[0], cliArgs.slice(1)); // warm-up (file cache, tsx compile cache)

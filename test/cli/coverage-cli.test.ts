@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { runCoverageCli } from '../support/run-cli';
 
 // The CLI as other tools see it: a process, files in, files out, exit status and one line on stderr.
 
-const root = new URL('../../', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-cli-'));
 const latitude0 = 30.66;
 const longitude0 = 104.1;
@@ -52,10 +50,10 @@ for (const [name, value] of Object.entries(layers)) {
 }
 
 function run(out: string, extra: string[] = [], swap: Record<string, string> = {}) {
-  const args = ['scripts/coverage-cli.ts'];
+  const args: string[] = [];
   for (const name of ['communities', 'greenways', 'greenspaces']) args.push(`--${name}`, swap[name] ?? files[name]);
   args.push('--out', join(directory, out), ...extra);
-  return spawnSync(tsx, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return runCoverageCli(args);
 }
 
 describe('coverage CLI', () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,11 @@ import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { knownCrs, mapPositions } from '../../src/io/coordinates';
 import { chengduLayers } from '../io/chengdu-layers';
+import { runCoverageCli } from '../support/run-cli';
 
 // The CLI with planners' own files: projected, GCJ-02, Shapefile and OpenStreetMap layers.
 
 const root = new URL('../../', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 const corpus = join(root, 'test/io/corpus');
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-import-cli-'));
 
@@ -21,8 +20,7 @@ function transformed(collection: FeatureCollection, map: (p: number[]) => number
   for (const feature of copy.features) if (feature.geometry) mapPositions(feature.geometry, (p) => map(p));
   return copy;
 }
-const run = (args: string[]) =>
-  spawnSync(tsx, ['scripts/coverage-cli.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[]) => runCoverageCli(args);
 const summaryOf = (out: string) => JSON.parse(readFileSync(join(directory, out, 'summary.json'), 'utf8'));
 
 const layers = chengduLayers();

@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { runCoverageCli } from '../support/run-cli';
 
 // `--suggest N` and `--add FILE`: the suggested sites, added back as a scenario, must reproduce exactly
 // the gains they claim (summary.json differences), site by site and together.
 
-const root = new URL('../../', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-suggest-'));
 const latitude0 = 30.66;
 const longitude0 = 104.1;
@@ -47,10 +45,10 @@ for (const [name, value] of Object.entries(layers)) {
 }
 
 function run(out: string, extra: string[] = []) {
-  const args = ['scripts/coverage-cli.ts'];
+  const args: string[] = [];
   for (const name of Object.keys(layers)) args.push(`--${name}`, files[name]);
   args.push('--out', join(directory, out), ...extra);
-  return spawnSync(tsx, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return runCoverageCli(args);
 }
 
 const summaryOf = (out: string) => JSON.parse(readFileSync(join(directory, out, 'summary.json'), 'utf8'));
