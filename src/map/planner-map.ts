@@ -324,14 +324,15 @@ export class PlannerMap {
     this.updateDeck();
   }
 
-  /** Zooms to `[west, south, east, north]`. */
+  /** Zooms to `[west, south, east, north]`; animated unless the user prefers reduced motion. */
   fitBounds(bbox: BoundingBox, options: { animate?: boolean; maxZoom?: number } = {}): void {
+    const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
     this.map.fitBounds(
       [
         [bbox[0], bbox[1]],
         [bbox[2], bbox[3]],
       ],
-      { padding: 40, animate: options.animate ?? true, duration: 600, maxZoom: options.maxZoom ?? 16 },
+      { padding: 40, animate: options.animate ?? !reducedMotion, duration: 600, maxZoom: options.maxZoom ?? 16 },
     );
   }
 
@@ -387,10 +388,16 @@ export class PlannerMap {
       this.showPopup(event.lngLat, { layer, name: this.featureName(properties), kind });
       return;
     }
+    this.popup.remove();
+    // On a residential cell, its community is the engine's; elsewhere, the outline under the pointer.
+    const cell = this.cellAt(event.lngLat.lng, event.lngLat.lat);
+    if (cell && cell.community >= 0) {
+      this.options.onCommunityClick?.(cell.community);
+      return;
+    }
     const community = this.map.getLayer('communities-fill')
       ? this.map.queryRenderedFeatures(event.point, { layers: ['communities-fill'] })[0]
       : undefined;
-    this.popup.remove();
     this.options.onCommunityClick?.(community ? Number(community.id) : null);
   }
 
@@ -442,25 +449,26 @@ export class PlannerMap {
           updateTriggers: { getFillColor: attributes.fill, getLineColor: attributes.line },
         }),
       );
-      if (this.gapHighlight) {
-        layers.push(
-          new ColumnLayer({
-            ...common,
-            id: 'gap-highlight',
-            data: {
-              length: this.gapHighlight.positions.length / 2,
-              attributes: { getPosition: { value: this.gapHighlight.positions, size: 2 } },
-            },
-            filled: true,
-            getFillColor: [255, 120, 0, 120],
-            stroked: true,
-            getLineColor: [20, 20, 20, 255],
-            lineWidthUnits: 'pixels',
-            getLineWidth: 1,
-            updateTriggers: { getPosition: this.gapHighlight.rank },
-          }),
-        );
-      }
+      // Highlight layers are always present (empty when nothing is selected), so their shaders are
+      // compiled at start-up rather than on the first click: a stall where WebGL is software-rendered.
+      const highlight = this.gapHighlight;
+      layers.push(
+        new ColumnLayer({
+          ...common,
+          id: 'gap-highlight',
+          data: {
+            length: highlight ? highlight.positions.length / 2 : 0,
+            attributes: { getPosition: { value: highlight?.positions ?? new Float32Array(2), size: 2 } },
+          },
+          filled: true,
+          getFillColor: [255, 120, 0, 120],
+          stroked: true,
+          getLineColor: [20, 20, 20, 255],
+          lineWidthUnits: 'pixels',
+          getLineWidth: 1,
+          updateTriggers: { getPosition: highlight?.rank ?? -1 },
+        }),
+      );
     }
     const data = this.data;
     if (data && (visible?.greenspaces ?? true)) {
@@ -493,11 +501,12 @@ export class PlannerMap {
         }),
       );
     }
-    if (data && this.selectedCommunity !== null && data.communities.features[this.selectedCommunity]) {
+    if (data) {
+      const selected = this.selectedCommunity !== null ? data.communities.features[this.selectedCommunity] : undefined;
       layers.push(
         new GeoJsonLayer({
           id: 'community-highlight',
-          data: [data.communities.features[this.selectedCommunity]],
+          data: selected ? [selected] : [],
           filled: false,
           stroked: true,
           getLineColor: [0, 0, 0, 255],
@@ -507,6 +516,11 @@ export class PlannerMap {
       );
     }
     this.overlay.setProps({ layers });
+  }
+
+  /** Whether the map is still and drawn: no animation or gesture in progress, every tile loaded. */
+  isIdle(): boolean {
+    return !this.map.isMoving() && this.map.isStyleLoaded() !== false && this.map.areTilesLoaded();
   }
 
   /** Screen position (CSS pixels, relative to the map container) of a point: for tests and the bench. */

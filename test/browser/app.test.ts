@@ -23,6 +23,7 @@ import {
   stopProcess,
   waitForCoverage,
   waitForGaps,
+  waitForMapIdle,
 } from './harness';
 
 const executable = findChromium();
@@ -203,9 +204,7 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
 
       // On the map: click a residential cell of another community, away from green features (those show a popup).
       await page.getByRole('button', { name: 'Clear selection' }).click();
-      await page.waitForFunction(
-        () => !document.querySelector('.maplibregl-map')?.classList.contains('maplibregl-moving'),
-      );
+      await waitForMapIdle(page);
       const target = await page.evaluate((selected) => {
         const result = window.__greenreach!.state().result!;
         const { grid } = result;
@@ -228,7 +227,7 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       expect(target).not.toBeNull();
       await page.mouse.click(target!.x, target!.y);
       await expect
-        .poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity))
+        .poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity), slow)
         .toBe(target!.community);
       await expect.poll(() => panel.isVisible(), slow).toBe(true);
       // The click also reports the cell's two distances, as text.
@@ -279,7 +278,7 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       await park.fill('15000');
       await park.dispatchEvent('change');
       await expect
-        .poll(() => page.evaluate(() => window.__greenreach!.rules?.park?.minimumAreaSquareMeters))
+        .poll(() => page.evaluate(() => window.__greenreach!.rules?.park?.minimumAreaSquareMeters), slow)
         .toBe(15000);
       await waitForCoverage(page);
       await page.getByTestId('layer-streets').uncheck();
@@ -289,9 +288,7 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       await page.locator('button[data-gap]').first().click();
       await page.waitForFunction(() => new URL(location.href).searchParams.has('gap'));
       // The zoom animation ends, then the URL takes the view (debounced).
-      await page.waitForFunction(
-        () => !document.querySelector('.maplibregl-map')?.classList.contains('maplibregl-moving'),
-      );
+      await waitForMapIdle(page);
       await expect
         .poll(() => page.evaluate(() => location.search === window.__greenreach!.app.screenSearch()), {
           timeout: 10_000,

@@ -102,7 +102,11 @@ export async function openPage(
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
     locale: options.locale ?? 'zh-CN',
+    // The map does not animate for users who prefer reduced motion: no frames to wait for.
+    reducedMotion: 'reduce',
   });
+  // Software WebGL compiles shaders on a CPU that other work may share: actions get a long limit.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const recorded: RecordedPage = { page, context, consoleErrors: [], requests: [] };
   page.on('console', (message) => {
@@ -140,4 +144,9 @@ export async function waitForGaps(page: Page): Promise<void> {
       polling: 50,
     },
   );
+}
+
+/** Waits until the map is still (no animation or gesture in progress). */
+export async function waitForMapIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__greenreachMap?.isIdle(), null, { polling: 50 });
 }

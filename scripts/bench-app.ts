@@ -1,0 +1,205 @@
+/**
+ * App benchmark in headless Chromium (Debian's, WebGL on SwiftShader): time from navigation to
+ * coverage drawn, and the longest main-thread task while computing, on the demo and on a city-scale
+ * synthetic set (the demo generator at a larger scale, ≥ 1M residential cells).
+ *
+ *   npx tsx scripts/bench-app.ts [--scale 7] [--cell 20] [--skip-city] [--runs 1]
+ *
+ * The city-scale set is written as FlatGeobuf to dist/bench-city/ (reused while its scale matches)
+ * and opened with `?data=bench-city/`. Figures go to stdout and test-output/bench-app.json.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { buildIfStale, findChromium, launchBrowser, root, startServer, stopProcess } from '../test/browser/harness';
+import { demoLayers, generateDistrict } from './demo-district';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+const scale = option('scale', 7);
+const cellMeters = option('cell', 20);
+const runs = option('runs', 1);
+const skipCity = process.argv.includes('--skip-city');
+
+interface Figures {
+  label: string;
+  residentialCells: number;
+  /** Navigation start → coverage drawn (deck.gl has rendered the cells). */
+  readyMs: number;
+  /** Navigation start → data loaded, computing starts. */
+  dataLoadedMs: number;
+  /** Computing start → coverage drawn. */
+  computeToDrawnMs: number;
+  /** Engine time inside the worker. */
+  workerComputeMs: number;
+  /** Longest main-thread task between "computing" and "ready". */
+  longestTaskWhileComputingMs: number;
+  /** Longest main-thread task from navigation to ready (includes start-up: parsing, shader compiles). */
+  longestTaskLoadMs: number;
+  /** Recompute after a preset change: time to drawn and the longest task meanwhile. */
+  recomputeMs: number;
+  longestTaskRecomputeMs: number;
+  /** The tab survived (no crash) and stayed responsive to a trivial evaluate. */
+  crashed: boolean;
+}
+
+/** Records long tasks and every change of `<html data-coverage>` with its time, from the first byte. */
+const instrumentation = () => {
+  const w = window as unknown as { __bench: { tasks: [number, number][]; statuses: [string, number][] } };
+  w.__bench = { tasks: [], statuses: [] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) w.__bench.tasks.push([entry.startTime, entry.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    w.__bench.statuses.push([document.documentElement.dataset.coverage ?? '', performance.now()]);
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-coverage'] });
+};
+
+type BenchWindow = Window & { __bench: { tasks: [number, number][]; statuses: [string, number][] } };
+
+async function measure(browser: Browser, url: string, label: string): Promise<Figures> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  let crashed = false;
+  page.on('crash', () => {
+    crashed = true;
+  });
+  await page.addInitScript(instrumentation);
+  await page.goto(url);
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.coverage ?? ''), null, {
+    timeout: 600_000,
+    polling: 100,
+  });
+  const status = await page.evaluate(() => document.documentElement.dataset.coverage);
+  if (status !== 'ready')
+    throw new Error(`${label}: the app reported ${await page.evaluate(() => window.__greenreach?.state().error)}`);
+  const first = await page.evaluate(() => {
+    const bench = (window as unknown as BenchWindow).__bench;
+    const at = (name: string) => bench.statuses.find(([status]) => status === name)?.[1] ?? Number.NaN;
+    const computing = at('computing');
+    const ready = at('ready');
+    const longest = (from: number, to: number) =>
+      Math.max(
+        0,
+        ...bench.tasks.filter(([start, duration]) => start + duration > from && start < to).map(([, d]) => d),
+      );
+    return {
+      computing,
+      ready,
+      whileComputing: longest(computing, ready),
+      load: longest(0, ready),
+      cells: window.__greenreach!.residentialCells,
+      workerMs: window.__greenreach!.computeMs ?? Number.NaN,
+    };
+  });
+
+  // A recompute: switch preset, wait for the new coverage to be drawn.
+  const recomputeStart = await page.evaluate(() => performance.now());
+  await page.getByTestId('preset').selectOption('who');
+  await page.waitForFunction(
+    () => window.__greenreach?.rules?.id === 'who' && document.documentElement.dataset.coverage === 'ready',
+    null,
+    { timeout: 600_000, polling: 100 },
+  );
+  const recompute = await page.evaluate((start) => {
+    const bench = (window as unknown as BenchWindow).__bench;
+    const ready = [...bench.statuses].reverse().find(([status]) => status === 'ready')![1];
+    const longest = Math.max(0, ...bench.tasks.filter(([s, d]) => s + d > start && s < ready).map(([, d]) => d));
+    return { ms: ready - start, longest };
+  }, recomputeStart);
+  await page
+    .evaluate(() => 1)
+    .catch(() => {
+      crashed = true;
+    });
+  await context.close();
+  return {
+    label,
+    residentialCells: first.cells,
+    readyMs: first.ready,
+    dataLoadedMs: first.computing,
+    computeToDrawnMs: first.ready - first.computing,
+    workerComputeMs: first.workerMs,
+    longestTaskWhileComputingMs: first.whileComputing,
+    longestTaskLoadMs: first.load,
+    recomputeMs: recompute.ms,
+    longestTaskRecomputeMs: recompute.longest,
+    crashed,
+  };
+}
+
+/** Writes the city-scale set to dist/bench-city/ unless it is there at this scale already. */
+function writeCitySet(): string {
+  const directory = join(root, 'dist/bench-city');
+  const manifestPath = join(directory, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { scale?: number };
+    if (manifest.scale === scale) return 'bench-city/';
+  }
+  mkdirSync(directory, { recursive: true });
+  const started = performance.now();
+  const district = generateDistrict({ scale });
+  let bytes = 0;
+  for (const layer of demoLayers) {
+    const data = writeFlatGeobuf(district[layer]);
+    bytes += data.byteLength;
+    writeFileSync(join(directory, `${layer}.fgb`), data);
+  }
+  writeFileSync(
+    manifestPath,
+    JSON.stringify({ name: `bench city (scale ${scale}, synthetic)`, synthetic: true, scale, layers: demoLayers }),
+  );
+  console.log(
+    `city-scale set: scale ${scale}, ${(bytes / 1e6).toFixed(1)} MB of FlatGeobuf, generated in ${Math.round(performance.now() - started)} ms`,
+  );
+  return 'bench-city/';
+}
+
+async function main(): Promise<void> {
+  const executable = findChromium();
+  if (!executable) throw new Error('no Chromium found (set CHROMIUM_PATH or apt-get install chromium)');
+  buildIfStale();
+  const cityPath = skipCity ? null : writeCitySet();
+  const server = await startServer();
+  const browser = await launchBrowser(executable);
+  const results: Figures[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      results.push(await measure(browser, `${server.url}?lang=zh`, 'demo'));
+      if (cityPath) {
+        results.push(
+          await measure(browser, `${server.url}?lang=zh&data=${cityPath}&cell=${cellMeters}`, `city ×${scale}`),
+        );
+      }
+    }
+  } finally {
+    await browser.close();
+    stopProcess(server.process);
+  }
+  const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : value);
+  console.table(
+    results.map((figures) => ({
+      set: figures.label,
+      cells: figures.residentialCells,
+      'ready ms': round(figures.readyMs),
+      'data ms': round(figures.dataLoadedMs),
+      'compute→drawn ms': round(figures.computeToDrawnMs),
+      'worker ms': round(figures.workerComputeMs),
+      'longest task computing ms': round(figures.longestTaskWhileComputingMs),
+      'longest task load ms': round(figures.longestTaskLoadMs),
+      'recompute ms': round(figures.recomputeMs),
+      'longest task recompute ms': round(figures.longestTaskRecomputeMs),
+      crashed: figures.crashed,
+    })),
+  );
+  mkdirSync(join(root, 'test-output'), { recursive: true });
+  writeFileSync(join(root, 'test-output/bench-app.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
