@@ -55,7 +55,8 @@ const instrumentation = () => {
   }).observe({ type: 'longtask', buffered: true });
   new MutationObserver(() => {
     w.__bench.statuses.push([document.documentElement.dataset.coverage ?? '', performance.now()]);
-  }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-coverage'] });
+    // The document has no <html> element yet when init scripts run: observe the whole tree.
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-coverage'] });
 };
 
 type BenchWindow = Window & { __bench: { tasks: [number, number][]; statuses: [string, number][] } };
@@ -67,6 +68,8 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   page.on('crash', () => {
     crashed = true;
   });
+  // tsx (esbuild keepNames) wraps functions in `__name(…)`; functions sent to the page need it too.
+  await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await page.addInitScript(instrumentation);
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.coverage ?? ''), null, {

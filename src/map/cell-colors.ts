@@ -39,22 +39,21 @@ export function statesInUse(inUse: readonly CriterionId[]): CellState[] {
   return inUse.length < 2 ? ['both', 'neither'] : [...cellStates];
 }
 
+/** Whether a cell's verdict is "neither" (misses every criterion in use). */
+export function isNeither(verdict: number, inUse: readonly CriterionId[]): boolean {
+  return cellState(verdict, inUse) === 'neither';
+}
+
 /**
- * Fill and outline colours per cell (RGBA bytes, size 4), for deck.gl binary attributes. With
- * `gapsOnly`, cells that meet the rules are transparent.
+ * Fill colours per cell (RGBA bytes, size 4), for a deck.gl binary attribute. With `gapsOnly`,
+ * cells that meet the rules are transparent.
  */
-export function cellColorAttributes(
-  verdicts: Uint8Array,
-  inUse: readonly CriterionId[],
-  gapsOnly: boolean,
-): { fill: Uint8Array; line: Uint8Array } {
+export function cellFillColors(verdicts: Uint8Array, inUse: readonly CriterionId[], gapsOnly: boolean): Uint8Array {
   const fill = new Uint8Array(verdicts.length * 4);
-  const line = new Uint8Array(verdicts.length * 4);
   const lookup = new Uint8Array(8 * 4);
   for (let verdict = 0; verdict < 8; verdict++) {
     const state = cellState(verdict, inUse);
-    const color = gapsOnly && state === 'both' ? [0, 0, 0, 0] : cellStateColors[state];
-    lookup.set(color, verdict * 4);
+    lookup.set(gapsOnly && state === 'both' ? [0, 0, 0, 0] : cellStateColors[state], verdict * 4);
   }
   for (let k = 0; k < verdicts.length; k++) {
     const offset = verdicts[k] * 4;
@@ -63,13 +62,23 @@ export function cellColorAttributes(
     fill[out + 1] = lookup[offset + 1];
     fill[out + 2] = lookup[offset + 2];
     fill[out + 3] = lookup[offset + 3];
-    // "neither" cells get a light outline: a tiled pattern that tells them apart without colour.
-    if ((verdicts[k] & 4) === 0 && (inUse.length < 2 || (verdicts[k] & 3) === 0)) {
-      line[out] = 255;
-      line[out + 1] = 255;
-      line[out + 2] = 255;
-      line[out + 3] = 200;
-    }
   }
-  return { fill, line };
+  return fill;
+}
+
+/** Positions (size 2) of the "neither" cells only, picked out of all cells' positions. */
+export function neitherPositions(
+  positions: Float32Array,
+  verdicts: Uint8Array,
+  inUse: readonly CriterionId[],
+): Float32Array {
+  let count = 0;
+  for (let k = 0; k < verdicts.length; k++) if (isNeither(verdicts[k], inUse)) count++;
+  const out = new Float32Array(count * 2);
+  for (let k = 0, n = 0; k < verdicts.length; k++) {
+    if (!isNeither(verdicts[k], inUse)) continue;
+    out[n++] = positions[k * 2];
+    out[n++] = positions[k * 2 + 1];
+  }
+  return out;
 }

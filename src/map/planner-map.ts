@@ -8,7 +8,7 @@ import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
 import type { GapAnalysis } from '../state/gap-areas';
 import type { DataSet } from '../state/load-data';
 import type { Language, LayerVisibility, MapView } from '../state/url-state';
-import { type CellState, cellColorAttributes, cellState } from './cell-colors';
+import { type CellState, cellFillColors, cellState, neitherPositions } from './cell-colors';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -67,8 +67,15 @@ export class PlannerMap {
   private language: Language;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
-  private cellAttributes: { positions: Float32Array; fill: Uint8Array; line: Uint8Array; gapsOnly: boolean } | null =
-    null;
+  private cellAttributes: {
+    positions: Float32Array;
+    fill: Uint8Array;
+    neither: Float32Array;
+    gapsOnly: boolean;
+  } | null = null;
+  /** The "neither" outline pattern is drawn from this zoom on (below it, cells are under a pixel or two). */
+  private static readonly patternMinZoom = 13.5;
+  private patternVisible = false;
   private gapHighlight: { rank: number; positions: Float32Array } | null = null;
   private drawWaiters: (() => void)[] = [];
   private readonly popup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, maxWidth: '280px' });
@@ -106,6 +113,7 @@ export class PlannerMap {
       },
     });
     this.map.addControl(this.overlay);
+    this.patternVisible = this.map.getZoom() >= PlannerMap.patternMinZoom;
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
     this.map.on('moveend', () => {
       const center = this.map.getCenter();
@@ -113,6 +121,13 @@ export class PlannerMap {
     });
     this.map.on('mousemove', (event) => this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat)));
     this.map.on('mouseout', () => this.options.onCellInfo?.(null));
+    this.map.on('zoomend', () => {
+      const visible = this.map.getZoom() >= PlannerMap.patternMinZoom;
+      if (visible !== this.patternVisible) {
+        this.patternVisible = visible;
+        this.updateDeck();
+      }
+    });
     this.map.on('click', (event) => this.click(event));
   }
 
@@ -248,7 +263,13 @@ export class PlannerMap {
         positions[k * 2 + 1] = (row + 0.5) * grid.latitudeStep;
       }
       const gapsOnly = this.layers?.gapsOnly ?? false;
-      this.cellAttributes = { positions, gapsOnly, ...cellColorAttributes(result.verdicts, this.inUse(), gapsOnly) };
+      const fill = cellFillColors(result.verdicts, this.inUse(), gapsOnly);
+      this.cellAttributes = {
+        positions,
+        gapsOnly,
+        fill,
+        neither: neitherPositions(positions, result.verdicts, this.inUse()),
+      };
     }
     const drawn = new Promise<void>((resolve) => this.drawWaiters.push(resolve));
     this.updateDeck();
@@ -267,10 +288,11 @@ export class PlannerMap {
     const previous = this.layers;
     this.layers = { ...layers };
     if (this.result && this.cellAttributes && previous?.gapsOnly !== layers.gapsOnly) {
+      const fill = cellFillColors(this.result.verdicts, this.inUse(), layers.gapsOnly);
       this.cellAttributes = {
-        positions: this.cellAttributes.positions,
+        ...this.cellAttributes,
         gapsOnly: layers.gapsOnly,
-        ...cellColorAttributes(this.result.verdicts, this.inUse(), layers.gapsOnly),
+        fill,
       };
     }
     this.applyVisibility();
@@ -440,13 +462,27 @@ export class PlannerMap {
             attributes: {
               getPosition: { value: attributes.positions, size: 2 },
               getFillColor: { value: attributes.fill, size: 4, normalized: true },
-              getLineColor: { value: attributes.line, size: 4, normalized: true },
             },
           },
+          stroked: false,
+          updateTriggers: { getFillColor: attributes.fill },
+        }),
+        // "Neither" cells also get a light outline: a tiled pattern that tells them apart without
+        // colour. Only the "neither" cells, and only once zoomed in far enough to see it.
+        new ColumnLayer({
+          ...common,
+          id: 'cells-neither-pattern',
+          visible: this.patternVisible,
+          data: {
+            length: attributes.neither.length / 2,
+            attributes: { getPosition: { value: attributes.neither, size: 2 } },
+          },
+          filled: false,
           stroked: true,
+          getLineColor: [255, 255, 255, 210],
           lineWidthUnits: 'meters',
-          getLineWidth: grid.cellMeters * 0.1,
-          updateTriggers: { getFillColor: attributes.fill, getLineColor: attributes.line },
+          getLineWidth: grid.cellMeters * 0.12,
+          updateTriggers: { getPosition: attributes.neither },
         }),
       );
       // Highlight layers are always present (empty when nothing is selected), so their shaders are

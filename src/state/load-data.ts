@@ -59,7 +59,18 @@ export async function fetchFlatGeobuf(
       },
     }),
   );
-  return readFlatGeobufStream(counted, url.split('/').pop() ?? url);
+  // Decoding runs on the page: hand the main thread back every few milliseconds so that a large
+  // file never blocks input or rendering for long.
+  let sliceStart = performance.now();
+  return readFlatGeobufStream(counted, url.split('/').pop() ?? url, () => {
+    if (performance.now() - sliceStart < 8) return;
+    return new Promise<void>((resolve) => {
+      setTimeout(() => {
+        sliceStart = performance.now();
+        resolve();
+      }, 0);
+    });
+  });
 }
 
 /**

@@ -114,6 +114,7 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       expect(await page.evaluate(() => window.__greenreach!.residentialCells)).toBeGreaterThan(1000);
       expect(await page.getByTestId('synthetic-note').textContent()).toContain('合成示例数据');
       mkdirSync(join(root, 'test-output'), { recursive: true });
+      await waitForMapIdle(page);
       await page.screenshot({ path: join(root, 'test-output/app.png') });
       if (process.env.UPDATE_SCREENSHOT)
         copyFileSync(join(root, 'test-output/app.png'), join(root, 'docs/screenshot.png'));
