@@ -26,7 +26,7 @@ const messages = {
   neither: { zh: '均未达到（缺口）', en: 'Neither (gap)' },
   meets: { zh: '达标', en: 'Meets the rule' },
   notMeets: { zh: '未达标（缺口）', en: 'Misses the rule (gap)' },
-  neitherPattern: { zh: '白色描边网格', en: 'white-outlined tiles' },
+  neitherPattern: { zh: '放大后显示白色描边网格', en: 'white-outlined tiles when zoomed in' },
   layers: { zh: '图层', en: 'Layers' },
   layer_cells: { zh: '居住用地网格', en: 'Residential cells' },
   layer_gapsOnly: { zh: '只显示缺口', en: 'Gaps only' },
