@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeatureCollection } from 'geojson';
 import type { Browser } from 'playwright-core';
@@ -12,6 +13,7 @@ const slow = { timeout: 60_000, interval: 100 };
 
 import { buildCoverage, type CoverageSummary, type RuleSet, share, summarizeCoverage } from '../../src/coverage';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { runCoverageCli } from '../support/run-cli';
 import {
   buildIfStale,
   findChromium,
@@ -146,6 +148,23 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       );
       const uncovered = Math.round(city.population! - city.populationMeetingBoth!).toLocaleString('zh-CN');
       expect(await shown.locator('[data-figure=uncovered]').textContent()).toBe(uncovered);
+
+      // And what the CLI writes for the same files, rules and cell size.
+      const directory = mkdtempSync(join(tmpdir(), 'greenreach-app-cli-'));
+      writeFileSync(join(directory, 'rules.json'), JSON.stringify(rules));
+      const args = ['--rules', join(directory, 'rules.json'), '--cell', String(cellMeters), '--out', directory];
+      for (const layer of ['communities', 'residential', 'greenways', 'greenspaces']) {
+        args.push(`--${layer}`, join(demo, `${layer}.fgb`));
+      }
+      const done = runCoverageCli(args);
+      expect(done.stderr).toBe('');
+      const written = JSON.parse(readFileSync(join(directory, 'summary.json'), 'utf8'));
+      expect(written.cells).toBe(summary.city.cells);
+      expect(written.cells_meeting_green).toBe(summary.city.cellsMeetingGreen);
+      expect(written.cells_meeting_park).toBe(summary.city.cellsMeetingPark);
+      expect(written.cells_meeting_both).toBe(summary.city.cellsMeetingBoth);
+      expect(written.population_meeting_both).toBeCloseTo(summary.city.populationMeetingBoth!, 0);
+      rmSync(directory, { recursive: true, force: true });
     },
     testTimeoutMs,
   );
