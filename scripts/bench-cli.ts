@@ -39,16 +39,21 @@ function timeCommand(command: string, args: string[]): number {
   return performance.now() - started;
 }
 
-console.log(`CLI end to end vs a GDAL/SpatiaLite buffer-and-select workflow — 10 × 10 km, ${cellMeters} m cells, ${cells} cells`);
+console.log(
+  `CLI end to end vs a GDAL/SpatiaLite buffer-and-select workflow — 10 × 10 km, ${cellMeters} m cells, ${cells} cells`,
+);
 // Exactly what `npm run coverage` runs, without npm's own start-up.
 const cliArgs = [process.execPath, 'scripts/run-cli.mjs'];
-for (const name of ['communities', 'greenways', 'greenspaces']) cliArgs.push(`--${name}`, join(directory, `${name}.geojson`));
+for (const name of ['communities', 'greenways', 'greenspaces'])
+  cliArgs.push(`--${name}`, join(directory, `${name}.geojson`));
 cliArgs.push('--cell', String(cellMeters), '--format', 'fgb', '--out', join(directory, 'out'));
 timeCommand(cliArgs[0], cliArgs.slice(1)); // warm-up (file cache, tsx compile cache)
 const cliTimes = [0, 1, 2].map(() => timeCommand(cliArgs[0], cliArgs.slice(1)));
 const summary = JSON.parse(readFileSync(join(directory, 'out/summary.json'), 'utf8'));
 const cliMs = median(cliTimes);
-console.log(`CLI (read GeoJSON, compute, write FlatGeobuf), process wall time: median ${cliMs.toFixed(0)} ms (${cliTimes.map((t) => t.toFixed(0)).join(', ')})`);
+console.log(
+  `CLI (read GeoJSON, compute, write FlatGeobuf), process wall time: median ${cliMs.toFixed(0)} ms (${cliTimes.map((t) => t.toFixed(0)).join(', ')})`,
+);
 
 if (spawnSync('ogr2ogr', ['--version']).status !== 0) {
   console.log('GDAL baseline skipped: ogr2ogr not found (apt-get install gdal-bin)');
@@ -68,16 +73,41 @@ if (spawnSync('ogr2ogr', ['--version']).status !== 0) {
   writeFileSync(join(directory, 'centres.geojson'), JSON.stringify({ type: 'FeatureCollection', features: centres }));
   const database = join(directory, 'work.sqlite');
   const steps: [string, string[]][] = [
-    ['ogr2ogr', ['-f', 'SQLite', '-dsco', 'SPATIALITE=YES', '-t_srs', 'EPSG:32648', '-nln', 'greenways', database, join(directory, 'greenways.geojson')]],
-    ['ogr2ogr', ['-update', '-t_srs', 'EPSG:32648', '-nln', 'greenspaces', database, join(directory, 'greenspaces.geojson')]],
+    [
+      'ogr2ogr',
+      [
+        '-f',
+        'SQLite',
+        '-dsco',
+        'SPATIALITE=YES',
+        '-t_srs',
+        'EPSG:32648',
+        '-nln',
+        'greenways',
+        database,
+        join(directory, 'greenways.geojson'),
+      ],
+    ],
+    [
+      'ogr2ogr',
+      ['-update', '-t_srs', 'EPSG:32648', '-nln', 'greenspaces', database, join(directory, 'greenspaces.geojson')],
+    ],
     ['ogr2ogr', ['-update', '-t_srs', 'EPSG:32648', '-nln', 'centres', database, join(directory, 'centres.geojson')]],
     [
       'ogrinfo',
-      [database, '-sql', `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.green!.radiusMeters})) FROM (SELECT GEOMETRY FROM greenways UNION ALL SELECT GEOMETRY FROM greenspaces WHERE ST_Area(GEOMETRY) >= ${rules.green!.minimumAreaSquareMeters})))`],
+      [
+        database,
+        '-sql',
+        `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.green!.radiusMeters})) FROM (SELECT GEOMETRY FROM greenways UNION ALL SELECT GEOMETRY FROM greenspaces WHERE ST_Area(GEOMETRY) >= ${rules.green!.minimumAreaSquareMeters})))`,
+      ],
     ],
     [
       'ogrinfo',
-      [database, '-sql', `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.park!.radiusMeters})) FROM greenspaces WHERE kind IN ('park', 'pocket_park') AND ST_Area(GEOMETRY) >= ${rules.park!.minimumAreaSquareMeters}))`],
+      [
+        database,
+        '-sql',
+        `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.park!.radiusMeters})) FROM greenspaces WHERE kind IN ('park', 'pocket_park') AND ST_Area(GEOMETRY) >= ${rules.park!.minimumAreaSquareMeters}))`,
+      ],
     ],
   ];
   const started = performance.now();
@@ -89,9 +119,15 @@ if (spawnSync('ogr2ogr', ['--version']).status !== 0) {
     if (match) counts.push(Number(match[1]));
   }
   const gdalMs = performance.now() - started;
-  console.log(`GDAL/SpatiaLite workflow (reproject, buffer, dissolve, select by location), one run: ${(gdalMs / 1000).toFixed(1)} s`);
-  console.log(`cells meeting green: CLI ${summary.cells_meeting_green}, GDAL ${counts[0]}; meeting park: CLI ${summary.cells_meeting_park}, GDAL ${counts[1]}`);
-  console.log('(GDAL buffers approximate circles with straight segments and measure in UTM 48N, so a few cells near a radius may differ)');
+  console.log(
+    `GDAL/SpatiaLite workflow (reproject, buffer, dissolve, select by location), one run: ${(gdalMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `cells meeting green: CLI ${summary.cells_meeting_green}, GDAL ${counts[0]}; meeting park: CLI ${summary.cells_meeting_park}, GDAL ${counts[1]}`,
+  );
+  console.log(
+    '(GDAL buffers approximate circles with straight segments and measure in UTM 48N, so a few cells near a radius may differ)',
+  );
   console.log(`CLI end to end is ${(gdalMs / cliMs).toFixed(0)}× faster than the GIS workflow (target ≥ 20×)`);
 }
 rmSync(directory, { recursive: true, force: true });
