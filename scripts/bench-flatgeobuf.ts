@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection } from 'geojson';
-import { type FlatGeobufColumn, writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { cellColumns } from '../src/io/coverage-export';
+import { writeFlatGeobuf } from '../src/io/flatgeobuf';
 
 const { values } = parseArgs({
   options: {
@@ -27,15 +28,8 @@ const mode = values.mode;
 if (!Number.isSafeInteger(count) || count < 0) throw new Error(`--cells ${values.cells}: not a count`);
 if (mode !== 'collection' && mode !== 'stream') throw new Error(`--mode ${mode}: collection or stream`);
 
-const columns: FlatGeobufColumn[] = [
-  { name: 'green_m', type: 'double' },
-  { name: 'park_m', type: 'double' },
-  { name: 'meets_green', type: 'boolean' },
-  { name: 'meets_park', type: 'boolean' },
-  { name: 'meets_both', type: 'boolean' },
-  { name: 'community', type: 'string' },
-  { name: 'population', type: 'double' },
-];
+// The coverage CLI's own cell schema.
+const columns = cellColumns;
 const communities = Array.from({ length: 40 }, (_, i) => `社区 ${i + 1} Community`);
 const side = Math.ceil(Math.sqrt(count));
 const step = 0.0005;

@@ -18,6 +18,7 @@
 import { difference, featureCollection, intersect, polygon as turfPolygon } from '@turf/turf';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../src/coverage/geodesy';
+import { mulberry32 } from './seeded-random';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -96,17 +97,7 @@ export const demoAreaSquareMeters = 110e6;
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** An independent stream per stage, so tuning one stage does not reshuffle the others. */
 function hashSeed(seed: number, label: string): number {

@@ -6,18 +6,10 @@
 import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
 import type { CoverageLayers } from '../src/coverage';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../src/coverage/geodesy';
+import { mulberry32 } from './seeded-random';
 
-/** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of every synthetic data set here. */
+export const seededRandom = mulberry32;
 
 export interface SyntheticCityOptions {
   seed?: number;

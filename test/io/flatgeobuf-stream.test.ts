@@ -4,6 +4,7 @@ import { parseGC, parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import { fromByteBuffer } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { cellColumns } from '../../src/io/coverage-export';
 import { type FlatGeobufColumn, flatGeobufChunks, readFlatGeobuf, writeFlatGeobuf } from '../../src/io/flatgeobuf';
 import { gridOfSquares, sampleParks, square } from './sample-data';
 
@@ -27,16 +28,6 @@ function cell(k: number): Feature {
     },
   };
 }
-
-const cellColumns: FlatGeobufColumn[] = [
-  { name: 'green_m', type: 'double' },
-  { name: 'park_m', type: 'double' },
-  { name: 'meets_green', type: 'boolean' },
-  { name: 'meets_park', type: 'boolean' },
-  { name: 'meets_both', type: 'boolean' },
-  { name: 'community', type: 'string' },
-  { name: 'population', type: 'double' },
-];
 
 function concat(pieces: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
