@@ -3,6 +3,7 @@ import { presetRules } from '../coverage';
 import { CancelledError, CoverageClient } from '../worker/coverage-client';
 import type { GapAnalysis } from './gap-areas';
 import { GapClient } from './gap-client';
+import { importControllerFor } from './import-controller';
 import { type DataSet, loadDataSet } from './load-data';
 import { Store } from './store';
 import {
@@ -102,9 +103,11 @@ export class PlannerApp {
     const { dataPath } = this.store.get();
     this.store.set({ status: 'loading' });
     try {
-      const data = await loadDataSet(new URL(dataPath, document.baseURI).href, (bytes) =>
+      const loaded = await loadDataSet(new URL(dataPath, document.baseURI).href, (bytes) =>
         this.store.set({ loadedBytes: bytes }),
       );
+      // The planner's own layers (IndexedDB, `?layer:ROLE=url.fgb`) replace the data set's.
+      const data = await importControllerFor(this).restore(loaded);
       const suggested = data.manifest?.cellMeters;
       const fromUrl = new URLSearchParams(location.search).has('cell');
       this.store.set({
@@ -197,6 +200,14 @@ export class PlannerApp {
       computeMs: state.result?.timingsMs.compute ?? null,
       app: this,
     };
+  }
+
+  /** Replaces engine layers (the planner's imported files, or the demo's again) and recomputes. */
+  replaceLayers(patch: Partial<Pick<DataSet, 'communities' | 'residential' | 'greenways' | 'greenspaces'>>): void {
+    const { data } = this.store.get();
+    if (!data) return;
+    this.store.set({ data: { ...data, ...patch }, selectedCommunity: null, selectedGap: null });
+    void this.compute();
   }
 
   /** Chooses a preset: its numbers replace the edited ones; recomputes. */

@@ -2,8 +2,10 @@ import { useRef, useState } from 'preact/hooks';
 import type { PlannerMap } from '../map/planner-map';
 import type { PlannerApp } from '../state/planner-app';
 import { CommunityTable } from './community-table';
+import { ExportPanel } from './export-panel';
 import { CommunityPanel, GapList } from './gap-list';
 import { t } from './i18n';
+import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { RulesPanel } from './rules-panel';
@@ -16,6 +18,7 @@ export function App({ app }: { app: PlannerApp }) {
   const language = useStore(app.store, (state) => state.language);
   const error = useStore(app.store, (state) => state.error);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
+  const imported = useImported(app);
   const [copied, setCopied] = useState(false);
 
   const selectCommunity = (community: number) => {
@@ -60,7 +63,8 @@ export function App({ app }: { app: PlannerApp }) {
           </button>
         </div>
       </header>
-      {synthetic && (
+      <ImportBanner app={app} />
+      {synthetic && !imported && (
         <p class="synthetic" role="note" data-testid="synthetic-note">
           {t(language, 'synthetic')}
         </p>
@@ -74,6 +78,8 @@ export function App({ app }: { app: PlannerApp }) {
         <aside class="side side-left">
           <RulesPanel app={app} />
           <LegendPanel app={app} />
+          <ImportPanel app={app} />
+          <ExportPanel app={app} />
         </aside>
         <main class="main">
           <MapView app={app} onMap={(instance) => (map.current = instance)} />

@@ -1,0 +1,397 @@
+import type { Feature, FeatureCollection } from 'geojson';
+import { osmGreenSpace, osmGreenway } from '../io/osm';
+import { validateLayer } from '../io/validate';
+import { ImportError, readFileInWorker } from './import-client';
+import {
+  type AttributeMapping,
+  applyMapping,
+  guessMapping,
+  guessRole,
+  type ImportRole,
+  importRoles,
+  previewLines,
+} from './import-layers';
+import type { ImportedRead, ImportProblem } from './import-protocol';
+import type { DataSet } from './load-data';
+import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
+import type { PlannerApp } from './planner-app';
+import { Store } from './store';
+
+/** The file the role dialog is about. */
+export interface PendingImport {
+  file: File;
+  /** The file read without a role (for the preview and guesses), or null while reading / on error. */
+  read: ImportedRead | null;
+  /** Why the file could not be read as it is (e.g. projected coordinates with no CRS). */
+  error: ImportProblem | null;
+  role: ImportRole;
+  mapping: AttributeMapping;
+  attributes: string[];
+  preview: string[];
+  /** A coordinate system chosen by the planner ("EPSG:4544"), or "" for the file's own. */
+  crs: string;
+  gcj02: boolean;
+  busy: boolean;
+}
+
+/** A layer of the planner's own in use. */
+export interface ImportedLayer {
+  role: ImportRole;
+  source: string;
+  featureCount: number;
+  skippedCount: number;
+  warnings: string[];
+}
+
+export interface ImportState {
+  pending: PendingImport | null;
+  queue: File[];
+  imported: ImportedLayer[];
+  errors: ImportProblem[];
+  /** What is being read right now (a file name), for the status line. */
+  reading: string | null;
+}
+
+type EngineLayers = Pick<DataSet, ImportRole>;
+
+/**
+ * Imports the planner's own layers: each file is read in the import worker, its role and attribute
+ * mapping are confirmed in the dialog, then it replaces the demo layer of that role and coverage
+ * recomputes. Imported layers are kept in IndexedDB and restored on reload; "reset to demo" forgets them.
+ * A bad file only adds an error: the layers in use stay.
+ */
+export class ImportController {
+  readonly store = new Store<ImportState>({ pending: null, queue: [], imported: [], errors: [], reading: null });
+  /** The demo (data set) layers, to go back to. */
+  private demo: EngineLayers | null = null;
+
+  constructor(private readonly app: PlannerApp) {}
+
+  /** Queues files (drop or picker); the dialog opens for the first. */
+  addFiles(files: File[]): void {
+    if (files.length === 0) return;
+    this.store.set((state) => ({ queue: [...state.queue, ...files] }));
+    if (!this.store.get().pending) void this.next();
+  }
+
+  private async next(): Promise<void> {
+    const [file, ...rest] = this.store.get().queue;
+    if (!file) return;
+    this.store.set({
+      queue: rest,
+      pending: {
+        file,
+        read: null,
+        error: null,
+        role: guessRole({ type: 'FeatureCollection', features: [] }, file.name),
+        mapping: { name: null, name_en: null, population: null, kind: null },
+        attributes: [],
+        preview: [],
+        crs: '',
+        gcj02: false,
+        busy: true,
+      },
+    });
+    await this.inspect();
+  }
+
+  /** Reads the pending file (without a role) for the preview and the guesses. */
+  async inspect(): Promise<void> {
+    const pending = this.store.get().pending;
+    if (!pending) return;
+    this.setPending({ busy: true, error: null });
+    this.store.set({ reading: pending.file.name });
+    try {
+      const read = await readFileInWorker(pending.file, {
+        ...(pending.crs ? { crs: pending.crs } : {}),
+        gcj02: pending.gcj02,
+      });
+      if (this.store.get().pending?.file !== pending.file) return;
+      const firstRead = pending.read === null;
+      this.setPending({
+        read,
+        busy: false,
+        attributes: attributeList(read.collection),
+        preview: previewLines(read.collection),
+        ...(firstRead
+          ? { role: guessRole(read.collection, pending.file.name), mapping: guessMapping(read.collection) }
+          : {}),
+      });
+    } catch (error) {
+      if (this.store.get().pending?.file !== pending.file) return;
+      const problem = toProblem(error, pending.file.name);
+      // A file that cannot be read at all (bad JSON, too big) closes the dialog; a coordinate-system
+      // problem keeps it open so the planner can choose the system.
+      if (/longitude\/latitude|coordinate system|crs|projected/i.test(problem.problem)) {
+        this.setPending({ read: null, error: problem, busy: false, preview: [] });
+      } else {
+        this.fail(problem);
+        this.closePending();
+      }
+    } finally {
+      this.store.set({ reading: null });
+    }
+  }
+
+  setPending(patch: Partial<PendingImport>): void {
+    this.store.set((state) => (state.pending ? { pending: { ...state.pending, ...patch } } : {}));
+  }
+
+  /** Changes the coordinate system or the GCJ-02 choice and reads the file again. */
+  setCoordinates(crs: string, gcj02: boolean): void {
+    this.setPending({ crs: crs.trim(), gcj02 });
+    void this.inspect();
+  }
+
+  cancel(): void {
+    this.closePending();
+  }
+
+  private closePending(): void {
+    this.store.set({ pending: null });
+    if (this.store.get().queue.length > 0) void this.next();
+  }
+
+  /** Reads the pending file for its role, maps its attributes and puts it in use. */
+  async confirm(): Promise<void> {
+    const pending = this.store.get().pending;
+    if (!pending || pending.busy) return;
+    this.setPending({ busy: true });
+    this.store.set({ reading: pending.file.name });
+    try {
+      const read = await readFileInWorker(pending.file, {
+        role: pending.role,
+        ...(pending.crs ? { crs: pending.crs } : {}),
+        gcj02: pending.gcj02,
+      });
+      if (read.collection.features.length === 0) {
+        throw new ImportError({
+          message: `${pending.file.name}: no feature can be used as ${pending.role} (${read.skippedCount} skipped${read.skipped[0] ? `; feature ${read.skipped[0].featureIndex}: ${read.skipped[0].reason}` : ''})`,
+          fileName: pending.file.name,
+          featureIndex: read.skipped[0]?.featureIndex ?? null,
+          problem: `no feature can be used as ${pending.role}`,
+        });
+      }
+      const collection = applyMapping(read.collection, pending.mapping, pending.role);
+      const layer: StoredLayer = {
+        role: pending.role,
+        source: pending.file.name,
+        collection,
+        mapping: pending.mapping,
+        crs: read.crs.code,
+        gcj02: read.gcj02,
+        featureCount: collection.features.length,
+        savedAt: Date.now(),
+      };
+      this.use(layer, read.skippedCount, read.warnings);
+      this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== pending.file.name) }));
+      this.closePending();
+      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+    } catch (error) {
+      this.fail(toProblem(error, pending.file.name));
+      this.closePending();
+    } finally {
+      this.store.set({ reading: null });
+    }
+  }
+
+  private use(layer: StoredLayer, skippedCount: number, warnings: string[]): void {
+    this.app.replaceLayers({ [layer.role]: layer.collection });
+    this.store.set((state) => ({
+      imported: [
+        ...state.imported.filter((entry) => entry.role !== layer.role),
+        { role: layer.role, source: layer.source, featureCount: layer.featureCount, skippedCount, warnings },
+      ].sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)),
+    }));
+  }
+
+  private fail(problem: ImportProblem): void {
+    console.warn('GreenReach import:', problem.message);
+    this.store.set((state) => ({ errors: [...state.errors.filter((e) => e.message !== problem.message), problem] }));
+  }
+
+  dismissError(index: number): void {
+    this.store.set((state) => ({ errors: state.errors.filter((_, i) => i !== index) }));
+  }
+
+  /** Forgets every imported layer and goes back to the demo layers. */
+  async resetToDemo(): Promise<void> {
+    await clearLayers().catch((error) => console.warn('GreenReach: could not clear saved layers', error));
+    this.store.set({ imported: [], errors: [] });
+    if (this.demo) this.app.replaceLayers(this.demo);
+  }
+
+  /**
+   * Called once the data set is loaded, before the first computation: puts the saved layers (IndexedDB)
+   * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
+   */
+  async restore(data: DataSet, search = location.search): Promise<DataSet> {
+    this.demo = {
+      communities: data.communities,
+      residential: data.residential,
+      greenways: data.greenways,
+      greenspaces: data.greenspaces,
+    };
+    const patch: Partial<EngineLayers> = {};
+    const imported: ImportedLayer[] = [];
+    for (const layer of await loadLayers()) {
+      if (!importRoles.includes(layer.role) || !layer.collection?.features) continue;
+      patch[layer.role] = layer.collection;
+      imported.push({
+        role: layer.role,
+        source: layer.source,
+        featureCount: layer.featureCount,
+        skippedCount: 0,
+        warnings: [],
+      });
+    }
+    const params = new URLSearchParams(search);
+    for (const role of importRoles) {
+      const url = params.get(`layer:${role}`);
+      if (!url) continue;
+      try {
+        const study = studyArea({ ...data, ...patch });
+        const collection = await loadFlatGeobufUrl(url, role, study);
+        patch[role] = collection;
+        const entry = { role, source: url, featureCount: collection.features.length, skippedCount: 0, warnings: [] };
+        imported.splice(0, imported.length, ...imported.filter((e) => e.role !== role), entry);
+      } catch (error) {
+        this.fail(toProblem(error, url));
+      }
+    }
+    this.store.set({ imported: imported.sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)) });
+    return { ...data, ...patch };
+  }
+
+  /** Loads a FlatGeobuf layer from a URL now (the input box) and puts it in use. */
+  async loadUrl(url: string, role: ImportRole): Promise<void> {
+    const data = this.app.store.get().data;
+    if (!data) return;
+    this.store.set({ reading: url });
+    try {
+      const collection = await loadFlatGeobufUrl(url, role, studyArea(data));
+      this.use(
+        {
+          role,
+          source: url,
+          collection,
+          mapping: null,
+          crs: 'EPSG:4326',
+          gcj02: false,
+          featureCount: collection.features.length,
+          savedAt: Date.now(),
+        },
+        0,
+        [],
+      );
+    } catch (error) {
+      this.fail(toProblem(error, url));
+    } finally {
+      this.store.set({ reading: null });
+    }
+  }
+}
+
+function attributeList(collection: FeatureCollection): string[] {
+  const keys = new Set<string>();
+  for (const feature of collection.features.slice(0, 200))
+    for (const key of Object.keys(feature.properties ?? {})) keys.add(key);
+  return [...keys];
+}
+
+function toProblem(error: unknown, fileName: string): ImportProblem {
+  if (error instanceof ImportError) return error.problem;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    message: message.startsWith(fileName) ? message : `${fileName}: ${message}`,
+    fileName,
+    featureIndex: null,
+    problem: message,
+  };
+}
+
+/** The study area: the communities and residential land, widened by 2 km (beyond any rule's radius). */
+export function studyArea(data: Pick<DataSet, 'communities' | 'residential'>): {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+} {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const visit = (value: unknown): void => {
+    if (!Array.isArray(value)) return;
+    if (typeof value[0] === 'number') {
+      minX = Math.min(minX, value[0]);
+      maxX = Math.max(maxX, value[0]);
+      minY = Math.min(minY, value[1] as number);
+      maxY = Math.max(maxY, value[1] as number);
+      return;
+    }
+    for (const item of value) visit(item);
+  };
+  for (const collection of [data.communities, data.residential]) {
+    for (const feature of collection?.features ?? [])
+      if (feature.geometry && 'coordinates' in feature.geometry) visit(feature.geometry.coordinates);
+  }
+  if (!Number.isFinite(minX)) return { minX: -180, minY: -90, maxX: 180, maxY: 90 };
+  const dy = 2000 / 111_320;
+  const dx = dy / Math.max(0.1, Math.cos((((minY + maxY) / 2) * Math.PI) / 180));
+  return { minX: minX - dx, minY: minY - dy, maxX: maxX + dx, maxY: maxY + dy };
+}
+
+/** Only http(s) URLs and paths on this server. */
+function checkedUrl(url: string): string {
+  const resolved = new URL(url, document.baseURI);
+  if (resolved.protocol !== 'https:' && resolved.origin !== location.origin) {
+    throw new Error('only https URLs or paths on this server can be loaded');
+  }
+  return resolved.href;
+}
+
+/**
+ * Loads the features of a FlatGeobuf file at `url` that meet the study area, with HTTP range requests
+ * (the header, the spatial index, then only the features inside; the file needs its index), and checks
+ * them for the role like an imported file.
+ */
+export async function loadFlatGeobufUrl(
+  url: string,
+  role: ImportRole,
+  rect: { minX: number; minY: number; maxX: number; maxY: number },
+): Promise<FeatureCollection> {
+  const href = checkedUrl(url);
+  const name = url.split('/').pop() ?? url;
+  const { deserialize } = await import('flatgeobuf/lib/mjs/geojson.js');
+  const features: Feature[] = [];
+  const deadline = performance.now() + 120_000;
+  for await (const feature of deserialize(href, { rect })) {
+    features.push(feature as Feature);
+    if (performance.now() > deadline) throw new Error(`${name}: loading took longer than 120 s`);
+  }
+  let collection: FeatureCollection = { type: 'FeatureCollection', features };
+  const osmFilter = role === 'greenspaces' ? osmGreenSpace : role === 'greenways' ? osmGreenway : null;
+  if (osmFilter) {
+    collection = {
+      ...collection,
+      features: features.flatMap((feature) => {
+        const outcome = osmFilter(feature);
+        return 'feature' in outcome ? [outcome.feature] : [];
+      }),
+    };
+  }
+  return validateLayer(collection, role, name).collection;
+}
+
+const controllers = new WeakMap<PlannerApp, ImportController>();
+
+/** The import controller of an app (one per app). */
+export function importControllerFor(app: PlannerApp): ImportController {
+  let controller = controllers.get(app);
+  if (!controller) {
+    controller = new ImportController(app);
+    controllers.set(app, controller);
+  }
+  return controller;
+}

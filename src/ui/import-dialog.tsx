@@ -1,0 +1,154 @@
+import type { ImportController } from '../state/import-controller';
+import { type AttributeMapping, type ImportRole, importRoles, roleAttributes } from '../state/import-layers';
+import type { Language } from '../state/url-state';
+import { ti } from './import-i18n';
+import { useStore } from './use-store';
+
+const COMMON_CRS = ['EPSG:4326', 'EPSG:4490', 'EPSG:4544', 'EPSG:4545', 'EPSG:4509', 'EPSG:32648', 'EPSG:3857'];
+
+/**
+ * The role dialog for one imported file: the guessed role, the attribute mapping, the detected
+ * coordinate system (with a choice and the GCJ-02 conversion) and a text preview of the first features.
+ */
+export function ImportDialog({ controller, language }: { controller: ImportController; language: Language }) {
+  const pending = useStore(controller.store, (state) => state.pending);
+  if (!pending) return null;
+  const { read, error } = pending;
+  const setMapping = (field: keyof AttributeMapping, value: string) =>
+    controller.setPending({ mapping: { ...pending.mapping, [field]: value || null } });
+  return (
+    <div class="import-backdrop">
+      <div
+        class="import-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="import-dialog-title"
+        data-testid="import-dialog"
+      >
+        <h2 id="import-dialog-title">{pending.file.name}</h2>
+        {read && (
+          <p class="muted" data-testid="import-summary">
+            {read.format} · {read.featuresRead} {ti(language, 'features')}
+            {read.skippedCount > 0 ? ` · ${read.skippedCount} ${ti(language, 'skippedCount')}` : ''}
+          </p>
+        )}
+        {pending.busy && <p aria-live="polite">{ti(language, 'reading')}…</p>}
+        {error && (
+          <p class="error" role="alert" data-testid="import-dialog-error">
+            {error.message}
+          </p>
+        )}
+        <label class="field">
+          <span>{ti(language, 'role')}</span>
+          <select
+            data-testid="import-role"
+            value={pending.role}
+            onChange={(event) =>
+              controller.setPending({ role: (event.currentTarget as HTMLSelectElement).value as ImportRole })
+            }
+          >
+            {importRoles.map((role) => (
+              <option key={role} value={role}>
+                {ti(language, `role_${role}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>{ti(language, 'mapping')}</legend>
+          {roleAttributes[pending.role].map((field) => (
+            <label class="field" key={field}>
+              <span>{ti(language, `field_${field}`)}</span>
+              <select
+                data-testid={`import-map-${field}`}
+                value={pending.mapping[field] ?? ''}
+                onChange={(event) => setMapping(field, (event.currentTarget as HTMLSelectElement).value)}
+              >
+                <option value="">{ti(language, 'none')}</option>
+                {pending.attributes.map((key) => (
+                  <option key={key} value={key}>
+                    {key}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>{ti(language, 'crs')}</legend>
+          <p data-testid="import-crs">
+            {ti(language, 'crsDetected')}: {read ? `${read.crs.name} (${read.crs.code})` : '—'}
+          </p>
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              controller.setCoordinates(pending.crs, pending.gcj02);
+            }}
+          >
+            <label class="field">
+              <span>{ti(language, 'crsChoose')}</span>
+              <input
+                name="crs"
+                list="import-crs-list"
+                value={pending.crs}
+                onInput={(event) => controller.setPending({ crs: (event.currentTarget as HTMLInputElement).value })}
+                data-testid="import-crs-input"
+                placeholder="EPSG:…"
+              />
+              <datalist id="import-crs-list">
+                {COMMON_CRS.map((code) => (
+                  <option key={code} value={code} />
+                ))}
+              </datalist>
+            </label>
+            <label class="check">
+              <input
+                type="checkbox"
+                name="gcj02"
+                checked={pending.gcj02}
+                onChange={(event) =>
+                  controller.setPending({ gcj02: (event.currentTarget as HTMLInputElement).checked })
+                }
+                data-testid="import-gcj02"
+              />
+              <span>{ti(language, 'gcj02')}</span>
+            </label>
+            <p class="muted small">{ti(language, 'gcj02Help')}</p>
+            <button type="submit" disabled={pending.busy}>
+              {ti(language, 'reread')}
+            </button>
+          </form>
+        </fieldset>
+        {pending.preview.length > 0 && (
+          <details open>
+            <summary>{ti(language, 'preview')}</summary>
+            <pre class="import-preview" data-testid="import-preview">
+              {pending.preview.join('\n')}
+            </pre>
+          </details>
+        )}
+        {read && read.warnings.length > 0 && (
+          <ul class="muted small">
+            {read.warnings.slice(0, 8).map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        )}
+        <div class="dialog-actions">
+          <button type="button" onClick={() => controller.cancel()} data-testid="import-cancel">
+            {ti(language, 'cancel')}
+          </button>
+          <button
+            type="button"
+            class="primary"
+            disabled={pending.busy || !read}
+            onClick={() => void controller.confirm()}
+            data-testid="import-confirm"
+          >
+            {ti(language, 'confirm')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import '../../styles/import-export.css';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { importControllerFor } from '../state/import-controller';
+import { type ImportRole, importRoles } from '../state/import-layers';
+import type { PlannerApp } from '../state/planner-app';
+import { ImportDialog } from './import-dialog';
+import { ti } from './import-i18n';
+import { useStore } from './use-store';
+
+/**
+ * Import: a file picker, drag-and-drop anywhere on the page, a FlatGeobuf URL box, the layers of the
+ * planner's own in use, import errors (naming file, feature and problem) and "reset to demo".
+ */
+export function ImportPanel({ app }: { app: PlannerApp }) {
+  const controller = useMemo(() => importControllerFor(app), [app]);
+  const language = useStore(app.store, (state) => state.language);
+  const imported = useStore(controller.store, (state) => state.imported);
+  const errors = useStore(controller.store, (state) => state.errors);
+  const reading = useStore(controller.store, (state) => state.reading);
+  const [dragging, setDragging] = useState(false);
+  const [urlRole, setUrlRole] = useState<ImportRole>('greenspaces');
+  const [url, setUrl] = useState('');
+
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const enter = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth++;
+      setDragging(true);
+    };
+    const leave = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const over = (event: DragEvent) => {
+      if (hasFiles(event)) event.preventDefault();
+    };
+    const drop = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      setDragging(false);
+      controller.addFiles([...(event.dataTransfer?.files ?? [])]);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, [controller]);
+
+  return (
+    <section class="panel import-panel" aria-labelledby="import-heading" data-testid="import-panel">
+      <h2 id="import-heading">{ti(language, 'importHeading')}</h2>
+      <p class="muted small">{ti(language, 'importHelp')}</p>
+      <label class="file-button">
+        <span>{ti(language, 'chooseFiles')}</span>
+        <input
+          type="file"
+          multiple
+          accept=".geojson,.json,.ndjson,.geojsonl,.fgb,.zip,.csv,.tsv,.txt"
+          data-testid="import-file"
+          onChange={(event) => {
+            const input = event.currentTarget as HTMLInputElement;
+            controller.addFiles([...(input.files ?? [])]);
+            input.value = '';
+          }}
+        />
+      </label>
+      {reading && (
+        <p class="muted small" aria-live="polite" data-testid="import-reading">
+          {ti(language, 'reading')}: {reading}
+        </p>
+      )}
+      {errors.length > 0 && (
+        <ul class="import-errors" role="alert" data-testid="import-errors">
+          {errors.map((error, index) => (
+            <li key={error.message}>
+              <strong>{ti(language, 'importFailed')}:</strong> {error.message}{' '}
+              <button type="button" class="link" onClick={() => controller.dismissError(index)}>
+                {ti(language, 'dismiss')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {imported.length > 0 && (
+        <div data-testid="imported-layers">
+          <h3>{ti(language, 'importedLayers')}</h3>
+          <ul>
+            {imported.map((layer) => (
+              <li key={layer.role}>
+                {ti(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {ti(language, 'features')}
+                {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${ti(language, 'skippedCount')}` : ''})
+              </li>
+            ))}
+          </ul>
+          <button type="button" data-testid="reset-demo" onClick={() => void controller.resetToDemo()}>
+            {ti(language, 'resetDemo')}
+          </button>
+        </div>
+      )}
+      <form
+        class="import-url"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (url.trim()) void controller.loadUrl(url.trim(), urlRole);
+        }}
+      >
+        <label class="field">
+          <span class="small">{ti(language, 'fromUrl')}</span>
+          <input
+            type="text"
+            value={url}
+            placeholder="https://…/parks.fgb"
+            data-testid="import-url"
+            onInput={(event) => setUrl((event.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <select
+          value={urlRole}
+          onChange={(event) => setUrlRole((event.currentTarget as HTMLSelectElement).value as ImportRole)}
+        >
+          {importRoles.map((role) => (
+            <option key={role} value={role}>
+              {ti(language, `role_${role}`)}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit">{ti(language, 'load')}</button>
+      </form>
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          {ti(language, 'dropHere')}
+        </div>
+      )}
+      <ImportDialog controller={controller} language={language} />
+    </section>
+  );
+}
+
+/** The data note above the map when the planner's own layers are in use (replaces the demo note). */
+export function ImportBanner({ app }: { app: PlannerApp }) {
+  const controller = useMemo(() => importControllerFor(app), [app]);
+  const language = useStore(app.store, (state) => state.language);
+  const imported = useStore(controller.store, (state) => state.imported);
+  if (imported.length === 0) return null;
+  const all = importRoles.every((role) => role === 'residential' || imported.some((layer) => layer.role === role));
+  return (
+    <p class="synthetic imported" role="note" data-testid="imported-note">
+      {ti(language, 'userBanner')}
+      {imported.map((layer) => `${layer.source} (${ti(language, `role_${layer.role}`)})`).join(', ')}
+      {all ? '' : `. ${ti(language, 'demoRest')}`}
+    </p>
+  );
+}
+
+/** Whether the planner's own layers are in use (the app hides the demo note then). */
+export function useImported(app: PlannerApp): boolean {
+  const controller = useMemo(() => importControllerFor(app), [app]);
+  return useStore(controller.store, (state) => state.imported.length > 0);
+}
