@@ -72,12 +72,34 @@ const server = createServer((request, response) => {
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
     return;
   }
-  response.writeHead(200, {
+  const headers = {
     'Content-Type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': stats.size,
     'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     'X-Content-Type-Options': 'nosniff',
-  });
+    'Accept-Ranges': 'bytes',
+  };
+  // One byte range (`Range: bytes=a-b`, `a-` or `-n`), as FlatGeobuf's HTTP reader asks for.
+  const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
+  if (range && (range[1] || range[2])) {
+    let start = range[1] ? Number(range[1]) : Math.max(0, stats.size - Number(range[2]));
+    let end = range[1] && range[2] ? Math.min(Number(range[2]), stats.size - 1) : stats.size - 1;
+    if (start >= stats.size || start > end) {
+      response.writeHead(416, { 'Content-Range': `bytes */${stats.size}` }).end();
+      return;
+    }
+    start = Math.max(0, start);
+    end = Math.max(start, end);
+    response.writeHead(206, {
+      ...headers,
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${stats.size}`,
+    });
+    if (request.method === 'HEAD') response.end();
+    else createReadStream(file, { start, end }).pipe(response);
+    return;
+  }
+  response.writeHead(200, headers);
   if (request.method === 'HEAD') response.end();
   else createReadStream(file).pipe(response);
 });

@@ -1,0 +1,299 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } from '../../src/coverage';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readLayerFile } from '../../src/io/read-layer';
+import { applyMapping, guessMapping } from '../../src/state/import-layers';
+import {
+  buildIfStale,
+  findChromium,
+  launchBrowser,
+  openPage,
+  type RecordedPage,
+  root,
+  startServer,
+  stopProcess,
+  waitForCoverage,
+} from './harness';
+
+/**
+ * The app half of GIS interop in Chromium: import a planner's file through the file input and the role
+ * dialog, check the figures against the engine in Node on the same layers, a bad file, persistence over a
+ * reload, reset to demo, every export button (files parsed here; the FlatGeobuf read by GDAL), and a
+ * FlatGeobuf layer from a URL read with HTTP range requests.
+ */
+const testTimeoutMs = 300_000;
+const executable = findChromium();
+if (!executable && process.env.CI)
+  throw new Error('Browser tests need Chromium (apt-get install chromium); CI is set.');
+const ogrinfo = ['/usr/bin/ogrinfo', '/usr/local/bin/ogrinfo'].find((path) => existsSync(path)) ?? null;
+if (!ogrinfo && process.env.CI)
+  throw new Error('the FlatGeobuf export check needs GDAL (apt-get install gdal-bin); CI is set.');
+
+const demo = join(root, 'data/demo');
+function readDemo(name: string): FeatureCollection {
+  const collection = readFlatGeobuf(new Uint8Array(readFileSync(join(demo, `${name}.fgb`))), `${name}.fgb`);
+  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
+}
+
+/** A square park polygon of `half` metres half-side around a point. */
+function square(lng: number, lat: number, half: number): Polygon {
+  const dy = half / 111_320;
+  const dx = dy / Math.cos((lat * Math.PI) / 180);
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lng - dx, lat - dy],
+        [lng + dx, lat - dy],
+        [lng + dx, lat + dy],
+        [lng - dx, lat + dy],
+        [lng - dx, lat - dy],
+      ],
+    ],
+  };
+}
+
+function centre(feature: Feature): [number, number] {
+  const ring =
+    (feature.geometry as Polygon).coordinates?.[0] ??
+    (feature.geometry as unknown as { coordinates: number[][][][] }).coordinates[0][0];
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+}
+
+describe.skipIf(!executable)('import and export in Chromium', () => {
+  let browser: Browser;
+  let server: ChildProcess | undefined;
+  let origin = '';
+  let recorded: RecordedPage | undefined;
+  let page: Page;
+  const work = mkdtempSync(join(tmpdir(), 'greenreach-interop-'));
+  const parksPath = join(work, 'my-parks.geojson');
+  const badPath = join(work, 'broken-parks.geojson');
+  let parksBytes: Uint8Array;
+  let demoSummary: CoverageSummary;
+  let importedSummary: CoverageSummary;
+
+  beforeAll(async () => {
+    // Three parks on community centres, with attributes under other names (名称, type) and markup in a name.
+    const communities = readDemo('communities');
+    const parks: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [0, 3, 7].map((i, n) => ({
+        type: 'Feature',
+        properties: {
+          名称: n === 0 ? '<img src=x onerror="window.__pwned=1">公园' : `导入公园 ${n}`,
+          type: 'park',
+        },
+        geometry: square(...centre(communities.features[i % communities.features.length]), 60 + n * 20),
+      })),
+    };
+    parksBytes = new TextEncoder().encode(JSON.stringify(parks));
+    writeFileSync(parksPath, parksBytes);
+    writeFileSync(badPath, '{"type": "FeatureCollection", "features": [ {"type": "Feature", "geometry": ');
+    buildIfStale();
+    const started = await startServer();
+    server = started.process;
+    origin = started.url;
+    browser = await launchBrowser(executable!);
+  }, 180_000);
+
+  afterAll(async () => {
+    await recorded?.context.close().catch(() => undefined);
+    await browser?.close();
+    stopProcess(server);
+    rmSync(work, { recursive: true, force: true });
+  }, 30_000);
+
+  async function engine(greenspaces: FeatureCollection, rules: RuleSet, cellMeters: number): Promise<CoverageSummary> {
+    return summarizeCoverage(
+      buildCoverage(
+        {
+          communities: readDemo('communities'),
+          residential: readDemo('residential'),
+          greenways: readDemo('greenways'),
+          greenspaces,
+        },
+        rules,
+        cellMeters,
+      ),
+    );
+  }
+
+  async function pageFigures() {
+    return page.evaluate(() => ({
+      summary: window.__greenreach!.summary!,
+      rules: window.__greenreach!.rules!,
+      cellMeters: window.__greenreach!.cellMeters!,
+      greenspaces: window.__greenreach!.state().data!.greenspaces.features.length,
+    }));
+  }
+
+  /** Waits for a computation on `greenspaces` features to be drawn. */
+  async function waitForGreenspaces(count: number): Promise<void> {
+    await page.waitForFunction(
+      (n) => {
+        const hook = window.__greenreach;
+        return (
+          hook?.state().data?.greenspaces.features.length === n &&
+          hook.state().status === 'ready' &&
+          hook.state().result !== null
+        );
+      },
+      count,
+      { timeout: 120_000, polling: 100 },
+    );
+  }
+
+  it(
+    'imports a GeoJSON file through the file input and the role dialog; figures equal the engine in Node',
+    async () => {
+      recorded = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      page = recorded.page;
+      await waitForCoverage(page);
+      const before = await pageFigures();
+      demoSummary = await engine(readDemo('greenspaces'), before.rules, before.cellMeters);
+      expect(before.summary).toEqual(demoSummary);
+
+      await page.getByTestId('import-file').setInputFiles(parksPath);
+      const dialog = page.getByTestId('import-dialog');
+      await dialog.waitFor();
+      await page.getByTestId('import-confirm').isEnabled();
+      await page.waitForFunction(
+        () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+      );
+      expect(await page.getByTestId('import-role').inputValue()).toBe('greenspaces');
+      expect(await page.getByTestId('import-map-name').inputValue()).toBe('名称');
+      expect(await page.getByTestId('import-map-kind').inputValue()).toBe('type');
+      expect(await page.getByTestId('import-crs').textContent()).toContain('EPSG:4326');
+      // The preview shows the markup as text; nothing ran.
+      expect(await page.getByTestId('import-preview').textContent()).toContain('<img src=x');
+      expect(await page.locator('[data-testid=import-preview] img').count()).toBe(0);
+      await page.getByTestId('import-confirm').click();
+      await waitForGreenspaces(3);
+      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+      const after = await pageFigures();
+      const read = await readLayerFile(parksBytes, 'my-parks.geojson', { role: 'greenspaces' });
+      const mapped = applyMapping(read.collection, guessMapping(read.collection), 'greenspaces');
+      importedSummary = await engine(mapped, after.rules, after.cellMeters);
+      expect(after.summary).toEqual(importedSummary);
+      expect(after.summary).not.toEqual(demoSummary);
+      const note = await page.getByTestId('imported-note').textContent();
+      expect(note).toContain('my-parks.geojson');
+      expect(await page.getByTestId('synthetic-note').count()).toBe(0);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a bad file shows a message naming the file; the layers in use stay',
+    async () => {
+      await page.getByTestId('import-file').setInputFiles(badPath);
+      const errors = page.getByTestId('import-errors');
+      await errors.waitFor();
+      const text = (await errors.textContent()) ?? '';
+      expect(text).toContain('broken-parks.geojson');
+      expect(text).toMatch(/line \d+|column \d+|JSON/i);
+      expect(await page.getByTestId('import-dialog').count()).toBe(0);
+      const figures = await pageFigures();
+      expect(figures.greenspaces).toBe(3);
+      expect(figures.summary).toEqual(importedSummary);
+      expect(await page.evaluate(() => document.documentElement.dataset.coverage)).toBe('ready');
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a reload keeps the imported layer (IndexedDB)',
+    async () => {
+      await page.reload();
+      await waitForCoverage(page);
+      await waitForGreenspaces(3);
+      expect((await pageFigures()).summary).toEqual(importedSummary);
+      expect(await page.getByTestId('imported-note').textContent()).toContain('my-parks.geojson');
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'every export button produces a file that parses; the FlatGeobuf reads in GDAL',
+    async () => {
+      const cells = await page.evaluate(() => window.__greenreach!.residentialCells);
+      const save = async (testId: string): Promise<string> => {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+        const path = join(work, download.suggestedFilename());
+        await download.saveAs(path);
+        return path;
+      };
+      const cellsGeojson = JSON.parse(readFileSync(await save('export-cellsGeojson'), 'utf8'));
+      expect(cellsGeojson.features).toHaveLength(cells);
+      expect(
+        cellsGeojson.rules.cell_meters ?? cellsGeojson.rules.cellMeters ?? JSON.stringify(cellsGeojson.rules),
+      ).toBeTruthy();
+      const gaps = JSON.parse(readFileSync(await save('export-gaps'), 'utf8'));
+      expect(gaps.type).toBe('FeatureCollection');
+      expect(gaps.features.length).toBeGreaterThan(0);
+      const communities = JSON.parse(readFileSync(await save('export-communitiesGeojson'), 'utf8'));
+      expect(communities.features).toHaveLength(readDemo('communities').features.length);
+      const csv = readFileSync(await save('export-communitiesCsv'), 'utf8');
+      expect(csv.charCodeAt(0)).toBe(0xfeff);
+      expect(csv.trim().split('\r\n')).toHaveLength(readDemo('communities').features.length + 1);
+      const png = readFileSync(await save('export-png'));
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(png.length).toBeGreaterThan(20_000);
+      const fgbPath = await save('export-cellsFgb');
+      expect(fgbPath.endsWith('.fgb')).toBe(true);
+      expect(readFlatGeobuf(new Uint8Array(readFileSync(fgbPath)), 'cells.fgb').features).toHaveLength(cells);
+      if (ogrinfo) {
+        const info = execFileSync(ogrinfo, ['-so', '-al', fgbPath], { encoding: 'utf8' });
+        expect(info).toContain(`Feature Count: ${cells}`);
+        expect(info).toMatch(/green_m: Real/);
+      }
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'reset to demo forgets the imported layer, also after a reload',
+    async () => {
+      const demoCount = readDemo('greenspaces').features.length;
+      await page.getByTestId('reset-demo').click();
+      await waitForGreenspaces(demoCount);
+      expect((await pageFigures()).summary).toEqual(demoSummary);
+      expect(await page.getByTestId('synthetic-note').count()).toBe(1);
+      await page.reload();
+      await waitForCoverage(page);
+      await waitForGreenspaces(demoCount);
+      expect(await page.getByTestId('imported-note').count()).toBe(0);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'loads a FlatGeobuf layer from a URL with HTTP range requests (study-area features only)',
+    async () => {
+      const ranges: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('greenspaces.fgb') && request.headers().range) ranges.push(request.headers().range!);
+      });
+      await page.goto(`${origin}?lang=en&layer:greenspaces=data/demo/greenspaces.fgb`);
+      await waitForCoverage(page);
+      expect(ranges.length).toBeGreaterThan(0);
+      expect(await page.getByTestId('imported-note').textContent()).toContain('greenspaces.fgb');
+      const figures = await pageFigures();
+      expect(figures.greenspaces).toBeGreaterThan(0);
+      expect(figures.greenspaces).toBeLessThanOrEqual(readDemo('greenspaces').features.length);
+      await page.getByTestId('reset-demo').click();
+    },
+    testTimeoutMs,
+  );
+});
