@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } from '../../src/coverage';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { readLayerFile } from '../../src/io/read-layer';
-import { applyMapping, guessMapping } from '../../src/state/import-layers';
+import { sizeProblem } from '../../src/state/import-client';
+import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
 import {
   buildIfStale,
   findChromium,
@@ -296,4 +297,47 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
     },
     testTimeoutMs,
   );
+});
+
+describe('import checks made before the browser reads a file', () => {
+  it('refuses GeoJSON over 200 MiB and any file over 500 MiB with a message naming the file', () => {
+    expect(sizeProblem('parks.geojson', 150 * 2 ** 20)).toBeNull();
+    expect(sizeProblem('parks.geojson', 250 * 2 ** 20)?.message).toMatch(
+      /^parks\.geojson: the GeoJSON is 250 MiB.*200 MiB.*FlatGeobuf/,
+    );
+    expect(sizeProblem('parks.fgb', 250 * 2 ** 20)).toBeNull();
+    expect(sizeProblem('parks.fgb', 600 * 2 ** 20)?.message).toMatch(/^parks\.fgb: .*500 MiB/);
+    expect(sizeProblem('empty.geojson', 0)?.message).toBe('empty.geojson: the file is empty');
+  });
+
+  it('guesses the role from geometry, name, OSM tags and attributes', () => {
+    const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
+    const line: Feature = {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [104, 30],
+          [104.01, 30],
+        ],
+      },
+    };
+    const area = (properties: Record<string, unknown>): Feature => ({
+      type: 'Feature',
+      properties,
+      geometry: square(104, 30, 50),
+    });
+    expect(guessRole(collection([line, line]), 'layer.geojson')).toBe('greenways');
+    expect(guessRole(collection([area({ leisure: 'park' })]), 'export.geojson')).toBe('greenspaces');
+    expect(guessRole(collection([area({ landuse: 'residential' })]), 'osm.geojson')).toBe('residential');
+    expect(guessRole(collection([area({ name: '某社区', population: 5000 })]), 'shequ.geojson')).toBe('communities');
+    expect(guessRole(collection([area({ 名称: 'x' })]), '社区边界.geojson')).toBe('communities');
+    expect(guessMapping(collection([area({ NAME: 'a', NAME_EN: 'b', POP: 3, TYPE: 'park' })]))).toEqual({
+      name: 'NAME',
+      name_en: 'NAME_EN',
+      population: 'POP',
+      kind: 'TYPE',
+    });
+  });
 });
