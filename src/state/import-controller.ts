@@ -197,6 +197,11 @@ export class ImportController {
 
   private use(layer: StoredLayer, skippedCount: number, warnings: string[]): void {
     this.app.replaceLayers({ [layer.role]: layer.collection });
+    // New communities or residential land may lie elsewhere than the demo: show them.
+    if (layer.role === 'communities' || layer.role === 'residential') {
+      const area = studyArea({ communities: layer.collection, residential: null });
+      if (area.maxX - area.minX < 360) window.__greenreachMap?.fitBounds([area.minX, area.minY, area.maxX, area.maxY]);
+    }
     this.store.set((state) => ({
       imported: [
         ...state.imported.filter((entry) => entry.role !== layer.role),
@@ -253,6 +258,17 @@ export class ImportController {
         const study = studyArea({ ...data, ...patch });
         const collection = await loadFlatGeobufUrl(url, role, study);
         patch[role] = collection;
+        // Kept like an imported file, so a reload (whose URL no longer names the layer) keeps it.
+        await saveLayer({
+          role,
+          source: url,
+          collection,
+          mapping: null,
+          crs: 'EPSG:4326',
+          gcj02: false,
+          featureCount: collection.features.length,
+          savedAt: Date.now(),
+        }).catch((error) => console.warn('GreenReach: could not save the layer', error));
         const entry = { role, source: url, featureCount: collection.features.length, skippedCount: 0, warnings: [] };
         imported.splice(0, imported.length, ...imported.filter((e) => e.role !== role), entry);
       } catch (error) {
@@ -270,20 +286,18 @@ export class ImportController {
     this.store.set({ reading: url });
     try {
       const collection = await loadFlatGeobufUrl(url, role, studyArea(data));
-      this.use(
-        {
-          role,
-          source: url,
-          collection,
-          mapping: null,
-          crs: 'EPSG:4326',
-          gcj02: false,
-          featureCount: collection.features.length,
-          savedAt: Date.now(),
-        },
-        0,
-        [],
-      );
+      const layer: StoredLayer = {
+        role,
+        source: url,
+        collection,
+        mapping: null,
+        crs: 'EPSG:4326',
+        gcj02: false,
+        featureCount: collection.features.length,
+        savedAt: Date.now(),
+      };
+      this.use(layer, 0, []);
+      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
     } catch (error) {
       this.fail(toProblem(error, url));
     } finally {

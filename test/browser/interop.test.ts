@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
+import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } from '../../src/coverage';
+import { knownCrs } from '../../src/io/coordinates';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { readLayerFile } from '../../src/io/read-layer';
 import { sizeProblem } from '../../src/state/import-client';
@@ -248,7 +250,10 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
       const csv = readFileSync(await save('export-communitiesCsv'), 'utf8');
       expect(csv.charCodeAt(0)).toBe(0xfeff);
       expect(csv.trim().split('\r\n')).toHaveLength(readDemo('communities').features.length + 1);
-      const png = readFileSync(await save('export-png'));
+      const pngPath = await save('export-png');
+      const png = readFileSync(pngPath);
+      mkdirSync(join(root, 'test-output'), { recursive: true });
+      copyFileSync(pngPath, join(root, 'test-output/interop-map.png'));
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(png.length).toBeGreaterThan(20_000);
       const fgbPath = await save('export-cellsFgb');
@@ -259,6 +264,65 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
         expect(info).toContain(`Feature Count: ${cells}`);
         expect(info).toMatch(/green_m: Real/);
       }
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'takes a dropped file in projected coordinates once the planner chooses its system in the dialog',
+    async () => {
+      const definition = knownCrs(4544)!.definition!;
+      const projected: FeatureCollection = JSON.parse(new TextDecoder().decode(parksBytes));
+      for (const feature of projected.features) {
+        const polygon = feature.geometry as Polygon;
+        polygon.coordinates = polygon.coordinates.map((ring) => ring.map((p) => proj4('EPSG:4326', definition, p)));
+      }
+      const text = JSON.stringify(projected);
+      await page.evaluate(() => {
+        (window as { __before?: unknown }).__before = window.__greenreach!.state().data!.greenspaces;
+      });
+      await page.evaluate(
+        ({ name, text }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([text], name, { type: 'application/geo+json' }));
+          const target = document.querySelector('.main')!;
+          for (const type of ['dragenter', 'dragover', 'drop']) {
+            target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+          }
+        },
+        { name: 'parks-cgcs2000.geojson', text },
+      );
+      const problem = page.getByTestId('import-dialog-error');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(/parks-cgcs2000\.geojson: feature 0: .*not longitude\/latitude/);
+      expect(await page.getByTestId('import-confirm').isDisabled()).toBe(true);
+      await page.getByTestId('import-crs-input').fill('EPSG:4544');
+      await page.getByRole('button', { name: 'Read again' }).click();
+      await page.waitForFunction(
+        () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+      );
+      expect(await page.getByTestId('import-crs').textContent()).toContain('EPSG:4544');
+      await page.getByTestId('import-confirm').click();
+      await page.waitForFunction(
+        () => {
+          const state = window.__greenreach!.state();
+          return (
+            state.data!.greenspaces !== (window as { __before?: unknown }).__before &&
+            state.status === 'ready' &&
+            state.result !== null
+          );
+        },
+        null,
+        { timeout: 120_000, polling: 100 },
+      );
+      const figures = await pageFigures();
+      const read = await readLayerFile(new TextEncoder().encode(text), 'parks-cgcs2000.geojson', {
+        role: 'greenspaces',
+        crs: 'EPSG:4544',
+      });
+      const mapped = applyMapping(read.collection, guessMapping(read.collection), 'greenspaces');
+      expect(figures.summary).toEqual(await engine(mapped, figures.rules, figures.cellMeters));
+      expect(await page.getByTestId('imported-note').textContent()).toContain('parks-cgcs2000.geojson');
     },
     testTimeoutMs,
   );
