@@ -80,6 +80,10 @@ export class PlannerMap {
   private drawWaiters: (() => void)[] = [];
   private readonly popup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, maxWidth: '280px' });
   private styleLoaded: Promise<void>;
+  /** Layers other modules draw over the map (e.g. scenario editing), by owner key, after the built-in ones. */
+  private readonly extraLayers = new Map<string, Layer[]>();
+  /** When it returns true, a map click neither opens a popup nor selects a community (a drawing tool owns it). */
+  clickSuppressed: (() => boolean) | null = null;
 
   constructor(options: PlannerMapOptions) {
     this.options = options;
@@ -398,7 +402,14 @@ export class PlannerMap {
     return null;
   }
 
+  /** Sets the deck.gl layers one module (`key`) draws over the map; an empty list removes them. */
+  setExtraLayers(key: string, layers: Layer[]): void {
+    this.extraLayers.set(key, layers);
+    this.updateDeck();
+  }
+
   private click(event: maplibregl.MapMouseEvent): void {
+    if (this.clickSuppressed?.()) return;
     const { x, y } = event.point;
     this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat));
     const picked = this.overlay.pickObject({ x, y, radius: 3, layerIds: ['greenspaces', 'greenways'] });
@@ -551,6 +562,7 @@ export class PlannerMap {
         }),
       );
     }
+    for (const extra of this.extraLayers.values()) layers.push(...extra);
     this.overlay.setProps({ layers });
   }
 

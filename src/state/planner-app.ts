@@ -53,6 +53,8 @@ export interface TestHook {
   drawnAt: number | null;
   computeMs: number | null;
   app: PlannerApp;
+  /** Scenario editing (src/state/scenario.ts), set by the UI. */
+  scenario?: import('./scenario').ScenarioHook;
 }
 
 declare global {
@@ -68,7 +70,7 @@ declare global {
  */
 export class PlannerApp {
   readonly store: Store<AppState>;
-  private readonly client: CoverageClient;
+  readonly client: CoverageClient;
   private readonly gapClient = new GapClient();
   private runId = 0;
   private urlTimer: ReturnType<typeof setTimeout> | null = null;
@@ -190,6 +192,7 @@ export class PlannerApp {
     const state = this.store.get();
     const previous = window.__greenreach;
     window.__greenreach = {
+      ...previous,
       state: () => this.store.get(),
       summary: state.result?.summary ?? null,
       rules: state.result?.rules ?? null,

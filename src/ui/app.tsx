@@ -1,6 +1,8 @@
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { DrawTool } from '../map/draw-tool';
 import type { PlannerMap } from '../map/planner-map';
 import type { PlannerApp } from '../state/planner-app';
+import { ScenarioController } from '../state/scenario';
 import { CommunityTable } from './community-table';
 import { ExportPanel } from './export-panel';
 import { CommunityPanel, GapList } from './gap-list';
@@ -9,6 +11,7 @@ import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { RulesPanel } from './rules-panel';
+import { ScenarioPanel } from './scenario-panel';
 import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
 
@@ -20,6 +23,8 @@ export function App({ app }: { app: PlannerApp }) {
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
   const imported = useImported(app);
   const [copied, setCopied] = useState(false);
+  const scenarios = useMemo(() => new ScenarioController(app), [app]);
+  const [drawTool, setDrawTool] = useState<DrawTool | null>(null);
 
   const selectCommunity = (community: number) => {
     app.selectCommunity(community);
@@ -82,10 +87,20 @@ export function App({ app }: { app: PlannerApp }) {
           <ExportPanel app={app} />
         </aside>
         <main class="main">
-          <MapView app={app} onMap={(instance) => (map.current = instance)} />
+          <MapView
+            app={app}
+            onMap={(instance) => {
+              map.current = instance;
+              setDrawTool((previous) => {
+                previous?.destroy();
+                return instance ? new DrawTool(instance, scenarios) : null;
+              });
+            }}
+          />
         </main>
         <aside class="side side-right">
           <SummaryPanel app={app} />
+          <ScenarioPanel app={app} controller={scenarios} tool={drawTool} />
           <CommunityPanel app={app} />
           <GapList app={app} onSelect={selectGap} />
           <CommunityTable app={app} onSelect={selectCommunity} />

@@ -1,0 +1,622 @@
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { CoverageResult, CoverageTotals, GreenKind } from '../coverage';
+import { type SiteSpec, type SuggestProgress, type SuggestResult, siteSpec, squareSite } from '../coverage/suggest';
+import { CancelledError } from '../worker/coverage-client';
+import type { EditOperation } from '../worker/protocol';
+import type { AppState, PlannerApp } from './planner-app';
+import { type SavedScenario, ScenarioDb, type ScenarioFeature, type ScenarioFigures } from './scenario-db';
+import { Store } from './store';
+
+export type { SavedScenario, ScenarioFeature, ScenarioFigures } from './scenario-db';
+
+/** The map tool in use: none (pan the map), select/move, place a pocket park, draw a greenway. */
+export type DrawMode = 'pan' | 'select' | 'park' | 'greenway';
+
+export interface SuggestState {
+  running: boolean;
+  fraction: number;
+  count: number;
+  result: SuggestResult | null;
+  /** Ranks of the sites already accepted as edits. */
+  accepted: number[];
+  error: string | null;
+}
+
+export interface ScenarioState {
+  /** Every scenario of this data set (the active one with its current features). */
+  scenarios: SavedScenario[];
+  activeId: string | null;
+  /** The active scenario's features (what the worker is brought to). */
+  features: ScenarioFeature[];
+  selectedKey: string | null;
+  mode: DrawMode;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** The full computation without any scenario feature. */
+  baseline: CoverageResult | null;
+  /** The worker's result with the scenario's features (the baseline when it has none). */
+  result: CoverageResult | null;
+  /** Positions in `result.cellIndex` whose verdict differs from the baseline's. */
+  changedCells: Uint32Array | null;
+  /** Whether the worker has every feature of `features` (no edit pending or in flight). */
+  synced: boolean;
+  /** Engine milliseconds of the last edit (`timingsMs.edit`). */
+  lastEditMs: number | null;
+  editCount: number;
+  error: string | null;
+  suggest: SuggestState;
+}
+
+/** What tests read from `window.__greenreach.scenario`. */
+export interface ScenarioHook {
+  controller: ScenarioController;
+  /** The GeoJSON of the last feature added (as sent to the worker). */
+  lastAdded: ScenarioFeature | null;
+  /** Engine time of every edit so far (ms, from the worker's `timingsMs.edit`). */
+  editTimesMs: number[];
+}
+
+const activeKey = 'greenreach.activeScenario';
+const historyLimit = 200;
+
+let keyCounter = 0;
+function newKey(): string {
+  keyCounter++;
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-${keyCounter}`;
+}
+
+/** Difference of two totals (scenario − baseline) in residents (null without population) and cells. */
+export function totalsGain(
+  baseline: CoverageTotals,
+  scenario: CoverageTotals,
+): { residents: number | null; cells: number } {
+  return {
+    residents:
+      baseline.populationMeetingBoth !== null && scenario.populationMeetingBoth !== null
+        ? Math.round((scenario.populationMeetingBoth - baseline.populationMeetingBoth) * 10) / 10
+        : null,
+    cells: scenario.cellsMeetingBoth - baseline.cellsMeetingBoth,
+  };
+}
+
+export function rulesKey(result: CoverageResult): string {
+  return JSON.stringify([result.rules, result.grid.cellMeters]);
+}
+
+/**
+ * Scenario editing: the active scenario's features, undo/redo, the worker kept in step with
+ * incremental `edit` operations (only the latest desired state is sent: while a shape is dragged,
+ * intermediate positions that were not sent yet are dropped), IndexedDB autosave, and suggested sites.
+ *
+ * The app's `result` becomes the scenario's result (summary panel, table and map follow it); the
+ * baseline (the full computation) is kept here to show the change.
+ */
+export class ScenarioController {
+  readonly store: Store<ScenarioState>;
+  readonly hook: ScenarioHook;
+  private readonly db = new ScenarioDb();
+  /** What the worker's model holds beyond the baseline: scenario key → worker feature id and the GeoJSON sent. */
+  private readonly applied = new Map<string, { featureId: number; feature: Feature }>();
+  private readonly ownResults = new WeakSet<CoverageResult>();
+  private undoStack: ScenarioFeature[][] = [];
+  private redoStack: ScenarioFeature[][] = [];
+  private generation = 0;
+  private inFlight = false;
+  private frame = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private suggestAbort: AbortController | null = null;
+  private loaded = false;
+
+  constructor(readonly app: PlannerApp) {
+    this.store = new Store<ScenarioState>({
+      scenarios: [],
+      activeId: null,
+      features: [],
+      selectedKey: null,
+      mode: 'pan',
+      canUndo: false,
+      canRedo: false,
+      baseline: null,
+      result: null,
+      changedCells: null,
+      synced: true,
+      lastEditMs: null,
+      editCount: 0,
+      error: null,
+      suggest: { running: false, fraction: 0, count: 5, result: null, accepted: [], error: null },
+    });
+    this.hook = { controller: this, lastAdded: null, editTimesMs: [] };
+    const publish = () => {
+      if (window.__greenreach) window.__greenreach.scenario = this.hook;
+    };
+    publish();
+    app.store.subscribe((state, previous) => {
+      publish();
+      this.appChanged(state, previous);
+    });
+    this.appChanged(app.store.get(), null);
+    addEventListener('pagehide', () => this.flushSave());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.flushSave();
+    });
+    void this.load();
+  }
+
+  private appChanged(state: AppState, previous: AppState | null): void {
+    if (state.result && state.result !== previous?.result && !this.ownResults.has(state.result)) {
+      // A full computation: the worker's model no longer holds any scenario feature.
+      this.generation++;
+      this.inFlight = false;
+      this.applied.clear();
+      this.cancelSuggest();
+      this.store.set((s) => ({
+        baseline: state.result,
+        result: state.result,
+        changedCells: null,
+        synced: s.features.length === 0,
+        suggest: { ...s.suggest, result: null, accepted: [] },
+      }));
+    }
+    if (state.status === 'ready' && previous?.status !== 'ready') this.scheduleSync();
+    if (state.dataPath !== previous?.dataPath && previous) void this.load();
+  }
+
+  // ---- persistence ----
+
+  private async load(): Promise<void> {
+    const dataPath = this.app.store.get().dataPath;
+    let scenarios: SavedScenario[] = [];
+    try {
+      scenarios = await this.db.list(dataPath);
+    } catch (error) {
+      console.warn('GreenReach: scenarios cannot be loaded', error);
+    }
+    if (scenarios.length === 0) scenarios = [this.blankScenario(1)];
+    const wanted = localStorage.getItem(activeKey);
+    const active = scenarios.find((scenario) => scenario.id === wanted) ?? scenarios[scenarios.length - 1];
+    this.loaded = true;
+    this.undoStack = [];
+    this.redoStack = [];
+    this.store.set({
+      scenarios,
+      activeId: active.id,
+      features: active.features,
+      selectedKey: null,
+      canUndo: false,
+      canRedo: false,
+      synced: active.features.length === 0 && this.applied.size === 0,
+    });
+    this.scheduleSync();
+  }
+
+  private blankScenario(number: number): SavedScenario {
+    const language = this.app.store.get().language;
+    return {
+      id: `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2, 6)}`,
+      name: language === 'zh' ? `方案 ${number}` : `Scenario ${number}`,
+      dataPath: this.app.store.get().dataPath,
+      features: [],
+      figures: null,
+      updatedAt: Date.now(),
+    };
+  }
+
+  private activeScenario(): SavedScenario | undefined {
+    const { scenarios, activeId } = this.store.get();
+    return scenarios.find((scenario) => scenario.id === activeId);
+  }
+
+  /** Writes the active scenario (features and figures) into the list and schedules an IndexedDB save. */
+  private updateActive(): void {
+    const state = this.store.get();
+    const active = this.activeScenario();
+    if (!active) return;
+    const figures: ScenarioFigures | null =
+      state.synced && state.baseline && state.result
+        ? {
+            rulesKey: rulesKey(state.result),
+            baseline: state.baseline.summary.city,
+            scenario: state.result.summary.city,
+          }
+        : active.figures;
+    const updated: SavedScenario = { ...active, features: state.features, figures, updatedAt: Date.now() };
+    this.store.set({ scenarios: state.scenarios.map((scenario) => (scenario.id === active.id ? updated : scenario)) });
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.flushSave(), 300);
+  }
+
+  /** Saves the active scenario now (the debounced autosave, or on page hide). */
+  flushSave(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const active = this.activeScenario();
+    if (!active || !this.loaded) return Promise.resolve();
+    localStorage.setItem(activeKey, active.id);
+    return this.db.put(active).catch((error) => console.warn('GreenReach: scenario not saved', error));
+  }
+
+  newScenario(): void {
+    void this.flushSave();
+    const scenario = this.blankScenario(this.store.get().scenarios.length + 1);
+    this.store.set((s) => ({ scenarios: [...s.scenarios, scenario] }));
+    this.switchTo(scenario.id);
+  }
+
+  switchTo(id: string): void {
+    const scenario = this.store.get().scenarios.find((candidate) => candidate.id === id);
+    if (!scenario) return;
+    void this.flushSave();
+    this.undoStack = [];
+    this.redoStack = [];
+    this.store.set({
+      activeId: id,
+      features: scenario.features,
+      selectedKey: null,
+      canUndo: false,
+      canRedo: false,
+      synced: false,
+    });
+    localStorage.setItem(activeKey, id);
+    this.scheduleSave();
+    this.scheduleSync();
+  }
+
+  rename(name: string): void {
+    const { activeId } = this.store.get();
+    this.store.set((s) => ({
+      scenarios: s.scenarios.map((scenario) => (scenario.id === activeId ? { ...scenario, name } : scenario)),
+    }));
+    this.scheduleSave();
+  }
+
+  async deleteScenario(id: string): Promise<void> {
+    await this.db.delete(id).catch(() => undefined);
+    const remaining = this.store.get().scenarios.filter((scenario) => scenario.id !== id);
+    if (remaining.length === 0) remaining.push(this.blankScenario(1));
+    this.store.set({ scenarios: remaining });
+    if (this.store.get().activeId === id || !remaining.some((s) => s.id === this.store.get().activeId)) {
+      this.switchTo(remaining[remaining.length - 1].id);
+    }
+  }
+
+  // ---- editing ----
+
+  setMode(mode: DrawMode): void {
+    this.store.set({ mode, ...(mode === 'park' || mode === 'greenway' ? { selectedKey: null } : {}) });
+  }
+
+  select(key: string | null): void {
+    this.store.set({ selectedKey: key });
+  }
+
+  /** The pocket park a click places: kind and size from the rules. */
+  siteSpec(): SiteSpec | null {
+    const result = this.store.get().baseline;
+    return result ? siteSpec(result) : null;
+  }
+
+  /** Replaces the features as one undoable step. */
+  commit(features: ScenarioFeature[], before = this.store.get().features): void {
+    if (features === before && features === this.store.get().features) return;
+    this.undoStack.push(before);
+    if (this.undoStack.length > historyLimit) this.undoStack.shift();
+    this.redoStack = [];
+    this.setFeatures(features);
+  }
+
+  /** Replaces the features without a history step (a drag in progress; `commit` ends it). */
+  preview(features: ScenarioFeature[]): void {
+    this.setFeatures(features);
+  }
+
+  private setFeatures(features: ScenarioFeature[]): void {
+    const { selectedKey } = this.store.get();
+    this.store.set({
+      features,
+      synced: false,
+      canUndo: this.undoStack.length > 0,
+      canRedo: this.redoStack.length > 0,
+      selectedKey: selectedKey && features.some((f) => f.key === selectedKey) ? selectedKey : null,
+    });
+    this.updateActive();
+    this.scheduleSync();
+  }
+
+  undo(): void {
+    const previous = this.undoStack.pop();
+    if (!previous) return;
+    this.redoStack.push(this.store.get().features);
+    this.setFeatures(previous);
+  }
+
+  redo(): void {
+    const next = this.redoStack.pop();
+    if (!next) return;
+    this.undoStack.push(this.store.get().features);
+    this.setFeatures(next);
+  }
+
+  /** Adds a feature (one undo step); returns its key. */
+  add(layer: ScenarioFeature['layer'], feature: Feature): string {
+    const key = newKey();
+    const item: ScenarioFeature = { key, layer, feature };
+    this.hook.lastAdded = item;
+    this.commit([...this.store.get().features, item]);
+    this.store.set({ selectedKey: key });
+    return key;
+  }
+
+  /** A pocket park (square of the rules' park minimum area) centred on a point. */
+  addPocketPark(longitude: number, latitude: number, name = ''): string | null {
+    const spec = this.siteSpec();
+    if (!spec) return null;
+    const feature = squareSite(longitude, latitude, spec.sideMeters, spec.kind);
+    feature.properties = { kind: spec.kind, name };
+    return this.add('greenspaces', feature);
+  }
+
+  /** A rectangular green area between two corners (a pocket park unless `kind` says otherwise). */
+  addRectangle(a: Position, b: Position, kind?: GreenKind): string | null {
+    const spec = this.siteSpec();
+    const round = (value: number) => Math.round(value * 1e7) / 1e7;
+    const [west, east] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])].map(round);
+    const [south, north] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])].map(round);
+    if (west === east || south === north) return null;
+    return this.add('greenspaces', {
+      type: 'Feature',
+      properties: { kind: kind ?? spec?.kind ?? 'pocket_park', name: '' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [west, south],
+            [east, south],
+            [east, north],
+            [west, north],
+            [west, south],
+          ],
+        ],
+      },
+    });
+  }
+
+  addGreenway(points: Position[], name = ''): string | null {
+    if (points.length < 2) return null;
+    const coordinates = points.map(([x, y]) => [Math.round(x * 1e7) / 1e7, Math.round(y * 1e7) / 1e7]);
+    return this.add('greenways', {
+      type: 'Feature',
+      properties: { kind: 'greenway', name },
+      geometry: { type: 'LineString', coordinates },
+    });
+  }
+
+  remove(key: string | null = this.store.get().selectedKey): void {
+    if (!key) return;
+    this.commit(this.store.get().features.filter((f) => f.key !== key));
+  }
+
+  /** Sets the name and/or kind of a feature (one undo step). */
+  setProperties(key: string, properties: { name?: string; kind?: string }): void {
+    const features = this.store
+      .get()
+      .features.map((f) =>
+        f.key === key ? { ...f, feature: { ...f.feature, properties: { ...f.feature.properties, ...properties } } } : f,
+      );
+    this.commit(features);
+  }
+
+  /** The features with one of them translated by (dx, dy) degrees from `origin` (the features when the drag began). */
+  static moved(origin: ScenarioFeature[], key: string, dx: number, dy: number): ScenarioFeature[] {
+    const round = (value: number) => Math.round(value * 1e7) / 1e7;
+    const shift = (value: unknown): unknown =>
+      Array.isArray(value) && typeof value[0] === 'number'
+        ? [round(value[0] + dx), round((value[1] as number) + dy)]
+        : Array.isArray(value)
+          ? value.map(shift)
+          : value;
+    return origin.map((f) => {
+      if (f.key !== key || !f.feature.geometry || !('coordinates' in f.feature.geometry)) return f;
+      const geometry = { ...f.feature.geometry, coordinates: shift(f.feature.geometry.coordinates) } as Geometry;
+      return { ...f, feature: { ...f.feature, geometry } };
+    });
+  }
+
+  // ---- the worker ----
+
+  private scheduleSync(): void {
+    if (this.frame) return;
+    const run = () => {
+      this.frame = 0;
+      void this.sync();
+    };
+    // Edits go out at most once per animation frame; a hidden page gets no frames, so fall back to a timer.
+    this.frame =
+      document.visibilityState === 'visible' ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
+  }
+
+  private async sync(): Promise<void> {
+    const appState = this.app.store.get();
+    const { baseline, features } = this.store.get();
+    if (this.inFlight || !this.loaded || !baseline || appState.status !== 'ready') return;
+    const client = this.app.client;
+    const operations: EditOperation[] = [];
+    const desired = new Map(features.map((f) => [f.key, f]));
+    const removed: string[] = [];
+    for (const [key, applied] of this.applied) {
+      if (desired.get(key)?.feature !== applied.feature) {
+        operations.push({ op: 'remove', featureId: applied.featureId });
+        removed.push(key);
+      }
+    }
+    let nextId = client.firstFeatureIdFree;
+    const added: [string, number, Feature][] = [];
+    for (const f of features) {
+      if (this.applied.get(f.key)?.feature === f.feature) continue;
+      const featureId = nextId++;
+      operations.push({ op: 'add', layer: f.layer, feature: f.feature, featureId });
+      added.push([f.key, featureId, f.feature]);
+    }
+    if (operations.length === 0) {
+      if (!this.store.get().synced) {
+        this.store.set({ synced: true });
+        this.updateActive();
+      }
+      return;
+    }
+    this.inFlight = true;
+    const generation = this.generation;
+    this.cancelSuggest();
+    try {
+      const result = await client.edit(operations);
+      if (generation !== this.generation) return;
+      for (const key of removed) this.applied.delete(key);
+      for (const [key, featureId, feature] of added) this.applied.set(key, { featureId, feature });
+      this.ownResults.add(result);
+      const editMs = result.timingsMs.edit ?? null;
+      if (editMs !== null) {
+        this.hook.editTimesMs.push(editMs);
+        if (this.hook.editTimesMs.length > 1000) this.hook.editTimesMs.shift();
+      }
+      const current = this.store.get().features;
+      const synced =
+        current.length === this.applied.size && current.every((f) => this.applied.get(f.key)?.feature === f.feature);
+      this.store.set((s) => ({
+        result,
+        changedCells: changedCells(baseline, result),
+        lastEditMs: editMs,
+        editCount: s.editCount + 1,
+        synced,
+        error: null,
+      }));
+      this.app.store.set({ result });
+      if (synced) this.updateActive();
+    } catch (error) {
+      if (generation !== this.generation || error instanceof CancelledError) return;
+      // The worker may hold part of the operations: rebuild from a full computation, then re-apply.
+      this.store.set({ error: error instanceof Error ? error.message : String(error) });
+      console.warn('GreenReach: scenario edit failed', error);
+    } finally {
+      if (generation === this.generation) {
+        this.inFlight = false;
+        if (!this.store.get().error) this.scheduleSync();
+      }
+    }
+  }
+
+  // ---- suggested sites ----
+
+  setSuggestCount(count: number): void {
+    this.store.set((s) => ({ suggest: { ...s.suggest, count: Math.max(1, Math.min(50, Math.round(count) || 1)) } }));
+  }
+
+  async suggest(count = this.store.get().suggest.count): Promise<SuggestResult | null> {
+    this.cancelSuggest();
+    const abort = new AbortController();
+    this.suggestAbort = abort;
+    this.store.set((s) => ({
+      suggest: { ...s.suggest, count, running: true, fraction: 0, result: null, accepted: [], error: null },
+    }));
+    try {
+      const result = await this.app.client.suggest(count, {
+        signal: abort.signal,
+        onProgress: (progress: SuggestProgress) => {
+          if (this.suggestAbort === abort)
+            this.store.set((s) => ({ suggest: { ...s.suggest, fraction: progress.fraction } }));
+        },
+      });
+      if (this.suggestAbort !== abort) return null;
+      this.suggestAbort = null;
+      this.store.set((s) => ({ suggest: { ...s.suggest, running: false, fraction: 1, result } }));
+      return result;
+    } catch (error) {
+      if (this.suggestAbort === abort) {
+        this.suggestAbort = null;
+        this.store.set((s) => ({
+          suggest: {
+            ...s.suggest,
+            running: false,
+            error: error instanceof CancelledError ? null : error instanceof Error ? error.message : String(error),
+          },
+        }));
+      }
+      return null;
+    }
+  }
+
+  cancelSuggest(): void {
+    const abort = this.suggestAbort;
+    if (!abort) return;
+    this.suggestAbort = null;
+    abort.abort();
+    this.store.set((s) => ({ suggest: { ...s.suggest, running: false } }));
+  }
+
+  /** Turns a suggested site into an edit (a pocket park of the scenario). */
+  acceptSite(rank: number): string | null {
+    const site = this.store.get().suggest.result?.sites.find((candidate) => candidate.rank === rank);
+    if (!site) return null;
+    const language = this.app.store.get().language;
+    const feature: Feature = {
+      ...site.feature,
+      properties: {
+        ...site.feature.properties,
+        kind: site.kind,
+        name: language === 'zh' ? `建议选址 ${rank}` : `Suggested site ${rank}`,
+      },
+    };
+    const suggest = this.store.get().suggest;
+    const key = this.add('greenspaces', feature);
+    this.store.set({ suggest: { ...suggest, accepted: [...suggest.accepted, rank] } });
+    return key;
+  }
+
+  // ---- export ----
+
+  /** The active scenario's features as a FeatureCollection (layer and kind in the properties). */
+  featureCollection(): FeatureCollection {
+    return {
+      type: 'FeatureCollection',
+      features: this.store.get().features.map((f) => ({
+        ...f.feature,
+        properties: {
+          ...f.feature.properties,
+          layer: f.layer,
+          kind: f.layer === 'greenways' ? 'greenway' : f.feature.properties?.kind,
+        },
+      })),
+    };
+  }
+
+  /** Resolves when the worker holds every feature of the scenario (for tests). */
+  whenSynced(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const s = this.store.get();
+        if (s.synced && this.app.store.get().status === 'ready') {
+          unsubscribe();
+          resolve();
+          return true;
+        }
+        return false;
+      };
+      const unsubscribe = this.store.subscribe(() => void check());
+      check();
+    });
+  }
+}
+
+/** Positions (in the results' cell order) whose verdict differs between two results of the same grid. */
+export function changedCells(baseline: CoverageResult, result: CoverageResult): Uint32Array {
+  const a = baseline.verdicts;
+  const b = result.verdicts;
+  if (a.length !== b.length) return new Uint32Array(0);
+  let count = 0;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) count++;
+  const changed = new Uint32Array(count);
+  for (let k = 0, n = 0; k < a.length; k++) if (a[k] !== b[k]) changed[n++] = k;
+  return changed;
+}
