@@ -2,6 +2,7 @@ import './test/support/node-polyfills.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
+import { kioskServiceWorker } from './scripts/kiosk-precache';
 
 /** Directory of the demo data set, shipped with the app under `data/demo/`. */
 const demoDirectory = resolve(import.meta.dirname, 'data/demo');
@@ -35,7 +36,7 @@ function demoData(): Plugin {
 
 export default defineConfig({
   base: './',
-  plugins: [demoData()],
+  plugins: [demoData(), kioskServiceWorker()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
   worker: { format: 'es' },

@@ -74,6 +74,8 @@ export class PlannerApp {
   private readonly gapClient = new GapClient();
   private runId = 0;
   private urlTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether the URL follows the screen (the kiosk turns this off: its URL stays as configured). */
+  syncUrl = true;
 
   constructor(search = location.search, browserLanguage = navigator.language) {
     const screen = parseScreen(search, defaultScreen(browserLanguage));
@@ -269,7 +271,13 @@ export class PlannerApp {
     }));
   }
 
+  /** The coverage worker's client (the kiosk's crash test hook restarts it). */
+  get coverage(): CoverageClient {
+    return this.client;
+  }
+
   private scheduleUrl(): void {
+    if (!this.syncUrl) return;
     if (this.urlTimer) clearTimeout(this.urlTimer);
     this.urlTimer = setTimeout(() => {
       this.urlTimer = null;
