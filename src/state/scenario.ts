@@ -106,6 +106,12 @@ export class ScenarioController {
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private suggestAbort: AbortController | null = null;
   private loaded = false;
+  /** A drag is in progress (`preview` without `commit` yet). */
+  private previewing = false;
+  /** When the app (summary, table, cell colours) last got a scenario result, and the one held back. */
+  private lastAppPush = 0;
+  private heldResult: CoverageResult | null = null;
+  private appTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly app: PlannerApp) {
     this.store = new Store<ScenarioState>({
@@ -302,6 +308,12 @@ export class ScenarioController {
   /** Replaces the features as one undoable step. */
   commit(features: ScenarioFeature[], before = this.store.get().features): void {
     if (features === before && features === this.store.get().features) return;
+    this.previewing = false;
+    if (this.appTimer && this.heldResult) {
+      clearTimeout(this.appTimer);
+      this.appTimer = null;
+      this.pushToApp(this.heldResult, this.generation);
+    }
     this.undoStack.push(before);
     if (this.undoStack.length > historyLimit) this.undoStack.shift();
     this.redoStack = [];
@@ -310,6 +322,7 @@ export class ScenarioController {
 
   /** Replaces the features without a history step (a drag in progress; `commit` ends it). */
   preview(features: ScenarioFeature[]): void {
+    this.previewing = true;
     this.setFeatures(features);
   }
 
@@ -492,7 +505,7 @@ export class ScenarioController {
         synced,
         error: null,
       }));
-      this.app.store.set({ result });
+      this.pushToApp(result, generation);
       if (synced) this.updateActive();
     } catch (error) {
       if (generation !== this.generation || error instanceof CancelledError) return;
@@ -505,6 +518,32 @@ export class ScenarioController {
         if (!this.store.get().error) this.scheduleSync();
       }
     }
+  }
+
+  /**
+   * Hands a scenario result to the app (summary, community table, cell colours). While a shape is dragged
+   * the scenario's own figures and changed-cell outline follow every frame, but the app's full redraw
+   * (every cell's colour, every table row) is held to five times a second; the last result always lands.
+   */
+  private pushToApp(result: CoverageResult, generation: number): void {
+    const push = (latest: CoverageResult) => {
+      this.heldResult = null;
+      if (generation !== this.generation || this.app.store.get().status !== 'ready') return;
+      this.lastAppPush = performance.now();
+      this.app.store.set({ result: latest });
+    };
+    const wait = 200 - (performance.now() - this.lastAppPush);
+    if (!this.previewing || wait <= 0) {
+      if (this.appTimer) clearTimeout(this.appTimer);
+      this.appTimer = null;
+      push(result);
+      return;
+    }
+    this.heldResult = result;
+    this.appTimer ??= setTimeout(() => {
+      this.appTimer = null;
+      if (this.heldResult) push(this.heldResult);
+    }, wait);
   }
 
   // ---- suggested sites ----
