@@ -122,7 +122,9 @@ export class ImportController {
       const problem = toProblem(error, pending.file.name);
       // A file that cannot be read at all (bad JSON, too big) closes the dialog; a coordinate-system
       // problem keeps it open so the planner can choose the system.
-      if (/longitude\/latitude|coordinate system|crs|projected/i.test(problem.problem)) {
+      // A file read again after a choice in the dialog keeps the dialog open with the message.
+      const again = pending.read !== null || pending.error !== null;
+      if (again || /longitude\/latitude|coordinate system|crs|projected/i.test(problem.problem)) {
         this.setPending({ read: null, error: problem, busy: false, preview: [] });
       } else {
         this.fail(problem);

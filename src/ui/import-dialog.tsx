@@ -19,6 +19,13 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
   return (
     <div class="import-backdrop">
       <div
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') controller.cancel();
+        }}
+        ref={(element) => {
+          if (element && !element.contains(document.activeElement)) element.focus();
+        }}
+        tabIndex={-1}
         class="import-dialog"
         role="dialog"
         aria-modal="true"

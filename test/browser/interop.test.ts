@@ -161,7 +161,7 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
     async () => {
       recorded = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
       page = recorded.page;
-      await waitForCoverage(page);
+      await waitForCoverage(page, 180_000);
       const before = await pageFigures();
       demoSummary = await engine(readDemo('greenspaces'), before.rules, before.cellMeters);
       expect(before.summary).toEqual(demoSummary);
@@ -219,7 +219,7 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
     'a reload keeps the imported layer (IndexedDB)',
     async () => {
       await page.reload();
-      await waitForCoverage(page);
+      await waitForCoverage(page, 180_000);
       await waitForGreenspaces(3);
       expect((await pageFigures()).summary).toEqual(importedSummary);
       expect(await page.getByTestId('imported-note').textContent()).toContain('my-parks.geojson');
@@ -299,8 +299,12 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
       await page.getByTestId('import-crs-input').fill('EPSG:4544');
       await page.getByRole('button', { name: 'Read again' }).click();
       await page.waitForFunction(
-        () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+        () =>
+          document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled === false ||
+          !document.querySelector('[data-testid=import-dialog]'),
       );
+      const errors = await page.locator('[data-testid=import-errors]').allTextContents();
+      expect(errors).toEqual([]);
       expect(await page.getByTestId('import-crs').textContent()).toContain('EPSG:4544');
       await page.getByTestId('import-confirm').click();
       await page.waitForFunction(
@@ -336,7 +340,7 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
       expect((await pageFigures()).summary).toEqual(demoSummary);
       expect(await page.getByTestId('synthetic-note').count()).toBe(1);
       await page.reload();
-      await waitForCoverage(page);
+      await waitForCoverage(page, 180_000);
       await waitForGreenspaces(demoCount);
       expect(await page.getByTestId('imported-note').count()).toBe(0);
     },
@@ -351,13 +355,15 @@ describe.skipIf(!executable)('import and export in Chromium', () => {
         if (request.url().includes('greenspaces.fgb') && request.headers().range) ranges.push(request.headers().range!);
       });
       await page.goto(`${origin}?lang=en&layer:greenspaces=data/demo/greenspaces.fgb`);
-      await waitForCoverage(page);
+      await waitForCoverage(page, 180_000);
       expect(ranges.length).toBeGreaterThan(0);
       expect(await page.getByTestId('imported-note').textContent()).toContain('greenspaces.fgb');
       const figures = await pageFigures();
       expect(figures.greenspaces).toBeGreaterThan(0);
       expect(figures.greenspaces).toBeLessThanOrEqual(readDemo('greenspaces').features.length);
       await page.getByTestId('reset-demo').click();
+      await waitForGreenspaces(readDemo('greenspaces').features.length);
+      expect(recorded!.consoleErrors).toEqual([]);
     },
     testTimeoutMs,
   );
