@@ -230,9 +230,9 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
       await page.getByTestId('tool-select').click();
       await page.mouse.move(box.x + x, box.y + y);
       await page.mouse.down();
-      const steps = 30;
+      const steps = 12;
       for (let step = 1; step <= steps; step++) {
-        await page.mouse.move(box.x + x + step * 4, box.y + y + step * 2);
+        await page.mouse.move(box.x + x + step * 8, box.y + y + step * 4);
       }
       await page.mouse.up();
       const moved = await waitForScenario(page, 1);
@@ -347,6 +347,61 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
         return new Uint8Array(await (await fetch(link.href)).arrayBuffer()).slice(0, 3).join(',');
       });
       expect(csv).toBe('239,187,191');
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  /** The engine's city figures in Node with the page's scenario features added in order. */
+  async function nodeCityOfPage(): Promise<CoverageTotals> {
+    const features = await page.evaluate(() =>
+      window
+        .__greenreach!.scenario!.controller.store.get()
+        .features.map((f) => ({ layer: f.layer, feature: f.feature })),
+    );
+    const model = engineModel(rules, cellMeters);
+    for (const { layer, feature } of features) addToModel(model, layer, feature);
+    return summarizeCoverage(model).city;
+  }
+
+  it(
+    'greenway tool (click points, Enter ends), kind edit and delete each match the engine',
+    async () => {
+      const start = (await waitForScenario(page, 5)).features;
+      const box = (await page.locator('section.map').boundingBox())!;
+      await page.getByTestId('tool-greenway').click();
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      await page.mouse.click(cx - 150, cy + 40);
+      await page.mouse.click(cx, cy + 120);
+      await page.mouse.click(cx + 150, cy + 60);
+      await page.keyboard.press('Enter');
+      const drawn = await waitForScenario(page, start + 1);
+      const greenway = await page.evaluate(() => window.__greenreach!.scenario!.lastAdded!);
+      expect(greenway.layer).toBe('greenways');
+      expect((greenway.feature.geometry as GeoJSON.LineString).coordinates.length).toBe(3);
+      expect(drawn.city).toEqual(await nodeCityOfPage());
+
+      // Kind of the first site: pocket park → micro-green (green, no longer a park).
+      await page.getByTestId('tool-select').click();
+      await page.evaluate(() => {
+        const controller = window.__greenreach!.scenario!.controller;
+        controller.select(controller.store.get().features[0].key);
+      });
+      await page.getByTestId('selected-feature').locator('select').selectOption('micro_green');
+      await page.waitForFunction(
+        () =>
+          window.__greenreach!.scenario!.controller.store.get().features[0].feature.properties?.kind === 'micro_green',
+      );
+      const rekinded = await waitForScenario(page, start + 1);
+      expect(rekinded.city).toEqual(await nodeCityOfPage());
+      expect(rekinded.city!.cellsMeetingBoth).toBeLessThanOrEqual(drawn.city!.cellsMeetingBoth);
+
+      await page.getByTestId('delete-feature').click();
+      const deleted = await waitForScenario(page, start);
+      expect(deleted.city).toEqual(await nodeCityOfPage());
+      await waitForMapIdle(page);
+      await page.screenshot({ path: join(root, 'test-output/scenario.png') });
       expect(recorded.consoleErrors).toEqual([]);
     },
     testTimeoutMs,
