@@ -300,7 +300,7 @@ export class DrawTool {
           data: { length: changed.length / 2, attributes: { getPosition: { value: changed, size: 2 } } },
           filled: false,
           stroked: true,
-          getLineColor: [190, 0, 170, 255],
+          getLineColor: [0, 60, 220, 255],
           lineWidthUnits: 'pixels',
           getLineWidth: 1.5,
           updateTriggers: { getPosition: changed },
@@ -359,12 +359,12 @@ export class DrawTool {
         data: selected ? [selected.feature, ...preview] : preview,
         stroked: true,
         filled: false,
-        getLineColor: [30, 90, 255, 255],
+        getLineColor: [220, 30, 30, 255],
         lineWidthUnits: 'pixels',
         getLineWidth: 3,
         pointRadiusUnits: 'pixels',
         getPointRadius: 5,
-        getFillColor: [30, 90, 255, 255],
+        getFillColor: [220, 30, 30, 255],
       }),
     );
     this.map.setExtraLayers('scenario', layers);

@@ -148,7 +148,13 @@ export function ScenarioPanel({
         <button type="button" onClick={() => controller.newScenario()} data-testid="scenario-new">
           {st(language, 'newScenario')}
         </button>
-        <button type="button" onClick={() => active && void controller.deleteScenario(active.id)}>
+        <button
+          type="button"
+          onClick={() => {
+            if (active && window.confirm(st(language, 'confirmDelete', { name: active.name })))
+              void controller.deleteScenario(active.id);
+          }}
+        >
           {st(language, 'deleteScenario')}
         </button>
       </div>
