@@ -45,6 +45,8 @@ export interface ScenarioState {
   editCount: number;
   error: string | null;
   suggest: SuggestState;
+  /** The map and summary show the baseline instead of the scenario (a before/after toggle). */
+  showBaseline: boolean;
 }
 
 /** What tests read from `window.__greenreach.scenario`. */
@@ -130,6 +132,7 @@ export class ScenarioController {
       editCount: 0,
       error: null,
       suggest: { running: false, fraction: 0, count: 5, result: null, accepted: [], error: null },
+      showBaseline: false,
     });
     this.hook = { controller: this, lastAdded: null, editTimesMs: [] };
     const publish = () => {
@@ -149,7 +152,12 @@ export class ScenarioController {
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
-    if (state.result && state.result !== previous?.result && !this.ownResults.has(state.result)) {
+    if (
+      state.result &&
+      state.result !== previous?.result &&
+      !this.ownResults.has(state.result) &&
+      state.result !== this.store.get().baseline
+    ) {
       // A full computation: the worker's model no longer holds any scenario feature.
       this.generation++;
       this.inFlight = false;
@@ -159,6 +167,7 @@ export class ScenarioController {
         baseline: state.result,
         result: state.result,
         changedCells: null,
+        showBaseline: false,
         synced: s.features.length === 0,
         suggest: { ...s.suggest, result: null, accepted: [] },
       }));
@@ -531,6 +540,7 @@ export class ScenarioController {
     const push = (latest: CoverageResult) => {
       this.heldResult = null;
       if (generation !== this.generation || this.app.store.get().status !== 'ready') return;
+      if (this.store.get().showBaseline) return;
       this.lastAppPush = performance.now();
       this.app.store.set({ result: latest });
     };
@@ -546,6 +556,14 @@ export class ScenarioController {
       this.appTimer = null;
       if (this.heldResult) push(this.heldResult);
     }, wait);
+  }
+
+  /** Shows the baseline (true) or the scenario (false) on the map and in the summary. */
+  setShowBaseline(showBaseline: boolean): void {
+    const { baseline, result } = this.store.get();
+    this.store.set({ showBaseline });
+    const shown = showBaseline ? baseline : result;
+    if (shown && this.app.store.get().status === 'ready') this.app.store.set({ result: shown });
   }
 
   // ---- suggested sites ----

@@ -23,6 +23,7 @@ const messages = {
   newResidents: { zh: '新增达标居民', en: 'Residents newly covered' },
   newCells: { zh: '新增达标网格', en: 'Cells newly covered' },
   changedCells: { zh: '变化网格（蓝色描边）', en: 'Changed cells (blue outline)' },
+  showBaseline: { zh: '显示现状（对比）', en: 'Show baseline (before/after)' },
   confirmDelete: { zh: '删除方案“{name}”？', en: 'Delete scenario “{name}”?' },
   editTime: { zh: '单次更新计算耗时', en: 'Engine time per edit' },
   pending: { zh: '计算中…', en: 'updating…' },

@@ -236,6 +236,15 @@ export function ScenarioPanel({
         </p>
       )}
       <h3>{st(language, 'change')}</h3>
+      <label class="small">
+        <input
+          type="checkbox"
+          data-testid="show-baseline"
+          checked={state.showBaseline}
+          onChange={(event) => controller.setShowBaseline((event.target as HTMLInputElement).checked)}
+        />{' '}
+        {st(language, 'showBaseline')}
+      </label>
       {features.length === 0 && <p class="muted small">{st(language, 'noFeatures')}</p>}
       <dl class="figures" data-testid="scenario-change" data-synced={String(state.synced)}>
         <div>

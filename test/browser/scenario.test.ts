@@ -213,6 +213,12 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
       expect((await waitForScenario(page, 0)).city).toEqual(nodeBefore);
       await page.getByTestId('redo').click();
       expect((await waitForScenario(page, 1)).city).toEqual(nodeAfter);
+      // Before/after toggle: the summary shows the baseline, then the scenario again.
+      const shownCity = () => page.evaluate(() => window.__greenreach!.state().result!.summary.city);
+      await page.getByTestId('show-baseline').check();
+      await expect.poll(shownCity).toEqual(nodeBefore);
+      await page.getByTestId('show-baseline').uncheck();
+      await expect.poll(shownCity).toEqual(nodeAfter);
       expect(recorded.consoleErrors).toEqual([]);
     },
     testTimeoutMs,
