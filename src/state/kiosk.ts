@@ -23,6 +23,9 @@ export interface KioskState {
   mapRebuilds: number;
   /** Times a failed run was retried (after a worker crash). */
   recoveries: number;
+  /** Times a visitor paused the tour, and times the idle time resumed it. */
+  pauses: number;
+  resumes: number;
   precache: PrecacheStatus;
 }
 
@@ -37,6 +40,8 @@ export interface KioskHook {
   workerRestarts: number;
   recoveries: number;
   mapRebuilds: number;
+  pauses: number;
+  resumes: number;
   precache: PrecacheStatus;
   /** Test hook: crashes the coverage worker in the middle of a run (the kiosk must recover). */
   crashWorker: () => void;
@@ -82,6 +87,8 @@ export class KioskController {
       round: 0,
       mapRebuilds: 0,
       recoveries: 0,
+      pauses: 0,
+      resumes: 0,
       precache: 'off',
     });
     this.hook = {
@@ -93,6 +100,8 @@ export class KioskController {
       workerRestarts: 0,
       recoveries: 0,
       mapRebuilds: 0,
+      pauses: 0,
+      resumes: 0,
       precache: 'off',
       crashWorker: () => this.crashWorker(),
       loseWebGL: () => this.loseWebGL(),
@@ -230,7 +239,7 @@ export class KioskController {
     if (mode === 'touring') {
       if (this.tourTimer) clearTimeout(this.tourTimer);
       this.tourTimer = null;
-      this.store.set({ mode: 'paused' });
+      this.store.set((state) => ({ mode: 'paused', pauses: state.pauses + 1 }));
     }
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.resume(), this.config.idleSeconds * 1000);
@@ -244,7 +253,7 @@ export class KioskController {
     this.app.selectCommunity(null);
     const bbox = result ? cityBounds(result) : null;
     if (bbox) this.map?.fitBounds(bbox, { animate: false, maxZoom: 14 });
-    this.store.set({ mode: 'touring', index: 0 });
+    this.store.set((state) => ({ mode: 'touring', index: 0, resumes: state.resumes + 1 }));
     this.scheduleNext(Math.min(this.config.stopSeconds, 2) * 1000, 0);
   }
 
@@ -277,6 +286,8 @@ export class KioskController {
       workerRestarts: this.app.coverage.restarts,
       recoveries: state.recoveries,
       mapRebuilds: state.mapRebuilds,
+      pauses: state.pauses,
+      resumes: state.resumes,
       precache: state.precache,
     });
   }
