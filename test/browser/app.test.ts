@@ -16,7 +16,7 @@ import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { runCoverageCli } from '../support/run-cli';
 import {
   buildIfStale,
-  findChromium,
+  chromiumForTests,
   launchBrowser,
   openPage,
   type RecordedPage,
@@ -28,14 +28,7 @@ import {
   waitForMapIdle,
 } from './harness';
 
-const executable = findChromium();
-if (!executable && process.env.CI) {
-  throw new Error(
-    'Browser tests need Chromium: none at CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install chromium). CI is set, so this fails instead of skipping.',
-  );
-}
-if (!executable)
-  console.warn('Skipping browser tests: no Chromium found (set CHROMIUM_PATH or apt-get install chromium).');
+const executable = chromiumForTests();
 
 const demo = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
 

@@ -33,6 +33,22 @@ export function findChromium(): string | null {
   return candidates.find((path): path is string => Boolean(path) && existsSync(path!)) ?? null;
 }
 
+/**
+ * The Chromium the browser tests drive, or null (the caller skips its tests). Under CI=true a missing
+ * browser fails the run instead, so CI can never pass by skipping every browser test.
+ */
+export function chromiumForTests(): string | null {
+  const executable = findChromium();
+  if (!executable && process.env.CI) {
+    throw new Error(
+      'Browser tests need Chromium: none at CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install chromium). CI is set, so this fails instead of skipping.',
+    );
+  }
+  if (!executable)
+    console.warn('Skipping browser tests: no Chromium found (set CHROMIUM_PATH or apt-get install chromium).');
+  return executable;
+}
+
 function newestModification(path: string): number {
   if (!existsSync(path)) return 0;
   const stats = statSync(path);

@@ -15,7 +15,7 @@ import { sizeProblem } from '../../src/state/import-client';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
 import {
   buildIfStale,
-  findChromium,
+  chromiumForTests,
   launchBrowser,
   openPage,
   type RecordedPage,
@@ -32,9 +32,7 @@ import {
  * FlatGeobuf layer from a URL read with HTTP range requests.
  */
 const testTimeoutMs = 300_000;
-const executable = findChromium();
-if (!executable && process.env.CI)
-  throw new Error('Browser tests need Chromium (apt-get install chromium); CI is set.');
+const executable = chromiumForTests();
 const ogrinfo = ['/usr/bin/ogrinfo', '/usr/local/bin/ogrinfo'].find((path) => existsSync(path)) ?? null;
 if (!ogrinfo && process.env.CI)
   throw new Error('the FlatGeobuf export check needs GDAL (apt-get install gdal-bin); CI is set.');

@@ -16,7 +16,7 @@ import {
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import {
   buildIfStale,
-  findChromium,
+  chromiumForTests,
   launchBrowser,
   openPage,
   type RecordedPage,
@@ -29,8 +29,7 @@ import {
 } from './harness';
 
 const testTimeoutMs = 300_000;
-const executable = findChromium();
-if (!executable && process.env.CI) throw new Error('Browser tests need Chromium (CHROMIUM_PATH or /usr/bin/chromium).');
+const executable = chromiumForTests();
 
 const demo = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
 
