@@ -126,9 +126,20 @@ export function squareSite(longitude: number, latitude: number, sideMeters: numb
   const east = round7(longitude + halfLongitude);
   const south = round7(latitude - halfLatitude);
   const north = round7(latitude + halfLatitude);
+  return boxFeature(west, south, east, north, { kind });
+}
+
+/** An axis-aligned box `[west, south, east, north]` as a counter-clockwise Polygon feature. */
+export function boxFeature(
+  west: number,
+  south: number,
+  east: number,
+  north: number,
+  properties: Record<string, unknown>,
+): Feature<Polygon> {
   return {
     type: 'Feature',
-    properties: { kind },
+    properties,
     geometry: {
       type: 'Polygon',
       coordinates: [

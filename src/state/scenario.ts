@@ -1,6 +1,13 @@
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { CoverageResult, CoverageTotals, GreenKind } from '../coverage';
-import { type SiteSpec, type SuggestProgress, type SuggestResult, siteSpec, squareSite } from '../coverage/suggest';
+import {
+  boxFeature,
+  type SiteSpec,
+  type SuggestProgress,
+  type SuggestResult,
+  siteSpec,
+  squareSite,
+} from '../coverage/suggest';
 import { CancelledError } from '../worker/coverage-client';
 import type { EditOperation } from '../worker/protocol';
 import type { AppState, PlannerApp } from './planner-app';
@@ -388,22 +395,10 @@ export class ScenarioController {
     const [west, east] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])].map(round);
     const [south, north] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])].map(round);
     if (west === east || south === north) return null;
-    return this.add('greenspaces', {
-      type: 'Feature',
-      properties: { kind: kind ?? spec?.kind ?? 'pocket_park', name: '' },
-      geometry: {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [west, south],
-            [east, south],
-            [east, north],
-            [west, north],
-            [west, south],
-          ],
-        ],
-      },
-    });
+    return this.add(
+      'greenspaces',
+      boxFeature(west, south, east, north, { kind: kind ?? spec?.kind ?? 'pocket_park', name: '' }),
+    );
   }
 
   addGreenway(points: Position[], name = ''): string | null {

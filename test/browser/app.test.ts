@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FeatureCollection } from 'geojson';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,14 +11,15 @@ const testTimeoutMs = 240_000;
 const slow = { timeout: 60_000, interval: 100 };
 
 import { buildCoverage, type CoverageSummary, type RuleSet, share, summarizeCoverage } from '../../src/coverage';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { runCoverageCli } from '../support/run-cli';
 import {
   buildIfStale,
   chromiumForTests,
+  demoDirectory,
   launchBrowser,
   openPage,
   type RecordedPage,
+  readDemoLayer,
   root,
   startServer,
   stopProcess,
@@ -30,14 +30,8 @@ import {
 
 const executable = chromiumForTests();
 
-const demo = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
-
-function readLayer(name: string): FeatureCollection | null {
-  const path = join(demo, `${name}.fgb`);
-  if (!existsSync(path)) return null;
-  const collection = readFlatGeobuf(new Uint8Array(readFileSync(path)), `${name}.fgb`);
-  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
-}
+const demo = demoDirectory;
+const readLayer = readDemoLayer;
 
 /** What the engine computes in Node for the demo data (the CLI's path), for the same rules and cell size. */
 function engineSummary(rules: RuleSet, cellMeters: number): CoverageSummary {

@@ -1,8 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FeatureCollection } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import type {} from '../../src/state/planner-app';
 import type {} from '../../src/ui/map-view';
 
@@ -165,4 +167,15 @@ export async function waitForGaps(page: Page): Promise<void> {
 /** Waits until the map is still (no animation or gesture in progress). */
 export async function waitForMapIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__greenreachMap?.isIdle(), null, { polling: 50 });
+}
+
+/** The demo data set the browser tests load (GREENREACH_DEMO_DIR overrides it). */
+export const demoDirectory = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
+
+/** One demo layer as the engine takes it (null geometries dropped), or null when the file is absent. */
+export function readDemoLayer(name: string): FeatureCollection | null {
+  const path = join(demoDirectory, `${name}.fgb`);
+  if (!existsSync(path)) return null;
+  const collection = readFlatGeobuf(new Uint8Array(readFileSync(path)), `${name}.fgb`);
+  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
 }

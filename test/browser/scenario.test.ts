@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Feature, FeatureCollection } from 'geojson';
+import type { Feature } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,13 +12,13 @@ import {
   type RuleSet,
   summarizeCoverage,
 } from '../../src/coverage';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import {
   buildIfStale,
   chromiumForTests,
   launchBrowser,
   openPage,
   type RecordedPage,
+  readDemoLayer,
   root,
   startServer,
   stopProcess,
@@ -31,14 +30,7 @@ import {
 const testTimeoutMs = 300_000;
 const executable = chromiumForTests();
 
-const demo = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
-
-function readLayer(name: string): FeatureCollection | null {
-  const path = join(demo, `${name}.fgb`);
-  if (!existsSync(path)) return null;
-  const collection = readFlatGeobuf(new Uint8Array(readFileSync(path)), `${name}.fgb`);
-  return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
-}
+const readLayer = readDemoLayer;
 
 /** The demo data's model in Node (the CLI's path), for the same rules and cell size as the page. */
 function engineModel(rules: RuleSet, cellMeters: number): CoverageModel {
