@@ -6,7 +6,7 @@ export const cellStates: readonly CellState[] = ['both', 'greenOnly', 'parkOnly'
 
 /**
  * Paul Tol's "muted" colours (safe for the common colour-vision deficiencies) chosen so the four
- * states also differ in lightness: "neither" is the darkest and gets an outline pattern as well.
+ * states also differ in lightness: "neither" is the darkest and is hatched as well (see `cell-bitmap-layer.ts`).
  * RGBA, 0–255.
  */
 export const cellStateColors: Readonly<Record<CellState, [number, number, number, number]>> = {
@@ -37,48 +37,4 @@ export function cellState(verdict: number, inUse: readonly CriterionId[]): CellS
 /** States a legend should list for the criteria in use. */
 export function statesInUse(inUse: readonly CriterionId[]): CellState[] {
   return inUse.length < 2 ? ['both', 'neither'] : [...cellStates];
-}
-
-/** Whether a cell's verdict is "neither" (misses every criterion in use). */
-export function isNeither(verdict: number, inUse: readonly CriterionId[]): boolean {
-  return cellState(verdict, inUse) === 'neither';
-}
-
-/**
- * Fill colours per cell (RGBA bytes, size 4), for a deck.gl binary attribute. With `gapsOnly`,
- * cells that meet the rules are transparent.
- */
-export function cellFillColors(verdicts: Uint8Array, inUse: readonly CriterionId[], gapsOnly: boolean): Uint8Array {
-  const fill = new Uint8Array(verdicts.length * 4);
-  const lookup = new Uint8Array(8 * 4);
-  for (let verdict = 0; verdict < 8; verdict++) {
-    const state = cellState(verdict, inUse);
-    lookup.set(gapsOnly && state === 'both' ? [0, 0, 0, 0] : cellStateColors[state], verdict * 4);
-  }
-  for (let k = 0; k < verdicts.length; k++) {
-    const offset = verdicts[k] * 4;
-    const out = k * 4;
-    fill[out] = lookup[offset];
-    fill[out + 1] = lookup[offset + 1];
-    fill[out + 2] = lookup[offset + 2];
-    fill[out + 3] = lookup[offset + 3];
-  }
-  return fill;
-}
-
-/** Positions (size 2) of the "neither" cells only, picked out of all cells' positions. */
-export function neitherPositions(
-  positions: Float32Array,
-  verdicts: Uint8Array,
-  inUse: readonly CriterionId[],
-): Float32Array {
-  let count = 0;
-  for (let k = 0; k < verdicts.length; k++) if (isNeither(verdicts[k], inUse)) count++;
-  const out = new Float32Array(count * 2);
-  for (let k = 0, n = 0; k < verdicts.length; k++) {
-    if (!isNeither(verdicts[k], inUse)) continue;
-    out[n++] = positions[k * 2];
-    out[n++] = positions[k * 2 + 1];
-  }
-  return out;
 }

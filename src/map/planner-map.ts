@@ -1,14 +1,18 @@
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
-import { ColumnLayer, GeoJsonLayer } from '@deck.gl/layers';
+import { PathLayer } from '@deck.gl/layers';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { FeatureCollection } from 'geojson';
+import type { Device, Texture } from '@luma.gl/core';
+import type { FeatureCollection, Position } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
+import { traceCellOutlines } from '../coverage/gap-outlines';
 import type { GapAnalysis } from '../state/gap-areas';
 import type { DataSet } from '../state/load-data';
 import type { Language, LayerVisibility, MapView } from '../state/url-state';
-import { type CellState, cellFillColors, cellState, neitherPositions } from './cell-colors';
+import { CellBitmapLayer } from './cell-bitmap-layer';
+import { type CellState, cellState } from './cell-colors';
+import { cellRasterTiles } from './cell-raster';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -40,26 +44,53 @@ export interface PlannerMapOptions {
   onCommunityClick?: (community: number | null) => void;
   /** Hover or tap over a residential cell (null when leaving the cells). */
   onCellInfo?: (info: CellInfo | null) => void;
+  /** Hover over a green space or greenway (null when leaving them). */
+  onFeatureInfo?: (info: FeatureInfo | null) => void;
   /** Text for a feature's kind in the current language. */
   kindLabel?: (kind: string) => string;
 }
 
-const greenKindColors: Record<string, [number, number, number, number]> = {
-  park: [27, 120, 55, 235],
-  pocket_park: [90, 174, 97, 235],
-  micro_green: [166, 219, 160, 235],
-  green_space: [120, 198, 121, 235],
-};
+/** Green space fills by kind: one MapLibre layer each with a constant colour (one shared shader). */
+const greenKindFills: { kind: string; color: string }[] = [
+  { kind: 'park', color: 'rgb(27, 120, 55)' },
+  { kind: 'pocket_park', color: 'rgb(90, 174, 97)' },
+  { kind: 'micro_green', color: 'rgb(166, 219, 160)' },
+  { kind: 'green_space', color: 'rgb(120, 198, 121)' },
+];
+const greenLayerIds = [
+  ...greenKindFills.map(({ kind }) => `greenspaces-${kind}`),
+  'greenspaces-other',
+  'greenspaces-point',
+  'greenspaces-outline',
+  'greenways-line',
+];
+
+/** A coloured line of the highlight layer (community outline, gap area outline). */
+interface HighlightPath {
+  path: Position[];
+  color: [number, number, number, number];
+  widthPixels: number;
+}
+
+/** Rows of a raster tile uploaded per task: about 1 MB, so no upload blocks the page for long. */
+const uploadBytesPerTask = 1 << 20;
 
 /**
  * Owns the MapLibre map and its deck.gl overlay (like Placemark's PMap): the UI creates one and hands
- * it data. The MapLibre style is built in code from the data (no remote tiles, glyphs or sprites);
- * residential cells, green features and highlights are deck.gl layers drawn over it.
+ * it data. The MapLibre style is built in code from the data (no remote tiles, glyphs or sprites) and
+ * draws the context and the green features; deck.gl draws the residential cells (as textures, one
+ * pixel per cell: see `cell-raster.ts`) and the highlights over it.
+ *
+ * Where WebGL is software-rendered, each new shader program blocks the page while it compiles, so the
+ * map keeps their number small: green features are MapLibre fill and line layers with constant paint
+ * (the programs the base map compiles anyway), and deck.gl has two programs, both compiled when the
+ * map first draws, before any data has arrived.
  */
 export class PlannerMap {
   readonly map: maplibregl.Map;
   private readonly overlay: MapboxOverlay;
   private readonly options: PlannerMapOptions;
+  private readonly deviceReady: Promise<Device>;
   private data: DataSet | null = null;
   private result: CoverageResult | null = null;
   private gaps: GapAnalysis | null = null;
@@ -67,19 +98,16 @@ export class PlannerMap {
   private language: Language;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
-  private cellAttributes: {
-    positions: Float32Array;
-    fill: Uint8Array;
-    neither: Float32Array;
-    gapsOnly: boolean;
-  } | null = null;
-  /** The "neither" outline pattern is drawn from this zoom on (below it, cells are under a pixel or two). */
-  private static readonly patternMinZoom = 13.5;
-  private patternVisible = false;
-  private gapHighlight: { rank: number; positions: Float32Array } | null = null;
+  /** The cell raster on the GPU: one texture per tile, with its bounds. */
+  private cellTiles: { bounds: BoundingBox; texture: Texture }[] = [];
+  /** Counts cell raster paints, so that a newer paint stops an older one's upload. */
+  private paintGeneration = 0;
+  private highlightPaths: HighlightPath[] = [];
   private drawWaiters: (() => void)[] = [];
   private readonly popup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, maxWidth: '280px' });
   private styleLoaded: Promise<void>;
+  private hoverFrame = 0;
+  private destroyed = false;
   /** Layers other modules draw over the map (e.g. scenario editing), by owner key, after the built-in ones. */
   private readonly extraLayers = new Map<string, Layer[]>();
   /** When it returns true, a map click neither opens a popup nor selects a community (a drawing tool owns it). */
@@ -107,9 +135,14 @@ export class PlannerMap {
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+    let resolveDevice: (device: Device) => void = () => {};
+    this.deviceReady = new Promise((resolve) => {
+      resolveDevice = resolve;
+    });
     this.overlay = new MapboxOverlay({
       interleaved: false,
-      layers: [],
+      layers: this.deckLayers(),
+      onDeviceInitialized: (device) => resolveDevice(device),
       onAfterRender: () => {
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
@@ -117,22 +150,73 @@ export class PlannerMap {
       },
     });
     this.map.addControl(this.overlay);
-    this.patternVisible = this.map.getZoom() >= PlannerMap.patternMinZoom;
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
+    void this.styleLoaded.then(() => this.warmUpShaders());
     this.map.on('moveend', () => {
       const center = this.map.getCenter();
       this.options.onViewChange?.({ longitude: center.lng, latitude: center.lat, zoom: this.map.getZoom() });
     });
-    this.map.on('mousemove', (event) => this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat)));
-    this.map.on('mouseout', () => this.options.onCellInfo?.(null));
-    this.map.on('zoomend', () => {
-      const visible = this.map.getZoom() >= PlannerMap.patternMinZoom;
-      if (visible !== this.patternVisible) {
-        this.patternVisible = visible;
-        this.updateDeck();
-      }
+    this.map.on('mousemove', (event) => this.hover(event));
+    this.map.on('mouseout', () => {
+      this.options.onCellInfo?.(null);
+      this.options.onFeatureInfo?.(null);
     });
     this.map.on('click', (event) => this.click(event));
+  }
+
+  /**
+   * Draws one nearly transparent polygon, line and label at the centre of the view as soon as the map
+   * loads, so MapLibre compiles its fill, line, text and clipping-mask shaders while the data is still
+   * downloading, instead of in the first frame with data (which would stall the page during the
+   * computation where WebGL is software-rendered). Removed once drawn.
+   */
+  private warmUpShaders(): void {
+    if (this.destroyed || this.map.getSource('warm-up')) return;
+    const { lng, lat } = this.map.getCenter();
+    const size = 0.001;
+    const ring = [
+      [lng, lat],
+      [lng + size, lat],
+      [lng + size, lat + size],
+      [lng, lat],
+    ];
+    this.map.addSource('warm-up', {
+      type: 'geojson',
+      data: {
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } },
+          { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } },
+          { type: 'Feature', properties: { name: '社区 A' }, geometry: { type: 'Point', coordinates: [lng, lat] } },
+        ],
+      },
+    });
+    const ids = ['warm-up-fill', 'warm-up-line', 'warm-up-label'];
+    this.map.addLayer({
+      id: ids[0],
+      type: 'fill',
+      source: 'warm-up',
+      paint: { 'fill-color': '#000', 'fill-opacity': 0.004, 'fill-antialias': false },
+    });
+    this.map.addLayer({
+      id: ids[1],
+      type: 'line',
+      source: 'warm-up',
+      paint: { 'line-color': '#000', 'line-opacity': 0.004, 'line-width': 1 },
+    });
+    this.map.addLayer({
+      id: ids[2],
+      type: 'symbol',
+      source: 'warm-up',
+      filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'] },
+      paint: { 'text-opacity': 0.004, 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
+    });
+    this.map.once('idle', () => {
+      if (this.destroyed) return;
+      for (const id of ids) if (this.map.getLayer(id)) this.map.removeLayer(id);
+      if (this.map.getSource('warm-up')) this.map.removeSource('warm-up');
+    });
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */
@@ -140,30 +224,33 @@ export class PlannerMap {
     this.data = data;
     await this.styleLoaded;
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
-    const communities: FeatureCollection = {
+    const withIds = (collection: FeatureCollection): FeatureCollection => ({
       type: 'FeatureCollection',
-      features: data.communities.features.map((feature, index) => ({ ...feature, id: index })),
-    };
+      features: collection.features.map((feature, index) => ({ ...feature, id: index })),
+    });
     const sources: Record<string, FeatureCollection> = {
       district: data.district ?? empty,
       streets: data.streets ?? empty,
       river: data.river ?? empty,
-      communities,
+      communities: withIds(data.communities),
+      greenspaces: data.greenspaces,
+      greenways: data.greenways,
     };
     for (const [id, collection] of Object.entries(sources)) {
       const source = this.map.getSource(id) as GeoJSONSource | undefined;
       if (source) source.setData(collection);
-      else this.map.addSource(id, { type: 'geojson', data: collection, ...(id === 'communities' ? {} : {}) });
+      else this.map.addSource(id, { type: 'geojson', data: collection });
     }
     if (!this.map.getLayer('district-fill')) this.addBaseLayers();
     this.applyLanguage();
     this.applyVisibility();
-    this.applyCommunityHighlight();
-    this.updateDeck();
+    this.applyHighlights();
   }
 
   private addBaseLayers(): void {
     const style = this.map;
+    // Constant paint properties only (no data-driven styling, no dash patterns): every fill layer shares
+    // one shader program and every line layer another, which matters where WebGL is software-rendered.
     const layers: Parameters<maplibregl.Map['addLayer']>[0][] = [
       {
         id: 'district-fill',
@@ -185,8 +272,6 @@ export class PlannerMap {
         filter: ['==', ['geometry-type'], 'LineString'],
         paint: { 'line-color': '#7fb7de', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 10] },
       },
-      // Constant paint properties only (no data-driven styling, no dash patterns): every line layer
-      // shares one shader program, which matters where WebGL is software-rendered (SwiftShader).
       {
         id: 'streets-local',
         type: 'line',
@@ -202,6 +287,43 @@ export class PlannerMap {
         filter: ['==', ['get', 'class'], 'arterial'],
         layout: { 'line-cap': 'round', 'line-join': 'round' },
         paint: { 'line-color': '#cfc3aa', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.4, 15, 9] },
+      },
+      ...greenKindFills.map(
+        ({ kind, color }): maplibregl.LayerSpecification => ({
+          id: `greenspaces-${kind}`,
+          type: 'fill',
+          source: 'greenspaces',
+          filter: ['==', ['get', 'kind'], kind],
+          paint: { 'fill-color': color, 'fill-opacity': 0.92, 'fill-antialias': false },
+        }),
+      ),
+      {
+        id: 'greenspaces-other',
+        type: 'fill',
+        source: 'greenspaces',
+        filter: ['!', ['in', ['get', 'kind'], ['literal', greenKindFills.map(({ kind }) => kind)]]],
+        paint: { 'fill-color': greenKindFills[3].color, 'fill-opacity': 0.92, 'fill-antialias': false },
+      },
+      {
+        id: 'greenspaces-point',
+        type: 'circle',
+        source: 'greenspaces',
+        filter: ['==', ['geometry-type'], 'Point'],
+        paint: { 'circle-color': greenKindFills[1].color, 'circle-radius': 5, 'circle-stroke-width': 1 },
+      },
+      {
+        id: 'greenspaces-outline',
+        type: 'line',
+        source: 'greenspaces',
+        filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'line-color': '#145028', 'line-width': 1 },
+      },
+      {
+        id: 'greenways-line',
+        type: 'line',
+        source: 'greenways',
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': '#006e3c', 'line-width': 3 },
       },
       {
         id: 'communities-fill',
@@ -255,98 +377,145 @@ export class PlannerMap {
   setCoverage(result: CoverageResult | null): Promise<void> {
     this.result = result;
     this.gaps = null;
-    this.gapHighlight = null;
-    this.cellAttributes = null;
+    this.applyHighlights();
+    return this.paintCells();
+  }
+
+  /**
+   * Paints the cell raster and uploads it to the GPU a slice at a time (a task each, so the page stays
+   * responsive while a million cells upload), then swaps it in and waits for the frame that draws it.
+   */
+  private async paintCells(): Promise<void> {
+    const generation = ++this.paintGeneration;
+    const result = this.result;
+    const uploaded: { bounds: BoundingBox; texture: Texture }[] = [];
     if (result) {
-      const { grid, cellIndex } = result;
-      const positions = new Float32Array(cellIndex.length * 2);
-      for (let k = 0; k < cellIndex.length; k++) {
-        const row = Math.floor(cellIndex[k] / grid.columns);
-        const column = cellIndex[k] - row * grid.columns;
-        positions[k * 2] = (column + 0.5) * grid.longitudeStep;
-        positions[k * 2 + 1] = (row + 0.5) * grid.latitudeStep;
+      const device = await this.deviceReady;
+      if (generation !== this.paintGeneration || this.destroyed) return;
+      const tiles = cellRasterTiles(
+        result.grid,
+        result.cellIndex,
+        result.verdicts,
+        this.inUse(),
+        this.layers?.gapsOnly ?? false,
+      );
+      for (const tile of tiles) {
+        const texture = device.createTexture({
+          format: 'rgba8unorm',
+          width: tile.width,
+          height: tile.height,
+          mipLevels: 1,
+          sampler: {
+            minFilter: 'nearest',
+            magFilter: 'nearest',
+            addressModeU: 'clamp-to-edge',
+            addressModeV: 'clamp-to-edge',
+          },
+        });
+        uploaded.push({ bounds: tile.bounds, texture });
+        const rowsPerTask = Math.max(1, Math.floor(uploadBytesPerTask / (tile.width * 4)));
+        for (let y = 0; y < tile.height; y += rowsPerTask) {
+          if (y > 0) await nextTask();
+          if (generation !== this.paintGeneration || this.destroyed) {
+            for (const { texture: unused } of uploaded) unused.destroy();
+            return;
+          }
+          const height = Math.min(rowsPerTask, tile.height - y);
+          texture.writeData(tile.pixels.subarray(y * tile.width * 4, (y + height) * tile.width * 4), {
+            y,
+            width: tile.width,
+            height,
+          });
+        }
       }
-      const gapsOnly = this.layers?.gapsOnly ?? false;
-      const fill = cellFillColors(result.verdicts, this.inUse(), gapsOnly);
-      this.cellAttributes = {
-        positions,
-        gapsOnly,
-        fill,
-        neither: neitherPositions(positions, result.verdicts, this.inUse()),
-      };
     }
+    const previous = this.cellTiles;
+    this.cellTiles = uploaded;
     const drawn = new Promise<void>((resolve) => this.drawWaiters.push(resolve));
     this.updateDeck();
     this.map.triggerRepaint();
-    return drawn;
+    await drawn;
+    // Only now is no layer bound to the old textures.
+    for (const { texture } of previous) texture.destroy();
   }
 
   /** Gap areas of the current result (for the gap highlight and the cell tooltip). */
   setGaps(gaps: GapAnalysis | null): void {
     this.gaps = gaps;
-    this.applyGapHighlight();
+    this.applyHighlights();
   }
 
   /** Shows or hides layers. */
   setLayerVisibility(layers: LayerVisibility): void {
     const previous = this.layers;
     this.layers = { ...layers };
-    if (this.result && this.cellAttributes && previous?.gapsOnly !== layers.gapsOnly) {
-      const fill = cellFillColors(this.result.verdicts, this.inUse(), layers.gapsOnly);
-      this.cellAttributes = {
-        ...this.cellAttributes,
-        gapsOnly: layers.gapsOnly,
-        fill,
-      };
-    }
     this.applyVisibility();
-    this.updateDeck();
+    if (this.result && previous && previous.gapsOnly !== layers.gapsOnly) void this.paintCells();
+    else this.updateDeck();
   }
 
   private applyVisibility(): void {
     if (!this.layers || !this.map.getLayer('streets-local')) return;
     const visibility = (visible: boolean) => (visible ? 'visible' : 'none');
-    for (const id of ['streets-local', 'streets-arterial']) {
-      this.map.setLayoutProperty(id, 'visibility', visibility(this.layers.streets));
-    }
-    for (const id of ['communities-line', 'communities-label']) {
-      this.map.setLayoutProperty(id, 'visibility', visibility(this.layers.communities));
+    const groups: [string[], boolean][] = [
+      [['streets-local', 'streets-arterial'], this.layers.streets],
+      [['communities-line', 'communities-label'], this.layers.communities],
+      [greenLayerIds.filter((id) => id.startsWith('greenspaces')), this.layers.greenspaces],
+      [['greenways-line'], this.layers.greenways],
+    ];
+    for (const [ids, visible] of groups) {
+      for (const id of ids) this.map.setLayoutProperty(id, 'visibility', visibility(visible));
     }
   }
 
   /** Outlines a community (index into the engine's communities), or none. */
   highlightCommunity(community: number | null): void {
     this.selectedCommunity = community;
-    this.applyCommunityHighlight();
-  }
-
-  private applyCommunityHighlight(): void {
-    if (!this.data) return;
-    this.updateDeck();
+    this.applyHighlights();
   }
 
   /** Outlines the cells of a gap area (by rank), or none. */
   highlightGap(rank: number | null): void {
     this.selectedGap = rank;
-    this.applyGapHighlight();
+    this.applyHighlights();
   }
 
-  private applyGapHighlight(): void {
-    this.gapHighlight = null;
-    const rank = this.selectedGap;
-    if (rank !== null && this.gaps && this.cellAttributes && rank < this.gaps.areas.length) {
-      const cells = this.gaps.areas[rank].cells;
-      const positions = new Float32Array(cells * 2);
-      const { cellGap } = this.gaps;
-      const source = this.cellAttributes.positions;
-      for (let k = 0, n = 0; k < cellGap.length && n < cells; k++) {
-        if (cellGap[k] !== rank) continue;
-        positions[n * 2] = source[k * 2];
-        positions[n * 2 + 1] = source[k * 2 + 1];
-        n++;
-      }
-      this.gapHighlight = { rank, positions };
+  /** Rebuilds the highlight paths: the selected community's outline and the selected gap area's outline. */
+  private applyHighlights(): void {
+    const paths: HighlightPath[] = [];
+    const community =
+      this.selectedCommunity !== null ? this.data?.communities.features[this.selectedCommunity] : undefined;
+    const geometry = community?.geometry;
+    const polygons =
+      geometry?.type === 'Polygon'
+        ? [geometry.coordinates]
+        : geometry?.type === 'MultiPolygon'
+          ? geometry.coordinates
+          : [];
+    for (const polygon of polygons) {
+      for (const ring of polygon) paths.push({ path: ring, color: [0, 0, 0, 255], widthPixels: 3 });
     }
+    const rank = this.selectedGap;
+    const result = this.result;
+    if (rank !== null && this.gaps && result && rank < this.gaps.areas.length) {
+      const { cellGap } = this.gaps;
+      const cells: number[] = [];
+      for (let k = 0; k < cellGap.length; k++) if (cellGap[k] === rank) cells.push(result.cellIndex[k]);
+      const { grid } = result;
+      const toLngLat = ([column, row]: [number, number]): Position => [
+        grid.west + column * grid.longitudeStep,
+        grid.south + row * grid.latitudeStep,
+      ];
+      // A dark line under a bright one: the outline stands out on every cell colour.
+      for (const outline of traceCellOutlines(grid.columns, cells)) {
+        for (const ring of outline.rings) {
+          const path = ring.map(toLngLat);
+          paths.push({ path, color: [20, 20, 20, 255], widthPixels: 5 });
+          paths.push({ path, color: [255, 140, 0, 255], widthPixels: 2.5 });
+        }
+      }
+    }
+    this.highlightPaths = paths;
     this.updateDeck();
   }
 
@@ -402,23 +571,46 @@ export class PlannerMap {
     return null;
   }
 
+  /** The green space or greenway drawn at a screen point (within a few pixels), or null. */
+  featureAt(point: maplibregl.PointLike): FeatureInfo | null {
+    if (!this.map.getLayer('greenways-line')) return null;
+    const { x, y } = maplibregl.Point.convert(point);
+    const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+      [x - 3, y - 3],
+      [x + 3, y + 3],
+    ];
+    const feature = this.map.queryRenderedFeatures(box, { layers: greenLayerIds })[0];
+    if (!feature) return null;
+    const properties = feature.properties ?? {};
+    const layer = feature.source === 'greenways' ? 'greenways' : 'greenspaces';
+    const kind = layer === 'greenways' ? 'greenway' : String(properties.kind ?? 'green_space');
+    return { layer, name: this.featureName(properties), kind };
+  }
+
   /** Sets the deck.gl layers one module (`key`) draws over the map; an empty list removes them. */
   setExtraLayers(key: string, layers: Layer[]): void {
     this.extraLayers.set(key, layers);
     this.updateDeck();
   }
 
+  /** Pointer moves: the cell and the feature under it, at most once per frame. */
+  private hover(event: maplibregl.MapMouseEvent): void {
+    const { lngLat, point } = event;
+    cancelAnimationFrame(this.hoverFrame);
+    this.hoverFrame = requestAnimationFrame(() => {
+      if (this.destroyed) return;
+      this.options.onCellInfo?.(this.cellAt(lngLat.lng, lngLat.lat));
+      this.options.onFeatureInfo?.(this.featureAt(point));
+    });
+  }
+
   private click(event: maplibregl.MapMouseEvent): void {
     if (this.clickSuppressed?.()) return;
-    const { x, y } = event.point;
     this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat));
-    const picked = this.overlay.pickObject({ x, y, radius: 3, layerIds: ['greenspaces', 'greenways'] });
-    const feature = picked?.object as GeoJSON.Feature | undefined;
-    if (feature && picked) {
-      const properties = feature.properties ?? {};
-      const layer = picked.layer?.id === 'greenways' ? 'greenways' : 'greenspaces';
-      const kind = layer === 'greenways' ? 'greenway' : String(properties.kind ?? 'green_space');
-      this.showPopup(event.lngLat, { layer, name: this.featureName(properties), kind });
+    const feature = this.featureAt(event.point);
+    this.options.onFeatureInfo?.(feature);
+    if (feature) {
+      this.showPopup(event.lngLat, feature);
       return;
     }
     this.popup.remove();
@@ -447,123 +639,48 @@ export class PlannerMap {
     this.popup.setLngLat(lngLat).setText(text).addTo(this.map);
   }
 
-  private updateDeck(): void {
-    const visible = this.layers;
+  /**
+   * The deck.gl layers: cell raster tiles and highlight paths. Both layers exist from the start (empty
+   * until there is data), so their shaders compile on the first frame, before any computation.
+   */
+  private deckLayers(): Layer[] {
     const layers: Layer[] = [];
-    const result = this.result;
-    const attributes = this.cellAttributes;
-    if (result && attributes && (visible?.cells ?? true)) {
-      const { grid } = result;
-      const common = {
-        coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
-        coordinateOrigin: [grid.west, grid.south, 0] as [number, number, number],
-        diskResolution: 4,
-        angle: 45,
-        radius: grid.cellMeters / Math.SQRT2,
-        extruded: false,
-        getElevation: 0,
+    const cellsVisible = (this.layers?.cells ?? true) && this.result !== null;
+    const tiles = cellsVisible ? this.cellTiles : [];
+    tiles.forEach(({ bounds, texture }, tile) => {
+      layers.push(
+        new CellBitmapLayer({
+          id: `cells-${tile}`,
+          image: texture,
+          bounds,
+          _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
+          pickable: false,
+        }),
+      );
+    });
+    if (tiles.length === 0) {
+      layers.push(new CellBitmapLayer({ id: 'cells-0', image: null, bounds: [0, 0, 0, 0], pickable: false }));
+    }
+    layers.push(
+      new PathLayer<HighlightPath>({
+        id: 'highlights',
+        data: this.highlightPaths,
+        getPath: (item) => item.path as [number, number][],
+        getColor: (item) => item.color,
+        getWidth: (item) => item.widthPixels,
+        widthUnits: 'pixels',
+        jointRounded: true,
+        capRounded: true,
         pickable: false,
-      };
-      layers.push(
-        new ColumnLayer({
-          ...common,
-          id: 'cells',
-          data: {
-            length: attributes.positions.length / 2,
-            attributes: {
-              getPosition: { value: attributes.positions, size: 2 },
-              getFillColor: { value: attributes.fill, size: 4, normalized: true },
-            },
-          },
-          stroked: false,
-          updateTriggers: { getFillColor: attributes.fill },
-        }),
-        // "Neither" cells also get a light outline: a tiled pattern that tells them apart without
-        // colour. Only the "neither" cells, and only once zoomed in far enough to see it.
-        new ColumnLayer({
-          ...common,
-          id: 'cells-neither-pattern',
-          visible: this.patternVisible,
-          data: {
-            length: attributes.neither.length / 2,
-            attributes: { getPosition: { value: attributes.neither, size: 2 } },
-          },
-          filled: false,
-          stroked: true,
-          getLineColor: [255, 255, 255, 210],
-          lineWidthUnits: 'meters',
-          getLineWidth: grid.cellMeters * 0.12,
-          updateTriggers: { getPosition: attributes.neither },
-        }),
-      );
-      // Highlight layers are always present (empty when nothing is selected), so their shaders are
-      // compiled at start-up rather than on the first click: a stall where WebGL is software-rendered.
-      const highlight = this.gapHighlight;
-      layers.push(
-        new ColumnLayer({
-          ...common,
-          id: 'gap-highlight',
-          data: {
-            length: highlight ? highlight.positions.length / 2 : 0,
-            attributes: { getPosition: { value: highlight?.positions ?? new Float32Array(2), size: 2 } },
-          },
-          filled: true,
-          getFillColor: [255, 120, 0, 120],
-          stroked: true,
-          getLineColor: [20, 20, 20, 255],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 1,
-          updateTriggers: { getPosition: highlight?.rank ?? -1 },
-        }),
-      );
-    }
-    const data = this.data;
-    if (data && (visible?.greenspaces ?? true)) {
-      layers.push(
-        new GeoJsonLayer({
-          id: 'greenspaces',
-          data: data.greenspaces,
-          pickable: true,
-          stroked: true,
-          filled: true,
-          getFillColor: (feature) => greenKindColors[String(feature.properties?.kind)] ?? greenKindColors.green_space,
-          getLineColor: [20, 80, 40, 255],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 1,
-        }),
-      );
-    }
-    if (data && (visible?.greenways ?? true)) {
-      layers.push(
-        new GeoJsonLayer({
-          id: 'greenways',
-          data: data.greenways,
-          pickable: true,
-          stroked: true,
-          getLineColor: [0, 110, 60, 255],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 3,
-          lineCapRounded: true,
-          lineJointRounded: true,
-        }),
-      );
-    }
-    if (data) {
-      const selected = this.selectedCommunity !== null ? data.communities.features[this.selectedCommunity] : undefined;
-      layers.push(
-        new GeoJsonLayer({
-          id: 'community-highlight',
-          data: selected ? [selected] : [],
-          filled: false,
-          stroked: true,
-          getLineColor: [0, 0, 0, 255],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 3,
-        }),
-      );
-    }
+      }),
+    );
     for (const extra of this.extraLayers.values()) layers.push(...extra);
-    this.overlay.setProps({ layers });
+    return layers;
+  }
+
+  private updateDeck(): void {
+    if (this.destroyed) return;
+    this.overlay.setProps({ layers: this.deckLayers() });
   }
 
   /** Whether the map is still and drawn: no animation or gesture in progress, every tile loaded. */
@@ -579,8 +696,18 @@ export class PlannerMap {
 
   /** Removes the map and releases WebGL resources. */
   destroy(): void {
+    this.destroyed = true;
+    this.paintGeneration++;
+    cancelAnimationFrame(this.hoverFrame);
     this.popup.remove();
+    for (const { texture } of this.cellTiles) texture.destroy();
+    this.cellTiles = [];
     this.overlay.finalize();
     this.map.remove();
   }
+}
+
+/** Resolves in a new task (not a microtask), so the browser can draw and handle input in between. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BoundingBox } from '../coverage';
-import type { CellInfo } from '../map/planner-map';
+import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import { PlannerMap } from '../map/planner-map';
 import type { PlannerApp } from '../state/planner-app';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
@@ -37,6 +37,7 @@ function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | 
 export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerMap | null) => void }) {
   const container = useRef<HTMLElement>(null);
   const [cell, setCell] = useState<CellInfo | null>(null);
+  const [feature, setFeature] = useState<FeatureInfo | null>(null);
   const language = useStore(app.store, (state) => state.language);
   const status = useStore(app.store, (state) => state.status);
   const progress = useStore(app.store, (state) => state.progress);
@@ -57,6 +58,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
         if (bbox) map.fitBounds(bbox);
       },
       onCellInfo: setCell,
+      onFeatureInfo: setFeature,
       kindLabel: (kind) => kindLabel(app.store.get().language, kind),
     });
     onMap(map);
@@ -129,6 +131,12 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
         </span>
       </div>
       <div class="cell-info" aria-live="polite" data-testid="cell-info">
+        {feature && (
+          <div data-testid="feature-info">
+            <strong>{feature.name || kindLabel(language, feature.kind)}</strong>
+            {feature.name && ` · ${kindLabel(language, feature.kind)}`}
+          </div>
+        )}
         {cell ? (
           <>
             <strong>
@@ -152,7 +160,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
             )}
           </>
         ) : (
-          <span class="muted">{t(language, 'hoverHelp')}</span>
+          !feature && <span class="muted">{t(language, 'hoverHelp')}</span>
         )}
       </div>
     </div>

@@ -1,0 +1,89 @@
+import type { BoundingBox, CriterionId, Grid } from '../coverage';
+import { cellState, cellStateColors } from './cell-colors';
+
+/** One tile of the cell raster: RGBA pixels, one per grid cell, north row first. */
+export interface CellRasterTile {
+  /** Grid column and row of the tile's south-west cell. */
+  column: number;
+  row: number;
+  /** Size in cells (= pixels). */
+  width: number;
+  height: number;
+  /** `[west, south, east, north]` in degrees: the outer edges of the tile's cells. */
+  bounds: BoundingBox;
+  /** `width × height × 4` bytes; pixel (x, y) is cell (column + x, row + height − 1 − y). */
+  pixels: Uint8Array;
+}
+
+/** Largest tile side: every WebGL2 implementation supports 4096² textures; 2048 keeps uploads short. */
+export const maxTileCells = 2048;
+
+/**
+ * Paints the residential cells of a coverage result into RGBA tiles, one pixel per grid cell, in the
+ * colour of the cell's state (transparent where there is no residential cell, and where the cell meets
+ * the rules when `gapsOnly`). The grid is regular in longitude and latitude, so a tile is an image
+ * with longitude–latitude bounds and the GPU draws a million cells as one textured rectangle instead
+ * of a million instanced squares (no per-cell vertex data, one small shader).
+ */
+export function cellRasterTiles(
+  grid: Grid,
+  cellIndex: Uint32Array,
+  verdicts: Uint8Array,
+  inUse: readonly CriterionId[],
+  gapsOnly: boolean,
+  tileCells = maxTileCells,
+): CellRasterTile[] {
+  // Colour by verdict (3 bits): one lookup per cell instead of a state computation.
+  const lookup = new Uint8Array(8 * 4);
+  for (let verdict = 0; verdict < 8; verdict++) {
+    const state = cellState(verdict, inUse);
+    if (!(gapsOnly && state === 'both')) lookup.set(cellStateColors[state], verdict * 4);
+  }
+  const tileColumns = Math.ceil(grid.columns / tileCells);
+  const tileRows = Math.ceil(grid.rows / tileCells);
+  const tiles: CellRasterTile[] = [];
+  for (let tileRow = 0; tileRow < tileRows; tileRow++) {
+    for (let tileColumn = 0; tileColumn < tileColumns; tileColumn++) {
+      const column = tileColumn * tileCells;
+      const row = tileRow * tileCells;
+      const width = Math.min(tileCells, grid.columns - column);
+      const height = Math.min(tileCells, grid.rows - row);
+      tiles.push({
+        column,
+        row,
+        width,
+        height,
+        bounds: [
+          grid.west + column * grid.longitudeStep,
+          grid.south + row * grid.latitudeStep,
+          grid.west + (column + width) * grid.longitudeStep,
+          grid.south + (row + height) * grid.latitudeStep,
+        ],
+        pixels: new Uint8Array(width * height * 4),
+      });
+    }
+  }
+  // Cells come in grid order (ascending index): one pass, each cell written to its tile's pixel.
+  const painted = new Uint32Array(tiles.length);
+  for (let k = 0; k < cellIndex.length; k++) {
+    const index = cellIndex[k];
+    const row = Math.floor(index / grid.columns);
+    const column = index - row * grid.columns;
+    const tileRow = Math.floor(row / tileCells);
+    const tileColumn = Math.floor(column / tileCells);
+    const tileNumber = tileRow * tileColumns + tileColumn;
+    const tile = tiles[tileNumber];
+    painted[tileNumber]++;
+    const x = column - tile.column;
+    const y = tile.height - 1 - (row - tile.row);
+    const out = (y * tile.width + x) * 4;
+    const source = verdicts[k] * 4;
+    const pixels = tile.pixels;
+    pixels[out] = lookup[source];
+    pixels[out + 1] = lookup[source + 1];
+    pixels[out + 2] = lookup[source + 2];
+    pixels[out + 3] = lookup[source + 3];
+  }
+  // Tiles without a residential cell (e.g. a river plain across the grid) need no texture.
+  return tiles.filter((_, tileNumber) => painted[tileNumber] > 0);
+}
