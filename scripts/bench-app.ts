@@ -5,10 +5,11 @@
  *
  *   npx tsx scripts/bench-app.ts [--scale 7] [--cell 20] [--skip-city] [--runs 1]
  *
- * The city-scale set is written as FlatGeobuf to dist/bench-city/ (reused while its scale matches)
- * and opened with `?data=bench-city/`. Figures go to stdout and test-output/bench-app.json.
+ * The city-scale set is written as FlatGeobuf to node_modules/.cache/greenreach/bench-city/ (reused
+ * while its scale matches), copied into dist/bench-city/ after the build and opened with
+ * `?data=bench-city/`. Figures go to stdout and test-output/bench-app.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf';
@@ -134,13 +135,20 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   };
 }
 
-/** Writes the city-scale set to dist/bench-city/ unless it is there at this scale already. */
-function writeCitySet(): string {
-  const directory = join(root, 'dist/bench-city');
+/**
+ * Writes the city-scale set to the cache unless it is there at this scale already, and copies it into
+ * dist/ (which every build empties).
+ */
+export function writeCitySet(): string {
+  const directory = join(root, 'node_modules/.cache/greenreach/bench-city');
   const manifestPath = join(directory, 'manifest.json');
+  const publish = () => {
+    cpSync(directory, join(root, 'dist/bench-city'), { recursive: true });
+    return 'bench-city/';
+  };
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { scale?: number };
-    if (manifest.scale === scale) return 'bench-city/';
+    if (manifest.scale === scale) return publish();
   }
   mkdirSync(directory, { recursive: true });
   const started = performance.now();
@@ -158,7 +166,7 @@ function writeCitySet(): string {
   console.log(
     `city-scale set: scale ${scale}, ${(bytes / 1e6).toFixed(1)} MB of FlatGeobuf, generated in ${Math.round(performance.now() - started)} ms`,
   );
-  return 'bench-city/';
+  return publish();
 }
 
 async function main(): Promise<void> {

@@ -125,7 +125,7 @@ async function bench(
 
   // In the worker: one compute, then a warm-up suggest and `timedRuns` timed ones (request to reply).
   const worker = new ThreadWorker();
-  const computed = await worker.request({ type: 'compute', layers, rules, cellMeters: 50 });
+  const computed = await worker.request({ type: 'compute', source: { kind: 'inline', layers }, rules, cellMeters: 50 });
   if (computed.type !== 'result') throw new Error(`worker compute failed: ${JSON.stringify(computed)}`);
   const workerTimes: number[] = [];
   for (let i = 0; i <= timedRuns; i++) {

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
-import type { EditOperation, WorkerReply, WorkerRequest, WorkerRequestMap } from './protocol';
+import type { EditOperation, LayerName, WorkerReply, WorkerRequest, WorkerRequestMap } from './protocol';
 
 /** Rejection reason of a run that was cancelled (by `cancel`, an AbortSignal or a newer run). */
 export class CancelledError extends Error {
@@ -24,6 +24,11 @@ interface Pending {
 
 export type WorkerFactory = () => Worker;
 
+/** Resolves in a new task, so the page can draw and handle input between parts. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 const defaultFactory: WorkerFactory = () =>
   new Worker(new URL('./coverage-worker.ts', import.meta.url), { type: 'module', name: 'coverage' });
 
@@ -42,8 +47,20 @@ export class CoverageClient {
   restarts = 0;
   /** The first feature id the worker has not used (for scenario edits). */
   firstFeatureIdFree = 0;
+  /** The layer set the worker holds (or is being sent), so a rule change does not send it again. */
+  private sentLayers: { layers: CoverageLayers; layersId: number; sending: Promise<void> } | null = null;
+  private nextLayersId = 1;
+  /** Counts `compute` calls, so a run superseded while its layers were being sent never starts. */
+  private computeCalls = 0;
 
-  constructor(private readonly createWorker: WorkerFactory = defaultFactory) {
+  /**
+   * @param createWorker makes the worker (a stand-in in tests)
+   * @param featuresPerPart features per `layers` message: a few milliseconds of copying each
+   */
+  constructor(
+    private readonly createWorker: WorkerFactory = defaultFactory,
+    private readonly featuresPerPart = 2000,
+  ) {
     this.worker = this.spawn();
   }
 
@@ -63,6 +80,7 @@ export class CoverageClient {
     for (const pending of this.pending.values()) pending.reject(reason);
     this.pending.clear();
     this.restarts++;
+    this.sentLayers = null;
     this.worker = this.spawn();
   }
 
@@ -109,22 +127,73 @@ export class CoverageClient {
     return { requestId, promise };
   }
 
-  /** Computes coverage in the worker. A newer `compute` cancels this one (it rejects with CancelledError). */
-  compute(
+  /**
+   * Computes coverage in the worker. A newer `compute` cancels this one (it rejects with CancelledError).
+   * The layers go to the worker once, in parts of `featuresPerPart` features with a task between
+   * parts (copying a city's GeoJSON in one message would block the page); later runs on the same
+   * layers (the same collection objects) only send the rules.
+   */
+  async compute(
     layers: CoverageLayers,
     rules: RuleSet,
     cellMeters: number,
     options: { onProgress?: (progress: CoverageProgress) => void; signal?: AbortSignal } = {},
   ): Promise<CoverageResult> {
     if (this.computeRequestId >= 0) this.cancel(this.computeRequestId);
+    this.computeRequestId = -1;
+    const call = ++this.computeCalls;
+    const layersId = this.sendLayers(layers);
+    await this.sentLayers!.sending;
+    if (call !== this.computeCalls || options.signal?.aborted) throw new CancelledError();
+    if (this.sentLayers?.layersId !== layersId) {
+      // The worker was restarted while the parts were on their way: send them again.
+      return this.compute(layers, rules, cellMeters, options);
+    }
     const { requestId, promise } = this.send(
       'compute',
-      { layers, rules, cellMeters },
+      { source: { kind: 'sent', layersId }, rules, cellMeters },
       options.onProgress,
       options.signal,
     );
     this.computeRequestId = requestId;
     return promise;
+  }
+
+  /** Starts sending a layer set unless the worker has it (or is receiving it); returns its id. */
+  private sendLayers(layers: CoverageLayers): number {
+    const held = this.sentLayers?.layers;
+    const same =
+      held &&
+      held.communities === layers.communities &&
+      (held.residential ?? null) === (layers.residential ?? null) &&
+      held.greenways === layers.greenways &&
+      held.greenspaces === layers.greenspaces;
+    if (same) return this.sentLayers!.layersId;
+    const layersId = this.nextLayersId++;
+    const worker = this.worker;
+    const entry = { layers, layersId, sending: Promise.resolve() };
+    this.sentLayers = entry;
+    entry.sending = (async () => {
+      const names: LayerName[] = ['communities', 'residential', 'greenways', 'greenspaces'];
+      for (const layer of names) {
+        const collection = layers[layer];
+        if (!collection) continue;
+        const { features } = collection;
+        for (let start = 0; start === 0 || start < features.length; start += this.featuresPerPart) {
+          // Stop when a newer set or a restarted worker took over.
+          if (this.sentLayers?.layersId !== layersId || this.worker !== worker) return;
+          worker.postMessage({
+            type: 'layers',
+            requestId: this.nextRequestId++,
+            layersId,
+            layer,
+            features: features.slice(start, start + this.featuresPerPart),
+          } as WorkerRequest);
+          await nextTask();
+        }
+      }
+    })();
+    return layersId;
   }
 
   /** Applies scenario edits to the last computed model. */

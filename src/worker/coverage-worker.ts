@@ -2,6 +2,7 @@
 import {
   addFeature,
   buildCoverageSteps,
+  type CoverageLayers,
   type CoverageModel,
   InputError,
   prepareGreenFeature,
@@ -10,7 +11,8 @@ import {
   transferables,
 } from '../coverage';
 import { suggestSitesSteps } from '../coverage/suggest';
-import type { EditOperation, WorkerReply, WorkerRequest } from './protocol';
+import type { FeatureCollection } from 'geojson';
+import type { EditOperation, LayerSource, WorkerReply, WorkerRequest } from './protocol';
 
 /**
  * The coverage worker: runs the engine off the main thread. A run advances in slices of a few
@@ -23,6 +25,29 @@ let activeRequestId = -1;
 /** The suggest run in flight; a compute, an edit or a newer suggest resets it, which cancels that run. */
 let activeSuggestId = -1;
 const cancelled = new Set<number>();
+/** The layer set received in `layers` parts (one set at a time). */
+let sent: { layersId: number; layers: CoverageLayers } | null = null;
+
+function receiveLayerPart(request: Extract<WorkerRequest, { type: 'layers' }>): void {
+  if (sent?.layersId !== request.layersId) {
+    const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
+    // Residential land stays null (optional) unless a part of it arrives.
+    sent = {
+      layersId: request.layersId,
+      layers: { communities: empty(), residential: null, greenways: empty(), greenspaces: empty() },
+    };
+  }
+  const layers = sent.layers;
+  if (request.layer === 'residential') layers.residential ??= { type: 'FeatureCollection', features: [] };
+  const collection = layers[request.layer]!;
+  for (const feature of request.features) collection.features.push(feature);
+}
+
+function layersOf(source: LayerSource): CoverageLayers {
+  if (source.kind === 'inline') return source.layers;
+  if (sent?.layersId !== source.layersId) throw new Error(`layer set ${source.layersId} was not sent to the worker`);
+  return sent.layers;
+}
 
 function reply(message: WorkerReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -44,7 +69,7 @@ async function compute(request: Extract<WorkerRequest, { type: 'compute' }>): Pr
   activeRequestId = requestId;
   const started = performance.now();
   try {
-    const steps = buildCoverageSteps(request.layers, request.rules, request.cellMeters);
+    const steps = buildCoverageSteps(layersOf(request.source), request.rules, request.cellMeters);
     let sliceStart = performance.now();
     for (;;) {
       const step = steps.next();
@@ -136,6 +161,9 @@ function messageOf(error: unknown): string {
 scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   switch (request.type) {
+    case 'layers':
+      receiveLayerPart(request);
+      break;
     case 'compute':
       activeSuggestId = -1;
       void compute(request);

@@ -7,8 +7,17 @@ import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
  * `requestId`; every reply names the request it answers. `type` is the only key either side switches on.
  */
 export interface WorkerRequestMap {
-  /** Full run on new layers or rules. Starting one cancels the run in flight. */
-  compute: { layers: CoverageLayers; rules: RuleSet; cellMeters: number };
+  /**
+   * Features of one layer of a layer set, for later `compute` runs (no reply). A set is sent in parts so
+   * that no single message blocks the page while it is copied, and once, so that a rule change does not
+   * copy it again. The worker keeps one set: a part with a new `layersId` starts a new set.
+   */
+  layers: { layersId: number; layer: LayerName; features: Feature[] };
+  /**
+   * Full run on new layers or rules: the layers inline, or a set sent before as `layers` parts.
+   * Starting one cancels the run in flight.
+   */
+  compute: { source: LayerSource; rules: RuleSet; cellMeters: number };
   /** Stop the run (or edit) with this id; the worker replies `cancelled`. */
   cancel: { targetRequestId: number };
   /** Incremental edits on the last computed model (scenarios); replies with a fresh result. */
@@ -19,6 +28,10 @@ export interface WorkerRequestMap {
    */
   suggest: { count: number; candidates?: FeatureCollection | null; anywhere?: boolean; maxCandidates?: number };
 }
+
+export type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
+
+export type LayerSource = { kind: 'inline'; layers: CoverageLayers } | { kind: 'sent'; layersId: number };
 
 export type EditOperation =
   | { op: 'add'; layer: 'greenways' | 'greenspaces'; feature: Feature; featureId: number }

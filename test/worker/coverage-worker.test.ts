@@ -43,7 +43,7 @@ const rules = presetRules('chengdu');
 
 describe('coverage worker protocol', () => {
   it('reports progress, then a result equal to the engine run in-process, with its arrays transferred', async () => {
-    deliver({ type: 'compute', requestId: 1, layers: city, rules, cellMeters: 25 });
+    deliver({ type: 'compute', requestId: 1, source: { kind: 'inline', layers: city }, rules, cellMeters: 25 });
     const reply = await waitFor(1, 'result');
     if (reply.type !== 'result') throw new Error('unreachable');
     const progress = replies.filter((r) => r.message.requestId === 1 && r.message.type === 'progress');
@@ -58,11 +58,11 @@ describe('coverage worker protocol', () => {
   });
 
   it('stops a run when cancelled and when a newer run starts', async () => {
-    deliver({ type: 'compute', requestId: 2, layers: city, rules, cellMeters: 25 });
+    deliver({ type: 'compute', requestId: 2, source: { kind: 'inline', layers: city }, rules, cellMeters: 25 });
     deliver({ type: 'cancel', requestId: 3, targetRequestId: 2 });
     expect((await waitFor(2, 'cancelled')).type).toBe('cancelled');
-    deliver({ type: 'compute', requestId: 4, layers: city, rules, cellMeters: 25 });
-    deliver({ type: 'compute', requestId: 5, layers: city, rules: presetRules('who'), cellMeters: 25 });
+    deliver({ type: 'compute', requestId: 4, source: { kind: 'inline', layers: city }, rules, cellMeters: 25 });
+    deliver({ type: 'compute', requestId: 5, source: { kind: 'inline', layers: city }, rules: presetRules('who'), cellMeters: 25 });
     expect((await waitFor(4, 'cancelled')).type).toBe('cancelled');
     const reply = await waitFor(5, 'result');
     if (reply.type !== 'result') throw new Error('unreachable');
@@ -117,11 +117,19 @@ describe('coverage worker protocol', () => {
         ],
       },
     };
-    deliver({ type: 'compute', requestId: 8, layers: broken, rules, cellMeters: 50 });
+    deliver({ type: 'compute', requestId: 8, source: { kind: 'inline', layers: broken }, rules, cellMeters: 50 });
     const error = await waitFor(8, 'error');
     expect(error).toMatchObject({
       inputError: true,
       message: 'greenspaces: feature 0: geometry is Point; green spaces must be Polygon or MultiPolygon',
+    });
+  });
+
+  it('refuses a run on a layer set it was never sent', async () => {
+    deliver({ type: 'compute', requestId: 9, source: { kind: 'sent', layersId: 999 }, rules, cellMeters: 50 });
+    expect(await waitFor(9, 'error')).toMatchObject({
+      inputError: false,
+      message: 'layer set 999 was not sent to the worker',
     });
   });
 });

@@ -54,7 +54,7 @@ describe('coverage worker: suggest', () => {
   });
 
   it('reports progress, then the same sites and measured gains as the engine run in-process', async () => {
-    deliver({ type: 'compute', requestId: 2, layers: city, rules, cellMeters: 50 });
+    deliver({ type: 'compute', requestId: 2, source: { kind: 'inline', layers: city }, rules, cellMeters: 50 });
     await waitFor(2, 'result');
     deliver({ type: 'suggest', requestId: 3, ...body });
     const reply = await waitFor(3, 'suggestions');
