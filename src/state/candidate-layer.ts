@@ -1,0 +1,119 @@
+import type { FeatureCollection, Position } from 'geojson';
+import type { BoundingBox, Grid } from '../coverage';
+import { FileError } from '../io/input-error';
+
+/**
+ * A candidate layer for "suggest N sites", imported by the planner: points (each becomes a square
+ * pocket park centred on it) or polygons (each parcel is a site when it reaches the rules' park area).
+ * The collection is kept as read, so a feature's index is its position in the file and a message from
+ * the worker about "feature N" names the file's feature N.
+ */
+export interface CandidateLayer {
+  fileName: string;
+  collection: FeatureCollection;
+  /** Point positions (each part of a MultiPoint counts). */
+  points: number;
+  /** Polygon and MultiPolygon features. */
+  polygons: number;
+  /** Features without a geometry (left out). */
+  skipped: number;
+  /** Features wholly outside the study area (kept, but they cannot bring anyone within reach). */
+  outside: number;
+}
+
+/** The grid's extent `[west, south, east, north]`. */
+export function gridBounds(grid: Grid): BoundingBox {
+  return [
+    grid.west,
+    grid.south,
+    grid.west + grid.columns * grid.longitudeStep,
+    grid.south + grid.rows * grid.latitudeStep,
+  ];
+}
+
+function featureBounds(coordinates: unknown, fail: (problem: string) => never): BoundingBox {
+  const box: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (value: unknown): void => {
+    if (!Array.isArray(value)) fail('the coordinates are not arrays of positions');
+    if (typeof value[0] === 'number' || value.length === 0) {
+      if (value.length === 0) return;
+      const [x, y] = value as Position;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(y) > 90 || Math.abs(x) > 180)
+        fail(`coordinate [${value.slice(0, 2).join(', ')}] is not a longitude/latitude`);
+      box[0] = Math.min(box[0], x);
+      box[1] = Math.min(box[1], y);
+      box[2] = Math.max(box[2], x);
+      box[3] = Math.max(box[3], y);
+      return;
+    }
+    for (const item of value) walk(item);
+  };
+  walk(coordinates);
+  return box;
+}
+
+/**
+ * Checks a read layer as a candidate layer. Throws a FileError naming the file, the feature (its index in
+ * the file, from `sourceIndex` when the reader dropped some) and the problem: a geometry that is neither
+ * point nor polygon, a coordinate that is not longitude/latitude, no usable feature, or (given the study
+ * area) no candidate inside it.
+ */
+export function checkCandidateLayer(
+  collection: FeatureCollection,
+  fileName: string,
+  studyArea: BoundingBox | null,
+  sourceIndex?: readonly number[],
+): CandidateLayer {
+  const layer: CandidateLayer = { fileName, collection, points: 0, polygons: 0, skipped: 0, outside: 0 };
+  collection.features.forEach((feature, index) => {
+    const fileIndex = sourceIndex?.[index] ?? index;
+    const fail = (problem: string): never => {
+      throw new FileError(fileName, fileIndex, problem);
+    };
+    const geometry = feature?.geometry;
+    if (!geometry) {
+      layer.skipped++;
+      return;
+    }
+    if (
+      geometry.type !== 'Point' &&
+      geometry.type !== 'MultiPoint' &&
+      geometry.type !== 'Polygon' &&
+      geometry.type !== 'MultiPolygon'
+    ) {
+      fail(
+        `geometry is ${geometry.type}; candidates must be points (Point, MultiPoint) or polygons (Polygon, MultiPolygon)`,
+      );
+    }
+    const box = featureBounds((geometry as { coordinates: unknown }).coordinates, fail);
+    if (!(box[0] <= box[2])) {
+      layer.skipped++;
+      return;
+    }
+    if (geometry.type === 'Point') layer.points++;
+    else if (geometry.type === 'MultiPoint') layer.points += geometry.coordinates.length;
+    else layer.polygons++;
+    if (studyArea && (box[2] < studyArea[0] || box[0] > studyArea[2] || box[3] < studyArea[1] || box[1] > studyArea[3]))
+      layer.outside++;
+  });
+  if (collection.features.length === 0) throw new FileError(fileName, null, 'the file has no features');
+  const usable = collection.features.length - layer.skipped;
+  if (usable === 0) throw new FileError(fileName, null, 'no feature has a geometry');
+  if (studyArea && layer.outside === usable) {
+    const area = studyArea.map((value) => value.toFixed(4)).join(', ');
+    throw new FileError(
+      fileName,
+      null,
+      `no candidate lies within the study area (${area}); is the layer in another coordinate system, or in GCJ-02?`,
+    );
+  }
+  return layer;
+}
+
+/**
+ * A worker error about the candidate layer (`candidates: feature 3: …`, from the engine's InputError)
+ * rephrased to name the file instead; other messages are returned as they are.
+ */
+export function candidateErrorMessage(message: string, fileName: string): string {
+  return message.startsWith('candidates: ') ? `${fileName}: ${message.slice('candidates: '.length)}` : message;
+}
