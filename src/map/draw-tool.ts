@@ -1,13 +1,22 @@
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
-import { ColumnLayer, GeoJsonLayer } from '@deck.gl/layers';
-import type { Feature, FeatureCollection, Position } from 'geojson';
+import { ColumnLayer, GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { ScenarioController, type ScenarioFeature, type ScenarioState } from '../state/scenario';
 import type { PlannerMap } from './planner-map';
+import { deleteVertex, type Handle, handlesOf, insertVertex, moveVertex, nearestHandle } from './vertex-handles';
 
 /** Pixels a pointer may move and still count as a click (tap). */
 const clickTolerance = 5;
-/** Pixels around a line (or a polygon's edge) that still hit it. */
-const hitTolerance = 8;
+/** The same for a finger, which wobbles more. */
+const touchTolerance = 10;
+/** Pixels around a line (or a polygon's edge) that still hit it: mouse, and finger or pen. */
+const hitTolerance = { mouse: 8, touch: 16 };
+/** Pixels around a vertex or midpoint handle that grab it: mouse, and finger or pen. */
+const handleReach = { mouse: 10, touch: 22 };
+/** A finger held this long on a vertex without moving deletes it. */
+const longPressMs = 600;
+/** Two taps on the same vertex within this time delete it (a mouse uses the browser's dblclick). */
+const doubleTapMs = 500;
 
 function pointInRing(x: number, y: number, ring: [number, number][]): boolean {
   let inside = false;
@@ -37,6 +46,27 @@ export class DrawTool {
   private readonly element: HTMLElement;
   private gesture:
     | { type: 'move'; pointerId: number; key: string; start: Position; origin: ScenarioFeature[]; moved: boolean }
+    | {
+        /** A vertex (or a midpoint, which inserts one) of the selected feature is dragged. */
+        type: 'vertex';
+        pointerId: number;
+        pointerType: string;
+        key: string;
+        /** The ring or line (index path into the coordinates). */
+        path: number[];
+        /** The vertex dragged; for a midpoint, the vertex before it (the new one is `index + 1`). */
+        index: number;
+        insert: boolean;
+        origin: ScenarioFeature[];
+        geometry: Geometry;
+        /** Handle position minus pointer position (degrees), so the vertex does not jump to the pointer. */
+        offset: [number, number];
+        startPixel: [number, number];
+        moved: boolean;
+        longPress: ReturnType<typeof setTimeout> | null;
+      }
+    /** A long press deleted a vertex: the rest of the gesture does nothing. */
+    | { type: 'done'; pointerId: number }
     | { type: 'park'; pointerId: number; start: Position; startPixel: [number, number]; end: Position | null }
     | { type: 'tap'; pointerId: number; startPixel: [number, number] }
     | null = null;
@@ -47,12 +77,22 @@ export class DrawTool {
   private readonly unsubscribe: () => void;
   private readonly listeners: [EventTarget, string, EventListener][] = [];
   private changedPositions: { result: unknown; positions: Float32Array } | null = null;
+  /** The last tap on a vertex (touch or pen), for double-tap deletion. */
+  private lastVertexTap: { key: string; path: string; index: number; time: number } | null = null;
+  /** Handles are drawn larger after a touch (a finger needs a bigger target). */
+  private coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  private doubleClickZoom = true;
+  private readonly touchAction: string;
 
   constructor(
     private readonly map: PlannerMap,
     private readonly controller: ScenarioController,
   ) {
     this.element = map.map.getCanvasContainer();
+    // Every touch gesture on the map is the app's (MapLibre pans and zooms itself; the tools draw, move and
+    // reshape): without this, a finger drawing while panning is off would scroll the page and cancel the pointer.
+    this.touchAction = this.element.style.touchAction;
+    this.element.style.touchAction = 'none';
     const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void) => {
       target.addEventListener(type, handler as EventListener);
       this.listeners.push([target, type, handler as EventListener]);
@@ -65,7 +105,22 @@ export class DrawTool {
       if (this.controller.store.get().mode === 'greenway') {
         event.preventDefault();
         this.finishGreenway();
+        return;
       }
+      // A double-click on a vertex deletes it (a double tap is recognised from pointer events instead).
+      const fromTouch = (event as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
+        .sourceCapabilities?.firesTouchEvents;
+      if (fromTouch) return;
+      const handle = this.handleAt(this.lngLat(event).pixel, 'mouse');
+      if (handle?.kind === 'vertex') {
+        event.preventDefault();
+        event.stopPropagation();
+        this.deleteVertexOf(this.controller.store.get().selectedKey!, handle.path, handle.index);
+      }
+    });
+    on(this.element, 'contextmenu', (event: Event) => {
+      // A long press on a vertex deletes it; it must not also open the context menu.
+      if (this.gesture?.type === 'vertex' || this.gesture?.type === 'done') event.preventDefault();
     });
     on(document, 'keydown', (event: KeyboardEvent) => this.keyDown(event));
     map.clickSuppressed = () =>
@@ -75,23 +130,69 @@ export class DrawTool {
   }
 
   private stateChanged(state: ScenarioState, previous: ScenarioState | null): void {
+    const drawing = state.mode === 'park' || state.mode === 'greenway';
     if (state.mode !== previous?.mode) {
-      const drawing = state.mode === 'park' || state.mode === 'greenway';
       if (drawing) this.map.map.dragPan.disable();
       else this.map.map.dragPan.enable();
-      if (drawing) this.map.map.doubleClickZoom.disable();
-      else this.map.map.doubleClickZoom.enable();
       this.element.style.cursor = drawing ? 'crosshair' : '';
       if (state.mode !== 'greenway') this.greenway = [];
+    }
+    // A double-click (double tap) on a vertex handle deletes the vertex: the map must not zoom then.
+    const zoom = !drawing && !this.showsHandles(state);
+    if (zoom !== this.doubleClickZoom) {
+      this.doubleClickZoom = zoom;
+      if (zoom) this.map.map.doubleClickZoom.enable();
+      else this.map.map.doubleClickZoom.disable();
     }
     if (
       !previous ||
       state.features !== previous.features ||
       state.selectedKey !== previous.selectedKey ||
+      state.selectedVertex !== previous.selectedVertex ||
+      state.mode !== previous.mode ||
       state.changedCells !== previous.changedCells
     ) {
       this.render();
     }
+  }
+
+  /** Whether the selected feature shows its vertex handles (it does in the pan and select tools). */
+  private showsHandles(state: ScenarioState): boolean {
+    return (state.mode === 'select' || state.mode === 'pan') && state.selectedKey !== null;
+  }
+
+  /** The selected feature's handles, when it shows them. */
+  private handles(state = this.controller.store.get()): Handle[] {
+    if (!this.showsHandles(state)) return [];
+    const selected = state.features.find((f) => f.key === state.selectedKey);
+    return selected ? handlesOf(selected.feature.geometry) : [];
+  }
+
+  /** The selected feature's handle under a screen point (vertices before midpoints), or null. */
+  handleAt(pixel: [number, number], pointerType: string): Handle | null {
+    const reach = pointerType === 'mouse' ? handleReach.mouse : handleReach.touch;
+    return nearestHandle(this.handles(), ([x, y]) => this.map.project(x, y), pixel, reach);
+  }
+
+  /**
+   * Deletes a vertex of a feature as one undo step, unless the ring would keep fewer than 3 vertices or
+   * the line fewer than 2; returns whether it did.
+   */
+  deleteVertexOf(key: string, path: number[], index: number): boolean {
+    const features = this.controller.store.get().features;
+    const geometry = features.find((f) => f.key === key)?.feature.geometry;
+    const reshaped = geometry ? deleteVertex(geometry, path, index) : null;
+    if (!reshaped) return false;
+    this.controller.commit(ScenarioController.withGeometry(features, key, reshaped));
+    this.controller.selectVertex(null);
+    return true;
+  }
+
+  /** Deletes the selected vertex (panel button, Delete key); false when there is none or it must stay. */
+  deleteSelectedVertex(): boolean {
+    const { selectedKey, selectedVertex } = this.controller.store.get();
+    if (!selectedKey || !selectedVertex) return false;
+    return this.deleteVertexOf(selectedKey, selectedVertex.path, selectedVertex.index);
   }
 
   private lngLat(event: PointerEvent | MouseEvent): { position: Position; pixel: [number, number] } {
@@ -102,7 +203,8 @@ export class DrawTool {
   }
 
   /** The scenario feature under a screen point (topmost first), or null. */
-  hitTest(pixel: [number, number]): string | null {
+  hitTest(pixel: [number, number], pointerType = 'mouse'): string | null {
+    const tolerance = pointerType === 'mouse' ? hitTolerance.mouse : hitTolerance.touch;
     const features = this.controller.store.get().features;
     for (let i = features.length - 1; i >= 0; i--) {
       const geometry = features[i].feature.geometry;
@@ -128,7 +230,7 @@ export class DrawTool {
       for (const line of lines) {
         const points = project(line);
         for (let k = 1; k < points.length; k++) {
-          if (segmentDistance(pixel[0], pixel[1], points[k - 1], points[k]) <= hitTolerance) return features[i].key;
+          if (segmentDistance(pixel[0], pixel[1], points[k - 1], points[k]) <= tolerance) return features[i].key;
         }
       }
     }
@@ -137,10 +239,20 @@ export class DrawTool {
 
   private pointerDown(event: PointerEvent): void {
     if (event.button !== 0 || this.gesture) return;
+    const coarse = event.pointerType !== 'mouse';
+    if (coarse !== this.coarsePointer) {
+      this.coarsePointer = coarse;
+      this.render();
+    }
     const { mode } = this.controller.store.get();
     const { position, pixel } = this.lngLat(event);
     if (mode === 'select' || mode === 'pan') {
-      const key = this.hitTest(pixel);
+      const handle = this.handleAt(pixel, event.pointerType);
+      if (handle) {
+        this.grabHandle(event, handle, position, pixel);
+        return;
+      }
+      const key = this.hitTest(pixel, event.pointerType);
       if (!key) {
         if (mode === 'select') this.controller.select(null);
         return;
@@ -148,6 +260,7 @@ export class DrawTool {
       // Grab the feature: the map must not pan under the pointer.
       this.map.map.dragPan.disable();
       this.controller.select(key);
+      this.controller.selectVertex(null);
       if (mode === 'pan') this.controller.setMode('select');
       this.gesture = {
         type: 'move',
@@ -167,6 +280,43 @@ export class DrawTool {
     }
   }
 
+  /** Starts dragging a vertex or midpoint handle of the selected feature. */
+  private grabHandle(event: PointerEvent, handle: Handle, position: Position, pixel: [number, number]): void {
+    const state = this.controller.store.get();
+    const selected = state.features.find((f) => f.key === state.selectedKey);
+    if (!selected?.feature.geometry) return;
+    this.map.map.dragPan.disable();
+    if (state.mode === 'pan') this.controller.setMode('select');
+    if (handle.kind === 'vertex') this.controller.selectVertex({ path: handle.path, index: handle.index });
+    const gesture: Extract<NonNullable<DrawTool['gesture']>, { type: 'vertex' }> = {
+      type: 'vertex',
+      pointerId: event.pointerId,
+      pointerType: event.pointerType,
+      key: selected.key,
+      path: handle.path,
+      index: handle.index,
+      insert: handle.kind === 'midpoint',
+      origin: state.features,
+      geometry: selected.feature.geometry,
+      offset: [handle.position[0] - position[0], handle.position[1] - position[1]],
+      startPixel: pixel,
+      moved: false,
+      longPress: null,
+    };
+    if (handle.kind === 'vertex' && event.pointerType !== 'mouse') {
+      gesture.longPress = setTimeout(() => {
+        gesture.longPress = null;
+        if (this.gesture !== gesture || gesture.moved) return;
+        this.gesture = { type: 'done', pointerId: gesture.pointerId };
+        this.lastVertexTap = null;
+        this.deleteVertexOf(gesture.key, gesture.path, gesture.index);
+      }, longPressMs);
+    }
+    this.gesture = gesture;
+    this.element.setPointerCapture?.(event.pointerId);
+    event.stopPropagation();
+  }
+
   private pointerMove(event: PointerEvent): void {
     const gesture = this.gesture;
     const { position, pixel } = this.lngLat(event);
@@ -184,6 +334,24 @@ export class DrawTool {
       const dy = position[1] - gesture.start[1];
       // Only the latest position matters: the controller sends edits once per frame, newest only.
       this.controller.preview(ScenarioController.moved(gesture.origin, gesture.key, dx, dy));
+    } else if (gesture.type === 'vertex') {
+      if (!gesture.moved) {
+        const tolerance = gesture.pointerType === 'mouse' ? clickTolerance : touchTolerance;
+        if (Math.hypot(pixel[0] - gesture.startPixel[0], pixel[1] - gesture.startPixel[1]) <= tolerance) return;
+        gesture.moved = true;
+        if (gesture.longPress) clearTimeout(gesture.longPress);
+        gesture.longPress = null;
+      }
+      const target: Position = [position[0] + gesture.offset[0], position[1] + gesture.offset[1]];
+      // Always from the geometry as it was when the drag began: only the latest position matters.
+      const geometry = gesture.insert
+        ? insertVertex(gesture.geometry, gesture.path, gesture.index, target)
+        : moveVertex(gesture.geometry, gesture.path, gesture.index, target);
+      const index = gesture.insert ? gesture.index + 1 : gesture.index;
+      const selected = this.controller.store.get().selectedVertex;
+      if (selected?.index !== index || selected.path.join() !== gesture.path.join())
+        this.controller.selectVertex({ path: gesture.path, index });
+      this.controller.preview(ScenarioController.withGeometry(gesture.origin, gesture.key, geometry));
     } else if (gesture.type === 'park') {
       if (Math.hypot(pixel[0] - gesture.startPixel[0], pixel[1] - gesture.startPixel[1]) > clickTolerance) {
         gesture.end = position;
@@ -197,12 +365,33 @@ export class DrawTool {
     if (!gesture || gesture.pointerId !== event.pointerId) return;
     this.gesture = null;
     const { position, pixel } = this.lngLat(event);
-    if (gesture.type === 'move') {
+    if (gesture.type === 'move' || gesture.type === 'vertex' || gesture.type === 'done') {
       if (this.controller.store.get().mode !== 'park' && this.controller.store.get().mode !== 'greenway')
         this.map.map.dragPan.enable();
+    }
+    if (gesture.type === 'done') {
+      this.suppressClickUntil = performance.now() + 300;
+    } else if (gesture.type === 'move' || gesture.type === 'vertex') {
+      if (gesture.type === 'vertex' && gesture.longPress) clearTimeout(gesture.longPress);
       if (gesture.moved) {
+        // The whole drag is one undo step.
         this.controller.commit(this.controller.store.get().features, gesture.origin);
         this.suppressClickUntil = performance.now() + 300;
+        this.lastVertexTap = null;
+      } else if (gesture.type === 'vertex' && !gesture.insert && gesture.pointerType !== 'mouse') {
+        // A double tap on a vertex deletes it.
+        const tap = { key: gesture.key, path: gesture.path.join(), index: gesture.index, time: performance.now() };
+        const last = this.lastVertexTap;
+        if (
+          last &&
+          last.key === tap.key &&
+          last.path === tap.path &&
+          last.index === tap.index &&
+          tap.time - last.time < doubleTapMs
+        ) {
+          this.lastVertexTap = null;
+          this.deleteVertexOf(gesture.key, gesture.path, gesture.index);
+        } else this.lastVertexTap = tap;
       }
     } else if (gesture.type === 'park') {
       if (gesture.end) this.controller.addRectangle(gesture.start, position);
@@ -221,9 +410,12 @@ export class DrawTool {
   private cancelGesture(): void {
     const gesture = this.gesture;
     this.gesture = null;
-    if (gesture?.type === 'move') {
-      this.controller.preview(gesture.origin);
-      this.map.map.dragPan.enable();
+    if (gesture?.type === 'vertex' && gesture.longPress) clearTimeout(gesture.longPress);
+    if (gesture?.type === 'move' || gesture?.type === 'vertex' || gesture?.type === 'done') {
+      if ((gesture.type === 'move' || gesture.type === 'vertex') && gesture.moved)
+        this.controller.revertPreview(gesture.origin);
+      const mode = this.controller.store.get().mode;
+      if (mode !== 'park' && mode !== 'greenway') this.map.map.dragPan.enable();
     }
     this.render();
   }
@@ -258,10 +450,13 @@ export class DrawTool {
     } else if (key === 'escape') {
       this.greenway = [];
       this.cancelGesture();
+      this.controller.selectVertex(null);
       this.controller.setMode('pan');
     } else if ((key === 'delete' || key === 'backspace') && this.controller.store.get().selectedKey) {
       event.preventDefault();
-      this.controller.remove();
+      // With a vertex selected, the vertex goes (when the shape can lose it); else the feature.
+      if (this.controller.store.get().selectedVertex) this.deleteSelectedVertex();
+      else this.controller.remove();
     }
   }
 
@@ -367,13 +562,50 @@ export class DrawTool {
         getFillColor: [220, 30, 30, 255],
       }),
     );
+    const handles = this.handles(state);
+    if (handles.length > 0) {
+      const vertex = state.selectedVertex;
+      const isSelected = (handle: Handle) =>
+        handle.kind === 'vertex' &&
+        vertex !== null &&
+        handle.index === vertex.index &&
+        handle.path.join() === vertex.path.join();
+      const [vertexRadius, midpointRadius] = this.coarsePointer ? [9, 7] : [6, 4];
+      layers.push(
+        new ScatterplotLayer<Handle>({
+          id: 'scenario-vertex-handles',
+          // Midpoints first, so vertices are drawn over them.
+          data: [...handles].reverse(),
+          getPosition: (handle) => handle.position as [number, number],
+          radiusUnits: 'pixels',
+          getRadius: (handle) => (handle.kind === 'vertex' ? vertexRadius : midpointRadius),
+          stroked: true,
+          filled: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: (handle) => (handle.kind === 'vertex' ? 2 : 1.5),
+          getLineColor: (handle) => (handle.kind === 'vertex' ? [220, 30, 30, 255] : [220, 30, 30, 200]),
+          getFillColor: (handle) =>
+            isSelected(handle)
+              ? [220, 30, 30, 255]
+              : handle.kind === 'vertex'
+                ? [255, 255, 255, 255]
+                : [255, 255, 255, 150],
+          updateTriggers: {
+            getFillColor: [vertex?.path.join(), vertex?.index],
+            getRadius: [vertexRadius],
+          },
+        }),
+      );
+    }
     this.map.setExtraLayers('scenario', layers);
   }
 
   destroy(): void {
     this.unsubscribe();
     for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
+    if (this.gesture?.type === 'vertex' && this.gesture.longPress) clearTimeout(this.gesture.longPress);
     this.map.clickSuppressed = null;
     this.map.setExtraLayers('scenario', []);
+    this.element.style.touchAction = this.touchAction;
   }
 }

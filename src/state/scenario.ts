@@ -10,14 +10,20 @@ import {
 } from '../coverage/suggest';
 import { CancelledError } from '../worker/coverage-client';
 import type { EditOperation } from '../worker/protocol';
+import { type CandidateLayer, candidateErrorMessage, checkCandidateLayer, gridBounds } from './candidate-layer';
+import { readFileInWorker } from './import-client';
 import type { AppState, PlannerApp } from './planner-app';
 import { type SavedScenario, ScenarioDb, type ScenarioFeature, type ScenarioFigures } from './scenario-db';
 import { Store } from './store';
 
+export type { CandidateLayer } from './candidate-layer';
 export type { SavedScenario, ScenarioFeature, ScenarioFigures } from './scenario-db';
 
 /** The map tool in use: none (pan the map), select/move, place a pocket park, draw a greenway. */
 export type DrawMode = 'pan' | 'select' | 'park' | 'greenway';
+
+/** Where suggested sites may go: the grid's non-residential land, or the planner's imported layer. */
+export type CandidateSource = 'land' | 'layer';
 
 export interface SuggestState {
   running: boolean;
@@ -27,6 +33,19 @@ export interface SuggestState {
   /** Ranks of the sites already accepted as edits. */
   accepted: number[];
   error: string | null;
+  source: CandidateSource;
+  /** The imported candidate layer (kept for the session, not saved). */
+  layer: CandidateLayer | null;
+  /** A candidate file is being read. */
+  layerLoading: boolean;
+  /** Why the last candidate file was refused (file, feature, problem). */
+  layerError: string | null;
+}
+
+/** A vertex of the selected feature: the index path of its ring or line and its index there (see src/map/vertex-handles.ts). */
+export interface SelectedVertex {
+  path: number[];
+  index: number;
 }
 
 export interface ScenarioState {
@@ -36,6 +55,8 @@ export interface ScenarioState {
   /** The active scenario's features (what the worker is brought to). */
   features: ScenarioFeature[];
   selectedKey: string | null;
+  /** The vertex of the selected feature last pressed (reshaping); Delete removes it. */
+  selectedVertex: SelectedVertex | null;
   mode: DrawMode;
   canUndo: boolean;
   canRedo: boolean;
@@ -128,6 +149,7 @@ export class ScenarioController {
       activeId: null,
       features: [],
       selectedKey: null,
+      selectedVertex: null,
       mode: 'pan',
       canUndo: false,
       canRedo: false,
@@ -138,7 +160,18 @@ export class ScenarioController {
       lastEditMs: null,
       editCount: 0,
       error: null,
-      suggest: { running: false, fraction: 0, count: 5, result: null, accepted: [], error: null },
+      suggest: {
+        running: false,
+        fraction: 0,
+        count: 5,
+        result: null,
+        accepted: [],
+        error: null,
+        source: 'land',
+        layer: null,
+        layerLoading: false,
+        layerError: null,
+      },
       showBaseline: false,
     });
     this.hook = { controller: this, lastAdded: null, editTimesMs: [] };
@@ -204,6 +237,7 @@ export class ScenarioController {
       activeId: active.id,
       features: active.features,
       selectedKey: null,
+      selectedVertex: null,
       canUndo: false,
       canRedo: false,
       synced: active.features.length === 0 && this.applied.size === 0,
@@ -278,6 +312,7 @@ export class ScenarioController {
       activeId: id,
       features: scenario.features,
       selectedKey: null,
+      selectedVertex: null,
       canUndo: false,
       canRedo: false,
       synced: false,
@@ -308,11 +343,20 @@ export class ScenarioController {
   // ---- editing ----
 
   setMode(mode: DrawMode): void {
-    this.store.set({ mode, ...(mode === 'park' || mode === 'greenway' ? { selectedKey: null } : {}) });
+    this.store.set({
+      mode,
+      ...(mode === 'park' || mode === 'greenway' ? { selectedKey: null, selectedVertex: null } : {}),
+    });
   }
 
   select(key: string | null): void {
-    this.store.set({ selectedKey: key });
+    if (key === this.store.get().selectedKey) return;
+    this.store.set({ selectedKey: key, selectedVertex: null });
+  }
+
+  /** Marks a vertex of the selected feature (null: none). */
+  selectVertex(vertex: SelectedVertex | null): void {
+    this.store.set({ selectedVertex: vertex });
   }
 
   /** The pocket park a click places: kind and size from the rules. */
@@ -342,14 +386,22 @@ export class ScenarioController {
     this.setFeatures(features);
   }
 
-  private setFeatures(features: ScenarioFeature[]): void {
-    const { selectedKey } = this.store.get();
+  /** Ends a drag without a history step, back at `features` (the drag was cancelled). */
+  revertPreview(features: ScenarioFeature[]): void {
+    this.previewing = false;
+    this.setFeatures(features);
+  }
+
+  private setFeatures(features: ScenarioFeature[], keepVertex = true): void {
+    const { selectedKey, selectedVertex } = this.store.get();
+    const keep = selectedKey !== null && features.some((f) => f.key === selectedKey);
     this.store.set({
       features,
       synced: false,
       canUndo: this.undoStack.length > 0,
       canRedo: this.redoStack.length > 0,
-      selectedKey: selectedKey && features.some((f) => f.key === selectedKey) ? selectedKey : null,
+      selectedKey: keep ? selectedKey : null,
+      selectedVertex: keep && keepVertex ? selectedVertex : null,
     });
     this.updateActive();
     this.scheduleSync();
@@ -359,14 +411,14 @@ export class ScenarioController {
     const previous = this.undoStack.pop();
     if (!previous) return;
     this.redoStack.push(this.store.get().features);
-    this.setFeatures(previous);
+    this.setFeatures(previous, false);
   }
 
   redo(): void {
     const next = this.redoStack.pop();
     if (!next) return;
     this.undoStack.push(this.store.get().features);
-    this.setFeatures(next);
+    this.setFeatures(next, false);
   }
 
   /** Adds a feature (one undo step); returns its key. */
@@ -440,6 +492,11 @@ export class ScenarioController {
       const geometry = { ...f.feature.geometry, coordinates: shift(f.feature.geometry.coordinates) } as Geometry;
       return { ...f, feature: { ...f.feature, geometry } };
     });
+  }
+
+  /** The features with one feature's geometry replaced (a reshape: vertices moved, inserted or deleted). */
+  static withGeometry(features: ScenarioFeature[], key: string, geometry: Geometry): ScenarioFeature[] {
+    return features.map((f) => (f.key === key ? { ...f, feature: { ...f.feature, geometry } } : f));
   }
 
   // ---- the worker ----
@@ -567,8 +624,46 @@ export class ScenarioController {
     this.store.set((s) => ({ suggest: { ...s.suggest, count: Math.max(1, Math.min(50, Math.round(count) || 1)) } }));
   }
 
+  /** Where the next suggestion takes its candidates from. */
+  setCandidateSource(source: CandidateSource): void {
+    this.store.set((s) => ({ suggest: { ...s.suggest, source } }));
+  }
+
+  /**
+   * Reads a candidate file (GeoJSON, FlatGeobuf, zipped Shapefile or CSV of points) in an import worker,
+   * checks it (points or polygons, longitude/latitude, something inside the study area) and makes it the
+   * candidate source. A bad file leaves the previous layer and sets `layerError` (file, feature, problem).
+   */
+  async loadCandidateFile(file: Blob & { name: string }): Promise<CandidateLayer | null> {
+    this.store.set((s) => ({ suggest: { ...s.suggest, layerLoading: true, layerError: null } }));
+    try {
+      const read = await readFileInWorker(file, {});
+      const grid = this.store.get().baseline?.grid;
+      const layer = checkCandidateLayer(read.collection, file.name, grid ? gridBounds(grid) : null);
+      this.store.set((s) => ({
+        suggest: { ...s.suggest, layer, source: 'layer', layerLoading: false, layerError: null },
+      }));
+      return layer;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.store.set((s) => ({ suggest: { ...s.suggest, layerLoading: false, layerError: message } }));
+      return null;
+    }
+  }
+
+  /** Forgets the imported candidate layer (suggestions go back to non-residential land). */
+  clearCandidateLayer(): void {
+    this.store.set((s) => ({ suggest: { ...s.suggest, layer: null, source: 'land', layerError: null } }));
+  }
+
   async suggest(count = this.store.get().suggest.count): Promise<SuggestResult | null> {
     this.cancelSuggest();
+    const { source, layer } = this.store.get().suggest;
+    if (source === 'layer' && !layer) {
+      this.store.set((s) => ({ suggest: { ...s.suggest, error: 'choose a candidate file first' } }));
+      return null;
+    }
+    const candidates = source === 'layer' ? layer : null;
     const abort = new AbortController();
     this.suggestAbort = abort;
     this.store.set((s) => ({
@@ -576,6 +671,7 @@ export class ScenarioController {
     }));
     try {
       const result = await this.app.client.suggest(count, {
+        candidates: candidates?.collection ?? null,
         signal: abort.signal,
         onProgress: (progress: SuggestProgress) => {
           if (this.suggestAbort === abort)
@@ -593,7 +689,13 @@ export class ScenarioController {
           suggest: {
             ...s.suggest,
             running: false,
-            error: error instanceof CancelledError ? null : error instanceof Error ? error.message : String(error),
+            error:
+              error instanceof CancelledError
+                ? null
+                : candidateErrorMessage(
+                    error instanceof Error ? error.message : String(error),
+                    candidates?.fileName ?? 'candidates',
+                  ),
           },
         }));
       }

@@ -4,6 +4,7 @@ import type { CoverageResult } from '../coverage';
 import { writeCsv } from '../io/csv';
 import { writeGeoJson } from '../io/geojson';
 import type { DrawTool } from '../map/draw-tool';
+import { canDeleteVertex, partAt } from '../map/vertex-handles';
 import type { PlannerApp } from '../state/planner-app';
 import { type DrawMode, rulesKey, type ScenarioController, totalsGain } from '../state/scenario';
 import type { Language } from '../state/url-state';
@@ -62,6 +63,8 @@ export function ScenarioPanel({
   const state = useStore(controller.store, (s) => s);
   const { baseline, result, features, mode, selectedKey, suggest } = state;
   const selected = features.find((f) => f.key === selectedKey) ?? null;
+  const vertex = selected && state.selectedVertex ? state.selectedVertex : null;
+  const vertexPart = vertex ? partAt(selected?.feature.geometry, vertex.path) : null;
   const spec = controller.siteSpec();
   const active = state.scenarios.find((s) => s.id === state.activeId) ?? null;
   const [count, setCount] = useState(suggest.count);
@@ -230,6 +233,23 @@ export function ScenarioPanel({
           </button>
         </div>
       )}
+      {selected && (mode === 'select' || mode === 'pan') && (
+        <p class="muted small" data-testid="reshape-help">
+          {st(language, 'reshapeHelp')}
+        </p>
+      )}
+      {selected && vertex && vertexPart && vertex.index < vertexPart.vertices.length && (
+        <div class="scenario-row small" data-testid="selected-vertex">
+          <span>{st(language, 'vertexOf', { n: vertex.index + 1, count: vertexPart.vertices.length })}</span>
+          {canDeleteVertex(selected.feature.geometry, vertex.path, vertex.index) ? (
+            <button type="button" data-testid="delete-vertex" onClick={() => tool?.deleteSelectedVertex()}>
+              {st(language, 'deleteVertex')}
+            </button>
+          ) : (
+            <span class="muted">{st(language, vertexPart.closed ? 'minimumRing' : 'minimumLine')}</span>
+          )}
+        </div>
+      )}
       {state.error && (
         <p class="error" role="alert">
           {state.error}
@@ -296,6 +316,69 @@ export function ScenarioPanel({
         </table>
       )}
       <h3>{st(language, 'suggest')}</h3>
+      <fieldset class="candidate-source small" data-testid="candidate-source" data-source={suggest.source}>
+        <legend>{st(language, 'candidateSource')}</legend>
+        <label>
+          <input
+            type="radio"
+            name="candidate-source"
+            value="land"
+            data-testid="source-land"
+            checked={suggest.source === 'land'}
+            onChange={() => controller.setCandidateSource('land')}
+          />{' '}
+          {st(language, 'sourceLand')}
+        </label>{' '}
+        <label>
+          <input
+            type="radio"
+            name="candidate-source"
+            value="layer"
+            data-testid="source-layer"
+            checked={suggest.source === 'layer'}
+            disabled={!suggest.layer}
+            onChange={() => controller.setCandidateSource('layer')}
+          />{' '}
+          {st(language, 'sourceLayer')}
+        </label>
+        <div>
+          <label>
+            {st(language, 'candidateFile')}{' '}
+            <input
+              type="file"
+              accept=".geojson,.json,.ndjson,.fgb,.zip,.csv"
+              data-testid="candidate-file"
+              onChange={(event) => {
+                const input = event.target as HTMLInputElement;
+                const file = input.files?.[0];
+                if (file) void controller.loadCandidateFile(file);
+                // The same file may be picked again after it is fixed.
+                input.value = '';
+              }}
+            />
+          </label>
+        </div>
+        {suggest.layerLoading && <p class="muted">{st(language, 'candidateReading')}</p>}
+        {suggest.layer && (
+          <p data-testid="candidate-layer">
+            {st(language, 'candidateSummary', {
+              file: suggest.layer.fileName,
+              points: formatCount(language, suggest.layer.points),
+              polygons: formatCount(language, suggest.layer.polygons),
+            })}
+            {suggest.layer.skipped > 0 && `; ${st(language, 'candidateSkipped', { count: suggest.layer.skipped })}`}
+            {suggest.layer.outside > 0 && `; ${st(language, 'candidateOutside', { count: suggest.layer.outside })}`}{' '}
+            <button type="button" class="link" onClick={() => controller.clearCandidateLayer()}>
+              {st(language, 'candidateClear')}
+            </button>
+          </p>
+        )}
+        {suggest.layerError && (
+          <p class="error" role="alert" data-testid="candidate-error">
+            {suggest.layerError}
+          </p>
+        )}
+      </fieldset>
       <div class="scenario-row">
         <label>
           N{' '}
@@ -319,7 +402,8 @@ export function ScenarioPanel({
         ) : (
           <button
             type="button"
-            disabled={!baseline}
+            disabled={!baseline || (suggest.source === 'layer' && !suggest.layer)}
+            title={suggest.source === 'layer' && !suggest.layer ? st(language, 'chooseCandidateFile') : undefined}
             data-testid="suggest"
             onClick={() => {
               controller.setSuggestCount(count);
@@ -335,7 +419,17 @@ export function ScenarioPanel({
         <>
           <p class="muted small">
             {st(language, 'greedyNote')} ({formatCount(language, suggest.result.candidateCount)}{' '}
-            {st(language, 'candidates')},{' '}
+            {st(language, 'candidates')}
+            {suggest.result.latticeSpacing === null && suggest.layer
+              ? ` ${st(language, 'fromLayer', { file: suggest.layer.fileName })}`
+              : ''}
+            {suggest.result.skippedCandidates > 0
+              ? `; ${st(language, 'parcelsSkipped', {
+                  count: formatCount(language, suggest.result.skippedCandidates),
+                  area: formatCount(language, suggest.result.site.areaSquareMeters),
+                })}`
+              : ''}
+            ,{' '}
             {Math.round(
               suggest.result.timingsMs.total ?? Object.values(suggest.result.timingsMs).reduce((a, b) => a + b, 0),
             )}{' '}
