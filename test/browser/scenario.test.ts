@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Feature } from 'geojson';
-import type { Browser, Page } from 'playwright-core';
+import type { Feature, FeatureCollection, Geometry, LineString, Polygon, Position } from 'geojson';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addFeature,
@@ -12,6 +12,9 @@ import {
   type RuleSet,
   summarizeCoverage,
 } from '../../src/coverage';
+import { squareSite } from '../../src/coverage/suggest';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { editableParts } from '../../src/map/vertex-handles';
 import {
   buildIfStale,
   chromiumForTests,
@@ -98,6 +101,85 @@ async function waitForScenario(page: Page, count: number): Promise<PageScenario>
     { polling: 50, timeout: 60_000 },
   );
   return scenarioState(page);
+}
+
+/** Waits until the worker holds the scenario as it is now (also in the middle of a drag) and returns its figures. */
+async function waitForSynced(page: Page): Promise<{ city: CoverageTotals; features: Feature[] }> {
+  await page.waitForFunction(
+    () => {
+      const state = window.__greenreach?.scenario?.controller.store.get();
+      return Boolean(state?.synced && state.result && window.__greenreach!.state().status === 'ready');
+    },
+    null,
+    { polling: 50, timeout: 60_000 },
+  );
+  return page.evaluate(() => {
+    const state = window.__greenreach!.scenario!.controller.store.get();
+    return { city: state.result!.summary.city, features: state.features.map((f) => f.feature) };
+  });
+}
+
+/** The page's scenario features (GeoJSON, in order). */
+function pageFeatures(page: Page): Promise<{ key: string; layer: 'greenspaces' | 'greenways'; feature: Feature }[]> {
+  return page.evaluate(() =>
+    window.__greenreach!.scenario!.controller.store.get().features.map((f) => ({
+      key: f.key,
+      layer: f.layer,
+      feature: f.feature,
+    })),
+  );
+}
+
+/** The vertices of a feature's first ring or line (a ring without its closing repeat). */
+function verticesOf(geometry: Geometry): Position[] {
+  return editableParts(geometry)[0].vertices;
+}
+
+/** Viewport pixel of a longitude/latitude on the map. */
+async function viewportPixel(page: Page, position: Position): Promise<[number, number]> {
+  const box = (await page.locator('section.map').boundingBox())!;
+  const [x, y] = await page.evaluate(([lng, lat]) => window.__greenreachMap!.project(lng, lat), position);
+  return [box.x + x, box.y + y];
+}
+
+/** Longitude/latitude under a viewport pixel. */
+async function lngLatAt(page: Page, pixel: [number, number]): Promise<Position> {
+  const box = (await page.locator('section.map').boundingBox())!;
+  return page.evaluate(
+    ([x, y]) => {
+      const point = window.__greenreachMap!.map.unproject([x, y]);
+      return [point.lng, point.lat];
+    },
+    [pixel[0] - box.x, pixel[1] - box.y],
+  );
+}
+
+/** Centre of the cell of a gap area nearest the area's bounding-box centre (longitude, latitude). */
+function gapCentre(page: Page, rank: number): Promise<Position> {
+  return page.evaluate((rank) => {
+    const state = window.__greenreach!.state();
+    const result = state.result!;
+    const gaps = state.gaps!;
+    const area = gaps.areas[rank];
+    const cx = (area.bbox[0] + area.bbox[2]) / 2;
+    const cy = (area.bbox[1] + area.bbox[3]) / 2;
+    const { grid, cellIndex } = result;
+    let best: [number, number] | null = null;
+    let bestDistance = Infinity;
+    for (let k = 0; k < cellIndex.length; k++) {
+      if (gaps.cellGap[k] !== rank) continue;
+      const row = Math.floor(cellIndex[k] / grid.columns);
+      const column = cellIndex[k] - row * grid.columns;
+      const x = grid.west + (column + 0.5) * grid.longitudeStep;
+      const y = grid.south + (row + 0.5) * grid.latitudeStep;
+      const distance = Math.hypot((x - cx) * Math.cos((cy * Math.PI) / 180), y - cy);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = [x, y];
+      }
+    }
+    return best!;
+  }, rank);
 }
 
 describe.skipIf(!executable)('scenarios in Chromium', () => {
@@ -259,7 +341,143 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
   );
 
   it(
-    'the scenario survives a reload (IndexedDB autosave)',
+    'reshaping with the mouse: a vertex drag updates coverage while dragging and is one undo step, a midpoint drag inserts a vertex, a double-click deletes one, a polygon keeps three',
+    async () => {
+      const [{ key, feature: original }] = await pageFeatures(page);
+      expect(original.geometry).toEqual(parkFeature.geometry);
+      const corners = verticesOf(original.geometry);
+      expect(corners.length).toBe(4);
+      const centre = corners.reduce((sum, [lng, lat]) => [sum[0] + lng / 4, sum[1] + lat / 4], [0, 0]);
+      // Zoomed in so that the 32 m square is about 60 px wide: vertex and midpoint handles lie well apart.
+      await page.evaluate(
+        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
+        centre,
+      );
+      await waitForMapIdle(page);
+      const cityOf = (geometry: Geometry) => {
+        const model = engineModel(rules, cellMeters);
+        addToModel(model, 'greenspaces', { ...original, geometry });
+        return summarizeCoverage(model).city;
+      };
+      const before = await waitForSynced(page);
+      expect(before.city).toEqual(cityOf(original.geometry));
+
+      // Select the park (a click on it), then drag its north-east corner out.
+      await page.getByTestId('tool-select').click();
+      const [cx, cy] = await viewportPixel(page, centre);
+      await page.mouse.click(cx, cy);
+      await page.waitForFunction((k) => window.__greenreach!.scenario!.controller.store.get().selectedKey === k, key);
+      await page.getByTestId('reshape-help').waitFor();
+      const [vx, vy] = await viewportPixel(page, corners[2]);
+      const editsBefore = await page.evaluate(() => window.__greenreach!.scenario!.editTimesMs.length);
+      await page.mouse.move(vx, vy);
+      await page.mouse.down();
+      const steps = 10;
+      for (let step = 1; step <= steps / 2; step++) await page.mouse.move(vx + step * 25, vy - step * 15);
+      // Still dragging: the worker has already been brought to an intermediate shape, with the engine's figures.
+      await page.waitForFunction(
+        ([k, e, x]) => {
+          const scenario = window.__greenreach!.scenario!;
+          const feature = scenario.controller.store.get().features.find((f) => f.key === k)!.feature;
+          return scenario.editTimesMs.length > e && (feature.geometry as GeoJSON.Polygon).coordinates[0][2][0] !== x;
+        },
+        [key, editsBefore, corners[2][0]] as const,
+      );
+      const during = await waitForSynced(page);
+      const duringGeometry = during.features[0].geometry;
+      expect(duringGeometry).not.toEqual(original.geometry);
+      expect(during.city).toEqual(cityOf(duringGeometry));
+      for (let step = steps / 2 + 1; step <= steps; step++) await page.mouse.move(vx + step * 25, vy - step * 15);
+      await page.mouse.up();
+      const reshaped = await waitForScenario(page, 1);
+      const [{ feature: pulled }] = await pageFeatures(page);
+      const pulledCorners = verticesOf(pulled.geometry);
+      expect(pulledCorners.length).toBe(4);
+      // Only the dragged corner moved, to where the pointer let go.
+      expect([pulledCorners[0], pulledCorners[1], pulledCorners[3]]).toEqual([corners[0], corners[1], corners[3]]);
+      const released = await lngLatAt(page, [vx + steps * 25, vy - steps * 15]);
+      expect(Math.abs(pulledCorners[2][0] - released[0])).toBeLessThan(2e-5);
+      expect(Math.abs(pulledCorners[2][1] - released[1])).toBeLessThan(2e-5);
+      expect(reshaped.city).toEqual(cityOf(pulled.geometry));
+      expect(reshaped.city).not.toEqual(before.city);
+      const reshapeEdits = (await page.evaluate(() => window.__greenreach!.scenario!.editTimesMs)).slice(editsBefore);
+      expect(reshapeEdits.length).toBeGreaterThan(1);
+      expect(reshapeEdits.length).toBeLessThanOrEqual(steps);
+      const sorted = [...reshapeEdits].sort((a, b) => a - b);
+      console.log(
+        `reshape (vertex drag): ${steps} pointer moves → ${reshapeEdits.length} edits; engine time per edit median ${sorted[sorted.length >> 1].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms; cells meeting both ${before.city.cellsMeetingBoth} → ${reshaped.city!.cellsMeetingBoth}`,
+      );
+
+      // The whole drag is one undo step; redo brings the reshaped park back.
+      await page.getByTestId('undo').click();
+      expect((await waitForScenario(page, 1)).city).toEqual(before.city);
+      expect((await pageFeatures(page))[0].feature.geometry).toEqual(original.geometry);
+      await page.getByTestId('redo').click();
+      expect((await waitForScenario(page, 1)).city).toEqual(reshaped.city);
+      expect((await pageFeatures(page))[0].feature.geometry).toEqual(pulled.geometry);
+
+      // Dragging the midpoint of the south side inserts a vertex there.
+      await page.evaluate((k) => window.__greenreach!.scenario!.controller.select(k), key);
+      const south: Position = [
+        (pulledCorners[0][0] + pulledCorners[1][0]) / 2,
+        (pulledCorners[0][1] + pulledCorners[1][1]) / 2,
+      ];
+      const [mx, my] = await viewportPixel(page, south);
+      await page.mouse.move(mx, my);
+      await page.mouse.down();
+      for (let step = 1; step <= 6; step++) await page.mouse.move(mx + step * 2, my + step * 12);
+      await page.mouse.up();
+      const inserted = await waitForScenario(page, 1);
+      const [{ feature: five }] = await pageFeatures(page);
+      const fiveVertices = verticesOf(five.geometry);
+      expect(fiveVertices.length).toBe(5);
+      expect([fiveVertices[0], fiveVertices[2], fiveVertices[3], fiveVertices[4]]).toEqual(pulledCorners);
+      expect(fiveVertices[1][1]).toBeLessThan(pulledCorners[0][1]);
+      expect(inserted.city).toEqual(cityOf(five.geometry));
+      expect(await page.getByTestId('selected-vertex').textContent()).toContain('Vertex 2 of 5');
+
+      // A double-click on the new vertex deletes it: the shape is the one before the insertion again.
+      const [nx, ny] = await viewportPixel(page, fiveVertices[1]);
+      await page.mouse.dblclick(nx, ny);
+      await page.waitForFunction(
+        () =>
+          (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+            .coordinates[0].length === 5,
+      );
+      const deleted = await waitForScenario(page, 1);
+      expect((await pageFeatures(page))[0].feature.geometry).toEqual(pulled.geometry);
+      expect(deleted.city).toEqual(reshaped.city);
+
+      // Down to a triangle; a triangle keeps its three vertices.
+      const [wx, wy] = await viewportPixel(page, pulledCorners[3]);
+      await page.mouse.dblclick(wx, wy);
+      await page.waitForFunction(
+        () =>
+          (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+            .coordinates[0].length === 4,
+      );
+      const triangle = await waitForScenario(page, 1);
+      const [{ feature: three }] = await pageFeatures(page);
+      expect(verticesOf(three.geometry)).toEqual(pulledCorners.slice(0, 3));
+      expect(triangle.city).toEqual(cityOf(three.geometry));
+      const [tx, ty] = await viewportPixel(page, pulledCorners[0]);
+      const editsNow = await page.evaluate(() => window.__greenreach!.scenario!.editTimesMs.length);
+      await page.mouse.dblclick(tx, ty);
+      await page.getByTestId('selected-vertex').getByText('A polygon keeps at least 3 vertices').waitFor();
+      // Delete with a vertex selected removes the vertex, not the feature; a triangle refuses.
+      await page.locator('section.map').focus();
+      await page.keyboard.press('Delete');
+      expect(await waitForScenario(page, 1)).toEqual(triangle);
+      expect((await pageFeatures(page))[0].feature.geometry).toEqual(three.geometry);
+      expect(await page.evaluate(() => window.__greenreach!.scenario!.editTimesMs.length)).toBe(editsNow);
+      parkFeature = three;
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'the scenario survives a reload (IndexedDB autosave), reshaped geometry included',
     async () => {
       const saved = await page.evaluate(async () => {
         const controller = window.__greenreach!.scenario!.controller;
@@ -270,6 +488,9 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
       await waitForCoverage(page);
       const restored = await waitForScenario(page, 1);
       expect(await page.evaluate(() => window.__greenreach!.scenario!.controller.store.get().activeId)).toBe(saved);
+      // The triangle left by the reshaping test, as it was.
+      expect((await pageFeatures(page))[0].feature.geometry).toEqual(parkFeature.geometry);
+      expect(verticesOf(parkFeature.geometry).length).toBe(3);
       const model = engineModel(rules, cellMeters);
       addToModel(model, 'greenspaces', parkFeature);
       expect(restored.city).toEqual(summarizeCoverage(model).city);
@@ -400,6 +621,337 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
       await waitForMapIdle(page);
       await page.screenshot({ path: join(root, 'test-output/scenario.png') });
       expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'reshaping a greenway: a midpoint drag adds a vertex, Delete and the panel button remove vertices, a line keeps two',
+    async () => {
+      const features = await pageFeatures(page);
+      const greenway = features.find((f) => f.layer === 'greenways')!;
+      const points = (greenway.feature.geometry as LineString).coordinates;
+      expect(points.length).toBe(3);
+      const lineOfPage = async () =>
+        ((await pageFeatures(page)).find((f) => f.key === greenway.key)!.feature.geometry as LineString).coordinates;
+      const waitForVertices = (count: number) =>
+        page.waitForFunction(
+          ([key, n]) =>
+            (
+              window.__greenreach!.scenario!.controller.store.get().features.find((f) => f.key === key)!.feature
+                .geometry as GeoJSON.LineString
+            ).coordinates.length === n,
+          [greenway.key, count] as const,
+        );
+      await page.getByTestId('tool-select').click();
+      await page.evaluate((key) => window.__greenreach!.scenario!.controller.select(key), greenway.key);
+
+      // The midpoint of the second segment, dragged 80 px up, becomes vertex 3 of 4.
+      const [mx, my] = await viewportPixel(page, [
+        (points[1][0] + points[2][0]) / 2,
+        (points[1][1] + points[2][1]) / 2,
+      ]);
+      await page.mouse.move(mx, my);
+      await page.mouse.down();
+      for (let step = 1; step <= 5; step++) await page.mouse.move(mx, my - step * 16);
+      await page.mouse.up();
+      await waitForVertices(4);
+      const added = await waitForScenario(page, features.length);
+      const four = await lineOfPage();
+      expect([four[0], four[1], four[3]]).toEqual(points);
+      expect(added.city).toEqual(await nodeCityOfPage());
+
+      // Delete (the key) removes the selected vertex: the line is as drawn again.
+      await page.locator('section.map').focus();
+      await page.keyboard.press('Delete');
+      await waitForVertices(3);
+      const removed = await waitForScenario(page, features.length);
+      expect(await lineOfPage()).toEqual(points);
+      expect(removed.city).toEqual(await nodeCityOfPage());
+
+      // A click on the first vertex selects it; the panel's button deletes it.
+      const [fx, fy] = await viewportPixel(page, points[0]);
+      await page.mouse.click(fx, fy);
+      await expect.poll(() => page.getByTestId('selected-vertex').textContent()).toContain('Vertex 1 of 3');
+      await page.getByTestId('delete-vertex').click();
+      await waitForVertices(2);
+      const short = await waitForScenario(page, features.length);
+      expect(await lineOfPage()).toEqual(points.slice(1));
+      expect(short.city).toEqual(await nodeCityOfPage());
+
+      // Two vertices stay: no button, the reason instead, and Delete leaves the line (and the feature) alone.
+      const [sx, sy] = await viewportPixel(page, points[1]);
+      await page.mouse.click(sx, sy);
+      await page.getByTestId('selected-vertex').getByText('A greenway keeps at least 2 vertices').waitFor();
+      expect(await page.getByTestId('delete-vertex').count()).toBe(0);
+      await page.locator('section.map').focus();
+      await page.keyboard.press('Delete');
+      expect((await waitForScenario(page, features.length)).city).toEqual(short.city);
+      expect(await lineOfPage()).toEqual(points.slice(1));
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'suggestions from an imported candidate layer (FlatGeobuf of points and parcels) all lie on its features; a bad file is refused naming the file, the feature and the problem',
+    async () => {
+      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
+      await waitForScenario(page, 0);
+      await waitForGaps(page);
+      // Points at the centres of six gap areas, two 50 m parcels at two more, and a 10 m parcel (too small).
+      const points: Position[] = [];
+      for (let rank = 0; rank < 6; rank++) points.push(await gapCentre(page, rank));
+      const parcels: Polygon[] = [];
+      for (const [rank, side] of [
+        [6, 50],
+        [7, 50],
+        [8, 10],
+      ]) {
+        const [lng, lat] = await gapCentre(page, rank);
+        parcels.push(squareSite(lng, lat, side, 'pocket_park').geometry);
+      }
+      const candidates: FeatureCollection = {
+        type: 'FeatureCollection',
+        features: [
+          ...points.map(
+            (coordinates, i): Feature => ({
+              type: 'Feature',
+              properties: { name: `point ${i}` },
+              geometry: { type: 'Point', coordinates },
+            }),
+          ),
+          ...parcels.map(
+            (geometry, i): Feature => ({ type: 'Feature', properties: { name: `parcel ${i}` }, geometry }),
+          ),
+        ],
+      };
+      await page.getByTestId('candidate-file').setInputFiles({
+        name: 'candidates.fgb',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(writeFlatGeobuf(candidates, { spatialIndex: false })),
+      });
+      await expect
+        .poll(() => page.getByTestId('candidate-layer').textContent())
+        .toContain('candidates.fgb: 6 points, 3 polygons');
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('layer');
+      await page.getByTestId('suggest-count').fill('4');
+      await page.getByTestId('suggest-count').dispatchEvent('change');
+      await page.getByTestId('suggest').click();
+      await page.getByTestId('suggestions').waitFor();
+      const result = (await page.evaluate(() => window.__greenreach!.scenario!.controller.store.get().suggest.result))!;
+      expect(result.latticeSpacing).toBeNull();
+      expect(result.candidateCount).toBe(8);
+      expect(result.skippedCandidates).toBe(1);
+      expect(result.sites.length).toBeGreaterThan(0);
+      expect(result.sites.length).toBeLessThanOrEqual(4);
+      const vertexSet = (geometry: Geometry) =>
+        verticesOf(geometry)
+          .map(([x, y]) => `${x.toFixed(7)},${y.toFixed(7)}`)
+          .sort()
+          .join(' ');
+      const parcelSets = parcels.slice(0, 2).map(vertexSet);
+      const on: string[] = [];
+      for (const site of result.sites) {
+        const set = vertexSet(site.feature.geometry);
+        const parcel = parcelSets.indexOf(set);
+        if (parcel >= 0) {
+          on.push(`parcel ${parcel}`);
+          continue;
+        }
+        // A point's site is a square centred on it.
+        const corners = verticesOf(site.feature.geometry);
+        const centre = [(corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2];
+        const point = points.findIndex((p) => Math.abs(p[0] - centre[0]) < 1e-6 && Math.abs(p[1] - centre[1]) < 1e-6);
+        expect(point, `site ${site.rank} lies on no candidate`).toBeGreaterThanOrEqual(0);
+        on.push(`point ${point}`);
+      }
+      expect(result.after.cellsMeetingBoth).toBeGreaterThan(result.before.cellsMeetingBoth);
+      console.log(
+        `candidate layer: ${result.sites.length} sites on ${on.join(', ')}; cells meeting both ${result.before.cellsMeetingBoth} → ${result.after.cellsMeetingBoth}`,
+      );
+
+      // A line among the candidates: the file, the feature and the problem; the loaded layer stays.
+      await page.getByTestId('candidate-file').setInputFiles({
+        name: 'bad.geojson',
+        mimeType: 'application/geo+json',
+        buffer: Buffer.from(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            features: [
+              { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: points[0] } },
+              { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: points[1] } },
+              {
+                type: 'Feature',
+                properties: {},
+                geometry: { type: 'LineString', coordinates: [points[0], points[1]] },
+              },
+            ],
+          }),
+        ),
+      });
+      await expect
+        .poll(() => page.getByTestId('candidate-error').textContent())
+        .toBe(
+          'bad.geojson: feature 2: geometry is LineString; candidates must be points (Point, MultiPoint) or polygons (Polygon, MultiPolygon)',
+        );
+      expect(await page.getByTestId('candidate-layer').textContent()).toContain('candidates.fgb');
+      // Back to the default source.
+      await page.getByTestId('source-land').check();
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'touch: a pocket park placed by a tap, moved and reshaped with a finger (vertex drag, midpoint drag, long press), each step on the engine figures',
+    async () => {
+      const context: BrowserContext = await browser.newContext({
+        viewport: { width: 1400, height: 900 },
+        locale: 'en-GB',
+        reducedMotion: 'reduce',
+        hasTouch: true,
+      });
+      context.setDefaultTimeout(120_000);
+      const touchPage = await context.newPage();
+      const errors: string[] = [];
+      touchPage.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      touchPage.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      try {
+        await touchPage.goto(origin);
+        await waitForCoverage(touchPage);
+        await waitForGaps(touchPage);
+        rules ??= (await touchPage.evaluate(() => window.__greenreach!.rules))!;
+        cellMeters ??= (await touchPage.evaluate(() => window.__greenreach!.cellMeters))!;
+        const target = await gapCentre(touchPage, 1);
+        await touchPage.evaluate(
+          ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17.5 }),
+          target,
+        );
+        await waitForMapIdle(touchPage);
+        const engineCity = (geometry: Geometry) => {
+          const model = engineModel(rules, cellMeters);
+          addToModel(model, 'greenspaces', { type: 'Feature', properties: { kind: 'pocket_park' }, geometry });
+          return summarizeCoverage(model).city;
+        };
+        const nodeBefore = summarizeCoverage(engineModel(rules, cellMeters)).city;
+        const cdp = await context.newCDPSession(touchPage);
+        const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
+          cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+        const mapBox = (await touchPage.locator('section.map').boundingBox())!;
+        const onMap = ([x, y]: [number, number]) =>
+          x > mapBox.x + 20 &&
+          x < mapBox.x + mapBox.width - 60 &&
+          y > mapBox.y + 20 &&
+          y < mapBox.y + mapBox.height - 20;
+        /** A one-finger drag in `steps` moves. */
+        const drag = async (from: [number, number], dx: number, dy: number, steps = 8) => {
+          expect(
+            onMap(from) && onMap([from[0] + dx, from[1] + dy]),
+            `drag ${from} by ${dx}, ${dy} stays on the map`,
+          ).toBe(true);
+          await touch('touchStart', from[0], from[1]);
+          for (let step = 1; step <= steps; step++)
+            await touch('touchMove', from[0] + (dx * step) / steps, from[1] + (dy * step) / steps);
+          await touch('touchEnd');
+        };
+        const shape = async () => (await pageFeatures(touchPage))[0].feature.geometry as Polygon;
+
+        // A tap with the pocket-park tool places the park: the uncovered count drops by the engine's amount.
+        await touchPage.getByTestId('tool-park').tap();
+        await touchPage.touchscreen.tap(...(await viewportPixel(touchPage, target)));
+        const placed = await waitForScenario(touchPage, 1);
+        const square = await shape();
+        expect(placed.baselineCity).toEqual(nodeBefore);
+        expect(placed.city).toEqual(engineCity(square));
+        expect(uncovered(nodeBefore) - uncovered(placed.city!)).toBeGreaterThan(0);
+
+        // Move it with a finger.
+        await touchPage.getByTestId('tool-select').tap();
+        const corners = verticesOf(square);
+        const centre: Position = [(corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2];
+        await drag(await viewportPixel(touchPage, centre), -160, 110);
+        await touchPage.waitForFunction(
+          (x) =>
+            (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+              .coordinates[0][0][0] !== x,
+          corners[0][0],
+        );
+        const moved = await waitForScenario(touchPage, 1);
+        const movedShape = await shape();
+        expect(verticesOf(movedShape).length).toBe(4);
+        expect(moved.city).toEqual(engineCity(movedShape));
+        expect(moved.city).not.toEqual(placed.city);
+
+        // Drag its north-east vertex out with a finger.
+        const movedCorners = verticesOf(movedShape);
+        await drag(await viewportPixel(touchPage, movedCorners[2]), 110, -90);
+        await touchPage.waitForFunction(
+          (x) =>
+            (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+              .coordinates[0][2][0] !== x,
+          movedCorners[2][0],
+        );
+        const pulled = await waitForScenario(touchPage, 1);
+        const pulledShape = await shape();
+        const pulledCorners = verticesOf(pulledShape);
+        expect([pulledCorners[0], pulledCorners[1], pulledCorners[3]]).toEqual([
+          movedCorners[0],
+          movedCorners[1],
+          movedCorners[3],
+        ]);
+        expect(pulled.city).toEqual(engineCity(pulledShape));
+        expect(pulled.city).not.toEqual(moved.city);
+
+        // Drag the middle of its west side out: a fifth vertex.
+        const west: Position = [
+          (pulledCorners[3][0] + pulledCorners[0][0]) / 2,
+          (pulledCorners[3][1] + pulledCorners[0][1]) / 2,
+        ];
+        await drag(await viewportPixel(touchPage, west), -120, 0);
+        await touchPage.waitForFunction(
+          () =>
+            (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+              .coordinates[0].length === 6,
+        );
+        const widened = await waitForScenario(touchPage, 1);
+        const fiveShape = await shape();
+        const five = verticesOf(fiveShape);
+        expect(five.slice(0, 4)).toEqual(pulledCorners);
+        expect(five[4][0]).toBeLessThan(pulledCorners[0][0]);
+        expect(widened.city).toEqual(engineCity(fiveShape));
+
+        // A long press on the new vertex deletes it (the finger stays down until the app has done so).
+        await touch('touchStart', ...(await viewportPixel(touchPage, five[4])));
+        await touchPage.waitForFunction(
+          () =>
+            (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+              .coordinates[0].length === 5,
+        );
+        await touch('touchEnd');
+        const pressed = await waitForScenario(touchPage, 1);
+        expect(await shape()).toEqual(pulledShape);
+        expect(pressed.city).toEqual(pulled.city);
+
+        // Undo (a tap on the button) brings the fifth vertex back: one step per gesture.
+        await touchPage.getByTestId('undo').tap();
+        await touchPage.waitForFunction(
+          () =>
+            (window.__greenreach!.scenario!.controller.store.get().features[0].feature.geometry as GeoJSON.Polygon)
+              .coordinates[0].length === 6,
+        );
+        expect((await waitForScenario(touchPage, 1)).city).toEqual(widened.city);
+        expect(await shape()).toEqual(fiveShape);
+        console.log(
+          `touch: park placed (uncovered −${(uncovered(nodeBefore) - uncovered(placed.city!)).toFixed(1)}), moved, vertex dragged, vertex inserted and deleted by long press; cells meeting both ${placed.city!.cellsMeetingBoth} → ${moved.city!.cellsMeetingBoth} → ${pulled.city!.cellsMeetingBoth} → ${widened.city!.cellsMeetingBoth}`,
+        );
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close().catch(() => undefined);
+      }
     },
     testTimeoutMs,
   );
