@@ -33,6 +33,26 @@ export function cellRasterTiles(
   gapsOnly: boolean,
   tileCells = maxTileCells,
 ): CellRasterTile[] {
+  const steps = cellRasterSteps(grid, cellIndex, verdicts, inUse, gapsOnly, tileCells, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `cellRasterTiles` a slice at a time: yields after every `cellsPerStep` cells (so the page can paint a
+ * million cells without one long task), returns the tiles.
+ */
+export function* cellRasterSteps(
+  grid: Grid,
+  cellIndex: Uint32Array,
+  verdicts: Uint8Array,
+  inUse: readonly CriterionId[],
+  gapsOnly: boolean,
+  tileCells = maxTileCells,
+  cellsPerStep = 200_000,
+): Generator<void, CellRasterTile[]> {
   // Colour by verdict (3 bits): one lookup per cell instead of a state computation.
   const lookup = new Uint8Array(8 * 4);
   for (let verdict = 0; verdict < 8; verdict++) {
@@ -66,6 +86,7 @@ export function cellRasterTiles(
   // Cells come in grid order (ascending index): one pass, each cell written to its tile's pixel.
   const painted = new Uint32Array(tiles.length);
   for (let k = 0; k < cellIndex.length; k++) {
+    if (k > 0 && k % cellsPerStep === 0) yield;
     const index = cellIndex[k];
     const row = Math.floor(index / grid.columns);
     const column = index - row * grid.columns;

@@ -12,7 +12,7 @@ import type { DataSet } from '../state/load-data';
 import type { Language, LayerVisibility, MapView } from '../state/url-state';
 import { CellBitmapLayer } from './cell-bitmap-layer';
 import { type CellState, cellState } from './cell-colors';
-import { cellRasterTiles } from './cell-raster';
+import { cellRasterSteps } from './cell-raster';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -392,13 +392,20 @@ export class PlannerMap {
     if (result) {
       const device = await this.deviceReady;
       if (generation !== this.paintGeneration || this.destroyed) return;
-      const tiles = cellRasterTiles(
+      const steps = cellRasterSteps(
         result.grid,
         result.cellIndex,
         result.verdicts,
         this.inUse(),
         this.layers?.gapsOnly ?? false,
       );
+      let step = steps.next();
+      while (!step.done) {
+        await nextTask();
+        if (generation !== this.paintGeneration || this.destroyed) return;
+        step = steps.next();
+      }
+      const tiles = step.value;
       for (const tile of tiles) {
         const texture = device.createTexture({
           format: 'rgba8unorm',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CriterionId, Grid } from '../../src/coverage';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
-import { cellRasterTiles } from '../../src/map/cell-raster';
+import { cellRasterSteps, cellRasterTiles } from '../../src/map/cell-raster';
 
 function grid(columns: number, rows: number): Grid {
   return {
@@ -94,6 +94,20 @@ describe('cell raster', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('paints the same tiles a slice at a time', () => {
+    const cells = Uint32Array.from({ length: 40 }, (_, k) => k * 3);
+    const verdicts = Uint8Array.from(cells, (_, k) => k % 8);
+    const steps = cellRasterSteps(grid(12, 10), cells, verdicts, both, false, 5, 7);
+    let yields = 0;
+    let step = steps.next();
+    while (!step.done) {
+      yields++;
+      step = steps.next();
+    }
+    expect(yields).toBe(Math.ceil(40 / 7) - 1);
+    expect(step.value).toEqual(cellRasterTiles(grid(12, 10), cells, verdicts, both, false, 5));
   });
 
   it('drops tiles without residential cells', () => {
