@@ -107,6 +107,8 @@ export class PlannerMap {
   private readonly popup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, maxWidth: '280px' });
   private styleLoaded: Promise<void>;
   private hoverFrame = 0;
+  /** Resolves once the map has drawn the last data set handed to it (every tile loaded and drawn). */
+  private dataDrawn: Promise<void> = Promise.resolve();
   private destroyed = false;
   /** Layers other modules draw over the map (e.g. scenario editing), by owner key, after the built-in ones. */
   private readonly extraLayers = new Map<string, Layer[]>();
@@ -220,7 +222,22 @@ export class PlannerMap {
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */
-  async setData(data: DataSet): Promise<void> {
+  setData(data: DataSet): Promise<void> {
+    const applied = this.applyData(data);
+    this.dataDrawn = applied.then(() => new Promise<void>((resolve) => this.map.once('idle', () => resolve())));
+    return applied;
+  }
+
+  /**
+   * Resolves once the map has drawn its data (or after `timeoutMs`). The app waits for this before it
+   * starts computing: the first frame with data compiles MapLibre's shaders and lays out labels, a
+   * one-time stall where WebGL is software-rendered, better taken before the computation than during it.
+   */
+  whenDataDrawn(timeoutMs: number): Promise<void> {
+    return Promise.race([this.dataDrawn, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs))]);
+  }
+
+  private async applyData(data: DataSet): Promise<void> {
     this.data = data;
     await this.styleLoaded;
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };

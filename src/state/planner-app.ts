@@ -73,6 +73,11 @@ export class PlannerApp {
   readonly client: CoverageClient;
   private readonly gapClient = new GapClient();
   private runId = 0;
+  /**
+   * Resolves once the map has drawn newly loaded data (the map view sets it): the first computation
+   * waits for it, so the map's one-time start-up work does not stall the page while computing.
+   */
+  mapDataDrawn: (() => Promise<void>) | null = null;
   private urlTimer: ReturnType<typeof setTimeout> | null = null;
   /** Whether the URL follows the screen (the kiosk turns this off: its URL stays as configured). */
   syncUrl = true;
@@ -118,6 +123,8 @@ export class PlannerApp {
         data,
         ...(typeof suggested === 'number' && !fromUrl ? { cellMeters: suggested } : {}),
       });
+      // Let the map draw the data first (set by the map view; a bounded wait).
+      await this.mapDataDrawn?.();
       await this.compute();
     } catch (error) {
       this.fail(error);

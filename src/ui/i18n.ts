@@ -70,7 +70,10 @@ const messages = {
   cell: { zh: '网格', en: 'Cell' },
   toGreen: { zh: '到绿地', en: 'to green' },
   toPark: { zh: '到公园', en: 'to a park' },
-  hoverHelp: { zh: '将鼠标移到网格或绿地上（或点击），查看距离或名称。', en: 'Hover or tap a cell to see its distances, or a green space for its name.' },
+  hoverHelp: {
+    zh: '将鼠标移到网格或绿地上（或点击），查看距离或名称。',
+    en: 'Hover or tap a cell to see its distances, or a green space for its name.',
+  },
   copyLink: { zh: '复制链接', en: 'Copy link' },
   copied: { zh: '已复制', en: 'Copied' },
   outside: { zh: '社区外', en: 'outside communities' },

@@ -62,6 +62,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
       kindLabel: (kind) => kindLabel(app.store.get().language, kind),
     });
     onMap(map);
+    app.mapDataDrawn = () => map.whenDataDrawn(3000);
     window.__greenreachMap = map;
     let drawnResult: unknown = null;
     const push = (state = app.store.get(), previous: typeof state | null = null) => {
@@ -92,6 +93,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
     const unsubscribe = app.store.subscribe((state, previous) => push(state, previous));
     return () => {
       unsubscribe();
+      app.mapDataDrawn = null;
       onMap(null);
       window.__greenreachMap = undefined;
       map.destroy();

@@ -1,4 +1,6 @@
 /// <reference lib="webworker" />
+
+import type { FeatureCollection } from 'geojson';
 import {
   addFeature,
   buildCoverageSteps,
@@ -11,7 +13,6 @@ import {
   transferables,
 } from '../coverage';
 import { suggestSitesSteps } from '../coverage/suggest';
-import type { FeatureCollection } from 'geojson';
 import type { EditOperation, LayerSource, WorkerReply, WorkerRequest } from './protocol';
 
 /**

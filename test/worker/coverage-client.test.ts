@@ -60,7 +60,8 @@ describe('coverage client', () => {
       featureCount,
     );
     expect(parts.length).toBeGreaterThan(4);
-    for (const part of parts) if (part.type === 'layers') expect(part.features.length).toBeLessThanOrEqual(featuresPerPart);
+    for (const part of parts)
+      if (part.type === 'layers') expect(part.features.length).toBeLessThanOrEqual(featuresPerPart);
 
     posted.length = 0;
     const who = presetRules('who');

@@ -62,7 +62,13 @@ describe('coverage worker protocol', () => {
     deliver({ type: 'cancel', requestId: 3, targetRequestId: 2 });
     expect((await waitFor(2, 'cancelled')).type).toBe('cancelled');
     deliver({ type: 'compute', requestId: 4, source: { kind: 'inline', layers: city }, rules, cellMeters: 25 });
-    deliver({ type: 'compute', requestId: 5, source: { kind: 'inline', layers: city }, rules: presetRules('who'), cellMeters: 25 });
+    deliver({
+      type: 'compute',
+      requestId: 5,
+      source: { kind: 'inline', layers: city },
+      rules: presetRules('who'),
+      cellMeters: 25,
+    });
     expect((await waitFor(4, 'cancelled')).type).toBe('cancelled');
     const reply = await waitFor(5, 'result');
     if (reply.type !== 'result') throw new Error('unreachable');
