@@ -153,7 +153,6 @@ export class PlannerMap {
     });
     this.map.addControl(this.overlay);
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
-    void this.styleLoaded.then(() => this.warmUpShaders());
     this.map.on('moveend', () => {
       const center = this.map.getCenter();
       this.options.onViewChange?.({ longitude: center.lng, latitude: center.lat, zoom: this.map.getZoom() });
@@ -164,61 +163,6 @@ export class PlannerMap {
       this.options.onFeatureInfo?.(null);
     });
     this.map.on('click', (event) => this.click(event));
-  }
-
-  /**
-   * Draws one nearly transparent polygon, line and label at the centre of the view as soon as the map
-   * loads, so MapLibre compiles its fill, line, text and clipping-mask shaders while the data is still
-   * downloading, instead of in the first frame with data (which would stall the page during the
-   * computation where WebGL is software-rendered). Removed once drawn.
-   */
-  private warmUpShaders(): void {
-    if (this.destroyed || this.map.getSource('warm-up')) return;
-    const { lng, lat } = this.map.getCenter();
-    const size = 0.001;
-    const ring = [
-      [lng, lat],
-      [lng + size, lat],
-      [lng + size, lat + size],
-      [lng, lat],
-    ];
-    this.map.addSource('warm-up', {
-      type: 'geojson',
-      data: {
-        type: 'FeatureCollection',
-        features: [
-          { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } },
-          { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: ring } },
-          { type: 'Feature', properties: { name: '社区 A' }, geometry: { type: 'Point', coordinates: [lng, lat] } },
-        ],
-      },
-    });
-    const ids = ['warm-up-fill', 'warm-up-line', 'warm-up-label'];
-    this.map.addLayer({
-      id: ids[0],
-      type: 'fill',
-      source: 'warm-up',
-      paint: { 'fill-color': '#000', 'fill-opacity': 0.004, 'fill-antialias': false },
-    });
-    this.map.addLayer({
-      id: ids[1],
-      type: 'line',
-      source: 'warm-up',
-      paint: { 'line-color': '#000', 'line-opacity': 0.004, 'line-width': 1 },
-    });
-    this.map.addLayer({
-      id: ids[2],
-      type: 'symbol',
-      source: 'warm-up',
-      filter: ['==', ['geometry-type'], 'Point'],
-      layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'] },
-      paint: { 'text-opacity': 0.004, 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
-    });
-    this.map.once('idle', () => {
-      if (this.destroyed) return;
-      for (const id of ids) if (this.map.getLayer(id)) this.map.removeLayer(id);
-      if (this.map.getSource('warm-up')) this.map.removeSource('warm-up');
-    });
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */
