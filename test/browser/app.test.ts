@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cellStateColors } from '../../src/map/cell-colors';
 
 // Software WebGL (SwiftShader) compiles shaders slowly, more so on a busy machine: generous limits.
 const testTimeoutMs = 240_000;
@@ -241,6 +242,120 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       const info = await page.getByTestId('cell-info').textContent();
       expect(info).toMatch(/to green: (\d+|> \d+) m/);
       expect(info).toMatch(/to a park: (\d+|> \d+) m/);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'draws cells in their state colour with "neither" hatched, names a green space on hover, outlines a selected gap area',
+    async () => {
+      const { page } = shared!;
+      await page
+        .getByRole('button', { name: 'Clear selection' })
+        .click()
+        .catch(() => undefined);
+      // The centre of a 7 × 7 block of residential cells all in one state, or null.
+      const blockOf = (state: 'neither' | 'both') =>
+        page.evaluate((wanted) => {
+          const result = window.__greenreach!.state().result!;
+          const { grid, cellIndex, verdicts } = result;
+          const stateOf = new Map<number, boolean>();
+          for (let k = 0; k < cellIndex.length; k++)
+            stateOf.set(cellIndex[k], wanted === 'both' ? (verdicts[k] & 4) !== 0 : (verdicts[k] & 3) === 0);
+          for (let k = 0; k < cellIndex.length; k += 7) {
+            const row = Math.floor(cellIndex[k] / grid.columns);
+            const column = cellIndex[k] - row * grid.columns;
+            let all = true;
+            for (let dy = -3; dy <= 3 && all; dy++)
+              for (let dx = -3; dx <= 3 && all; dx++)
+                all = stateOf.get((row + dy) * grid.columns + column + dx) === true;
+            if (all)
+              return [grid.west + (column + 0.5) * grid.longitudeStep, grid.south + (row + 0.5) * grid.latitudeStep];
+          }
+          return null;
+        }, state);
+      // RGBA pixels of a square of the page around the map's centre.
+      const pixelsAtCentre = async (half: number) => {
+        const box = (await page.locator('.map').boundingBox())!;
+        const clip = {
+          x: box.x + box.width / 2 - half,
+          y: box.y + box.height / 2 - half,
+          width: half * 2,
+          height: half * 2,
+        };
+        const png = await page.screenshot({ clip });
+        return page.evaluate(async (base64) => {
+          const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+          const context = canvas.getContext('2d')!;
+          context.drawImage(bitmap, 0, 0);
+          return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
+        }, png.toString('base64'));
+      };
+      const shareOf = (pixels: number[], test: (r: number, g: number, b: number) => boolean) => {
+        let count = 0;
+        for (let i = 0; i < pixels.length; i += 4) if (test(pixels[i], pixels[i + 1], pixels[i + 2])) count++;
+        return count / (pixels.length / 4);
+      };
+      const near = (target: number[], tolerance: number) => (r: number, g: number, b: number) =>
+        Math.abs(r - target[0]) + Math.abs(g - target[1]) + Math.abs(b - target[2]) <= tolerance;
+      const blend = (rgba: number[], under = [251, 250, 246]) =>
+        rgba.slice(0, 3).map((value, i) => value * (rgba[3] / 255) + under[i] * (1 - rgba[3] / 255));
+      const white = near([255, 255, 255], 30);
+      const neitherColour = blend([...cellStateColors.neither]);
+      const bothColour = blend([...cellStateColors.both]);
+
+      for (const [state, colour, hatched] of [
+        ['neither', neitherColour, true],
+        ['both', bothColour, false],
+      ] as const) {
+        const centre = await blockOf(state);
+        expect(centre, `a block of "${state}" cells`).not.toBeNull();
+        await page.evaluate(
+          ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
+          centre!,
+        );
+        await waitForMapIdle(page);
+        await page.evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+        );
+        // 50 × 50 px: well inside the 7 × 7 block (20 m cells are ~17 px wide at zoom 17 here).
+        const pixels = await pixelsAtCentre(25);
+        expect(shareOf(pixels, near(colour, 45)), `${state} colour`).toBeGreaterThan(0.5);
+        if (hatched) expect(shareOf(pixels, white), 'hatching').toBeGreaterThan(0.1);
+        else expect(shareOf(pixels, white), 'no hatching').toBe(0);
+      }
+
+      // Hover over a named green space: its name and kind, as text.
+      const park = await page.evaluate(() => {
+        const features = window.__greenreach!.state().data!.greenspaces.features;
+        const feature = features.find(
+          (f) => f.properties?.name && f.properties?.kind === 'park' && f.geometry.type === 'Polygon',
+        );
+        const ring = (feature!.geometry as GeoJSON.Polygon).coordinates[0];
+        const longitude = ring.slice(1).reduce((sum, [x]) => sum + x, 0) / (ring.length - 1);
+        const latitude = ring.slice(1).reduce((sum, [, y]) => sum + y, 0) / (ring.length - 1);
+        const english = window.__greenreach!.state().language === 'en' && feature!.properties!.name_en;
+        return { name: String(english || feature!.properties!.name), longitude, latitude };
+      });
+      await page.evaluate(
+        ({ longitude, latitude }) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 15 }),
+        park,
+      );
+      await waitForMapIdle(page);
+      const box = (await page.locator('.map').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2 + 1);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await expect.poll(() => page.getByTestId('feature-info').textContent(), slow).toContain(park.name);
+
+      // Select the first gap area: its outline (orange over dark) is drawn around it.
+      await page.locator('[data-testid=gap-list] button').first().click();
+      await expect.poll(() => page.evaluate(() => window.__greenreach!.state().selectedGap), slow).toBe(0);
+      await waitForMapIdle(page);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const half = Math.floor(Math.min(box.width, box.height) / 2) - 10;
+      expect(shareOf(await pixelsAtCentre(half), near([255, 140, 0], 40)), 'gap outline').toBeGreaterThan(0.002);
     },
     testTimeoutMs,
   );
