@@ -1,9 +1,16 @@
+import { useState } from 'preact/hooks';
 import type { Community, CoverageResult } from '../coverage';
 import type { CommunitySortKey, PlannerApp } from '../state/planner-app';
 import type { Language } from '../state/url-state';
 import { formatCount, formatShare, type MessageKey, t } from './i18n';
 import { totalsShares, uncoveredResidents } from './summary-panel';
 import { useStore } from './use-store';
+
+/**
+ * Rows drawn before "show all": a city has hundreds of communities, and drawing every row at each
+ * recompute would stall the page; the sort brings the ones that matter to the top.
+ */
+const firstRows = 100;
 
 /** A community's name in the interface language. */
 export function communityName(community: Community | undefined, language: Language): string {
@@ -69,6 +76,7 @@ export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (
   const data = useStore(app.store, (state) => state.data);
   const sort = useStore(app.store, (state) => state.sort);
   const selected = useStore(app.store, (state) => state.selectedCommunity);
+  const [showAll, setShowAll] = useState(false);
   if (!result || !data) return null;
   const subdistricts = data.communities.features.map((feature) => {
     const value =
@@ -78,6 +86,8 @@ export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (
     return typeof value === 'string' ? value : '';
   });
   const rows = communityRows(result, subdistricts, language, sort);
+  // The selected community is always listed, even beyond the first rows.
+  const shown = showAll ? rows : rows.filter((row, position) => position < firstRows || row.index === selected);
   return (
     <section class="panel table-panel" aria-labelledby="communities-heading">
       <h2 id="communities-heading">
@@ -102,7 +112,7 @@ export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
+            {shown.map((row) => (
               <tr key={row.index} class={row.index === selected ? 'selected' : ''}>
                 <th scope="row">
                   <button
@@ -126,6 +136,11 @@ export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (
           </tbody>
         </table>
       </div>
+      {shown.length < rows.length && (
+        <button type="button" class="show-all" data-testid="show-all-communities" onClick={() => setShowAll(true)}>
+          {t(language, 'showAllRows').replace('{count}', String(rows.length))}
+        </button>
+      )}
     </section>
   );
 }

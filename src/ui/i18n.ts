@@ -42,6 +42,7 @@ const messages = {
   uncovered: { zh: '未覆盖居民', en: 'Uncovered residents' },
   cells: { zh: '网格', en: 'cells' },
   communities: { zh: '社区', en: 'Communities' },
+  showAllRows: { zh: '显示全部 {count} 个社区', en: 'Show all {count} communities' },
   community: { zh: '社区', en: 'Community' },
   subdistrict: { zh: '街道', en: 'Sub-district' },
   population: { zh: '人口', en: 'Population' },
