@@ -1,15 +1,24 @@
 /*
  * GreenReach kiosk service worker. `vite build` (the kioskServiceWorker plugin in
- * scripts/kiosk-precache.ts) writes it to dist/sw.js, preceded by PRECACHE_VERSION and PRECACHE_FILES:
- * every file of the build (app, worker chunks, data/demo/*.fgb), relative to the app's directory.
- * Install caches them all (install fails, and is retried on the next load, unless every file is
- * cached); the app's files are then served from that cache, so the kiosk runs with the network off.
+ * scripts/kiosk-precache.ts) writes it to dist/sw.js, preceded by PRECACHE_VERSION (a hash of every
+ * file of the build) and PRECACHE_FILES: every file of the build (index.html, assets/, data/demo/*.fgb
+ * and manifest.json), relative to the app's directory. Install caches them all in a cache named after
+ * the version (install fails, and is retried on the next load, unless every file is cached); activating
+ * a new build deletes the caches of older ones.
+ *
+ * Serving, for the kiosk and the planner alike (the scope is the app's directory, so both pages are
+ * controlled): content-hashed files (`assets/`) from the cache; the page and the files whose names do
+ * not change between builds (index.html, data/…) from the network first, so a new build is never
+ * hidden behind an old cache, and from this build's cache when the network is down. Other files of the
+ * origin (a kiosk.json, another data set) are network-first too, with the last copy kept for offline.
  */
 /* global PRECACHE_VERSION, PRECACHE_FILES */
-const CACHE = `greenreach-precache-${PRECACHE_VERSION}`;
+const PREFIX = 'greenreach-precache-';
+const CACHE = `${PREFIX}${PRECACHE_VERSION}`;
 const RUNTIME = 'greenreach-runtime';
 const scope = self.registration.scope;
 const precached = new Set(PRECACHE_FILES.map((file) => new URL(file, scope).href));
+const immutable = new URL('assets/', scope).href;
 const indexUrl = new URL('index.html', scope).href;
 
 self.addEventListener('install', (event) => {
@@ -26,41 +35,56 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) {
-        if (key.startsWith('greenreach-precache-') && key !== CACHE) await caches.delete(key);
+        if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
+      }
+      // Runtime copies of another build's content-hashed files are of no further use.
+      if (await caches.has(RUNTIME)) {
+        const runtime = await caches.open(RUNTIME);
+        for (const request of await runtime.keys()) {
+          if (request.url.startsWith(immutable)) await runtime.delete(request);
+        }
       }
       await self.clients.claim();
     })(),
   );
 });
 
+/** `{type: 'precache-status'}` → this build's version and how many of its files are cached. */
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'precache-status') {
-    event.source?.postMessage({ type: 'precache-status', version: PRECACHE_VERSION, files: precached.size });
-  }
+  if (event.data?.type !== 'precache-status') return;
+  const reply = event.ports[0] ?? event.source;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const keys = await cache.keys();
+      const cached = keys.filter((request) => precached.has(request.url)).length;
+      reply?.postMessage({ type: 'precache-status', version: PRECACHE_VERSION, files: precached.size, cached });
+    })(),
+  );
 });
 
-/** Page loads: the network (a new build shows at once), else the cached index.html. */
-async function navigate(request) {
+/** The network's answer, else this build's cached copy of `key` (else the network error). */
+async function networkFirst(request, key) {
   try {
     return await fetch(request);
   } catch (error) {
-    const cached = await caches.match(indexUrl, { cacheName: CACHE });
+    const cached = await caches.match(key, { cacheName: CACHE });
     if (cached) return cached;
     throw error;
   }
 }
 
-/** Files of the build: the cache (they are content-hashed or versioned by this worker). */
-async function fromPrecache(request, key) {
+/** A content-hashed file: the cache (the name changes when the content does). */
+async function cacheFirst(request, key) {
   const cached = await caches.match(key, { cacheName: CACHE });
   return cached ?? fetch(request);
 }
 
-/** Other files of the app's origin (a kiosk.json, another data set): network, else the last copy. */
-async function networkFirst(request) {
+/** A file outside the build: the network (its copy kept, except other builds' hashed files), else that copy. */
+async function runtime(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === 'basic') {
+    if (response.ok && response.type === 'basic' && !request.url.startsWith(immutable)) {
       const cache = await caches.open(RUNTIME);
       await cache.put(request, response.clone());
     }
@@ -74,13 +98,16 @@ async function networkFirst(request) {
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
+  // Range requests (FlatGeobuf from a URL) go to the network untouched.
   if (request.method !== 'GET' || request.headers.has('range')) return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(scope)) return;
   if (request.mode === 'navigate') {
-    event.respondWith(navigate(request));
+    event.respondWith(networkFirst(request, indexUrl));
     return;
   }
   const key = url.origin + url.pathname;
-  event.respondWith(precached.has(key) ? fromPrecache(request, key) : networkFirst(request));
+  if (!precached.has(key)) event.respondWith(runtime(request));
+  else if (key.startsWith(immutable)) event.respondWith(cacheFirst(request, key));
+  else event.respondWith(networkFirst(request, key));
 });
