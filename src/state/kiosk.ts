@@ -11,6 +11,9 @@ export type KioskStop = { kind: 'community'; community: number } | { kind: 'summ
 
 export type PrecacheStatus = 'off' | 'installing' | 'ready' | 'failed';
 
+/** The map: `ready` once it has drawn the data set and is still; `lost` from a WebGL context loss until rebuilt. */
+export type KioskMapStatus = 'loading' | 'ready' | 'lost';
+
 export interface KioskState {
   mode: KioskMode;
   /** The tour: communities, then the city summary; repeats. */
@@ -19,6 +22,9 @@ export interface KioskState {
   index: number;
   /** Completed rounds of the tour. */
   round: number;
+  /** Stops shown since the kiosk opened (grows by one per stop; a test can wait for "the next stop"). */
+  shown: number;
+  map: KioskMapStatus;
   /** Times the map was rebuilt after a WebGL context loss. */
   mapRebuilds: number;
   /** Times a failed run was retried (after a worker crash). */
@@ -27,6 +33,8 @@ export interface KioskState {
   pauses: number;
   resumes: number;
   precache: PrecacheStatus;
+  /** Version (build hash) of the precache serving this page, once `precache` is `ready`. */
+  precacheVersion: string | null;
 }
 
 /** What tests and the soak script read from `window.__greenreach.kiosk`. */
@@ -37,12 +45,23 @@ export interface KioskHook {
   name: string | null;
   round: number;
   stops: number;
+  /** Names of the stops in tour order (community names, then "summary"). */
+  tour: string[];
+  shown: number;
+  map: KioskMapStatus;
   workerRestarts: number;
   recoveries: number;
   mapRebuilds: number;
   pauses: number;
   resumes: number;
   precache: PrecacheStatus;
+  precacheVersion: string | null;
+  /**
+   * The latest tour events, oldest first, at most 50: `show:<index>`, `pause`, `resume`, `retry`,
+   * `map-ready`, `map-lost`, `map-rebuilt`. Tests read sequences from it (e.g. no stop shown between a
+   * pause and its resume) instead of racing the tour with polls.
+   */
+  log: string[];
   /** Test hook: crashes the coverage worker in the middle of a run (the kiosk must recover). */
   crashWorker: () => void;
   /** Test hook: loses the map's WebGL context (the kiosk must rebuild the map). */
@@ -54,6 +73,9 @@ declare module './planner-app' {
     kiosk?: KioskHook;
   }
 }
+
+/** Entries kept in the hook's event log (bounded: a day of tours must not grow it). */
+const logLength = 50;
 
 /** Events that count as a visitor touching the kiosk. */
 const interactionEvents = ['pointerdown', 'touchstart', 'wheel', 'keydown'] as const;
@@ -71,7 +93,12 @@ export class KioskController {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
+  /** A stop due while the map was lost: shown once the new map is ready. */
+  private held: number | null = null;
   private readonly hook: KioskHook;
+  private readonly log: string[] = [];
+  /** Stops listening for the current map's readiness (when it is replaced). */
+  private unwatchMap: (() => void) | null = null;
   private readonly disposers: (() => void)[] = [];
   /** Asks the UI to rebuild the map (set by the kiosk screen). */
   rebuildMap: (() => void) | null = null;
@@ -85,11 +112,14 @@ export class KioskController {
       stops: [],
       index: 0,
       round: 0,
+      shown: 0,
+      map: 'loading',
       mapRebuilds: 0,
       recoveries: 0,
       pauses: 0,
       resumes: 0,
       precache: 'off',
+      precacheVersion: null,
     });
     this.hook = {
       state: 'loading',
@@ -97,12 +127,17 @@ export class KioskController {
       name: null,
       round: 0,
       stops: 0,
+      tour: [],
+      shown: 0,
+      map: 'loading',
       workerRestarts: 0,
       recoveries: 0,
       mapRebuilds: 0,
       pauses: 0,
       resumes: 0,
       precache: 'off',
+      precacheVersion: null,
+      log: this.log,
       crashWorker: () => this.crashWorker(),
       loseWebGL: () => this.loseWebGL(),
     };
@@ -156,26 +191,66 @@ export class KioskController {
     });
   }
 
-  /** The UI's map (null while it is rebuilt). */
+  /**
+   * The UI's map (null while it is rebuilt). The kiosk drives it once it has drawn the data set: its
+   * `idle` event with the data's sources in place sets `map: ready` (`<html data-kiosk-map="ready">`),
+   * and after a context loss that is when the rebuild counts.
+   */
   setMap(map: PlannerMap | null): void {
+    this.unwatchMap?.();
+    this.unwatchMap = null;
     this.map = map;
+    if (!map) return;
+    const idle = () => {
+      if (this.map !== map || !map.map.getSource('communities') || map.map.isMoving()) return;
+      this.unwatchMap?.();
+      this.unwatchMap = null;
+      const rebuilt = this.store.get().map === 'lost';
+      this.store.set((state) => ({ map: 'ready', mapRebuilds: state.mapRebuilds + (rebuilt ? 1 : 0) }));
+      this.note(rebuilt ? 'map-rebuilt' : 'map-ready');
+      const held = this.held;
+      this.held = null;
+      if (held !== null) this.show(held);
+    };
+    map.map.on('idle', idle);
+    this.unwatchMap = () => map.map.off('idle', idle);
   }
 
-  /** The UI rebuilt the map after a WebGL context loss. */
-  mapRebuilt(): void {
-    this.store.set((state) => ({ mapRebuilds: state.mapRebuilds + 1 }));
+  /**
+   * A map canvas lost its WebGL context: MapLibre drops its style until the context comes back, and the
+   * lost map throws when asked to change (deck.gl's overlay reads the style's projection). So the tour
+   * holds: no stop is shown (a stop changes the selection, which the map follows) until the UI has
+   * replaced the map (`setMap`) and the new one has drawn; then the tour goes on where it was.
+   */
+  mapLost(): void {
+    this.unwatchMap?.();
+    this.unwatchMap = null;
+    this.map = null;
+    if (this.store.get().map === 'lost') return;
+    this.store.set({ map: 'lost' });
+    this.note('map-lost');
   }
 
-  setPrecache(precache: PrecacheStatus): void {
-    this.store.set({ precache });
+  setPrecache(precache: PrecacheStatus, version: string | null = null): void {
+    this.store.set({ precache, precacheVersion: version });
     if (precache === 'ready') document.documentElement.dataset.precache = 'ready';
+    else delete document.documentElement.dataset.precache;
+  }
+
+  /** Appends to the hook's bounded event log. */
+  private note(event: string): void {
+    this.log.push(event);
+    if (this.log.length > logLength) this.log.splice(0, this.log.length - logLength);
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
     if (state.result && state.result !== previous?.result) this.resultChanged(state.result);
     if (state.status === previous?.status) return;
     if (state.status === 'ready') this.retries = 0;
-    if (state.status === 'error') this.scheduleRetry();
+    if (state.status === 'error') {
+      this.note('run-failed');
+      this.scheduleRetry();
+    }
   }
 
   private resultChanged(result: CoverageResult): void {
@@ -198,6 +273,7 @@ export class KioskController {
       this.retryTimer = null;
       if (this.app.store.get().status !== 'error') return;
       this.store.set((state) => ({ recoveries: state.recoveries + 1 }));
+      this.note('retry');
       if (this.app.store.get().data) void this.app.compute();
       else void this.app.start();
     }, delay);
@@ -213,8 +289,12 @@ export class KioskController {
 
   /** Shows stop `index` and schedules the next one. */
   private show(index: number): void {
-    const { stops, mode, round } = this.store.get();
+    const { stops, mode, round, map } = this.store.get();
     if (mode !== 'touring' || stops.length === 0) return;
+    if (map === 'lost') {
+      this.held = index;
+      return;
+    }
     const position = index % stops.length;
     const stop = stops[position];
     const result = this.app.store.get().result;
@@ -228,7 +308,8 @@ export class KioskController {
       if (bbox) this.map?.fitBounds(bbox, { maxZoom: 14 });
     }
     const wrapped = index > 0 && position === 0;
-    this.store.set({ index: position, round: wrapped ? round + 1 : round });
+    this.note(`show:${position}`);
+    this.store.set((state) => ({ index: position, round: wrapped ? round + 1 : round, shown: state.shown + 1 }));
     this.scheduleNext(this.config.stopSeconds * 1000, position + 1);
   }
 
@@ -239,6 +320,8 @@ export class KioskController {
     if (mode === 'touring') {
       if (this.tourTimer) clearTimeout(this.tourTimer);
       this.tourTimer = null;
+      this.held = null;
+      this.note('pause');
       this.store.set((state) => ({ mode: 'paused', pauses: state.pauses + 1 }));
     }
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -249,18 +332,33 @@ export class KioskController {
   resume(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    const result = this.app.store.get().result;
-    this.app.selectCommunity(null);
-    const bbox = result ? cityBounds(result) : null;
-    if (bbox) this.map?.fitBounds(bbox, { animate: false, maxZoom: 14 });
+    // (A lost map is left alone: the first stop, shown once the new map is ready, sets the view.)
+    if (this.store.get().map !== 'lost') {
+      const result = this.app.store.get().result;
+      this.app.selectCommunity(null);
+      const bbox = result ? cityBounds(result) : null;
+      if (bbox) this.map?.fitBounds(bbox, { animate: false, maxZoom: 14 });
+    }
+    this.note('resume');
     this.store.set((state) => ({ mode: 'touring', index: 0, resumes: state.resumes + 1 }));
     this.scheduleNext(Math.min(this.config.stopSeconds, 2) * 1000, 0);
   }
 
+  /**
+   * The worker dies in the middle of a run: CoverageClient replaces the worker and rejects the run,
+   * which the kiosk retries. It dies at the run's first progress report from the worker, i.e. once
+   * the run is really in the worker: a restart before that (while the layers are on their way) is
+   * absorbed by CoverageClient, which sends them again, so no run would fail.
+   */
   private crashWorker(): void {
-    // A run in flight when the worker dies: CoverageClient replaces the worker and rejects the run.
+    const unsubscribe = this.app.store.subscribe((state, previous) => {
+      if (state.status !== 'computing') unsubscribe();
+      else if (previous.status === 'computing' && state.progress !== previous.progress) {
+        unsubscribe();
+        this.app.coverage.restart(new Error('the coverage worker crashed (simulated)'));
+      }
+    });
     void this.app.compute();
-    this.app.coverage.restart(new Error('the coverage worker crashed (simulated)'));
   }
 
   private loseWebGL(): boolean {
@@ -277,22 +375,31 @@ export class KioskController {
     const stop = state.stops[state.index];
     const result = this.app.store.get().result;
     document.documentElement.dataset.kiosk = state.mode;
+    document.documentElement.dataset.kioskMap = state.map;
     Object.assign(this.hook, {
       state: state.mode,
       index: state.index,
       name: !stop ? null : stop.kind === 'summary' ? 'summary' : (result?.communities[stop.community]?.name ?? null),
       round: state.round,
       stops: state.stops.length,
+      tour: state.stops.map((entry) =>
+        entry.kind === 'summary' ? 'summary' : (result?.communities[entry.community]?.name ?? ''),
+      ),
+      shown: state.shown,
+      map: state.map,
       workerRestarts: this.app.coverage.restarts,
       recoveries: state.recoveries,
       mapRebuilds: state.mapRebuilds,
       pauses: state.pauses,
       resumes: state.resumes,
       precache: state.precache,
+      precacheVersion: state.precacheVersion,
     });
   }
 
   dispose(): void {
+    this.unwatchMap?.();
+    this.unwatchMap = null;
     for (const timer of [this.tourTimer, this.idleTimer, this.retryTimer]) if (timer) clearTimeout(timer);
     for (const dispose of this.disposers.splice(0)) dispose();
   }

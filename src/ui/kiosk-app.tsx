@@ -23,7 +23,7 @@ export async function startKiosk(element: HTMLElement): Promise<KioskController>
   kiosk.install();
   render(<KioskApp kiosk={kiosk} />, element);
   void app.start();
-  void registerKioskServiceWorker((status) => kiosk.setPrecache(status));
+  void registerKioskServiceWorker((status, version) => kiosk.setPrecache(status, version));
   return kiosk;
 }
 
@@ -83,17 +83,20 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
   const status = useStore(app.store, (state) => state.status);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? false);
 
-  // A lost WebGL context (GPU reset, driver update, memory pressure): rebuild the map, no reload.
+  // A lost WebGL context (GPU reset, driver update, memory pressure): rebuild the map, no reload. The
+  // kiosk stops driving the lost map at once (MapLibre has dropped its style); the rebuild counts when
+  // the new map has drawn (KioskController.setMap), which `<html data-kiosk-map="ready">` tells.
   useEffect(() => {
     const element = root.current!;
     let pending: ReturnType<typeof setTimeout> | null = null;
     const lost = (event: Event) => {
       if (!(event.target instanceof HTMLCanvasElement) || pending) return;
       console.warn('GreenReach kiosk: WebGL context lost; rebuilding the map');
+      kiosk.mapLost();
+      // Both canvases (MapLibre's and deck.gl's) may report the loss: one rebuild for both.
       pending = setTimeout(() => {
         pending = null;
         setGeneration((value) => value + 1);
-        kiosk.mapRebuilt();
       }, 250);
     };
     element.addEventListener('webglcontextlost', lost, true);
@@ -134,7 +137,12 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
         )}
       </header>
       {totals && (
-        <section class="kiosk-caption" aria-live="polite" data-testid="kiosk-caption">
+        <section
+          class="kiosk-caption"
+          aria-live="polite"
+          data-testid="kiosk-caption"
+          data-stop={mode === 'touring' ? index : undefined}
+        >
           <h2>{languages.map((language) => titles[language]).join(' · ')}</h2>
           {languages.map((language) => (
             <p key={language} lang={language === 'zh' ? 'zh-CN' : 'en'} data-figures={language}>
