@@ -173,7 +173,7 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
         <ul class="kiosk-legend" aria-label="图例 Legend">
           {statesInUse(inUse).map((state) => (
             <li key={state}>
-              <span class="swatch" style={{ background: rgba(cellStateColors[state]) }} />
+              <span class={`swatch swatch-${state}`} style={{ background: rgba(cellStateColors[state]) }} />
               {languages.map((language) => stateNames[state][language]).join(' · ')}
             </li>
           ))}
