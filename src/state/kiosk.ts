@@ -57,8 +57,8 @@ export interface KioskHook {
   precache: PrecacheStatus;
   precacheVersion: string | null;
   /**
-   * The latest tour events, oldest first, at most 50: `show:<index>`, `pause`, `resume`, `retry`,
-   * `map-ready`, `map-lost`, `map-rebuilt`. Tests read sequences from it (e.g. no stop shown between a
+   * The latest tour events, oldest first, at most 50: `show:<index>`, `pause`, `resume`, `run-failed`,
+   * `retry`, `map-ready`, `map-lost`, `map-rebuilt`. Tests read sequences from it (e.g. no stop shown between a
    * pause and its resume) instead of racing the tour with polls.
    */
   log: string[];
