@@ -323,7 +323,7 @@ export class PlannerMap {
   }
 
   private applyLanguage(): void {
-    if (!this.map.getLayer('communities-label')) return;
+    if (!this.usable || !this.map.getLayer('communities-label')) return;
     this.map.setLayoutProperty(
       'communities-label',
       'text-field',
@@ -423,7 +423,7 @@ export class PlannerMap {
   }
 
   private applyVisibility(): void {
-    if (!this.layers || !this.map.getLayer('streets-local')) return;
+    if (!this.layers || !this.usable || !this.map.getLayer('streets-local')) return;
     const visibility = (visible: boolean) => (visible ? 'visible' : 'none');
     const groups: [string[], boolean][] = [
       [['streets-local', 'streets-arterial'], this.layers.streets],
@@ -541,7 +541,7 @@ export class PlannerMap {
 
   /** The green space or greenway drawn at a screen point (within a few pixels), or null. */
   featureAt(point: maplibregl.PointLike): FeatureInfo | null {
-    if (!this.map.getLayer('greenways-line')) return null;
+    if (!this.usable || !this.map.getLayer('greenways-line')) return null;
     const { x, y } = maplibregl.Point.convert(point);
     const box: [maplibregl.PointLike, maplibregl.PointLike] = [
       [x - 3, y - 3],
@@ -573,7 +573,7 @@ export class PlannerMap {
   }
 
   private click(event: maplibregl.MapMouseEvent): void {
-    if (this.clickSuppressed?.()) return;
+    if (!this.usable || this.clickSuppressed?.()) return;
     this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat));
     const feature = this.featureAt(event.point);
     this.options.onFeatureInfo?.(feature);
@@ -646,13 +646,22 @@ export class PlannerMap {
     return layers;
   }
 
+  /**
+   * Whether the map can take changes: not destroyed, and its style present (MapLibre drops the style
+   * when the WebGL context is lost; the kiosk then rebuilds the map).
+   */
+  private get usable(): boolean {
+    return !this.destroyed && Boolean(this.map.style);
+  }
+
   private updateDeck(): void {
-    if (this.destroyed) return;
+    if (!this.usable) return;
     this.overlay.setProps({ layers: this.deckLayers() });
   }
 
   /** Whether the map is still and drawn: no animation or gesture in progress, every tile loaded. */
   isIdle(): boolean {
+    if (!this.usable) return false;
     return !this.map.isMoving() && this.map.isStyleLoaded() !== false && this.map.areTilesLoaded();
   }
 
