@@ -109,8 +109,14 @@ export function kindLabel(language: Language, kind: string): string {
 
 /** A whole number with thousands separators. */
 export function formatCount(language: Language, value: number | null): string {
-  return value === null ? '—' : Math.round(value).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB');
+  return value === null ? '—' : countFormats[language].format(Math.round(value));
 }
+
+/** One formatter per language: `toLocaleString` builds a new one on every call (milliseconds each). */
+const countFormats: Record<Language, Intl.NumberFormat> = {
+  zh: new Intl.NumberFormat('zh-CN'),
+  en: new Intl.NumberFormat('en-GB'),
+};
 
 /** A share as a percentage with one decimal. */
 export function formatShare(value: number | null): string {
