@@ -216,30 +216,7 @@ describe.skipIf(!executable)('scenarios in Chromium', () => {
       rules = (await page.evaluate(() => window.__greenreach!.rules))!;
       cellMeters = (await page.evaluate(() => window.__greenreach!.cellMeters))!;
       // The cell of the largest gap area nearest its centre.
-      const target = await page.evaluate(() => {
-        const state = window.__greenreach!.state();
-        const result = state.result!;
-        const gaps = state.gaps!;
-        const area = gaps.areas[0];
-        const cx = (area.bbox[0] + area.bbox[2]) / 2;
-        const cy = (area.bbox[1] + area.bbox[3]) / 2;
-        const { grid, cellIndex } = result;
-        let best: [number, number] | null = null;
-        let bestDistance = Infinity;
-        for (let k = 0; k < cellIndex.length; k++) {
-          if (gaps.cellGap[k] !== 0) continue;
-          const row = Math.floor(cellIndex[k] / grid.columns);
-          const column = cellIndex[k] - row * grid.columns;
-          const x = grid.west + (column + 0.5) * grid.longitudeStep;
-          const y = grid.south + (row + 0.5) * grid.latitudeStep;
-          const distance = Math.hypot((x - cx) * Math.cos((cy * Math.PI) / 180), y - cy);
-          if (distance < bestDistance) {
-            bestDistance = distance;
-            best = [x, y];
-          }
-        }
-        return best!;
-      });
+      const target = await gapCentre(page, 0);
       await page.evaluate(
         ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 15.5 }),
         target,
