@@ -1,4 +1,4 @@
-import { BitmapLayer, type BitmapLayerProps } from '@deck.gl/layers';
+import { BitmapLayer } from '@deck.gl/layers';
 import { cellStateColors } from './cell-colors';
 
 /**
@@ -25,5 +25,3 @@ export class CellBitmapLayer extends BitmapLayer {
     };
   }
 }
-
-export type CellBitmapLayerProps = BitmapLayerProps;
