@@ -261,16 +261,9 @@ export class ImportController {
         const collection = await loadFlatGeobufUrl(url, role, study);
         patch[role] = collection;
         // Kept like an imported file, so a reload (whose URL no longer names the layer) keeps it.
-        await saveLayer({
-          role,
-          source: url,
-          collection,
-          mapping: null,
-          crs: 'EPSG:4326',
-          gcj02: false,
-          featureCount: collection.features.length,
-          savedAt: Date.now(),
-        }).catch((error) => console.warn('GreenReach: could not save the layer', error));
+        await saveLayer(urlLayer(role, url, collection)).catch((error) =>
+          console.warn('GreenReach: could not save the layer', error),
+        );
         const entry = { role, source: url, featureCount: collection.features.length, skippedCount: 0, warnings: [] };
         imported.splice(0, imported.length, ...imported.filter((e) => e.role !== role), entry);
       } catch (error) {
@@ -288,16 +281,7 @@ export class ImportController {
     this.store.set({ reading: url });
     try {
       const collection = await loadFlatGeobufUrl(url, role, studyArea(data));
-      const layer: StoredLayer = {
-        role,
-        source: url,
-        collection,
-        mapping: null,
-        crs: 'EPSG:4326',
-        gcj02: false,
-        featureCount: collection.features.length,
-        savedAt: Date.now(),
-      };
+      const layer = urlLayer(role, url, collection);
       this.use(layer, 0, []);
       await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
     } catch (error) {
@@ -410,4 +394,18 @@ export function importControllerFor(app: PlannerApp): ImportController {
     controllers.set(app, controller);
   }
   return controller;
+}
+
+/** A FlatGeobuf layer loaded from a URL, as it is kept (WGS 84, no mapping). */
+function urlLayer(role: ImportRole, url: string, collection: FeatureCollection): StoredLayer {
+  return {
+    role,
+    source: url,
+    collection,
+    mapping: null,
+    crs: 'EPSG:4326',
+    gcj02: false,
+    featureCount: collection.features.length,
+    savedAt: Date.now(),
+  };
 }
