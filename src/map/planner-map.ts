@@ -662,7 +662,9 @@ export class PlannerMap {
   /** Whether the map is still and drawn: no animation or gesture in progress, every tile loaded. */
   isIdle(): boolean {
     if (!this.usable) return false;
-    return !this.map.isMoving() && this.map.isStyleLoaded() !== false && this.map.areTilesLoaded();
+    // loaded() is false from a camera change until the next frame has updated the sources: without it,
+    // a check right after jumpTo() saw the old tiles as "all loaded" (a flaky hover test in CI).
+    return !this.map.isMoving() && this.map.loaded() && this.map.areTilesLoaded();
   }
 
   /** Screen position (CSS pixels, relative to the map container) of a point: for tests and the bench. */

@@ -345,9 +345,15 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
       );
       await waitForMapIdle(page);
       const box = (await page.locator('.map').boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2 + 1);
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await expect.poll(() => page.getByTestId('feature-info').textContent(), slow).toContain(park.name);
+      // Hover info follows pointer moves, so each poll moves the pointer by a pixel (as a hand does).
+      let wiggle = 0;
+      await expect
+        .poll(async () => {
+          wiggle = 1 - wiggle;
+          await page.mouse.move(box.x + box.width / 2 + wiggle, box.y + box.height / 2);
+          return page.locator('[data-testid=feature-info]').textContent({ timeout: 200 }).catch(() => '');
+        }, slow)
+        .toContain(park.name);
 
       // Select the first gap area: its outline (orange over dark) is drawn around it.
       await page.locator('[data-testid=gap-list] button').first().click();
