@@ -14,6 +14,7 @@ const slow = { timeout: 60_000, interval: 100 };
 import { buildCoverage, type CoverageSummary, type RuleSet, share, summarizeCoverage } from '../../src/coverage';
 import { runCoverageCli } from '../support/run-cli';
 import {
+  browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   demoDirectory,
@@ -51,7 +52,7 @@ function engineSummary(rules: RuleSet, cellMeters: number): CoverageSummary {
 
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 
-describe.skipIf(!executable)('planner map in Chromium', () => {
+describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
   let server: ChildProcess | undefined;
   let origin = '';
@@ -351,7 +352,10 @@ describe.skipIf(!executable)('planner map in Chromium', () => {
         .poll(async () => {
           wiggle = 1 - wiggle;
           await page.mouse.move(box.x + box.width / 2 + wiggle, box.y + box.height / 2);
-          return page.locator('[data-testid=feature-info]').textContent({ timeout: 200 }).catch(() => '');
+          return page
+            .locator('[data-testid=feature-info]')
+            .textContent({ timeout: 200 })
+            .catch(() => '');
         }, slow)
         .toContain(park.name);
 

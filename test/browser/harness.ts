@@ -11,6 +11,13 @@ import type {} from '../../src/ui/map-view';
 /** Repository root. */
 export const root = resolve(import.meta.dirname, '../..');
 
+/**
+ * Options for each browser suite: on CI a failed browser test runs once more (a retry is reported
+ * as such by vitest). CI machines are shared and slower than this one; a feature that is broken
+ * fails both runs.
+ */
+export const browserSuiteOptions = { retry: process.env.CI ? 1 : 0 };
+
 /** Flags for headless Chromium with WebGL on SwiftShader and no background traffic. */
 export const chromiumArgs = [
   '--no-sandbox',

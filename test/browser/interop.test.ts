@@ -14,6 +14,7 @@ import { readLayerFile } from '../../src/io/read-layer';
 import { sizeProblem } from '../../src/state/import-client';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
 import {
+  browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
@@ -70,7 +71,7 @@ function centre(feature: Feature): [number, number] {
   return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
 }
 
-describe.skipIf(!executable)('import and export in Chromium', () => {
+describe.skipIf(!executable)('import and export in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
   let server: ChildProcess | undefined;
   let origin = '';

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {} from '../../src/state/kiosk';
 import {
+  browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
@@ -47,7 +48,7 @@ async function killServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe.skipIf(!executable)('kiosk in Chromium', () => {
+describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
   let server: ChildProcess | undefined;
   let origin = '';

@@ -16,6 +16,7 @@ import { squareSite } from '../../src/coverage/suggest';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
 import { editableParts } from '../../src/map/vertex-handles';
 import {
+  browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
@@ -182,7 +183,7 @@ function gapCentre(page: Page, rank: number): Promise<Position> {
   }, rank);
 }
 
-describe.skipIf(!executable)('scenarios in Chromium', () => {
+describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
   let server: ChildProcess | undefined;
   let origin = '';
