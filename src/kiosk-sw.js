@@ -11,6 +11,10 @@
  * not change between builds (index.html, data/…) from the network first, so a new build is never
  * hidden behind an old cache, and from this build's cache when the network is down. Other files of the
  * origin (a kiosk.json, another data set) are network-first too, with the last copy kept for offline.
+ *
+ * A network that connects but never answers (a captive portal, a dead uplink) must not hang the kiosk:
+ * when a cached copy exists, the network gets NETWORK_TIMEOUT_MS to answer, and after one timeout the
+ * network is skipped for NETWORK_DOWN_MS so the rest of the page does not wait once per file.
  */
 /* global PRECACHE_VERSION, PRECACHE_FILES */
 const PREFIX = 'greenreach-precache-';
@@ -63,12 +67,43 @@ self.addEventListener('message', (event) => {
   );
 });
 
+const NETWORK_TIMEOUT_MS = 3000;
+const NETWORK_DOWN_MS = 30_000;
+/** Until when (ms since epoch) the network is taken as down after a timeout. */
+let networkDownUntil = 0;
+
+/**
+ * fetch(request), but when `fallback` (a cached response) exists: rejected after NETWORK_TIMEOUT_MS
+ * without headers, and at once while the network is taken as down.
+ */
+function fetchWithin(request, fallback) {
+  if (!fallback) return fetch(request);
+  if (Date.now() < networkDownUntil) return Promise.reject(new Error('network taken as down'));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      networkDownUntil = Date.now() + NETWORK_DOWN_MS;
+      reject(new Error(`no answer in ${NETWORK_TIMEOUT_MS} ms`));
+    }, NETWORK_TIMEOUT_MS);
+    fetch(request).then(
+      (response) => {
+        clearTimeout(timer);
+        networkDownUntil = 0;
+        resolve(response);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** The network's answer, else this build's cached copy of `key` (else the network error). */
 async function networkFirst(request, key) {
+  const cached = await caches.match(key, { cacheName: CACHE });
   try {
-    return await fetch(request);
+    return await fetchWithin(request, cached);
   } catch (error) {
-    const cached = await caches.match(key, { cacheName: CACHE });
     if (cached) return cached;
     throw error;
   }
@@ -82,15 +117,15 @@ async function cacheFirst(request, key) {
 
 /** A file outside the build: the network (its copy kept, except other builds' hashed files), else that copy. */
 async function runtime(request) {
+  const cached = await caches.match(request, { cacheName: RUNTIME });
   try {
-    const response = await fetch(request);
+    const response = await fetchWithin(request, cached);
     if (response.ok && response.type === 'basic' && !request.url.startsWith(immutable)) {
       const cache = await caches.open(RUNTIME);
       await cache.put(request, response.clone());
     }
     return response;
   } catch (error) {
-    const cached = await caches.match(request, { cacheName: RUNTIME });
     if (cached) return cached;
     throw error;
   }

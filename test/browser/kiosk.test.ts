@@ -378,6 +378,36 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   );
 
   it(
+    'does not hang on a network that connects but never answers: the cached build shows after a short timeout',
+    async () => {
+      const directory = copyBuild(build);
+      temporary.push(directory);
+      const served = await startServer(directory);
+      try {
+        const { page, errors } = await openKiosk('?kiosk&stop=30', served.url);
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.precache), slow).toBe('ready');
+        await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), slow).toBe(true);
+        // A stopped server: the kernel still accepts connections, nothing ever answers.
+        process.kill(served.process.pid!, 'SIGSTOP');
+        const started = Date.now();
+        // Without the service worker's timeout this reload waits for the browser's own (minutes).
+        await page.reload({ timeout: 30_000 });
+        await waitForCoverage(page, 60_000);
+        await mapReady(page);
+        const elapsedMs = Date.now() - started;
+        console.log(`hanging network: reload to map drawn in ${elapsedMs} ms`);
+        expect(await page.locator('[data-figures="zh"]').textContent()).toMatch(/\d+% 的/);
+        expect(await mapColours(page)).toBeGreaterThan(2);
+        expect(elapsedMs).toBeLessThan(45_000);
+        expect(errors).toEqual([]);
+      } finally {
+        await killServer(served.process);
+      }
+    },
+    testTimeoutMs,
+  );
+
+  it(
     'a new build is never hidden by the old cache: the planner page gets the new files, the old cache is deleted',
     async () => {
       const directory = copyBuild(build);
