@@ -13,6 +13,7 @@ import type { Language, LayerVisibility, MapView } from '../state/url-state';
 import { CellBitmapLayer } from './cell-bitmap-layer';
 import { type CellState, cellState } from './cell-colors';
 import { cellRasterSteps } from './cell-raster';
+import { fullWidth, swipeSideFractions } from './swipe-clip';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -72,6 +73,9 @@ interface HighlightPath {
   widthPixels: number;
 }
 
+/** A cell raster on the GPU: one texture per tile, with its bounds. */
+type CellTextures = { bounds: BoundingBox; texture: Texture }[];
+
 /** Rows of a raster tile uploaded per task: about 1 MB, so no upload blocks the page for long. */
 const uploadBytesPerTask = 1 << 20;
 
@@ -99,11 +103,26 @@ export class PlannerMap {
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
   /** The cell raster on the GPU: one texture per tile, with its bounds. */
-  private cellTiles: { bounds: BoundingBox; texture: Texture }[] = [];
+  private cellTiles: CellTextures = [];
   /** Counts cell raster paints, so that a newer paint stops an older one's upload. */
   private paintGeneration = 0;
+  /** The swipe comparison's baseline (drawn left of the divider), or null when not swiping. */
+  private swipeBaseline: CoverageResult | null = null;
+  /** The swipe divider, in percent of the map's width from its left edge. */
+  private swipeDividerPercent = 50;
+  /** The baseline's cell raster on the GPU while swiping (empty otherwise). */
+  private swipeTiles: CellTextures = [];
+  /** Counts baseline raster paints, like `paintGeneration`. */
+  private swipePaintGeneration = 0;
+  /** Raster paints started and not yet drawn (cells and swipe baseline). */
+  private paintsPending = 0;
+  /** Counts changes of the visible cell layers, and the last one a frame has drawn: see `isCellsDrawn`. */
+  private deckVersion = 0;
+  private drawnDeckVersion = 0;
   private highlightPaths: HighlightPath[] = [];
   private drawWaiters: (() => void)[] = [];
+  /** The deck.gl layer update the overlay holds (what its next frame draws). */
+  private renderingDeckVersion = 0;
   private readonly popup = new maplibregl.Popup({ closeButton: true, closeOnClick: true, maxWidth: '280px' });
   private styleLoaded: Promise<void>;
   private hoverFrame = 0;
@@ -146,6 +165,7 @@ export class PlannerMap {
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
       onAfterRender: () => {
+        this.drawnDeckVersion = this.renderingDeckVersion;
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
         for (const resolve of waiters) resolve();
@@ -348,63 +368,127 @@ export class PlannerMap {
    */
   private async paintCells(): Promise<void> {
     const generation = ++this.paintGeneration;
-    const result = this.result;
-    const uploaded: { bounds: BoundingBox; texture: Texture }[] = [];
-    if (result) {
-      const device = await this.deviceReady;
-      if (generation !== this.paintGeneration || this.destroyed) return;
-      const steps = cellRasterSteps(
-        result.grid,
-        result.cellIndex,
-        result.verdicts,
-        this.inUse(),
-        this.layers?.gapsOnly ?? false,
-      );
-      let step = steps.next();
-      while (!step.done) {
-        await nextTask();
-        if (generation !== this.paintGeneration || this.destroyed) return;
-        step = steps.next();
-      }
-      const tiles = step.value;
-      for (const tile of tiles) {
-        const texture = device.createTexture({
-          format: 'rgba8unorm',
-          width: tile.width,
-          height: tile.height,
-          mipLevels: 1,
-          sampler: {
-            minFilter: 'nearest',
-            magFilter: 'nearest',
-            addressModeU: 'clamp-to-edge',
-            addressModeV: 'clamp-to-edge',
-          },
-        });
-        uploaded.push({ bounds: tile.bounds, texture });
-        const rowsPerTask = Math.max(1, Math.floor(uploadBytesPerTask / (tile.width * 4)));
-        for (let y = 0; y < tile.height; y += rowsPerTask) {
-          if (y > 0) await nextTask();
-          if (generation !== this.paintGeneration || this.destroyed) {
-            for (const { texture: unused } of uploaded) unused.destroy();
-            return;
-          }
-          const height = Math.min(rowsPerTask, tile.height - y);
-          texture.writeData(tile.pixels.subarray(y * tile.width * 4, (y + height) * tile.width * 4), {
-            y,
-            width: tile.width,
-            height,
-          });
-        }
-      }
-    }
+    const uploaded = await this.trackPaint(
+      this.uploadRaster(this.result, () => generation === this.paintGeneration && !this.destroyed),
+    );
+    if (!uploaded) return;
     const previous = this.cellTiles;
     this.cellTiles = uploaded;
+    await this.swapDrawn(previous);
+  }
+
+  /** Paints and uploads the swipe baseline's raster (none when not swiping), like `paintCells`. */
+  private async paintSwipeBaseline(): Promise<void> {
+    const generation = ++this.swipePaintGeneration;
+    const uploaded = await this.trackPaint(
+      this.uploadRaster(this.swipeBaseline, () => generation === this.swipePaintGeneration && !this.destroyed),
+    );
+    if (!uploaded) return;
+    const previous = this.swipeTiles;
+    this.swipeTiles = uploaded;
+    await this.swapDrawn(previous);
+  }
+
+  /** Counts a paint as pending until it settles (for `isCellsDrawn`). */
+  private async trackPaint<T>(paint: Promise<T>): Promise<T> {
+    this.paintsPending++;
+    try {
+      return await paint;
+    } finally {
+      this.paintsPending--;
+    }
+  }
+
+  /** Draws the swapped-in textures, then frees the ones they replaced. */
+  private async swapDrawn(previous: CellTextures): Promise<void> {
     const drawn = new Promise<void>((resolve) => this.drawWaiters.push(resolve));
+    this.cellLayersChanged();
     this.updateDeck();
     this.map.triggerRepaint();
     await drawn;
     // Only now is no layer bound to the old textures.
     for (const { texture } of previous) texture.destroy();
+  }
+
+  /**
+   * Notes that the next deck.gl update changes the visible cell layers (new textures, a moved divider),
+   * which makes deck.gl draw a frame: `isCellsDrawn` waits for it. Other updates may draw nothing new.
+   */
+  private cellLayersChanged(): void {
+    if ((this.layers?.cells ?? true) && this.result !== null) this.deckVersion++;
+  }
+
+  /**
+   * A result's cell raster as textures (none for no result), or null once `current()` turns false (a
+   * newer paint or the map's end: what was uploaded so far is freed).
+   */
+  private async uploadRaster(result: CoverageResult | null, current: () => boolean): Promise<CellTextures | null> {
+    const uploaded: CellTextures = [];
+    if (!result) return uploaded;
+    const device = await this.deviceReady;
+    if (!current()) return null;
+    const steps = cellRasterSteps(
+      result.grid,
+      result.cellIndex,
+      result.verdicts,
+      this.inUse(result),
+      this.layers?.gapsOnly ?? false,
+    );
+    let step = steps.next();
+    while (!step.done) {
+      await nextTask();
+      if (!current()) return null;
+      step = steps.next();
+    }
+    for (const tile of step.value) {
+      const texture = device.createTexture({
+        format: 'rgba8unorm',
+        width: tile.width,
+        height: tile.height,
+        mipLevels: 1,
+        sampler: {
+          minFilter: 'nearest',
+          magFilter: 'nearest',
+          addressModeU: 'clamp-to-edge',
+          addressModeV: 'clamp-to-edge',
+        },
+      });
+      uploaded.push({ bounds: tile.bounds, texture });
+      const rowsPerTask = Math.max(1, Math.floor(uploadBytesPerTask / (tile.width * 4)));
+      for (let y = 0; y < tile.height; y += rowsPerTask) {
+        if (y > 0) await nextTask();
+        if (!current()) {
+          for (const { texture: unused } of uploaded) unused.destroy();
+          return null;
+        }
+        const height = Math.min(rowsPerTask, tile.height - y);
+        texture.writeData(tile.pixels.subarray(y * tile.width * 4, (y + height) * tile.width * 4), {
+          y,
+          width: tile.width,
+          height,
+        });
+      }
+    }
+    return uploaded;
+  }
+
+  /**
+   * Starts or ends the swipe comparison: `baseline`'s cells are drawn left of the divider and the
+   * current coverage's right of it. Null ends it and frees the baseline's textures. Resolves once drawn.
+   */
+  setSwipeBaseline(baseline: CoverageResult | null): Promise<void> {
+    if (baseline === this.swipeBaseline) return Promise.resolve();
+    this.swipeBaseline = baseline;
+    return this.paintSwipeBaseline();
+  }
+
+  /** Moves the swipe divider (percent of the map's width from its left edge): only uniforms change. */
+  setSwipeDivider(percent: number): void {
+    if (percent === this.swipeDividerPercent) return;
+    this.swipeDividerPercent = percent;
+    if (!this.swipeBaseline) return;
+    this.cellLayersChanged();
+    this.updateDeck();
   }
 
   /** Gap areas of the current result (for the gap highlight and the cell tooltip). */
@@ -418,8 +502,10 @@ export class PlannerMap {
     const previous = this.layers;
     this.layers = { ...layers };
     this.applyVisibility();
-    if (this.result && previous && previous.gapsOnly !== layers.gapsOnly) void this.paintCells();
-    else this.updateDeck();
+    if (this.result && previous && previous.gapsOnly !== layers.gapsOnly) {
+      void this.paintCells();
+      if (this.swipeBaseline) void this.paintSwipeBaseline();
+    } else this.updateDeck();
   }
 
   private applyVisibility(): void {
@@ -504,8 +590,8 @@ export class PlannerMap {
     this.map.jumpTo({ center: [view.longitude, view.latitude], zoom: view.zoom });
   }
 
-  private inUse(): CriterionId[] {
-    const rules = this.result?.rules;
+  private inUse(result = this.result): CriterionId[] {
+    const rules = result?.rules;
     return rules ? (['green', 'park'] as const).filter((id) => rules[id]) : [];
   }
 
@@ -615,17 +701,25 @@ export class PlannerMap {
     const layers: Layer[] = [];
     const cellsVisible = (this.layers?.cells ?? true) && this.result !== null;
     const tiles = cellsVisible ? this.cellTiles : [];
-    tiles.forEach(({ bounds, texture }, tile) => {
-      layers.push(
-        new CellBitmapLayer({
-          id: `cells-${tile}`,
-          image: texture,
-          bounds,
-          _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
-          pickable: false,
-        }),
-      );
-    });
+    const swiping = cellsVisible && this.swipeBaseline !== null;
+    const divider = this.swipeDividerPercent;
+    const rasterLayers = (raster: CellTextures, idPrefix: string, widthFractions = fullWidth) =>
+      raster.forEach(({ bounds, texture }, tile) => {
+        layers.push(
+          new CellBitmapLayer({
+            id: `${idPrefix}-${tile}`,
+            image: texture,
+            bounds,
+            _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
+            pickable: false,
+            widthFractions,
+          }),
+        );
+      });
+    if (swiping) {
+      rasterLayers(this.swipeTiles, 'swipe-baseline-cells', swipeSideFractions('baseline', divider));
+      rasterLayers(tiles, 'cells', swipeSideFractions('scenario', divider));
+    } else rasterLayers(tiles, 'cells');
     if (tiles.length === 0) {
       layers.push(new CellBitmapLayer({ id: 'cells-0', image: null, bounds: [0, 0, 0, 0], pickable: false }));
     }
@@ -656,7 +750,16 @@ export class PlannerMap {
 
   private updateDeck(): void {
     if (!this.usable) return;
+    this.renderingDeckVersion = this.deckVersion;
     this.overlay.setProps({ layers: this.deckLayers() });
+  }
+
+  /**
+   * Whether every cell raster handed to the map (coverage and swipe baseline) is uploaded and the
+   * overlay has drawn its latest layers (e.g. a moved swipe divider): for tests and the bench.
+   */
+  isCellsDrawn(): boolean {
+    return this.paintsPending === 0 && this.drawnDeckVersion === this.deckVersion;
   }
 
   /** Whether the map is still and drawn: no animation or gesture in progress, every tile loaded. */
@@ -679,8 +782,10 @@ export class PlannerMap {
     this.paintGeneration++;
     cancelAnimationFrame(this.hoverFrame);
     this.popup.remove();
-    for (const { texture } of this.cellTiles) texture.destroy();
+    this.swipePaintGeneration++;
+    for (const { texture } of [...this.cellTiles, ...this.swipeTiles]) texture.destroy();
     this.cellTiles = [];
+    this.swipeTiles = [];
     this.overlay.finalize();
     this.map.remove();
   }
