@@ -75,6 +75,13 @@ export interface ScenarioState {
   suggest: SuggestState;
   /** The map and summary show the baseline instead of the scenario (a before/after toggle). */
   showBaseline: boolean;
+  /**
+   * Swipe comparison: the map shows the baseline left of a divider and the scenario right of it, while
+   * the summary and tables stay on the scenario. Never on together with `showBaseline`.
+   */
+  swipe: boolean;
+  /** The swipe divider, in percent of the map's width from its left edge. */
+  swipeDividerPercent: number;
 }
 
 /** What tests read from `window.__greenreach.scenario`. */
@@ -173,6 +180,8 @@ export class ScenarioController {
         layerError: null,
       },
       showBaseline: false,
+      swipe: false,
+      swipeDividerPercent: 50,
     });
     this.hook = { controller: this, lastAdded: null, editTimesMs: [] };
     const publish = () => {
@@ -610,12 +619,27 @@ export class ScenarioController {
     }, wait);
   }
 
-  /** Shows the baseline (true) or the scenario (false) on the map and in the summary. */
+  /** Shows the baseline (true) or the scenario (false) on the map and in the summary; ends a swipe. */
   setShowBaseline(showBaseline: boolean): void {
     const { baseline, result } = this.store.get();
-    this.store.set({ showBaseline });
+    this.store.set(showBaseline ? { showBaseline, swipe: false } : { showBaseline });
     const shown = showBaseline ? baseline : result;
     if (shown && this.app.store.get().status === 'ready') this.app.store.set({ result: shown });
+  }
+
+  /**
+   * Turns the swipe comparison on or off. On, it ends the before/after toggle first, so the app (summary,
+   * tables, the map's right side) shows the scenario again.
+   */
+  setSwipe(swipe: boolean): void {
+    if (swipe && this.store.get().showBaseline) this.setShowBaseline(false);
+    this.store.set({ swipe });
+  }
+
+  /** Moves the swipe divider (percent of the map's width, clamped to 0–100). */
+  setSwipeDividerPercent(percent: number): void {
+    const clamped = Math.min(100, Math.max(0, percent));
+    if (Number.isFinite(clamped)) this.store.set({ swipeDividerPercent: clamped });
   }
 
   // ---- suggested sites ----

@@ -89,6 +89,7 @@ export function App({ app }: { app: PlannerApp }) {
         <main class="main">
           <MapView
             app={app}
+            scenarios={scenarios}
             onMap={(instance) => {
               map.current = instance;
               setDrawTool((previous) => {

@@ -3,7 +3,9 @@ import type { BoundingBox } from '../coverage';
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import { PlannerMap } from '../map/planner-map';
 import type { PlannerApp } from '../state/planner-app';
+import type { ScenarioController } from '../state/scenario';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
+import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
 
 declare global {
@@ -33,8 +35,19 @@ function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | 
   return Number.isFinite(box[0]) ? box : null;
 }
 
-/** The map: creates one PlannerMap and hands it the store's data as it changes. */
-export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerMap | null) => void }) {
+/**
+ * The map: creates one PlannerMap and hands it the store's data as it changes, and, with a scenario
+ * controller, the swipe comparison (its baseline and divider) with the divider's handle over the map.
+ */
+export function MapView({
+  app,
+  onMap,
+  scenarios,
+}: {
+  app: PlannerApp;
+  onMap: (map: PlannerMap | null) => void;
+  scenarios?: ScenarioController;
+}) {
   const container = useRef<HTMLElement>(null);
   const [cell, setCell] = useState<CellInfo | null>(null);
   const [feature, setFeature] = useState<FeatureInfo | null>(null);
@@ -91,14 +104,24 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
     };
     push();
     const unsubscribe = app.store.subscribe((state, previous) => push(state, previous));
+    // The swipe's left side is the controller's baseline; off, the map gets null and frees its raster.
+    const pushSwipe = () => {
+      const scenario = scenarios?.store.get();
+      if (!scenario) return;
+      map.setSwipeDivider(scenario.swipeDividerPercent);
+      void map.setSwipeBaseline(scenario.swipe ? scenario.baseline : null);
+    };
+    pushSwipe();
+    const unsubscribeSwipe = scenarios?.store.subscribe(pushSwipe);
     return () => {
       unsubscribe();
+      unsubscribeSwipe?.();
       app.mapDataDrawn = null;
       onMap(null);
       window.__greenreachMap = undefined;
       map.destroy();
     };
-  }, [app]);
+  }, [app, scenarios]);
 
   const fraction = status === 'computing' ? (progress?.fraction ?? 0) : status === 'loading' ? 0 : 1;
   const busy = status === 'loading' || status === 'computing' || status === 'drawing';
@@ -112,6 +135,7 @@ export function MapView({ app, onMap }: { app: PlannerApp; onMap: (map: PlannerM
   return (
     <div class="map-wrap">
       <section ref={container} class="map" aria-label={t(language, 'title')} />
+      {scenarios && <SwipeDivider controller={scenarios} language={language} />}
       <div class={`progress ${busy ? 'busy' : 'done'}`} aria-live="polite">
         <progress
           max={1}

@@ -264,6 +264,15 @@ export function ScenarioPanel({
           onChange={(event) => controller.setShowBaseline((event.target as HTMLInputElement).checked)}
         />{' '}
         {st(language, 'showBaseline')}
+      </label>{' '}
+      <label class="small">
+        <input
+          type="checkbox"
+          data-testid="swipe"
+          checked={state.swipe}
+          onChange={(event) => controller.setSwipe((event.target as HTMLInputElement).checked)}
+        />{' '}
+        {st(language, 'swipe')}
       </label>
       {features.length === 0 && <p class="muted small">{st(language, 'noFeatures')}</p>}
       <dl class="figures" data-testid="scenario-change" data-synced={String(state.synced)}>
