@@ -14,6 +14,7 @@ import {
 } from '../../src/coverage';
 import { squareSite } from '../../src/coverage/suggest';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { editableParts } from '../../src/map/vertex-handles';
 import {
   browserSuiteOptions,
@@ -777,6 +778,196 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       // Back to the default source.
       await page.getByTestId('source-land').check();
       expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'swipe: changed cells show the baseline colour left of the divider and the scenario colour right of it (divider dragged with the mouse and moved with the keys); the summary stays the scenario; exclusive with the before/after toggle',
+    async () => {
+      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
+      await waitForScenario(page, 0);
+      await waitForGaps(page);
+      // A pocket park in a gap area the other tests leave alone.
+      const target = await gapCentre(page, 2);
+      await page.evaluate(
+        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 16 }),
+        target,
+      );
+      await waitForMapIdle(page);
+      await page.getByTestId('tool-park').click();
+      await page.mouse.click(...(await viewportPixel(page, target)));
+      const placed = await waitForScenario(page, 1);
+      expect(placed.changed).toBeGreaterThan(0);
+      await page.getByTestId('tool-pan').click();
+
+      // A changed cell whose 3 × 3 block changed alike, to a state of another colour, away from the park.
+      const changes = await page.evaluate(() => {
+        const state = window.__greenreach!.scenario!.controller.store.get();
+        const { grid, cellIndex } = state.result!;
+        return {
+          grid: { ...grid },
+          inUse: (['green', 'park'] as const).filter((id) => state.result!.rules[id]),
+          cells: Array.from(state.changedCells!, (k) => [
+            cellIndex[k],
+            state.baseline!.verdicts[k],
+            state.result!.verdicts[k],
+          ]),
+        };
+      });
+      const { grid } = changes;
+      const changeOf = new Map(changes.cells.map(([index, before, after]) => [index, `${before}>${after}`]));
+      const metresPerDegree = 111_320;
+      const candidates = changes.cells.filter(([index, before, after]) => {
+        if (cellStateColors[cellState(before, changes.inUse)] === cellStateColors[cellState(after, changes.inUse)])
+          return false;
+        const row = Math.floor(index / grid.columns);
+        const column = index - row * grid.columns;
+        const east =
+          (grid.west + (column + 0.5) * grid.longitudeStep - target[0]) * Math.cos((target[1] * Math.PI) / 180);
+        const north = grid.south + (row + 0.5) * grid.latitudeStep - target[1];
+        if (Math.hypot(east, north) * metresPerDegree < 80) return false;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++)
+            if (changeOf.get(index + dy * grid.columns + dx) !== `${before}>${after}`) return false;
+        return true;
+      });
+      expect(candidates.length, 'a 3 × 3 block of cells that changed colour alike').toBeGreaterThan(0);
+      const [index, beforeVerdict, afterVerdict] = candidates[0];
+      const row = Math.floor(index / grid.columns);
+      const column = index - row * grid.columns;
+      const cellCentre: Position = [
+        grid.west + (column + 0.5) * grid.longitudeStep,
+        grid.south + (row + 0.5) * grid.latitudeStep,
+      ];
+      // The cell at the map's centre, ~17 px wide at zoom 17.
+      await page.evaluate(
+        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
+        cellCentre,
+      );
+      await waitForMapIdle(page);
+
+      const blend = (rgba: readonly number[], under = [251, 250, 246]) =>
+        rgba.slice(0, 3).map((value, i) => value * (rgba[3] / 255) + under[i] * (1 - rgba[3] / 255));
+      const baselineColour = blend(cellStateColors[cellState(beforeVerdict, changes.inUse)]);
+      const scenarioColour = blend(cellStateColors[cellState(afterVerdict, changes.inUse)]);
+      const distance = (pixels: number[], i: number, colour: number[]) =>
+        Math.abs(pixels[i] - colour[0]) + Math.abs(pixels[i + 1] - colour[1]) + Math.abs(pixels[i + 2] - colour[2]);
+      /** Waits until the map has drawn its cells (both rasters, the divider where it is), then a frame more. */
+      const waitForCells = async () => {
+        await waitForMapIdle(page);
+        await page.waitForFunction(() => window.__greenreachMap!.isCellsDrawn(), null, { polling: 50 });
+        await page.evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+        );
+      };
+      /** Which state colour the cell at the map's centre is drawn in: the share of its pixels nearer each. */
+      const centreColourShares = async () => {
+        await waitForCells();
+        const box = (await page.locator('section.map').boundingBox())!;
+        const half = 5;
+        const png = await page.screenshot({
+          clip: {
+            x: box.x + box.width / 2 - half,
+            y: box.y + box.height / 2 - half,
+            width: half * 2,
+            height: half * 2,
+          },
+        });
+        const pixels = await page.evaluate(async (base64) => {
+          const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+          const context = canvas.getContext('2d')!;
+          context.drawImage(bitmap, 0, 0);
+          return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
+        }, png.toString('base64'));
+        let baseline = 0;
+        let scenario = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          const toBaseline = distance(pixels, i, baselineColour);
+          const toScenario = distance(pixels, i, scenarioColour);
+          if (toBaseline <= 60 && toBaseline < toScenario) baseline++;
+          if (toScenario <= 60 && toScenario < toBaseline) scenario++;
+        }
+        return { baseline: baseline / (pixels.length / 4), scenario: scenario / (pixels.length / 4) };
+      };
+      const expectColour = async (side: 'baseline' | 'scenario', what: string) => {
+        const shares = await centreColourShares();
+        const other = side === 'baseline' ? 'scenario' : 'baseline';
+        expect(shares[side], `${what}: ${side} colour (${JSON.stringify(shares)})`).toBeGreaterThan(0.5);
+        expect(shares[other], `${what}: not the ${other} colour`).toBeLessThan(0.1);
+      };
+      const uncoveredText = () => page.getByTestId('city-summary').locator('[data-figure="uncovered"]').textContent();
+      const shownCity = () => page.evaluate(() => window.__greenreach!.state().result!.summary.city);
+
+      // Without a swipe the map shows the scenario; the before/after toggle, the baseline.
+      await expectColour('scenario', 'no swipe');
+      const scenarioUncovered = await uncoveredText();
+      await page.getByTestId('show-baseline').check();
+      await expect.poll(shownCity).toEqual(placed.baselineCity);
+      await expectColour('baseline', 'show baseline');
+      const baselineUncovered = await uncoveredText();
+      expect(baselineUncovered).not.toBe(scenarioUncovered);
+
+      // Swipe on: the before/after toggle goes off, the summary is the scenario's again.
+      await page.getByTestId('swipe').check();
+      expect(await page.getByTestId('show-baseline').isChecked()).toBe(false);
+      await expect.poll(shownCity).toEqual(placed.city);
+      const divider = page.getByTestId('swipe-divider');
+      expect(await divider.getAttribute('aria-valuenow')).toBe('50');
+      await expect.poll(() => page.getByTestId('swipe-overlay').textContent()).toContain('Baseline');
+
+      // The divider dragged with the mouse: the map does not pan; the cell is on one side, then the other.
+      const mapBox = (await page.locator('section.map').boundingBox())!;
+      const dragDividerTo = async (fraction: number) => {
+        const handle = (await divider.boundingBox())!;
+        const from: [number, number] = [handle.x + handle.width / 2, handle.y + handle.height * 0.25];
+        const toX = mapBox.x + mapBox.width * fraction;
+        await page.mouse.move(...from);
+        await page.mouse.down();
+        for (let step = 1; step <= 6; step++)
+          await page.mouse.move(from[0] + ((toX - from[0]) * step) / 6, from[1] + step * 3);
+        await page.mouse.up();
+        await expect
+          .poll(async () => Number(await divider.getAttribute('aria-valuenow')))
+          .toBe(Math.round(fraction * 100));
+      };
+      const centreBefore = await page.evaluate(() => window.__greenreachMap!.map.getCenter().toArray());
+      await dragDividerTo(0.25);
+      expect(await page.evaluate(() => window.__greenreachMap!.map.getCenter().toArray())).toEqual(centreBefore);
+      await expectColour('scenario', 'divider at 25 %, the cell right of it');
+      await dragDividerTo(0.75);
+      expect(await page.evaluate(() => window.__greenreachMap!.map.getCenter().toArray())).toEqual(centreBefore);
+      await expectColour('baseline', 'divider at 75 %, the cell left of it');
+      // The summary and the change figures stay the scenario's while swiping.
+      expect(await shownCity()).toEqual(placed.city);
+      expect(await uncoveredText()).toBe(scenarioUncovered);
+
+      // The keys: the handle has the focus after the drag; ArrowLeft moves it left of the cell.
+      expect(await divider.evaluate((element) => element === document.activeElement)).toBe(true);
+      for (let press = 0; press < 15; press++) await page.keyboard.press('ArrowLeft');
+      expect(await divider.getAttribute('aria-valuenow')).toBe('45');
+      await expectColour('scenario', 'divider at 45 % by keys, the cell right of it');
+      await page.keyboard.press('Shift+ArrowRight');
+      expect(await divider.getAttribute('aria-valuenow')).toBe('55');
+      await expectColour('baseline', 'divider at 55 % by keys, the cell left of it');
+      expect(await uncoveredText()).toBe(scenarioUncovered);
+
+      // The before/after toggle ends the swipe; swipe off frees the baseline raster and shows the scenario.
+      await page.getByTestId('show-baseline').check();
+      expect(await page.getByTestId('swipe').isChecked()).toBe(false);
+      expect(await page.getByTestId('swipe-overlay').count()).toBe(0);
+      await expect.poll(shownCity).toEqual(placed.baselineCity);
+      await expectColour('baseline', 'show baseline after a swipe');
+      await page.getByTestId('swipe').check();
+      expect(await page.getByTestId('show-baseline').isChecked()).toBe(false);
+      await expect.poll(shownCity).toEqual(placed.city);
+      await expectColour('baseline', 'swipe again, the divider kept at 55 %');
+      await page.getByTestId('swipe').uncheck();
+      expect(await page.getByTestId('swipe-overlay').count()).toBe(0);
+      await expectColour('scenario', 'swipe off');
       expect(recorded.consoleErrors).toEqual([]);
     },
     testTimeoutMs,
