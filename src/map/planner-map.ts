@@ -13,6 +13,7 @@ import type { Language, LayerVisibility, MapView } from '../state/url-state';
 import { CellBitmapLayer } from './cell-bitmap-layer';
 import { type CellState, cellState } from './cell-colors';
 import { cellRasterSteps } from './cell-raster';
+import { fitPadding, noInsets, type ScreenInsets } from './fit-padding';
 import { fullWidth, swipeSideFractions } from './swipe-clip';
 
 /** What is under the pointer: a residential cell and its two distances. */
@@ -100,6 +101,7 @@ export class PlannerMap {
   private gaps: GapAnalysis | null = null;
   private layers: LayerVisibility | null = null;
   private language: Language;
+  private insets: () => ScreenInsets = () => noInsets;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
   /** The cell raster on the GPU: one texture per tile, with its bounds. */
@@ -573,7 +575,15 @@ export class PlannerMap {
     this.updateDeck();
   }
 
-  /** Zooms to `[west, south, east, north]`; animated unless the user prefers reduced motion. */
+  /**
+   * Tells the map which screen space its panels cover (CSS pixels from each edge, asked at each
+   * fitBounds), so that a fitted area is shown clear of them: a kiosk's title, caption and legend.
+   */
+  setInsets(insets: () => ScreenInsets): void {
+    this.insets = insets;
+  }
+
+  /** Zooms to `[west, south, east, north]`, clear of the insets; animated unless the user prefers reduced motion. */
   fitBounds(bbox: BoundingBox, options: { animate?: boolean; maxZoom?: number } = {}): void {
     const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
     this.map.fitBounds(
@@ -581,7 +591,12 @@ export class PlannerMap {
         [bbox[0], bbox[1]],
         [bbox[2], bbox[3]],
       ],
-      { padding: 40, animate: options.animate ?? !reducedMotion, duration: 600, maxZoom: options.maxZoom ?? 16 },
+      {
+        padding: fitPadding(this.insets(), this.map.getContainer().clientWidth, this.map.getContainer().clientHeight),
+        animate: options.animate ?? !reducedMotion,
+        duration: 600,
+        maxZoom: options.maxZoom ?? 16,
+      },
     );
   }
 

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CoverageTotals, share } from '../coverage';
 import { cellStateColors, statesInUse } from '../map/cell-colors';
+import { noInsets, type ScreenInsets } from '../map/fit-padding';
 import type { PlannerMap } from '../map/planner-map';
 import { KioskController } from '../state/kiosk';
 import { type KioskConfig, loadKioskConfig } from '../state/kiosk-config';
@@ -71,6 +72,23 @@ const stateNames: Record<string, { zh: string; en: string }> = {
 const rgba = ([r, g, b, a]: readonly number[]) => `rgba(${r},${g},${b},${(a / 255).toFixed(2)})`;
 
 /** The kiosk screen: the map full-screen, a bilingual caption, a legend; nothing to edit. */
+
+/** Screen space the kiosk's panels cover, from each edge of the kiosk (CSS pixels). */
+function panelInsets(element: HTMLElement | null): ScreenInsets {
+  if (!element) return noInsets;
+  const frame = element.getBoundingClientRect();
+  const rectOf = (selector: string) => element.querySelector(selector)?.getBoundingClientRect() ?? null;
+  const title = rectOf('.kiosk-title');
+  const caption = rectOf('.kiosk-caption');
+  const legend = rectOf('.kiosk-legend');
+  return {
+    top: title ? title.bottom - frame.top : 0,
+    bottom: caption ? frame.bottom - caption.top : 0,
+    right: legend ? frame.right - legend.left : 0,
+    left: 0,
+  };
+}
+
 export function KioskApp({ kiosk }: { kiosk: KioskController }) {
   const { app, config } = kiosk;
   const root = useRef<HTMLDivElement>(null);
@@ -106,7 +124,11 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
     };
   }, [kiosk]);
 
-  const onMap = (map: PlannerMap | null) => kiosk.setMap(map);
+  const onMap = (map: PlannerMap | null) => {
+    // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
+    map?.setInsets(() => panelInsets(root.current));
+    kiosk.setMap(map);
+  };
   const languages = config.languages;
   const community = selected !== null ? result?.communities[selected] : undefined;
   const totals = community ? result?.summary.communities[selected!] : result?.summary.city;

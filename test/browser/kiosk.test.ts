@@ -196,6 +196,61 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   );
 
   it(
+    "draws its panels over the map, and fits each stop's community into the space they leave free",
+    async () => {
+      const { page, errors } = await openKiosk('?kiosk&stop=30&idle=30');
+      await mapReady(page);
+      // The first stop is a community (stop 0 of the tour); wait until the map has flown there and settled.
+      await expect.poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity), slow).not.toBeNull();
+      await expect.poll(() => page.evaluate(() => window.__greenreachMap?.isIdle()), slow).toBe(true);
+      const layout = await page.evaluate(() => {
+        const rectOf = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().toJSON();
+        const state = window.__greenreach!.state();
+        const [west, south, east, north] = state.result!.communities[state.selectedCommunity!].bbox;
+        const map = document.querySelector('.maplibregl-map')!.getBoundingClientRect();
+        const corners = [
+          window.__greenreachMap!.project(west, north),
+          window.__greenreachMap!.project(east, south),
+        ].map(([x, y]) => [x + map.left, y + map.top]);
+        return {
+          title: rectOf('.kiosk-title'),
+          caption: rectOf('.kiosk-caption'),
+          legend: rectOf('.kiosk-legend'),
+          corners,
+        };
+      });
+      const [[left, top], [right, bottom]] = layout.corners;
+      expect(top, 'community below the title').toBeGreaterThanOrEqual(layout.title.bottom - 1);
+      expect(bottom, 'community above the caption').toBeLessThanOrEqual(layout.caption.top + 1);
+      expect(right, 'community left of the legend').toBeLessThanOrEqual(layout.legend.left + 1);
+      expect(left).toBeGreaterThanOrEqual(0);
+
+      // The caption is drawn over the map, not under its cells: its pixels are the panel's (white,
+      // or grey type), never a cell colour.
+      const png = await page.screenshot({ clip: layout.caption });
+      const neutralShare = await page.evaluate(async (base64) => {
+        const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        let neutral = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          const spread =
+            Math.max(pixels[i], pixels[i + 1], pixels[i + 2]) - Math.min(pixels[i], pixels[i + 1], pixels[i + 2]);
+          if (spread <= 24) neutral++;
+        }
+        return neutral / (pixels.length / 4);
+      }, png.toString('base64'));
+      console.log(`caption: ${(neutralShare * 100).toFixed(2)}% panel or type pixels`);
+      expect(neutralShare, 'caption pixels that are panel or type').toBeGreaterThan(0.99);
+      expect(errors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
     'tours: advances stop by stop with a caption per community; a touch pauses it, idle resets and resumes it',
     async () => {
       const { page, errors } = await openKiosk('?kiosk&stop=1.5&idle=4');
