@@ -14,7 +14,7 @@ import { CellBitmapLayer } from './cell-bitmap-layer';
 import { type CellState, cellState } from './cell-colors';
 import { cellRasterSteps } from './cell-raster';
 import { fitPadding, noInsets, type ScreenInsets } from './fit-padding';
-import { fullWidth, swipeSideFractions } from './swipe-clip';
+import { fullWidth, type SwipeSide, swipeSideFractions } from './swipe-clip';
 
 /** What is under the pointer: a residential cell and its two distances. */
 export interface CellInfo {
@@ -27,6 +27,8 @@ export interface CellInfo {
   community: number;
   /** Gap area rank, or -1. */
   gap: number;
+  /** The pointer is on the swipe's baseline side: these are the baseline's figures. */
+  baseline: boolean;
 }
 
 /** A green feature or a community under the pointer, as plain text fields. */
@@ -611,8 +613,9 @@ export class PlannerMap {
   }
 
   /** The residential cell at a position, with its distances, or null. */
-  cellAt(longitude: number, latitude: number): CellInfo | null {
-    const result = this.result;
+  cellAt(longitude: number, latitude: number, side: SwipeSide = 'scenario'): CellInfo | null {
+    const baseline = side === 'baseline' && this.swipeBaseline !== null;
+    const result = baseline ? this.swipeBaseline : this.result;
     if (!result || !(this.layers?.cells ?? true)) return null;
     const { grid, cellIndex } = result;
     const column = Math.floor((longitude - grid.west) / grid.longitudeStep);
@@ -633,7 +636,9 @@ export class PlannerMap {
           parkMeters: result.parkMeters ? result.parkMeters[middle] : null,
           reachMeters: result.reachMeters,
           community: result.cellCommunity[middle],
-          gap: this.gaps ? this.gaps.cellGap[middle] : -1,
+          // Gap areas are the scenario's: the baseline's cells are not numbered.
+          gap: !baseline && this.gaps ? this.gaps.cellGap[middle] : -1,
+          baseline,
         };
       }
     }
@@ -668,14 +673,21 @@ export class PlannerMap {
     cancelAnimationFrame(this.hoverFrame);
     this.hoverFrame = requestAnimationFrame(() => {
       if (this.destroyed) return;
-      this.options.onCellInfo?.(this.cellAt(lngLat.lng, lngLat.lat));
+      this.options.onCellInfo?.(this.cellAt(lngLat.lng, lngLat.lat, this.swipeSideAt(point.x)));
       this.options.onFeatureInfo?.(this.featureAt(point));
     });
   }
 
+  /** Which side of the swipe divider a screen x (CSS pixels in the map) is on; 'scenario' when not swiping. */
+  private swipeSideAt(x: number): SwipeSide {
+    if (!this.swipeBaseline) return 'scenario';
+    const width = this.map.getContainer().clientWidth;
+    return x < (this.swipeDividerPercent / 100) * width ? 'baseline' : 'scenario';
+  }
+
   private click(event: maplibregl.MapMouseEvent): void {
     if (!this.usable || this.clickSuppressed?.()) return;
-    this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat));
+    this.options.onCellInfo?.(this.cellAt(event.lngLat.lng, event.lngLat.lat, this.swipeSideAt(event.point.x)));
     const feature = this.featureAt(event.point);
     this.options.onFeatureInfo?.(feature);
     if (feature) {

@@ -5,6 +5,7 @@ import { PlannerMap } from '../map/planner-map';
 import type { PlannerApp } from '../state/planner-app';
 import type { ScenarioController } from '../state/scenario';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
+import { st } from './scenario-i18n';
 import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
 
@@ -167,6 +168,7 @@ export function MapView({
           <>
             <strong>
               {t(language, 'cell')} · {stateLabel}
+              {cell.baseline && <span data-testid="cell-info-baseline"> · {st(language, 'baseline')}</span>}
             </strong>
             <div>{communityName}</div>
             {cell.greenMeters !== null && (

@@ -16,6 +16,7 @@ import { squareSite } from '../../src/coverage/suggest';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { editableParts } from '../../src/map/vertex-handles';
+import { t } from '../../src/ui/i18n';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -954,6 +955,37 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       expect(await divider.getAttribute('aria-valuenow')).toBe('55');
       await expectColour('baseline', 'divider at 55 % by keys, the cell left of it');
       expect(await uncoveredText()).toBe(scenarioUncovered);
+
+      // The hover read-out follows the side: the baseline's cell left of the divider, the scenario's right.
+      const cellInfoAtCentre = async () => {
+        const x = mapBox.x + mapBox.width / 2;
+        const y = mapBox.y + mapBox.height / 2;
+        let wiggle = 0;
+        let text = '';
+        await expect
+          .poll(async () => {
+            wiggle = 1 - wiggle;
+            await page.mouse.move(x + wiggle, y);
+            text = (await page.getByTestId('cell-info').textContent()) ?? '';
+            return (
+              text.includes(t('en', cellState(beforeVerdict, changes.inUse))) ||
+              text.includes(t('en', cellState(afterVerdict, changes.inUse)))
+            );
+          })
+          .toBe(true);
+        return text;
+      };
+      const leftOfDivider = await cellInfoAtCentre();
+      expect(leftOfDivider).toContain(t('en', cellState(beforeVerdict, changes.inUse)));
+      expect(leftOfDivider).toContain('Baseline');
+      await divider.focus();
+      for (let press = 0; press < 5; press++) await page.keyboard.press('ArrowLeft');
+      expect(await divider.getAttribute('aria-valuenow')).toBe('45');
+      const rightOfDivider = await cellInfoAtCentre();
+      expect(rightOfDivider).toContain(t('en', cellState(afterVerdict, changes.inUse)));
+      expect(rightOfDivider).not.toContain('Baseline');
+      await page.keyboard.press('Shift+ArrowRight');
+      expect(await divider.getAttribute('aria-valuenow')).toBe('55');
 
       // The before/after toggle ends the swipe; swipe off frees the baseline raster and shows the scenario.
       await page.getByTestId('show-baseline').check();
