@@ -1,4 +1,5 @@
 import type { Geometry, Position } from 'geojson';
+import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../coverage/geodesy';
 
 /**
  * Reshaping a drawn feature, as pure geometry (no DOM, no map): the vertices and segment midpoints of a
@@ -176,15 +177,32 @@ export function insertVertex(geometry: Geometry, path: number[], after: number, 
   return withPart(geometry, path, vertices, part.closed);
 }
 
-/** Whether vertex `index` of the part at `path` may be deleted (the part keeps 3 vertices for a ring, 2 for a line). */
-export function canDeleteVertex(geometry: Geometry | null | undefined, path: number[], index: number): boolean {
+/**
+ * Why vertex `index` of the part at `path` may not be deleted, or null when it may: `minimum` when the part
+ * would keep fewer than 3 vertices (a ring) or 2 (a line), `crossing` when a polygon's rings would cross
+ * (see `reshapeCrosses`), `missing` when there is no such vertex.
+ */
+export function deleteVertexRefusal(
+  geometry: Geometry | null | undefined,
+  path: number[],
+  index: number,
+): 'minimum' | 'crossing' | 'missing' | null {
   const part = partAt(geometry, path);
-  return (
-    part !== null && index >= 0 && index < part.vertices.length && part.vertices.length > minimumVertices(part.closed)
-  );
+  if (!geometry || part === null || !(index >= 0 && index < part.vertices.length)) return 'missing';
+  if (part.vertices.length <= minimumVertices(part.closed)) return 'minimum';
+  const vertices = part.vertices.filter((_, i) => i !== index);
+  return part.closed && reshapeCrosses(geometry, withPart(geometry, path, vertices, true), path) ? 'crossing' : null;
 }
 
-/** `geometry` without vertex `index` of the part at `path`, or null when the part would become invalid. */
+/**
+ * Whether vertex `index` of the part at `path` may be deleted: the part keeps 3 vertices for a ring, 2 for a
+ * line, and a polygon's rings do not come to cross.
+ */
+export function canDeleteVertex(geometry: Geometry | null | undefined, path: number[], index: number): boolean {
+  return deleteVertexRefusal(geometry, path, index) === null;
+}
+
+/** `geometry` without vertex `index` of the part at `path`, or null when that is refused (see `deleteVertexRefusal`). */
 export function deleteVertex(geometry: Geometry, path: number[], index: number): Geometry | null {
   if (!canDeleteVertex(geometry, path, index)) return null;
   const part = requirePart(geometry, path);
@@ -195,4 +213,172 @@ export function deleteVertex(geometry: Geometry, path: number[], index: number):
 /** Number of vertices of the part at `path` (0 when there is none). */
 export function vertexCount(geometry: Geometry | null | undefined, path: number[]): number {
   return partAt(geometry, path)?.vertices.length ?? 0;
+}
+
+// ---- self-intersection ----
+
+/** 2^-53: half the distance from 1 to the next double. */
+const doubleEpsilon = 2 ** -53;
+/** Shewchuk's error bound for the orientation determinant computed in doubles (`ccwerrboundA`). */
+const orientationErrorBound = (3 + 16 * doubleEpsilon) * doubleEpsilon;
+
+/** A finite double as an integer numerator over 2^`shift` (exact: scaling by a power of two loses nothing). */
+function dyadic(value: number): { numerator: bigint; shift: number } {
+  if (!Number.isFinite(value)) throw new RangeError(`coordinate ${value} is not a finite number`);
+  let shift = 0;
+  while (!Number.isInteger(value * 2 ** shift)) shift++;
+  return { numerator: BigInt(value * 2 ** shift), shift };
+}
+
+/**
+ * The sign (−1, 0, 1) of the orientation of c relative to the line a→b (1: counter-clockwise), exact for
+ * any finite doubles: a determinant far from 0 is trusted in doubles (Shewchuk's bound); near 0 it is
+ * recomputed in BigInt from the doubles' exact binary values, so collinear and touching are never guessed.
+ */
+function orientation(a: Position, b: Position, c: Position): number {
+  const left = (a[0] - c[0]) * (b[1] - c[1]);
+  const right = (a[1] - c[1]) * (b[0] - c[0]);
+  const determinant = left - right;
+  if (Math.abs(determinant) > orientationErrorBound * (Math.abs(left) + Math.abs(right))) {
+    return Math.sign(determinant);
+  }
+  const values = [a[0], a[1], b[0], b[1], c[0], c[1]].map(dyadic);
+  const shift = Math.max(...values.map((value) => value.shift));
+  const [ax, ay, bx, by, cx, cy] = values.map((value) => value.numerator * 2n ** BigInt(shift - value.shift));
+  const exact = (ax - cx) * (by - cy) - (ay - cy) * (bx - cx);
+  return exact > 0n ? 1 : exact < 0n ? -1 : 0;
+}
+
+/** Whether c, known to be collinear with a and b, lies on the closed segment a–b (comparisons only: exact). */
+function onCollinearSegment(a: Position, b: Position, c: Position): boolean {
+  return (
+    Math.min(a[0], b[0]) <= c[0] &&
+    c[0] <= Math.max(a[0], b[0]) &&
+    Math.min(a[1], b[1]) <= c[1] &&
+    c[1] <= Math.max(a[1], b[1])
+  );
+}
+
+/** Whether the closed segments p–q and r–s have any point in common (crossing, touching or overlapping). */
+function segmentsMeet(p: Position, q: Position, r: Position, s: Position): boolean {
+  const o1 = orientation(p, q, r);
+  const o2 = orientation(p, q, s);
+  const o3 = orientation(r, s, p);
+  const o4 = orientation(r, s, q);
+  if (o1 * o2 < 0 && o3 * o4 < 0) return true;
+  return (
+    (o1 === 0 && onCollinearSegment(p, q, r)) ||
+    (o2 === 0 && onCollinearSegment(p, q, s)) ||
+    (o3 === 0 && onCollinearSegment(r, s, p)) ||
+    (o4 === 0 && onCollinearSegment(r, s, q))
+  );
+}
+
+/** Whether the segments a–b and b–c, which share b, also overlap beyond it (collinear, a and c on the same side of b). */
+function adjacentOverlap(a: Position, b: Position, c: Position): boolean {
+  if (orientation(a, b, c) !== 0) return false;
+  const sameSide = (axis: 0 | 1) =>
+    (a[axis] > b[axis] && c[axis] > b[axis]) || (a[axis] < b[axis] && c[axis] < b[axis]);
+  return sameSide(0) || sameSide(1);
+}
+
+/**
+ * Whether the rings of one polygon (closing repeats allowed) cross themselves or each other: two segments
+ * that are not neighbours on a ring may not meet at all (crossing, a vertex touching another side, or two
+ * vertices at one place all count), and neighbours may share only their common vertex (a spike folding back
+ * along the previous side, or a zero-area ring, counts as a collinear overlap).
+ *
+ * Why not `@turf/kinks` (used for imports in src/io/validate.ts): it skips parallel segments, so it misses
+ * collinear overlaps and folds, and decides touching in floating point. This is the O(n²) test over segment
+ * pairs with exact orientation signs; drawn features have tens of vertices, so a test costs well under a
+ * millisecond per pointer move.
+ */
+export function polygonRingsCross(rings: readonly Position[][]): boolean {
+  const segments: { ring: number; index: number; count: number; from: Position; to: Position }[] = [];
+  rings.forEach((ring, r) => {
+    const vertices = ringVertices(ring);
+    vertices.forEach((from, index) => {
+      segments.push({ ring: r, index, count: vertices.length, from, to: vertices[(index + 1) % vertices.length] });
+    });
+  });
+  for (let i = 0; i < segments.length; i++) {
+    for (let j = i + 1; j < segments.length; j++) {
+      const a = segments[i];
+      const b = segments[j];
+      if (a.ring === b.ring && (b.index === a.index + 1 || (a.index === 0 && b.index === a.count - 1))) {
+        // Neighbours on the ring: `first` ends where `second` begins.
+        const [first, second] = b.index === a.index + 1 ? [a, b] : [b, a];
+        if (adjacentOverlap(first.from, first.to, second.to)) return true;
+      } else if (segmentsMeet(a.from, a.to, b.from, b.to)) return true;
+    }
+  }
+  return false;
+}
+
+/** The rings of the polygon that holds the ring at `path` (null for lines, points and missing parts). */
+function polygonOfPart(geometry: Geometry | null | undefined, path: number[]): Position[][] | null {
+  if (geometry?.type === 'Polygon')
+    return path.length === 1 && geometry.coordinates[path[0]] ? geometry.coordinates : null;
+  if (geometry?.type === 'MultiPolygon') return path.length === 2 ? (geometry.coordinates[path[0]] ?? null) : null;
+  return null;
+}
+
+/**
+ * Whether the polygon holding the ring at `path` has rings that cross themselves or each other (see
+ * `polygonRingsCross`). Always false for lines: a greenway may cross itself (a loop is a legitimate route).
+ */
+export function ringsCross(geometry: Geometry | null | undefined, path: number[]): boolean {
+  const rings = polygonOfPart(geometry, path);
+  return rings !== null && polygonRingsCross(rings);
+}
+
+/** Whether any polygon of `geometry` has crossing rings (false for lines and points). */
+export function hasCrossingRings(geometry: Geometry | null | undefined): boolean {
+  if (geometry?.type === 'Polygon') return polygonRingsCross(geometry.coordinates);
+  if (geometry?.type === 'MultiPolygon') return geometry.coordinates.some((polygon) => polygonRingsCross(polygon));
+  return false;
+}
+
+/**
+ * Whether `reshaped` (an edit of the part at `path` of `before`) is refused because it makes the polygon's
+ * rings cross. A polygon that already crossed before the edit (saved before this check, or imported) is not
+ * held to it, so that it can still be reshaped into a valid one.
+ */
+export function reshapeCrosses(before: Geometry, reshaped: Geometry, path: number[]): boolean {
+  return ringsCross(reshaped, path) && !ringsCross(before, path);
+}
+
+// ---- keyboard ----
+
+/**
+ * Metres an arrow key moves the selected vertex, and with Shift. 1 m is finer than any cell (the demo's are
+ * 20 m) yet a visible step at street zoom; 10 m is half a demo cell, so a few presses reach the next one.
+ */
+export const vertexKeyStepMeters = { normal: 1, shift: 10 } as const;
+
+/**
+ * `position` moved `eastMeters` east and `northMeters` north, in the local frame of its latitude with the
+ * WGS84 radii the engine measures with (exact enough for steps of metres), not yet rounded.
+ */
+export function offsetByMeters(position: Position, eastMeters: number, northMeters: number): Position {
+  return [
+    position[0] + eastMeters / metersPerDegreeLongitude(position[1]),
+    position[1] + northMeters / metersPerDegreeLatitude(position[1]),
+  ];
+}
+
+/**
+ * The vertex after (`step` 1) or before (−1) `current`, running through every part in order and wrapping
+ * around; with no current vertex, the first (or the last). Null when the geometry has no vertices.
+ */
+export function steppedVertex(
+  geometry: Geometry | null | undefined,
+  current: VertexRef | null,
+  step: 1 | -1,
+): VertexRef | null {
+  const all = editableParts(geometry).flatMap((part) => part.vertices.map((_, index) => ({ path: part.path, index })));
+  if (all.length === 0) return null;
+  const at = current ? all.findIndex((v) => v.index === current.index && samePath(v.path, current.path)) : -1;
+  if (at < 0) return step === 1 ? all[0] : all[all.length - 1];
+  return all[(at + step + all.length) % all.length];
 }
