@@ -3,7 +3,19 @@ import { ColumnLayer, GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { ScenarioController, type ScenarioFeature, type ScenarioState } from '../state/scenario';
 import type { PlannerMap } from './planner-map';
-import { deleteVertex, type Handle, handlesOf, insertVertex, moveVertex, nearestHandle } from './vertex-handles';
+import {
+  deleteVertex,
+  type Handle,
+  handlesOf,
+  insertVertex,
+  moveVertex,
+  nearestHandle,
+  offsetByMeters,
+  partAt,
+  reshapeCrosses,
+  steppedVertex,
+  vertexKeyStepMeters,
+} from './vertex-handles';
 
 /** Pixels a pointer may move and still count as a click (tap). */
 const clickTolerance = 5;
@@ -75,7 +87,7 @@ export class DrawTool {
   private hover: Position | null = null;
   private suppressClickUntil = 0;
   private readonly unsubscribe: () => void;
-  private readonly listeners: [EventTarget, string, EventListener][] = [];
+  private readonly listeners: [EventTarget, string, EventListener, boolean][] = [];
   private changedPositions: { result: unknown; positions: Float32Array } | null = null;
   /** The last tap on a vertex (touch or pen), for double-tap deletion. */
   private lastVertexTap: { key: string; path: string; index: number; time: number } | null = null;
@@ -93,9 +105,9 @@ export class DrawTool {
     // reshape): without this, a finger drawing while panning is off would scroll the page and cancel the pointer.
     this.touchAction = this.element.style.touchAction;
     this.element.style.touchAction = 'none';
-    const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void) => {
-      target.addEventListener(type, handler as EventListener);
-      this.listeners.push([target, type, handler as EventListener]);
+    const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => void, capture = false) => {
+      target.addEventListener(type, handler as EventListener, capture);
+      this.listeners.push([target, type, handler as EventListener, capture]);
     };
     on(this.element, 'pointerdown', (event: PointerEvent) => this.pointerDown(event));
     on(this.element, 'pointermove', (event: PointerEvent) => this.pointerMove(event));
@@ -123,6 +135,8 @@ export class DrawTool {
       if (this.gesture?.type === 'vertex' || this.gesture?.type === 'done') event.preventDefault();
     });
     on(document, 'keydown', (event: KeyboardEvent) => this.keyDown(event));
+    // Capture: the vertex keys must be taken before MapLibre's keyboard handler (on the canvas) pans the map.
+    on(document, 'keydown', (event: KeyboardEvent) => this.vertexKeyDown(event), true);
     map.clickSuppressed = () =>
       this.controller.store.get().mode !== 'pan' || performance.now() < this.suppressClickUntil;
     this.unsubscribe = controller.store.subscribe((state, previous) => this.stateChanged(state, previous));
@@ -347,6 +361,12 @@ export class DrawTool {
       const geometry = gesture.insert
         ? insertVertex(gesture.geometry, gesture.path, gesture.index, target)
         : moveVertex(gesture.geometry, gesture.path, gesture.index, target);
+      if (reshapeCrosses(gesture.geometry, geometry, gesture.path)) {
+        // Refused: the shape (and its handle) stays at the last accepted position, and the panel says why.
+        this.controller.setReshapeRefused('crossing');
+        return;
+      }
+      this.controller.setReshapeRefused(null);
       const index = gesture.insert ? gesture.index + 1 : gesture.index;
       const selected = this.controller.store.get().selectedVertex;
       if (selected?.index !== index || selected.path.join() !== gesture.path.join())
@@ -458,6 +478,61 @@ export class DrawTool {
       if (this.controller.store.get().selectedVertex) this.deleteSelectedVertex();
       else this.controller.remove();
     }
+  }
+
+  /**
+   * The vertex keys, while the selected feature shows its handles: `]` and `[` select the next and previous
+   * vertex (Tab stays the browser's focus navigation); the arrow keys move the selected vertex east, west,
+   * north or south by `vertexKeyStepMeters` (Shift: the larger step). Keys typed into a field or meant for
+   * a slider (the swipe divider) are left alone.
+   */
+  private vertexKeyDown(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement | null;
+    if (
+      target &&
+      (target.isContentEditable ||
+        /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+        target.closest?.('[role="slider"]'))
+    )
+      return;
+    if (event.ctrlKey || event.metaKey || event.altKey || this.gesture) return;
+    const state = this.controller.store.get();
+    if (!this.showsHandles(state)) return;
+    const selected = state.features.find((f) => f.key === state.selectedKey);
+    const geometry = selected?.feature.geometry;
+    if (!selected || !geometry) return;
+    if (event.key === '[' || event.key === ']') {
+      const vertex = steppedVertex(geometry, state.selectedVertex, event.key === ']' ? 1 : -1);
+      if (!vertex) return;
+      event.preventDefault();
+      event.stopPropagation();
+      this.controller.selectVertex(vertex);
+      return;
+    }
+    const direction: Record<string, [number, number]> = {
+      ArrowRight: [1, 0],
+      ArrowLeft: [-1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
+    const unit = direction[event.key];
+    const vertex = state.selectedVertex;
+    const position = vertex ? partAt(geometry, vertex.path)?.vertices[vertex.index] : undefined;
+    if (!unit || !vertex || !position) return;
+    // The key is the vertex's now, whether or not the move is accepted: the map must not pan.
+    event.preventDefault();
+    event.stopPropagation();
+    const stepMeters = event.shiftKey ? vertexKeyStepMeters.shift : vertexKeyStepMeters.normal;
+    const moved = offsetByMeters(position, unit[0] * stepMeters, unit[1] * stepMeters);
+    const reshaped = moveVertex(geometry, vertex.path, vertex.index, moved);
+    if (reshapeCrosses(geometry, reshaped, vertex.path)) {
+      this.controller.setReshapeRefused('crossing');
+      return;
+    }
+    this.controller.setReshapeRefused(null);
+    // Each press is one undo step, as a nudge is in drawing programs: undo takes back exactly one press.
+    // The controller still sends the worker only the newest state once per frame, so a held key costs no more.
+    this.controller.commit(ScenarioController.withGeometry(state.features, selected.key, reshaped));
   }
 
   private changedCellPositions(state: ScenarioState): Float32Array {
@@ -602,7 +677,7 @@ export class DrawTool {
 
   destroy(): void {
     this.unsubscribe();
-    for (const [target, type, handler] of this.listeners) target.removeEventListener(type, handler);
+    for (const [target, type, handler, capture] of this.listeners) target.removeEventListener(type, handler, capture);
     if (this.gesture?.type === 'vertex' && this.gesture.longPress) clearTimeout(this.gesture.longPress);
     this.map.clickSuppressed = null;
     this.map.setExtraLayers('scenario', []);

@@ -57,6 +57,11 @@ export interface ScenarioState {
   selectedKey: string | null;
   /** The vertex of the selected feature last pressed (reshaping); Delete removes it. */
   selectedVertex: SelectedVertex | null;
+  /**
+   * Why the last reshaping step (a drag position, a key press) was refused, shown in the panel until the next
+   * accepted one: `crossing`, the polygon's outline would cross itself (or another of its rings).
+   */
+  reshapeRefused: 'crossing' | null;
   mode: DrawMode;
   canUndo: boolean;
   canRedo: boolean;
@@ -157,6 +162,7 @@ export class ScenarioController {
       features: [],
       selectedKey: null,
       selectedVertex: null,
+      reshapeRefused: null,
       mode: 'pan',
       canUndo: false,
       canRedo: false,
@@ -247,6 +253,7 @@ export class ScenarioController {
       features: active.features,
       selectedKey: null,
       selectedVertex: null,
+      reshapeRefused: null,
       canUndo: false,
       canRedo: false,
       synced: active.features.length === 0 && this.applied.size === 0,
@@ -322,6 +329,7 @@ export class ScenarioController {
       features: scenario.features,
       selectedKey: null,
       selectedVertex: null,
+      reshapeRefused: null,
       canUndo: false,
       canRedo: false,
       synced: false,
@@ -354,18 +362,24 @@ export class ScenarioController {
   setMode(mode: DrawMode): void {
     this.store.set({
       mode,
+      reshapeRefused: null,
       ...(mode === 'park' || mode === 'greenway' ? { selectedKey: null, selectedVertex: null } : {}),
     });
   }
 
   select(key: string | null): void {
     if (key === this.store.get().selectedKey) return;
-    this.store.set({ selectedKey: key, selectedVertex: null });
+    this.store.set({ selectedKey: key, selectedVertex: null, reshapeRefused: null });
   }
 
   /** Marks a vertex of the selected feature (null: none). */
   selectVertex(vertex: SelectedVertex | null): void {
     this.store.set({ selectedVertex: vertex });
+  }
+
+  /** Records why a reshaping step was refused (null: the last step was accepted); the panel shows it. */
+  setReshapeRefused(reason: ScenarioState['reshapeRefused']): void {
+    if (this.store.get().reshapeRefused !== reason) this.store.set({ reshapeRefused: reason });
   }
 
   /** The pocket park a click places: kind and size from the rules. */
@@ -411,6 +425,7 @@ export class ScenarioController {
       canRedo: this.redoStack.length > 0,
       selectedKey: keep ? selectedKey : null,
       selectedVertex: keep && keepVertex ? selectedVertex : null,
+      ...(keepVertex ? {} : { reshapeRefused: null }),
     });
     this.updateActive();
     this.scheduleSync();

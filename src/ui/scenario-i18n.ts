@@ -60,6 +60,11 @@ const messages = {
     zh: '拖动顶点改变形状，拖动边中点增加顶点；双击（触屏：双击或长按）顶点将其删除。',
     en: 'Drag a vertex to reshape, drag a midpoint to add a vertex; double-click (touch: double-tap or long-press) a vertex to delete it.',
   },
+  reshapeKeys: {
+    zh: '键盘：[ 和 ] 选择上一个/下一个顶点，方向键将其移动 {step} 米（Shift：{shiftStep} 米），Delete 删除。',
+    en: 'Keys: [ and ] select the previous or next vertex, the arrow keys move it {step} m (Shift: {shiftStep} m), Delete removes it.',
+  },
+  outlineCrossing: { zh: '边界不能自相交', en: "A park's outline can't cross itself" },
   vertexOf: { zh: '顶点 {n} / {count}', en: 'Vertex {n} of {count}' },
   deleteVertex: { zh: '删除顶点', en: 'Delete vertex' },
   minimumRing: { zh: '多边形至少保留 3 个顶点', en: 'A polygon keeps at least 3 vertices' },

@@ -4,7 +4,7 @@ import type { CoverageResult } from '../coverage';
 import { writeCsv } from '../io/csv';
 import { writeGeoJson } from '../io/geojson';
 import type { DrawTool } from '../map/draw-tool';
-import { canDeleteVertex, partAt } from '../map/vertex-handles';
+import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../map/vertex-handles';
 import type { PlannerApp } from '../state/planner-app';
 import { type DrawMode, rulesKey, type ScenarioController, totalsGain } from '../state/scenario';
 import type { Language } from '../state/url-state';
@@ -65,6 +65,7 @@ export function ScenarioPanel({
   const selected = features.find((f) => f.key === selectedKey) ?? null;
   const vertex = selected && state.selectedVertex ? state.selectedVertex : null;
   const vertexPart = vertex ? partAt(selected?.feature.geometry, vertex.path) : null;
+  const deletionRefusal = vertex ? deleteVertexRefusal(selected?.feature.geometry, vertex.path, vertex.index) : null;
   const spec = controller.siteSpec();
   const active = state.scenarios.find((s) => s.id === state.activeId) ?? null;
   const [count, setCount] = useState(suggest.count);
@@ -235,18 +236,29 @@ export function ScenarioPanel({
       )}
       {selected && (mode === 'select' || mode === 'pan') && (
         <p class="muted small" data-testid="reshape-help">
-          {st(language, 'reshapeHelp')}
+          {st(language, 'reshapeHelp')}{' '}
+          {st(language, 'reshapeKeys', { step: vertexKeyStepMeters.normal, shiftStep: vertexKeyStepMeters.shift })}
+        </p>
+      )}
+      {selected && state.reshapeRefused === 'crossing' && (
+        <p class="error small" role="status" data-testid="reshape-refused">
+          {st(language, 'outlineCrossing')}
         </p>
       )}
       {selected && vertex && vertexPart && vertex.index < vertexPart.vertices.length && (
         <div class="scenario-row small" data-testid="selected-vertex">
           <span>{st(language, 'vertexOf', { n: vertex.index + 1, count: vertexPart.vertices.length })}</span>
-          {canDeleteVertex(selected.feature.geometry, vertex.path, vertex.index) ? (
+          {deletionRefusal === null ? (
             <button type="button" data-testid="delete-vertex" onClick={() => tool?.deleteSelectedVertex()}>
               {st(language, 'deleteVertex')}
             </button>
           ) : (
-            <span class="muted">{st(language, vertexPart.closed ? 'minimumRing' : 'minimumLine')}</span>
+            <span class="muted" data-testid="delete-vertex-refused">
+              {st(
+                language,
+                deletionRefusal === 'crossing' ? 'outlineCrossing' : vertexPart.closed ? 'minimumRing' : 'minimumLine',
+              )}
+            </span>
           )}
         </div>
       )}
