@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import geographiclib from 'geographiclib-geodesic';
 import type { Feature, FeatureCollection, Geometry, LineString, Polygon, Position } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import {
 import { squareSite } from '../../src/coverage/suggest';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
-import { editableParts } from '../../src/map/vertex-handles';
+import { editableParts, hasCrossingRings, ringsCross } from '../../src/map/vertex-handles';
 import { t } from '../../src/ui/i18n';
 import {
   browserSuiteOptions,
@@ -37,6 +38,7 @@ const testTimeoutMs = 300_000;
 const executable = chromiumForTests();
 
 const readLayer = readDemoLayer;
+const wgs84 = geographiclib.Geodesic.WGS84;
 
 /** The demo data's model in Node (the CLI's path), for the same rules and cell size as the page. */
 function engineModel(rules: RuleSet, cellMeters: number): CoverageModel {
@@ -475,6 +477,129 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       addToModel(model, 'greenspaces', parkFeature);
       expect(restored.city).toEqual(summarizeCoverage(model).city);
       // A crash-like reload (no pagehide flush needed): the debounced autosave already wrote it.
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'reshaping never makes a park cross itself (a drag across the opposite side stops at the last valid shape, with the reason shown); the keyboard selects a vertex with ] and moves it by 1 m (Shift: 10 m), one undo step a press, on the engine figures',
+    async () => {
+      // A second pocket park, in another gap, so that the shapes are plain squares.
+      await waitForGaps(page);
+      const target = await gapCentre(page, 1);
+      await page.evaluate(
+        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
+        target,
+      );
+      await waitForMapIdle(page);
+      await page.getByTestId('tool-park').click();
+      await page.mouse.click(...(await viewportPixel(page, target)));
+      await waitForScenario(page, 2);
+      const key = await page.evaluate(() => window.__greenreach!.scenario!.lastAdded!.key);
+      const geometryOfPark = async () => (await pageFeatures(page)).find((f) => f.key === key)!.feature.geometry;
+      const square = await geometryOfPark();
+      const corners = verticesOf(square);
+      expect(corners.length).toBe(4);
+      await page.getByTestId('tool-select').click();
+      await page.mouse.click(...(await viewportPixel(page, [(corners[0][0] + corners[2][0]) / 2, target[1]])));
+      await page.waitForFunction((k) => window.__greenreach!.scenario!.controller.store.get().selectedKey === k, key);
+      const help = await page.getByTestId('reshape-help').textContent();
+      expect(help).toContain('[ and ] select the previous or next vertex');
+      expect(help).toContain('arrow keys move it 1 m (Shift: 10 m)');
+
+      // Drag the north-east corner west, past the west side at mid-height: the moves beyond it are refused.
+      const [vx, vy] = await viewportPixel(page, corners[2]);
+      const [westX] = await viewportPixel(page, corners[3]);
+      const [, middleY] = await viewportPixel(page, [corners[3][0], (corners[0][1] + corners[3][1]) / 2]);
+      const end: [number, number] = [westX - 30, middleY];
+      const steps = 10;
+      await page.mouse.move(vx, vy);
+      await page.mouse.down();
+      for (let step = 1; step <= steps; step++)
+        await page.mouse.move(vx + ((end[0] - vx) * step) / steps, vy + ((end[1] - vy) * step) / steps);
+      // Still dragging: the reason is shown and the shape is simple.
+      await page.getByTestId('reshape-refused').getByText("A park's outline can't cross itself").waitFor();
+      expect(ringsCross(await geometryOfPark(), [0])).toBe(false);
+      await page.mouse.up();
+      await waitForScenario(page, 2);
+      const held = await geometryOfPark();
+      const heldCorners = verticesOf(held);
+      expect(hasCrossingRings(held)).toBe(false);
+      // The corner moved (the valid part of the drag), but stayed east of the west side the pointer went past.
+      const released = await lngLatAt(page, end);
+      expect(released[0]).toBeLessThan(corners[3][0]);
+      expect(heldCorners[2]).not.toEqual(corners[2]);
+      expect(heldCorners[2][0]).toBeGreaterThan(corners[3][0]);
+      expect([heldCorners[0], heldCorners[1], heldCorners[3]]).toEqual([corners[0], corners[1], corners[3]]);
+      expect((await waitForSynced(page)).city).toEqual(await nodeCityOfPage());
+      expect(await page.getByTestId('reshape-refused').count()).toBe(1);
+
+      // A valid drag still works (out beyond the original corner) and clears the message.
+      const [hx, hy] = await viewportPixel(page, heldCorners[2]);
+      const outward: [number, number] = [vx + 20, vy - 20];
+      await page.mouse.move(hx, hy);
+      await page.mouse.down();
+      for (let step = 1; step <= 6; step++)
+        await page.mouse.move(hx + ((outward[0] - hx) * step) / 6, hy + ((outward[1] - hy) * step) / 6);
+      await page.mouse.up();
+      await page.getByTestId('reshape-refused').waitFor({ state: 'detached' });
+      await waitForScenario(page, 2);
+      const pulled = await geometryOfPark();
+      const pulledCorners = verticesOf(pulled);
+      const outwardLngLat = await lngLatAt(page, outward);
+      expect(Math.abs(pulledCorners[2][0] - outwardLngLat[0])).toBeLessThan(2e-5);
+      expect(Math.abs(pulledCorners[2][1] - outwardLngLat[1])).toBeLessThan(2e-5);
+      expect(hasCrossingRings(pulled)).toBe(false);
+      expect((await waitForSynced(page)).city).toEqual(await nodeCityOfPage());
+
+      // Keyboard: a click on the north-west corner selects it; ] steps (wrapping) to the first vertex.
+      await page.mouse.click(...(await viewportPixel(page, pulledCorners[3])));
+      await expect.poll(() => page.getByTestId('selected-vertex').textContent()).toContain('Vertex 4 of 4');
+      await page.keyboard.press(']');
+      await expect.poll(() => page.getByTestId('selected-vertex').textContent()).toContain('Vertex 1 of 4');
+      const mapCentre = () => page.evaluate(() => window.__greenreachMap!.map.getCenter().toArray());
+      const centreBefore = await mapCentre();
+      const metres = (from: Position, to: Position) => wgs84.Inverse(from[1], from[0], to[1], to[0]).s12!;
+      /** Presses a key and waits until the first vertex has moved and the worker holds the new shape. */
+      const pressAndWait = async (keys: string) => {
+        const before = verticesOf(await geometryOfPark())[0];
+        await page.keyboard.press(keys);
+        await page.waitForFunction(
+          ([k, x, y]) => {
+            const feature = window.__greenreach!.scenario!.controller.store.get().features.find((f) => f.key === k)!;
+            const first = (feature.feature.geometry as GeoJSON.Polygon).coordinates[0][0];
+            return first[0] !== x || first[1] !== y;
+          },
+          [key, before[0], before[1]] as const,
+        );
+        const city = (await waitForSynced(page)).city;
+        const after = await geometryOfPark();
+        expect(hasCrossingRings(after)).toBe(false);
+        expect(city).toEqual(await nodeCityOfPage());
+        return { before, after: verticesOf(after)[0], geometry: after, city };
+      };
+      // ArrowRight: 1 m east (the latitude is kept exactly; 7 decimals put the step within 1 cm).
+      const east = await pressAndWait('ArrowRight');
+      expect(east.after[1]).toBe(east.before[1]);
+      expect(east.after[0]).toBeGreaterThan(east.before[0]);
+      expect(Math.abs(metres(east.before, east.after) - 1)).toBeLessThan(0.01);
+      // Shift+ArrowDown: 10 m south.
+      const south = await pressAndWait('Shift+ArrowDown');
+      expect(south.after[0]).toBe(south.before[0]);
+      expect(south.after[1]).toBeLessThan(south.before[1]);
+      expect(Math.abs(metres(south.before, south.after) - 10)).toBeLessThan(0.01);
+      // The other vertices did not move, and the arrow keys did not pan the map.
+      expect(verticesOf(south.geometry).slice(1)).toEqual(pulledCorners.slice(1));
+      expect(await mapCentre()).toEqual(centreBefore);
+      console.log(
+        `vertex keys: 1 m east ${metres(east.before, east.after).toFixed(4)} m, 10 m south ${metres(south.before, south.after).toFixed(4)} m; cells meeting both ${east.city.cellsMeetingBoth} → ${south.city.cellsMeetingBoth}`,
+      );
+      // One undo step per press: undo takes back the 10 m step only.
+      await page.getByTestId('undo').click();
+      await waitForScenario(page, 2);
+      expect(await geometryOfPark()).toEqual(east.geometry);
+      expect((await waitForSynced(page)).city).toEqual(east.city);
       expect(recorded.consoleErrors).toEqual([]);
     },
     testTimeoutMs,
