@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bbox as turfBoundingBox } from '@turf/turf';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import proj4 from 'proj4';
@@ -363,6 +364,93 @@ describe.skipIf(!executable)('import and export in Chromium', browserSuiteOption
       await page.getByTestId('reset-demo').click();
       await waitForGreenspaces(readDemo('greenspaces').features.length);
       expect(recorded!.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a community layer of 150 communities: the table lists the first 100 in sort order, "show all" the rest',
+    async () => {
+      // 15 × 10 rectangles tiling the demo district's bounding box, imported as the community layer.
+      const demoCommunities = readDemo('communities');
+      const [west, south, east, north] = turfBoundingBox(demoCommunities);
+      const columnsOfTiles = 15;
+      const rowsOfTiles = 10;
+      const tiles: FeatureCollection = {
+        type: 'FeatureCollection',
+        features: Array.from({ length: columnsOfTiles * rowsOfTiles }, (_, n) => {
+          const x0 = west + ((east - west) * (n % columnsOfTiles)) / columnsOfTiles;
+          const y0 = south + ((north - south) * Math.floor(n / columnsOfTiles)) / rowsOfTiles;
+          const x1 = x0 + (east - west) / columnsOfTiles;
+          const y1 = y0 + (north - south) / rowsOfTiles;
+          return {
+            type: 'Feature' as const,
+            properties: { name: `片区 ${n + 1}`, population: 1000 + n },
+            geometry: {
+              type: 'Polygon' as const,
+              coordinates: [
+                [
+                  [x0, y0],
+                  [x1, y0],
+                  [x1, y1],
+                  [x0, y1],
+                  [x0, y0],
+                ],
+              ],
+            },
+          };
+        }),
+      };
+      const tilesPath = join(work, 'tiles.geojson');
+      writeFileSync(tilesPath, JSON.stringify(tiles));
+      const own = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      try {
+        const tablePage = own.page;
+        await waitForCoverage(tablePage, 180_000);
+        await tablePage.getByTestId('import-file').setInputFiles(tilesPath);
+        await tablePage.getByTestId('import-dialog').waitFor();
+        await tablePage.getByTestId('import-role').selectOption('communities');
+        await tablePage.waitForFunction(
+          () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+        );
+        await tablePage.getByTestId('import-confirm').click();
+        await tablePage.waitForFunction(
+          () => {
+            const state = window.__greenreach?.state();
+            return state?.data?.communities.features.length === 150 && state.status === 'ready' && state.result;
+          },
+          null,
+          { timeout: 120_000, polling: 100 },
+        );
+        const table = tablePage.getByTestId('community-table');
+        const rowCount = () => table.locator('tbody tr').count();
+        expect(await tablePage.locator('#communities-heading').textContent()).toContain('150');
+        expect(await rowCount()).toBe(100);
+        // The default sort is by uncovered residents, most first: the first 100 are the 100 largest.
+        const expected = await tablePage.evaluate(() => {
+          const communities = window.__greenreach!.state().result!.summary.communities;
+          return communities
+            .map((totals, index) => ({
+              index,
+              uncovered: (totals.population ?? 0) - (totals.populationMeetingBoth ?? 0),
+            }))
+            .sort((a, b) => b.uncovered - a.uncovered)
+            .map((row) => row.uncovered);
+        });
+        const shownUncovered = await table
+          .locator('tbody tr td:last-child')
+          .evaluateAll((cells) => cells.map((cell) => Number((cell.textContent ?? '').replace(/[^0-9.]/g, ''))));
+        expect(expected[0], 'the figures differ between communities').toBeGreaterThan(expected[99]);
+        expect(shownUncovered).toEqual(expected.slice(0, 100).map((value) => Math.round(value)));
+        const showAll = tablePage.getByTestId('show-all-communities');
+        expect(await showAll.textContent()).toContain('150');
+        await showAll.click();
+        expect(await rowCount()).toBe(150);
+        expect(await tablePage.getByTestId('show-all-communities').count()).toBe(0);
+        expect(own.consoleErrors).toEqual([]);
+      } finally {
+        await own.context.close();
+      }
     },
     testTimeoutMs,
   );
