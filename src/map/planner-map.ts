@@ -13,6 +13,7 @@ import type { Language, LayerVisibility, MapView } from '../state/url-state';
 import { CellBitmapLayer } from './cell-bitmap-layer';
 import { type CellState, cellState } from './cell-colors';
 import { cellRasterSteps } from './cell-raster';
+import { communityLabelPoints } from './community-labels';
 import { fitPadding, noInsets, type ScreenInsets } from './fit-padding';
 import { fullWidth, type SwipeSide, swipeSideFractions } from './swipe-clip';
 
@@ -218,6 +219,7 @@ export class PlannerMap {
       streets: data.streets ?? empty,
       river: data.river ?? empty,
       communities: withIds(data.communities),
+      'community-labels': communityLabelPoints(data.communities),
       greenspaces: data.greenspaces,
       greenways: data.greenways,
     };
@@ -331,7 +333,7 @@ export class PlannerMap {
       {
         id: 'communities-label',
         type: 'symbol',
-        source: 'communities',
+        source: 'community-labels',
         minzoom: 11.5,
         layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'], 'text-max-width': 8 },
         paint: { 'text-color': '#2b2923', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 },
