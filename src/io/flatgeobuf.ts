@@ -1,4 +1,5 @@
 import * as flatbuffers from 'flatbuffers';
+import Flatbush from 'flatbush';
 import type { ColumnMeta } from 'flatgeobuf/lib/mjs/column-meta.js';
 import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
@@ -47,7 +48,6 @@ const MAX_HEADER_BYTES = 10 * 1024 * 1024;
 const MAX_COLUMNS = 65536;
 const NODE_ITEM_BYTES = 40;
 const DEFAULT_INDEX_NODE_SIZE = 16;
-const HILBERT_MAX = 0xffff;
 const WGS84_EPSG_CODE = 4326;
 
 /** Options of {@link writeFlatGeobuf}. */
@@ -637,7 +637,7 @@ function encodeLayer(input: FeatureCollection | Iterable<Feature>, options: Flat
     envelope[3] = Math.max(envelope[3], bboxes[4 * i + 3]);
   }
   const writeIndex = options.spatialIndex !== false && count > 0;
-  const order = writeIndex ? hilbertOrder(bboxes, count, envelope) : null;
+  const order = writeIndex ? hilbertOrder(bboxes, count) : null;
   const headerMeta: HeaderMeta = {
     geometryType: encoder.geometryType(),
     columns,
@@ -1164,38 +1164,16 @@ function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
 }
 
 /**
- * Feature numbers sorted by the Hilbert value of their bbox centre on a 16-bit grid over the envelope (as
- * GDAL does); a stable LSD radix sort on the 32-bit keys, so equal keys keep input order.
+ * Feature numbers in the leaf order of a packed Hilbert R-tree: Flatbush packs the same tree FlatGeobuf
+ * does (bbox centres on a 16-bit Hilbert curve over the extent, as GDAL's writer, `nodeSize` per node),
+ * so its leaves, in order, are the features in file order. (Flatbush orders items only down to node
+ * blocks; within a block any order gives the same tree.)
  */
-function hilbertOrder(bboxes: Float64Array, count: number, envelope: number[]): Uint32Array {
-  const width = envelope[2] - envelope[0] || 1;
-  const height = envelope[3] - envelope[1] || 1;
-  const keys = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const x = Math.floor((HILBERT_MAX * ((bboxes[4 * i] + bboxes[4 * i + 2]) / 2 - envelope[0])) / width);
-    const y = Math.floor((HILBERT_MAX * ((bboxes[4 * i + 1] + bboxes[4 * i + 3]) / 2 - envelope[1])) / height);
-    keys[i] = hilbert(x, y);
-  }
-  let order = new Uint32Array(count);
-  let sorted = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  const counts = new Uint32Array(0x10000);
-  for (const shift of [0, 16]) {
-    counts.fill(0);
-    for (let i = 0; i < count; i++) counts[(keys[i] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let d = 0; d < 0x10000; d++) {
-      const n = counts[d];
-      counts[d] = sum;
-      sum += n;
-    }
-    for (let j = 0; j < count; j++) {
-      const i = order[j];
-      sorted[counts[(keys[i] >>> shift) & 0xffff]++] = i;
-    }
-    [order, sorted] = [sorted, order];
-  }
-  return order;
+function hilbertOrder(bboxes: Float64Array, count: number): Uint32Array {
+  const index = new Flatbush(count, DEFAULT_INDEX_NODE_SIZE);
+  for (let i = 0; i < count; i++) index.add(bboxes[4 * i], bboxes[4 * i + 1], bboxes[4 * i + 2], bboxes[4 * i + 3]);
+  index.finish();
+  return Uint32Array.from(index._indices.subarray(0, count));
 }
 
 /**
@@ -1250,39 +1228,4 @@ function writePackedRTree(layer: EncodedLayer, out: Uint8Array): void {
       parent++;
     }
   }
-}
-
-/** Hilbert index of (x, y) on a 16-bit grid (from flatbush, ISC licence, as in FlatGeobuf's C++ writer). */
-function hilbert(x: number, y: number): number {
-  let a = x ^ y;
-  let b = 0xffff ^ a;
-  let c = 0xffff ^ (x | y);
-  let d = x & (y ^ 0xffff);
-  let A = a | (b >> 1);
-  let B = (a >> 1) ^ a;
-  let C = c ^ ((c >> 1) ^ (b & (d >> 1)));
-  let D = d ^ ((a & (c >> 1)) ^ (d >> 1));
-  a = (A & (A >> 2)) ^ (B & (B >> 2));
-  b = (A & (B >> 2)) ^ (B & ((A ^ B) >> 2));
-  c = C ^ ((A & (C >> 2)) ^ (B & (D >> 2)));
-  d = D ^ ((B & (C >> 2)) ^ ((A ^ B) & (D >> 2)));
-  A = (a & (a >> 4)) ^ (b & (b >> 4));
-  B = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
-  C = c ^ ((a & (c >> 4)) ^ (b & (d >> 4)));
-  D = d ^ ((b & (c >> 4)) ^ ((a ^ b) & (d >> 4)));
-  c = C ^ ((A & (C >> 8)) ^ (B & (D >> 8)));
-  d = D ^ ((B & (C >> 8)) ^ ((A ^ B) & (D >> 8)));
-  c ^= c >> 1;
-  d ^= d >> 1;
-  a = x ^ y;
-  b = d | (0xffff ^ (a | c));
-  a = (a | (a << 8)) & 0x00ff00ff;
-  a = (a | (a << 4)) & 0x0f0f0f0f;
-  a = (a | (a << 2)) & 0x33333333;
-  a = (a | (a << 1)) & 0x55555555;
-  b = (b | (b << 8)) & 0x00ff00ff;
-  b = (b | (b << 4)) & 0x0f0f0f0f;
-  b = (b | (b << 2)) & 0x33333333;
-  b = (b | (b << 1)) & 0x55555555;
-  return ((b << 1) | a) >>> 0;
 }
