@@ -23,6 +23,7 @@ import {
   type RecordedPage,
   readDemoLayer,
   root,
+  screenshotPixels,
   startServer,
   stopProcess,
   waitForCoverage,
@@ -284,15 +285,7 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
           width: half * 2,
           height: half * 2,
         };
-        const png = await page.screenshot({ clip });
-        return page.evaluate(async (base64) => {
-          const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          const context = canvas.getContext('2d')!;
-          context.drawImage(bitmap, 0, 0);
-          return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
-        }, png.toString('base64'));
+        return screenshotPixels(page, clip);
       };
       const shareOf = (pixels: number[], test: (r: number, g: number, b: number) => boolean) => {
         let count = 0;

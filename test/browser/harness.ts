@@ -177,6 +177,25 @@ export async function waitForMapIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__greenreachMap?.isIdle(), null, { polling: 50 });
 }
 
+/**
+ * RGBA pixels (row by row, 4 numbers each) of a screenshot of `clip` (page CSS pixels): what a
+ * person sees there, the GPU canvases composited with the page. Decoded by the page itself.
+ */
+export async function screenshotPixels(
+  page: Page,
+  clip: { x: number; y: number; width: number; height: number },
+): Promise<number[]> {
+  const png = await page.screenshot({ clip });
+  return page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
+  }, png.toString('base64'));
+}
+
 /** The demo data set the browser tests load (GREENREACH_DEMO_DIR overrides it). */
 export const demoDirectory = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
 

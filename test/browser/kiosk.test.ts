@@ -11,6 +11,7 @@ import {
   chromiumForTests,
   launchBrowser,
   root,
+  screenshotPixels,
   startServer,
   stopProcess,
   waitForCoverage,
@@ -227,22 +228,14 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
 
       // The caption is drawn over the map, not under its cells: its pixels are the panel's (white,
       // or grey type), never a cell colour.
-      const png = await page.screenshot({ clip: layout.caption });
-      const neutralShare = await page.evaluate(async (base64) => {
-        const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-        const context = canvas.getContext('2d')!;
-        context.drawImage(bitmap, 0, 0);
-        const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-        let neutral = 0;
-        for (let i = 0; i < pixels.length; i += 4) {
-          const spread =
-            Math.max(pixels[i], pixels[i + 1], pixels[i + 2]) - Math.min(pixels[i], pixels[i + 1], pixels[i + 2]);
-          if (spread <= 24) neutral++;
-        }
-        return neutral / (pixels.length / 4);
-      }, png.toString('base64'));
+      const pixels = await screenshotPixels(page, layout.caption);
+      let neutral = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        const spread =
+          Math.max(pixels[i], pixels[i + 1], pixels[i + 2]) - Math.min(pixels[i], pixels[i + 1], pixels[i + 2]);
+        if (spread <= 24) neutral++;
+      }
+      const neutralShare = neutral / (pixels.length / 4);
       console.log(`caption: ${(neutralShare * 100).toFixed(2)}% panel or type pixels`);
       expect(neutralShare, 'caption pixels that are panel or type').toBeGreaterThan(0.99);
       expect(errors).toEqual([]);
