@@ -117,3 +117,68 @@ export function checkCandidateLayer(
 export function candidateErrorMessage(message: string, fileName: string): string {
   return message.startsWith('candidates: ') ? `${fileName}: ${message.slice('candidates: '.length)}` : message;
 }
+
+/** Where suggested sites may go: the grid's non-residential land, or the planner's imported layer. */
+export type CandidateSource = 'land' | 'layer';
+
+/** Format of `SavedCandidateLayer`; a record of another format is ignored (and replaced on the next load). */
+export const candidateRecordFormat = 1;
+
+/**
+ * The imported candidate layer as saved in IndexedDB (one record, replaced by each new load): its features
+ * as GeoJSON, its file name, the count of features outside the study area when it was checked, and the
+ * source chosen for suggestions.
+ */
+export interface SavedCandidateLayer {
+  format: typeof candidateRecordFormat;
+  fileName: string;
+  collection: FeatureCollection;
+  outside: number;
+  source: CandidateSource;
+  savedAtMs: number;
+}
+
+/** The record saved for a checked layer and the chosen source. */
+export function candidateRecord(
+  layer: CandidateLayer,
+  source: CandidateSource,
+  savedAtMs = Date.now(),
+): SavedCandidateLayer {
+  return {
+    format: candidateRecordFormat,
+    fileName: layer.fileName,
+    collection: layer.collection,
+    outside: layer.outside,
+    source,
+    savedAtMs,
+  };
+}
+
+/**
+ * The layer and source of a saved record, or an Error saying why the record cannot be used (another format,
+ * a missing field, features that fail `checkCandidateLayer`). The counts of points, polygons and skipped
+ * features are derived again from the features, so a record cannot disagree with what it holds; the count
+ * outside the study area is the saved one (the study area is not known yet at start-up).
+ */
+export function restoreCandidateRecord(record: unknown): { layer: CandidateLayer; source: CandidateSource } | Error {
+  if (typeof record !== 'object' || record === null) return new Error('the record is not an object');
+  const saved = record as Partial<Record<keyof SavedCandidateLayer, unknown>>;
+  if (saved.format !== candidateRecordFormat) return new Error(`unknown record format ${String(saved.format)}`);
+  if (typeof saved.fileName !== 'string' || saved.fileName === '') return new Error('the record has no file name');
+  if (saved.source !== 'land' && saved.source !== 'layer') return new Error(`unknown source ${String(saved.source)}`);
+  const collection = saved.collection as Partial<FeatureCollection> | null | undefined;
+  if (collection?.type !== 'FeatureCollection' || !Array.isArray(collection.features))
+    return new Error('the record holds no FeatureCollection');
+  let layer: CandidateLayer;
+  try {
+    // No study area: the grid may not be computed yet, and the layer was checked against it when imported.
+    layer = checkCandidateLayer(collection as FeatureCollection, saved.fileName, null);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  const usable = collection.features.length - layer.skipped;
+  const outside = saved.outside;
+  layer.outside =
+    Number.isInteger(outside) && (outside as number) >= 0 && (outside as number) < usable ? (outside as number) : 0;
+  return { layer, source: saved.source };
+}

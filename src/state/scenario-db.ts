@@ -1,5 +1,6 @@
 import type { Feature } from 'geojson';
 import type { CoverageTotals } from '../coverage';
+import type { SavedCandidateLayer } from './candidate-layer';
 
 /** One feature a scenario adds: a stable key, its layer and its GeoJSON (properties: kind, name). */
 export interface ScenarioFeature {
@@ -28,6 +29,14 @@ export interface SavedScenario {
 
 const databaseName = 'greenreach-scenarios';
 const storeName = 'scenarios';
+/** The imported candidate layer: one record under `candidateKey` (see `SavedCandidateLayer`). */
+const candidateStoreName = 'candidate-layer';
+const candidateKey = 'current';
+/**
+ * Schema versions: 1 the scenarios store; 2 adds the candidate layer store. An upgrade only adds stores,
+ * so scenarios saved under an older version are read as they are.
+ */
+export const scenarioDbVersion = 2;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -38,7 +47,8 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 
 /**
  * A small wrapper over the plain `indexedDB` API: one database of its own (so it never shares a
- * version number with other stores of the app), one object store of scenarios keyed by id.
+ * version number with other stores of the app), one object store of scenarios keyed by id and one
+ * holding the imported candidate layer.
  */
 export class ScenarioDb {
   private database: Promise<IDBDatabase> | null = null;
@@ -50,13 +60,22 @@ export class ScenarioDb {
           reject(new Error('IndexedDB is not available'));
           return;
         }
-        const opening = indexedDB.open(databaseName, 1);
+        const opening = indexedDB.open(databaseName, scenarioDbVersion);
         opening.onupgradeneeded = () => {
-          if (!opening.result.objectStoreNames.contains(storeName)) {
-            opening.result.createObjectStore(storeName, { keyPath: 'id' });
-          }
+          // Each step creates only what is missing: a version-1 database keeps its scenarios store as it is.
+          const stores = opening.result.objectStoreNames;
+          if (!stores.contains(storeName)) opening.result.createObjectStore(storeName, { keyPath: 'id' });
+          if (!stores.contains(candidateStoreName)) opening.result.createObjectStore(candidateStoreName);
         };
-        opening.onsuccess = () => resolve(opening.result);
+        opening.onsuccess = () => {
+          const database = opening.result;
+          // A newer version opened in another tab must not stay blocked by this connection.
+          database.onversionchange = () => {
+            database.close();
+            this.database = null;
+          };
+          resolve(database);
+        };
         opening.onerror = () => reject(opening.error);
         opening.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
       });
@@ -67,9 +86,18 @@ export class ScenarioDb {
     return this.database;
   }
 
-  private async transaction(mode: IDBTransactionMode): Promise<IDBObjectStore> {
+  private async transaction(mode: IDBTransactionMode, name = storeName): Promise<IDBObjectStore> {
     const database = await this.open();
-    return database.transaction(storeName, mode).objectStore(storeName);
+    return database.transaction(name, mode).objectStore(name);
+  }
+
+  /** Resolves once a write transaction has committed. */
+  private static committed(store: IDBObjectStore): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      store.transaction.oncomplete = () => resolve();
+      store.transaction.onerror = () => reject(store.transaction.error);
+      store.transaction.onabort = () => reject(store.transaction.error);
+    });
   }
 
   async list(dataPath: string): Promise<SavedScenario[]> {
@@ -80,11 +108,7 @@ export class ScenarioDb {
 
   async put(scenario: SavedScenario): Promise<void> {
     const store = await this.transaction('readwrite');
-    const done = new Promise<void>((resolve, reject) => {
-      store.transaction.oncomplete = () => resolve();
-      store.transaction.onerror = () => reject(store.transaction.error);
-      store.transaction.onabort = () => reject(store.transaction.error);
-    });
+    const done = ScenarioDb.committed(store);
     store.put(scenario);
     await done;
   }
@@ -92,5 +116,30 @@ export class ScenarioDb {
   async delete(id: string): Promise<void> {
     const store = await this.transaction('readwrite');
     await request(store.delete(id));
+  }
+
+  /**
+   * The saved candidate layer record as stored (unknown: it may be corrupt or of an older format; check it
+   * with `restoreCandidateRecord`), or null when there is none.
+   */
+  async getCandidateLayer(): Promise<unknown> {
+    const store = await this.transaction('readonly', candidateStoreName);
+    return (await request(store.get(candidateKey))) ?? null;
+  }
+
+  /** Saves the candidate layer record, replacing the previous one. */
+  async putCandidateLayer(record: SavedCandidateLayer): Promise<void> {
+    const store = await this.transaction('readwrite', candidateStoreName);
+    const done = ScenarioDb.committed(store);
+    store.put(record, candidateKey);
+    await done;
+  }
+
+  /** Removes the saved candidate layer. */
+  async deleteCandidateLayer(): Promise<void> {
+    const store = await this.transaction('readwrite', candidateStoreName);
+    const done = ScenarioDb.committed(store);
+    store.delete(candidateKey);
+    await done;
   }
 }

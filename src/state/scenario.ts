@@ -10,20 +10,25 @@ import {
 } from '../coverage/suggest';
 import { CancelledError } from '../worker/coverage-client';
 import type { EditOperation } from '../worker/protocol';
-import { type CandidateLayer, candidateErrorMessage, checkCandidateLayer, gridBounds } from './candidate-layer';
+import {
+  type CandidateLayer,
+  type CandidateSource,
+  candidateErrorMessage,
+  candidateRecord,
+  checkCandidateLayer,
+  gridBounds,
+  restoreCandidateRecord,
+} from './candidate-layer';
 import { readFileInWorker } from './import-client';
 import type { AppState, PlannerApp } from './planner-app';
 import { type SavedScenario, ScenarioDb, type ScenarioFeature, type ScenarioFigures } from './scenario-db';
 import { Store } from './store';
 
-export type { CandidateLayer } from './candidate-layer';
+export type { CandidateLayer, CandidateSource } from './candidate-layer';
 export type { SavedScenario, ScenarioFeature, ScenarioFigures } from './scenario-db';
 
 /** The map tool in use: none (pan the map), select/move, place a pocket park, draw a greenway. */
 export type DrawMode = 'pan' | 'select' | 'park' | 'greenway';
-
-/** Where suggested sites may go: the grid's non-residential land, or the planner's imported layer. */
-export type CandidateSource = 'land' | 'layer';
 
 export interface SuggestState {
   running: boolean;
@@ -34,10 +39,12 @@ export interface SuggestState {
   accepted: number[];
   error: string | null;
   source: CandidateSource;
-  /** The imported candidate layer (kept for the session, not saved). */
+  /** The imported candidate layer (saved in IndexedDB with `source`, restored at start-up). */
   layer: CandidateLayer | null;
   /** A candidate file is being read. */
   layerLoading: boolean;
+  /** The saved candidate layer is being read at start-up (the panel and suggestions work meanwhile). */
+  layerRestoring: boolean;
   /** Why the last candidate file was refused (file, feature, problem). */
   layerError: string | null;
 }
@@ -154,6 +161,10 @@ export class ScenarioController {
   private lastAppPush = 0;
   private heldResult: CoverageResult | null = null;
   private appTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Counts the planner's candidate changes (load, source, forget): a restore that finds it moved is dropped. */
+  private candidateChanges = 0;
+  /** The last candidate layer write (put or delete); writes are chained so they land in order. */
+  private candidateWrite: Promise<void> = Promise.resolve();
 
   constructor(readonly app: PlannerApp) {
     this.store = new Store<ScenarioState>({
@@ -183,6 +194,7 @@ export class ScenarioController {
         source: 'land',
         layer: null,
         layerLoading: false,
+        layerRestoring: true,
         layerError: null,
       },
       showBaseline: false,
@@ -204,6 +216,7 @@ export class ScenarioController {
       if (document.visibilityState === 'hidden') this.flushSave();
     });
     void this.load();
+    void this.restoreCandidateLayer();
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
@@ -663,9 +676,50 @@ export class ScenarioController {
     this.store.set((s) => ({ suggest: { ...s.suggest, count: Math.max(1, Math.min(50, Math.round(count) || 1)) } }));
   }
 
-  /** Where the next suggestion takes its candidates from. */
+  /** Where the next suggestion takes its candidates from (saved with the candidate layer). */
   setCandidateSource(source: CandidateSource): void {
     this.store.set((s) => ({ suggest: { ...s.suggest, source } }));
+    const { layer } = this.store.get().suggest;
+    if (!layer) return;
+    this.candidateChanges++;
+    this.saveCandidateLayer(layer, source);
+  }
+
+  /**
+   * Reads the saved candidate layer (if any) into the state, without holding up the start-up. A record that
+   * is corrupt or of another format is ignored with a console warning; a layer the planner loaded (or a
+   * source chosen) while the record was being read wins over it.
+   */
+  private async restoreCandidateLayer(): Promise<void> {
+    const changesBefore = this.candidateChanges;
+    let record: unknown = null;
+    try {
+      record = await this.db.getCandidateLayer();
+    } catch (error) {
+      console.warn('GreenReach: the saved candidate layer cannot be read', error);
+    }
+    const restored = record === null ? null : restoreCandidateRecord(record);
+    if (restored instanceof Error)
+      console.warn(`GreenReach: the saved candidate layer is ignored: ${restored.message}`);
+    const usable = restored && !(restored instanceof Error) && this.candidateChanges === changesBefore;
+    this.store.set((s) => ({
+      suggest: usable
+        ? { ...s.suggest, layer: restored.layer, source: restored.source, layerRestoring: false }
+        : { ...s.suggest, layerRestoring: false },
+    }));
+  }
+
+  /** Saves the candidate layer and source (one record, replacing the previous), after any earlier write. */
+  private saveCandidateLayer(layer: CandidateLayer, source: CandidateSource): void {
+    const record = candidateRecord(layer, source);
+    this.candidateWrite = this.candidateWrite
+      .then(() => this.db.putCandidateLayer(record))
+      .catch((error) => console.warn('GreenReach: the candidate layer is not saved', error));
+  }
+
+  /** Resolves once the candidate layer's last change is written to IndexedDB (or failed with a warning). */
+  candidateLayerSaved(): Promise<void> {
+    return this.candidateWrite;
   }
 
   /**
@@ -679,9 +733,12 @@ export class ScenarioController {
       const read = await readFileInWorker(file, {});
       const grid = this.store.get().baseline?.grid;
       const layer = checkCandidateLayer(read.collection, file.name, grid ? gridBounds(grid) : null);
+      // Only an accepted file counts as a change: a refused one leaves the (restored) layer in place.
+      this.candidateChanges++;
       this.store.set((s) => ({
         suggest: { ...s.suggest, layer, source: 'layer', layerLoading: false, layerError: null },
       }));
+      this.saveCandidateLayer(layer, 'layer');
       return layer;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -690,9 +747,15 @@ export class ScenarioController {
     }
   }
 
-  /** Forgets the imported candidate layer (suggestions go back to non-residential land). */
-  clearCandidateLayer(): void {
+  /**
+   * Forgets the imported candidate layer, here and in IndexedDB (suggestions go back to non-residential land).
+   */
+  forgetCandidateLayer(): void {
+    this.candidateChanges++;
     this.store.set((s) => ({ suggest: { ...s.suggest, layer: null, source: 'land', layerError: null } }));
+    this.candidateWrite = this.candidateWrite
+      .then(() => this.db.deleteCandidateLayer())
+      .catch((error) => console.warn('GreenReach: the saved candidate layer is not removed', error));
   }
 
   async suggest(count = this.store.get().suggest.count): Promise<SuggestResult | null> {

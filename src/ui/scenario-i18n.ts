@@ -83,7 +83,11 @@ const messages = {
   candidateSkipped: { zh: '{count} 个要素无几何，已略过', en: '{count} features without geometry left out' },
   candidateOutside: { zh: '{count} 个位于研究范围之外', en: '{count} outside the study area' },
   candidateReading: { zh: '正在读取…', en: 'reading…' },
-  candidateClear: { zh: '移除图层', en: 'Remove layer' },
+  candidateForget: { zh: '移除此图层', en: 'Forget this layer' },
+  candidateForgetTitle: {
+    zh: '从本浏览器删除保存的候选图层，建议选址改用非居住用地',
+    en: 'Deletes the saved layer from this browser; suggestions use non-residential land again',
+  },
   chooseCandidateFile: { zh: '请先选择候选图层文件', en: 'Choose a candidate layer file first' },
   fromLayer: { zh: '来自 {file}', en: 'from {file}' },
   parcelsSkipped: {

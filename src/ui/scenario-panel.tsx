@@ -337,7 +337,12 @@ export function ScenarioPanel({
         </table>
       )}
       <h3>{st(language, 'suggest')}</h3>
-      <fieldset class="candidate-source small" data-testid="candidate-source" data-source={suggest.source}>
+      <fieldset
+        class="candidate-source small"
+        data-testid="candidate-source"
+        data-source={suggest.source}
+        data-restoring={String(suggest.layerRestoring)}
+      >
         <legend>{st(language, 'candidateSource')}</legend>
         <label>
           <input
@@ -389,8 +394,14 @@ export function ScenarioPanel({
             })}
             {suggest.layer.skipped > 0 && `; ${st(language, 'candidateSkipped', { count: suggest.layer.skipped })}`}
             {suggest.layer.outside > 0 && `; ${st(language, 'candidateOutside', { count: suggest.layer.outside })}`}{' '}
-            <button type="button" class="link" onClick={() => controller.clearCandidateLayer()}>
-              {st(language, 'candidateClear')}
+            <button
+              type="button"
+              class="link"
+              data-testid="candidate-forget"
+              title={st(language, 'candidateForgetTitle')}
+              onClick={() => controller.forgetCandidateLayer()}
+            >
+              {st(language, 'candidateForget')}
             </button>
           </p>
         )}

@@ -187,6 +187,69 @@ function gapCentre(page: Page, rank: number): Promise<Position> {
   }, rank);
 }
 
+/** Points at the centres of six gap areas, two 50 m parcels at two more, and a 10 m parcel (too small). */
+async function gapCandidates(
+  page: Page,
+): Promise<{ points: Position[]; parcels: Polygon[]; candidates: FeatureCollection }> {
+  const points: Position[] = [];
+  for (let rank = 0; rank < 6; rank++) points.push(await gapCentre(page, rank));
+  const parcels: Polygon[] = [];
+  for (const [rank, side] of [
+    [6, 50],
+    [7, 50],
+    [8, 10],
+  ]) {
+    const [lng, lat] = await gapCentre(page, rank);
+    parcels.push(squareSite(lng, lat, side, 'pocket_park').geometry);
+  }
+  const candidates: FeatureCollection = {
+    type: 'FeatureCollection',
+    features: [
+      ...points.map(
+        (coordinates, i): Feature => ({
+          type: 'Feature',
+          properties: { name: `point ${i}` },
+          geometry: { type: 'Point', coordinates },
+        }),
+      ),
+      ...parcels.map((geometry, i): Feature => ({ type: 'Feature', properties: { name: `parcel ${i}` }, geometry })),
+    ],
+  };
+  return { points, parcels, candidates };
+}
+
+/**
+ * Which candidate each suggested site lies on ("parcel 0", "point 3"): a parcel's site is the parcel (the same
+ * vertices), a point's site a square centred on it. Fails the test for a site on no candidate.
+ */
+function sitesOnCandidates(
+  sites: { rank: number; feature: Feature }[],
+  points: Position[],
+  parcels: Polygon[],
+): string[] {
+  const vertexSet = (geometry: Geometry) =>
+    verticesOf(geometry)
+      .map(([x, y]) => `${x.toFixed(7)},${y.toFixed(7)}`)
+      .sort()
+      .join(' ');
+  // The 10 m parcel is below the park area: never a site.
+  const parcelSets = parcels.slice(0, 2).map(vertexSet);
+  const on: string[] = [];
+  for (const site of sites) {
+    const parcel = parcelSets.indexOf(vertexSet(site.feature.geometry));
+    if (parcel >= 0) {
+      on.push(`parcel ${parcel}`);
+      continue;
+    }
+    const corners = verticesOf(site.feature.geometry);
+    const centre = [(corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2];
+    const point = points.findIndex((p) => Math.abs(p[0] - centre[0]) < 1e-6 && Math.abs(p[1] - centre[1]) < 1e-6);
+    expect(point, `site ${site.rank} lies on no candidate`).toBeGreaterThanOrEqual(0);
+    on.push(`point ${point}`);
+  }
+  return on;
+}
+
 describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
   let server: ChildProcess | undefined;
@@ -804,33 +867,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
       await waitForScenario(page, 0);
       await waitForGaps(page);
-      // Points at the centres of six gap areas, two 50 m parcels at two more, and a 10 m parcel (too small).
-      const points: Position[] = [];
-      for (let rank = 0; rank < 6; rank++) points.push(await gapCentre(page, rank));
-      const parcels: Polygon[] = [];
-      for (const [rank, side] of [
-        [6, 50],
-        [7, 50],
-        [8, 10],
-      ]) {
-        const [lng, lat] = await gapCentre(page, rank);
-        parcels.push(squareSite(lng, lat, side, 'pocket_park').geometry);
-      }
-      const candidates: FeatureCollection = {
-        type: 'FeatureCollection',
-        features: [
-          ...points.map(
-            (coordinates, i): Feature => ({
-              type: 'Feature',
-              properties: { name: `point ${i}` },
-              geometry: { type: 'Point', coordinates },
-            }),
-          ),
-          ...parcels.map(
-            (geometry, i): Feature => ({ type: 'Feature', properties: { name: `parcel ${i}` }, geometry }),
-          ),
-        ],
-      };
+      const { points, parcels, candidates } = await gapCandidates(page);
       await page.getByTestId('candidate-file').setInputFiles({
         name: 'candidates.fgb',
         mimeType: 'application/octet-stream',
@@ -850,27 +887,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       expect(result.skippedCandidates).toBe(1);
       expect(result.sites.length).toBeGreaterThan(0);
       expect(result.sites.length).toBeLessThanOrEqual(4);
-      const vertexSet = (geometry: Geometry) =>
-        verticesOf(geometry)
-          .map(([x, y]) => `${x.toFixed(7)},${y.toFixed(7)}`)
-          .sort()
-          .join(' ');
-      const parcelSets = parcels.slice(0, 2).map(vertexSet);
-      const on: string[] = [];
-      for (const site of result.sites) {
-        const set = vertexSet(site.feature.geometry);
-        const parcel = parcelSets.indexOf(set);
-        if (parcel >= 0) {
-          on.push(`parcel ${parcel}`);
-          continue;
-        }
-        // A point's site is a square centred on it.
-        const corners = verticesOf(site.feature.geometry);
-        const centre = [(corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2];
-        const point = points.findIndex((p) => Math.abs(p[0] - centre[0]) < 1e-6 && Math.abs(p[1] - centre[1]) < 1e-6);
-        expect(point, `site ${site.rank} lies on no candidate`).toBeGreaterThanOrEqual(0);
-        on.push(`point ${point}`);
-      }
+      const on = sitesOnCandidates(result.sites, points, parcels);
       expect(result.after.cellsMeetingBoth).toBeGreaterThan(result.before.cellsMeetingBoth);
       console.log(
         `candidate layer: ${result.sites.length} sites on ${on.join(', ')}; cells meeting both ${result.before.cellsMeetingBoth} → ${result.after.cellsMeetingBoth}`,
@@ -905,6 +922,197 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       await page.getByTestId('source-land').check();
       expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
       expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  /** Reloads the page and waits for the coverage and for the saved candidate layer to have been read. */
+  async function reloadAndRestore(): Promise<void> {
+    await page.reload();
+    await waitForCoverage(page);
+    await page.locator('[data-testid="candidate-source"][data-restoring="false"]').waitFor();
+  }
+
+  /** Waits until the candidate layer's last change is in IndexedDB. */
+  function candidateLayerSaved(): Promise<void> {
+    return page.evaluate(() => window.__greenreach!.scenario!.controller.candidateLayerSaved());
+  }
+
+  it(
+    'the imported candidate layer and the chosen source survive a reload (suggestions from the restored layer lie on its features); "Forget this layer" removes it across a reload',
+    async () => {
+      await waitForGaps(page);
+      const { points, parcels, candidates } = await gapCandidates(page);
+      await page.getByTestId('candidate-file').setInputFiles({
+        name: 'saved-candidates.fgb',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(writeFlatGeobuf(candidates, { spatialIndex: false })),
+      });
+      const summary = 'saved-candidates.fgb: 6 points, 3 polygons';
+      await expect.poll(() => page.getByTestId('candidate-layer').textContent()).toContain(summary);
+      await candidateLayerSaved();
+
+      const reloadStarted = Date.now();
+      await reloadAndRestore();
+      const restoreMs = Date.now() - reloadStarted;
+      expect(await page.getByTestId('candidate-layer').textContent()).toContain(summary);
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('layer');
+      expect(await page.getByTestId('source-layer').isChecked()).toBe(true);
+      await page.getByTestId('suggest-count').fill('4');
+      await page.getByTestId('suggest-count').dispatchEvent('change');
+      await page.getByTestId('suggest').click();
+      await page.getByTestId('suggestions').waitFor();
+      const result = (await page.evaluate(() => window.__greenreach!.scenario!.controller.store.get().suggest.result))!;
+      expect(result.latticeSpacing).toBeNull();
+      expect(result.candidateCount).toBe(8);
+      expect(result.sites.length).toBeGreaterThan(0);
+      const on = sitesOnCandidates(result.sites, points, parcels);
+      console.log(
+        `restored candidate layer (reload to restored ${restoreMs} ms): ${result.sites.length} sites on ${on.join(', ')}`,
+      );
+
+      // The source is saved with the layer: non-residential land stays chosen, the layer stays offered.
+      await page.getByTestId('source-land').check();
+      await candidateLayerSaved();
+      await reloadAndRestore();
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+      expect(await page.getByTestId('candidate-layer').textContent()).toContain(summary);
+
+      // Forget: gone now and after a reload, suggestions from non-residential land.
+      await page.getByTestId('source-layer').check();
+      await page.getByTestId('candidate-forget').click();
+      await page.getByTestId('candidate-layer').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+      await candidateLayerSaved();
+      await reloadAndRestore();
+      expect(await page.getByTestId('candidate-layer').count()).toBe(0);
+      expect(await page.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+      expect(await page.getByTestId('source-layer').isDisabled()).toBe(true);
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a version-1 scenario database (before the candidate layer store) opens under the new version with its scenario intact; a corrupt saved candidate layer is ignored with a warning',
+    async () => {
+      await waitForGaps(page);
+      rules ??= (await page.evaluate(() => window.__greenreach!.rules))!;
+      cellMeters ??= (await page.evaluate(() => window.__greenreach!.cellMeters))!;
+      const dataPath = await page.evaluate(() => window.__greenreach!.state().dataPath);
+      const [lng, lat] = await gapCentre(page, 3);
+      const legacyPark: Feature = {
+        ...squareSite(lng, lat, 40, 'pocket_park'),
+        properties: { kind: 'pocket_park', name: 'Legacy park' },
+      };
+      // A fresh profile: its storage is empty, as on a machine that only ever ran the version-1 app.
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 900 },
+        locale: 'en-GB',
+        reducedMotion: 'reduce',
+      });
+      context.setDefaultTimeout(120_000);
+      const legacyPage = await context.newPage();
+      const errors: string[] = [];
+      const warnings: string[] = [];
+      legacyPage.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+        if (message.type() === 'warning') warnings.push(message.text());
+      });
+      legacyPage.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      try {
+        // A page of the app's origin that does not run the app (the server's 404): the database is written as
+        // version 1 wrote it, a `scenarios` store keyed by id and nothing else.
+        await legacyPage.goto(`${origin}no-app-here`);
+        await legacyPage.evaluate(
+          ({ dataPath, feature }) =>
+            new Promise<void>((resolve, reject) => {
+              const opening = indexedDB.open('greenreach-scenarios', 1);
+              opening.onupgradeneeded = () => opening.result.createObjectStore('scenarios', { keyPath: 'id' });
+              opening.onerror = () => reject(opening.error);
+              opening.onsuccess = () => {
+                const database = opening.result;
+                const transaction = database.transaction('scenarios', 'readwrite');
+                transaction.objectStore('scenarios').put({
+                  id: '000000001-v1',
+                  name: 'Legacy plan',
+                  dataPath,
+                  features: [{ key: 'legacy-1', layer: 'greenspaces', feature }],
+                  figures: null,
+                  updatedAt: 1,
+                });
+                transaction.oncomplete = () => {
+                  database.close();
+                  resolve();
+                };
+                transaction.onerror = () => reject(transaction.error);
+              };
+            }),
+          { dataPath, feature: legacyPark },
+        );
+        // The 404 page (and its favicon) logged "Failed to load resource": only the app's messages count.
+        errors.length = 0;
+        await legacyPage.goto(origin);
+        await waitForCoverage(legacyPage);
+        await legacyPage.waitForFunction(
+          () => {
+            const state = window.__greenreach?.scenario?.controller.store.get();
+            return state?.features.length === 1 && state.synced && window.__greenreach!.state().status === 'ready';
+          },
+          null,
+          { polling: 50, timeout: 60_000 },
+        );
+        const opened = await legacyPage.evaluate(async () => {
+          const state = window.__greenreach!.scenario!.controller.store.get();
+          const database = (await indexedDB.databases()).find((d) => d.name === 'greenreach-scenarios');
+          return {
+            names: state.scenarios.map((scenario) => scenario.name),
+            feature: state.features[0].feature,
+            city: state.result!.summary.city,
+            version: database?.version,
+          };
+        });
+        expect(opened.version).toBe(2);
+        expect(opened.names).toEqual(['Legacy plan']);
+        expect(opened.feature).toEqual(legacyPark);
+        const model = engineModel(rules, cellMeters);
+        addToModel(model, 'greenspaces', legacyPark);
+        expect(opened.city).toEqual(summarizeCoverage(model).city);
+
+        // A candidate layer record of an unknown format (or corrupt): no layer, non-residential land, a warning.
+        await legacyPage.evaluate(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const opening = indexedDB.open('greenreach-scenarios', 2);
+              opening.onerror = () => reject(opening.error);
+              opening.onsuccess = () => {
+                const database = opening.result;
+                const transaction = database.transaction('candidate-layer', 'readwrite');
+                transaction.objectStore('candidate-layer').put({ format: 0, features: 'garbage' }, 'current');
+                transaction.oncomplete = () => {
+                  database.close();
+                  resolve();
+                };
+                transaction.onerror = () => reject(transaction.error);
+              };
+            }),
+        );
+        await legacyPage.reload();
+        await waitForCoverage(legacyPage);
+        await legacyPage.locator('[data-testid="candidate-source"][data-restoring="false"]').waitFor();
+        expect(await legacyPage.getByTestId('candidate-layer').count()).toBe(0);
+        expect(await legacyPage.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+        expect(
+          warnings.some((text) => text.includes('the saved candidate layer is ignored: unknown record format 0')),
+        ).toBe(true);
+        // The scenario is still there after the second start under version 2.
+        expect(
+          await legacyPage.evaluate(() => window.__greenreach!.scenario!.controller.store.get().features.length),
+        ).toBe(1);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
     },
     testTimeoutMs,
   );

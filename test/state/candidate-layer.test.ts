@@ -1,7 +1,15 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { FileError } from '../../src/io/input-error';
-import { candidateErrorMessage, checkCandidateLayer, gridBounds } from '../../src/state/candidate-layer';
+import {
+  type CandidateLayer,
+  candidateErrorMessage,
+  candidateRecord,
+  candidateRecordFormat,
+  checkCandidateLayer,
+  gridBounds,
+  restoreCandidateRecord,
+} from '../../src/state/candidate-layer';
 
 const area: [number, number, number, number] = [104, 30.6, 104.2, 30.8];
 
@@ -125,5 +133,77 @@ describe('candidate layer check', () => {
     expect(candidateErrorMessage('no coverage has been computed yet', 'p.fgb')).toBe(
       'no coverage has been computed yet',
     );
+  });
+});
+
+describe('saved candidate layer record', () => {
+  const sites = collection({ type: 'Point', coordinates: [104.1, 30.7] }, parcel, null, {
+    type: 'Point',
+    coordinates: [105, 31],
+  });
+  const checked = checkCandidateLayer(sites, 'sites.fgb', area);
+
+  /** The restored layer, failing the test when the record is refused. */
+  function restored(record: unknown): { layer: CandidateLayer; source: string } {
+    const result = restoreCandidateRecord(record);
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  it('restores the checked layer (name, features, counts) and the chosen source from the record saved for it', () => {
+    const record = candidateRecord(checked, 'land', 1_700_000_000_000);
+    expect(record).toMatchObject({ format: candidateRecordFormat, fileName: 'sites.fgb', outside: 1, source: 'land' });
+    // IndexedDB stores a structured clone: the restore must not depend on object identity.
+    const { layer, source } = restored(structuredClone(record));
+    expect(source).toBe('land');
+    expect(layer).toEqual(checked);
+    expect(restored({ ...record, source: 'layer' }).source).toBe('layer');
+  });
+
+  it('derives the counts from the features again; an implausible saved count outside the area becomes 0', () => {
+    const record = candidateRecord(checked, 'layer');
+    expect(restored({ ...record, outside: 3 }).layer.outside).toBe(0);
+    expect(restored({ ...record, outside: -1 }).layer.outside).toBe(0);
+    expect(restored({ ...record, outside: 'many' }).layer.outside).toBe(0);
+    expect(restored({ ...record, points: 99 }).layer.points).toBe(2);
+  });
+
+  it('refuses a corrupt or old record with the reason, never throwing', () => {
+    const record = candidateRecord(checked, 'layer');
+    const reason = (value: unknown) => {
+      const result = restoreCandidateRecord(value);
+      expect(result).toBeInstanceOf(Error);
+      return (result as Error).message;
+    };
+    expect(reason(null)).toBe('the record is not an object');
+    expect(reason('sites')).toBe('the record is not an object');
+    expect(reason({ ...record, format: undefined })).toBe('unknown record format undefined');
+    expect(reason({ ...record, format: 2 })).toBe('unknown record format 2');
+    expect(reason({ ...record, fileName: '' })).toBe('the record has no file name');
+    expect(reason({ ...record, source: 'parcels' })).toBe('unknown source parcels');
+    expect(reason({ ...record, collection: { type: 'FeatureCollection' } })).toBe(
+      'the record holds no FeatureCollection',
+    );
+    expect(reason({ ...record, collection: collection() })).toBe('sites.fgb: the file has no features');
+    expect(
+      reason({
+        ...record,
+        collection: collection(parcel, {
+          type: 'LineString',
+          coordinates: [
+            [104.1, 30.7],
+            [104.2, 30.8],
+          ],
+        }),
+      }),
+    ).toBe(
+      'sites.fgb: feature 1: geometry is LineString; candidates must be points (Point, MultiPoint) or polygons (Polygon, MultiPolygon)',
+    );
+    expect(reason({ ...record, collection: collection({ type: 'Point', coordinates: [104.1, 'x'] } as never) })).toBe(
+      'sites.fgb: feature 0: coordinate [104.1, x] is not a longitude/latitude',
+    );
+    expect(
+      reason({ ...record, collection: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: 5 }] } }),
+    ).toMatch(/^sites\.fgb: feature 0: geometry is undefined/);
   });
 });
