@@ -76,6 +76,7 @@ const messages = {
     zh: '候选图层文件（点或面：GeoJSON、FlatGeobuf）',
     en: 'Candidate layer file (points or polygons: GeoJSON, FlatGeobuf)',
   },
+  chooseCandidate: { zh: '选择候选图层文件…', en: 'Choose a candidate file…' },
   candidateSummary: {
     zh: '{file}：{points} 个点，{polygons} 个面',
     en: '{file}: {points} points, {polygons} polygons',

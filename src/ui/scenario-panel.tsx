@@ -1,3 +1,5 @@
+// `.file-button` (a file input drawn in the interface language) is the import panel's; Vite bundles it once.
+import '../../styles/import-export.css';
 import '../../styles/scenario.css';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CoverageResult } from '../coverage';
@@ -367,23 +369,25 @@ export function ScenarioPanel({
           />{' '}
           {st(language, 'sourceLayer')}
         </label>
-        <div>
-          <label>
-            {st(language, 'candidateFile')}{' '}
-            <input
-              type="file"
-              accept=".geojson,.json,.ndjson,.fgb,.zip,.csv"
-              data-testid="candidate-file"
-              onChange={(event) => {
-                const input = event.target as HTMLInputElement;
-                const file = input.files?.[0];
-                if (file) void controller.loadCandidateFile(file);
-                // The same file may be picked again after it is fixed.
-                input.value = '';
-              }}
-            />
-          </label>
-        </div>
+        <p class="muted candidate-file-help" id="candidate-file-help">
+          {st(language, 'candidateFile')}
+        </p>
+        <label class="file-button">
+          <span>{st(language, 'chooseCandidate')}</span>
+          <input
+            type="file"
+            accept=".geojson,.json,.ndjson,.fgb,.zip,.csv"
+            aria-describedby="candidate-file-help"
+            data-testid="candidate-file"
+            onChange={(event) => {
+              const input = event.target as HTMLInputElement;
+              const file = input.files?.[0];
+              if (file) void controller.loadCandidateFile(file);
+              // The same file may be picked again after it is fixed.
+              input.value = '';
+            }}
+          />
+        </label>
         {suggest.layerLoading && <p class="muted">{st(language, 'candidateReading')}</p>}
         {suggest.layer && (
           <p data-testid="candidate-layer">

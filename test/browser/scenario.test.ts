@@ -218,6 +218,20 @@ async function gapCandidates(
   return { points, parcels, candidates };
 }
 
+/** The candidate file input's button: its text, the input's opacity and whether focusing the input rings the button. */
+async function candidateFileButton(page: Page): Promise<{ text: string; opacity: string; focused: boolean }> {
+  const input = page.getByTestId('candidate-file');
+  await input.focus();
+  return input.evaluate((element) => {
+    const button = element.closest('label.file-button');
+    return {
+      text: button?.textContent ?? '(no .file-button)',
+      opacity: getComputedStyle(element).opacity,
+      focused: button?.matches(':focus-within') ?? false,
+    };
+  });
+}
+
 /**
  * Which candidate each suggested site lies on ("parcel 0", "point 3"): a parcel's site is the parcel (the same
  * vertices), a point's site a square centred on it. Fails the test for a site on no candidate.
@@ -868,6 +882,13 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       await waitForScenario(page, 0);
       await waitForGaps(page);
       const { points, parcels, candidates } = await gapCandidates(page);
+      // The file input is drawn as a button in the interface's language (not the browser's "Choose File"),
+      // the input itself invisible over it and still focusable.
+      expect(await candidateFileButton(page)).toEqual({
+        text: 'Choose a candidate file…',
+        opacity: '0',
+        focused: true,
+      });
       await page.getByTestId('candidate-file').setInputFiles({
         name: 'candidates.fgb',
         mimeType: 'application/octet-stream',
@@ -1006,9 +1027,10 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         properties: { kind: 'pocket_park', name: 'Legacy park' },
       };
       // A fresh profile: its storage is empty, as on a machine that only ever ran the version-1 app.
+      // In Chinese: the candidate file button is checked in the interface's other language too.
       const context = await browser.newContext({
         viewport: { width: 1400, height: 900 },
-        locale: 'en-GB',
+        locale: 'zh-CN',
         reducedMotion: 'reduce',
       });
       context.setDefaultTimeout(120_000);
@@ -1102,6 +1124,11 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         await legacyPage.locator('[data-testid="candidate-source"][data-restoring="false"]').waitFor();
         expect(await legacyPage.getByTestId('candidate-layer').count()).toBe(0);
         expect(await legacyPage.getByTestId('candidate-source').getAttribute('data-source')).toBe('land');
+        expect(await candidateFileButton(legacyPage)).toEqual({
+          text: '选择候选图层文件…',
+          opacity: '0',
+          focused: true,
+        });
         expect(
           warnings.some((text) => text.includes('the saved candidate layer is ignored: unknown record format 0')),
         ).toBe(true);
