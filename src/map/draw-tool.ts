@@ -40,6 +40,24 @@ function pointInRing(x: number, y: number, ring: [number, number][]): boolean {
   return inside;
 }
 
+/** `[west, south, east, north]` of a geometry's positions, or null when it has none. */
+function geometryBounds(geometry: Geometry): [number, number, number, number] | null {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (value: unknown): void => {
+    if (!Array.isArray(value)) return;
+    if (typeof value[0] === 'number') {
+      box[0] = Math.min(box[0], value[0]);
+      box[1] = Math.min(box[1], value[1] as number);
+      box[2] = Math.max(box[2], value[0]);
+      box[3] = Math.max(box[3], value[1] as number);
+      return;
+    }
+    for (const item of value) walk(item);
+  };
+  if ('coordinates' in geometry) walk(geometry.coordinates);
+  return box[0] <= box[2] ? box : null;
+}
+
 function segmentDistance(px: number, py: number, a: [number, number], b: [number, number]): number {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
@@ -447,6 +465,28 @@ export class DrawTool {
     this.hover = null;
     if (points.length >= 2) this.controller.addGreenway(points);
     this.render();
+  }
+
+  /**
+   * Selects a scenario feature from the panel (keyboard or click on its list entry), as a click on it on the
+   * map with the select tool does, and pans the map to it when it is not wholly on screen (the zoom stays).
+   */
+  selectFeature(key: string): void {
+    this.controller.selectFeature(key);
+    const geometry = this.controller.store.get().features.find((f) => f.key === key)?.feature.geometry;
+    const box = geometry ? geometryBounds(geometry) : null;
+    if (!box) return;
+    const container = this.map.map.getContainer();
+    const corners = [this.map.project(box[0], box[1]), this.map.project(box[2], box[3])];
+    const onScreen = corners.every(
+      ([x, y]) => x >= 0 && y >= 0 && x <= container.clientWidth && y <= container.clientHeight,
+    );
+    if (onScreen) return;
+    const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+    this.map.map.easeTo({
+      center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
+      duration: reducedMotion ? 0 : 400,
+    });
   }
 
   /** Vertices placed so far of the greenway being drawn. */

@@ -385,6 +385,17 @@ export class ScenarioController {
     this.store.set({ selectedKey: key, selectedVertex: null, reshapeRefused: null });
   }
 
+  /**
+   * Selects a feature as a click on it with the select tool does: the select tool (its handles shown), the
+   * feature selected, no vertex yet. Drawing tools are left (a greenway being drawn is dropped, as on Escape).
+   */
+  selectFeature(key: string): void {
+    if (!this.store.get().features.some((f) => f.key === key)) return;
+    if (this.store.get().mode !== 'select') this.setMode('select');
+    this.select(key);
+    this.selectVertex(null);
+  }
+
   /** Marks a vertex of the selected feature (null: none). */
   selectVertex(vertex: SelectedVertex | null): void {
     this.store.set({ selectedVertex: vertex });

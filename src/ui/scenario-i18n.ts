@@ -95,6 +95,8 @@ const messages = {
     zh: '{count} 个候选小于 {area} 平方米或无几何，已略过',
     en: '{count} candidates smaller than {area} m² or without geometry skipped',
   },
+  featureList: { zh: '新增要素列表（回车或空格选中）', en: 'New features (Enter or Space selects)' },
+  unnamed: { zh: '未命名 {n}', en: 'unnamed {n}' },
   noFeatures: {
     zh: '尚无新增要素：选择工具后在地图上绘制。',
     en: 'No new features yet: pick a tool and draw on the map.',

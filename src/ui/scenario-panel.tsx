@@ -8,7 +8,7 @@ import { writeGeoJson } from '../io/geojson';
 import type { DrawTool } from '../map/draw-tool';
 import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../map/vertex-handles';
 import type { PlannerApp } from '../state/planner-app';
-import { type DrawMode, rulesKey, type ScenarioController, totalsGain } from '../state/scenario';
+import { type DrawMode, rulesKey, type ScenarioController, type ScenarioFeature, totalsGain } from '../state/scenario';
 import type { Language } from '../state/url-state';
 import { formatCount, kindLabel } from './i18n';
 import { st } from './scenario-i18n';
@@ -26,6 +26,18 @@ function signed(language: Language, value: number | null): string {
   if (value === null) return '—';
   const text = formatCount(language, Math.abs(value));
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : '0';
+}
+
+/** A feature's entry in the list: its kind, then its name (or its number), e.g. "小游园 · 新公园 1". */
+function featureLabel(feature: ScenarioFeature, index: number, language: Language): string {
+  const properties = feature.feature.properties ?? {};
+  const kind = kindLabel(
+    language,
+    feature.layer === 'greenways' ? 'greenway' : String(properties.kind ?? 'pocket_park'),
+  );
+  const name = String(properties.name ?? '').trim() || st(language, 'unnamed', { n: index + 1 });
+  const label = `${kind} · ${name}`;
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** A download link for text made into a Blob URL (revoked when the text changes or the link goes). */
@@ -205,6 +217,23 @@ export function ScenarioPanel({
             {st(language, 'finish')}
           </button>
         </p>
+      )}
+      {features.length > 0 && (
+        <ul class="scenario-feature-list" aria-label={st(language, 'featureList')} data-testid="feature-list">
+          {features.map((feature, index) => (
+            <li key={feature.key}>
+              <button
+                type="button"
+                aria-pressed={feature.key === selectedKey}
+                data-testid={`feature-item-${index}`}
+                data-key={feature.key}
+                onClick={() => (tool ? tool.selectFeature(feature.key) : controller.selectFeature(feature.key))}
+              >
+                {featureLabel(feature, index, language)}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       {selected && (
         <div class="scenario-row" data-testid="selected-feature">

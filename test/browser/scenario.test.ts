@@ -1145,6 +1145,101 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
   );
 
   it(
+    'a feature is selected with the keyboard alone: Tab to its entry in the list of new features, Enter selects it (select tool, handles, panel fields) and pans the map to it; Space on another entry; the list scrolls past 8 entries',
+    async () => {
+      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
+      await waitForScenario(page, 0);
+      await waitForGaps(page);
+      // Ten named pocket parks at the centres of ten gap areas (set up through the controller; the test is the selection).
+      const centres: Position[] = [];
+      for (let rank = 0; rank < 10; rank++) centres.push(await gapCentre(page, rank));
+      const keys = await page.evaluate((positions) => {
+        const controller = window.__greenreach!.scenario!.controller;
+        const added = positions.map(([lng, lat], i) => controller.addPocketPark(lng, lat, `Park ${i + 1}`)!);
+        controller.select(null);
+        controller.setMode('pan');
+        return added;
+      }, centres);
+      await waitForScenario(page, 10);
+      const list = page.getByTestId('feature-list');
+      expect(await list.locator('button').count()).toBe(10);
+      expect(await page.getByTestId('feature-item-8').textContent()).toBe('Pocket park · Park 9');
+      // Compact: about 8 entries show, the rest scroll.
+      const listBox = await list.evaluate((element) => ({
+        client: element.clientHeight,
+        scroll: element.scrollHeight,
+        row: element.querySelector('button')!.getBoundingClientRect().height,
+      }));
+      expect(listBox.scroll).toBeGreaterThan(listBox.client);
+      expect(listBox.client / listBox.row).toBeGreaterThan(7);
+      expect(listBox.client / listBox.row).toBeLessThan(9);
+
+      // Park 9 off screen: the map 0.05° east of it.
+      const target = centres[8];
+      await page.evaluate(
+        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
+        [target[0] + 0.05, target[1]],
+      );
+      await waitForMapIdle(page);
+      const mapBox = (await page.locator('section.map').boundingBox())!;
+      const onMap = async (position: Position) => {
+        const [x, y] = await page.evaluate(([lng, lat]) => window.__greenreachMap!.project(lng, lat), position);
+        return x >= 0 && y >= 0 && x <= mapBox.width && y <= mapBox.height;
+      };
+      expect(await onMap(target)).toBe(false);
+
+      // From the scenario's name field, Tab (only) to Park 9's entry, then Enter.
+      await page.getByTestId('scenario-name').focus();
+      const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+      let presses = 0;
+      while ((await focusedTestId()) !== 'feature-item-8') {
+        expect(presses++, 'Tab reaches the list entry').toBeLessThan(40);
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (key) => window.__greenreach!.scenario!.controller.store.get().selectedKey === key,
+        keys[8],
+      );
+      const selection = await page.evaluate(() => {
+        const state = window.__greenreach!.scenario!.controller.store.get();
+        return { mode: state.mode, vertex: state.selectedVertex };
+      });
+      expect(selection).toEqual({ mode: 'select', vertex: null });
+      expect(await page.getByTestId('feature-item-8').getAttribute('aria-pressed')).toBe('true');
+      expect(await list.locator('button[aria-pressed="true"]').count()).toBe(1);
+      expect(await page.getByTestId('selected-feature').getByLabel('Name').inputValue()).toBe('Park 9');
+      await page.getByTestId('reshape-help').waitFor();
+      // The map panned to it (the zoom kept).
+      await waitForMapIdle(page);
+      expect(await onMap(target)).toBe(true);
+      expect(await page.evaluate(() => window.__greenreachMap!.map.getZoom())).toBeCloseTo(17, 6);
+      // Its handles are live: ] selects its first vertex, with the focus still on the list entry.
+      await page.keyboard.press(']');
+      await expect.poll(() => page.getByTestId('selected-vertex').textContent()).toContain('Vertex 1 of 4');
+      expect(await focusedTestId()).toBe('feature-item-8');
+
+      // Shift+Tab back to Park 4, Space selects it.
+      while ((await focusedTestId()) !== 'feature-item-3') {
+        expect(presses++, 'Shift+Tab reaches the list entry').toBeLessThan(60);
+        await page.keyboard.press('Shift+Tab');
+      }
+      await page.keyboard.press('Space');
+      await page.waitForFunction(
+        (key) => window.__greenreach!.scenario!.controller.store.get().selectedKey === key,
+        keys[3],
+      );
+      expect(await page.getByTestId('feature-item-3').getAttribute('aria-pressed')).toBe('true');
+      expect(await page.getByTestId('feature-item-8').getAttribute('aria-pressed')).toBe('false');
+      expect(await page.getByTestId('selected-feature').getByLabel('Name').inputValue()).toBe('Park 4');
+      await waitForMapIdle(page);
+      expect(await onMap(centres[3])).toBe(true);
+      expect(recorded.consoleErrors).toEqual([]);
+    },
+    testTimeoutMs,
+  );
+
+  it(
     'swipe: changed cells show the baseline colour left of the divider and the scenario colour right of it (divider dragged with the mouse and moved with the keys); the summary stays the scenario; exclusive with the before/after toggle',
     async () => {
       await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
