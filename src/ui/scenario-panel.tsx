@@ -558,7 +558,17 @@ export function ScenarioPanel({
             </tr>
           )}
           {state.scenarios.map((scenario) => {
-            const figures = scenario.figures;
+            // The open scenario's figures are the live ones once in step; a scenario without features is
+            // the baseline. Only a saved scenario computed under other rules needs opening to update.
+            const live =
+              baseline && scenario.id === state.activeId && state.synced && result
+                ? { rulesKey: rulesKey(baseline), baseline: baseline.summary.city, scenario: result.summary.city }
+                : null;
+            const unchanged =
+              baseline && scenario.features.length === 0
+                ? { rulesKey: rulesKey(baseline), baseline: baseline.summary.city, scenario: baseline.summary.city }
+                : null;
+            const figures = live ?? unchanged ?? scenario.figures;
             const current = figures && baseline && figures.rulesKey === rulesKey(baseline) ? figures : null;
             const g = current ? totalsGain(current.baseline, current.scenario) : null;
             return (

@@ -17,7 +17,7 @@ import { squareSite } from '../../src/coverage/suggest';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { editableParts, hasCrossingRings, ringsCross } from '../../src/map/vertex-handles';
-import { t } from '../../src/ui/i18n';
+import { formatCount, t } from '../../src/ui/i18n';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -736,6 +736,12 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       );
       // The compare table lists both scenarios and the baseline.
       await expect.poll(() => page.getByTestId('scenario-compare').locator('tbody tr').count()).toBe(3);
+      // Every scenario is under the rules in force: figures for each, the open one's the live ones.
+      const compare = page.getByTestId('scenario-compare');
+      expect(await compare.textContent()).not.toContain('open to update');
+      expect(await compare.locator('tbody tr.active td:nth-child(3)').textContent()).toBe(
+        formatCount('en', previous.populationMeetingBoth),
+      );
       // Exports: GeoJSON of the five sites and a CSV with a BOM.
       const geojson = await page.evaluate(async () => {
         const link = document.querySelector<HTMLAnchorElement>('[data-testid="export-geojson"]')!;
