@@ -170,6 +170,7 @@ export class PlannerMap {
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
       onAfterRender: () => {
+        this.keepOverlayOutOfTabOrder();
         this.drawnDeckVersion = this.renderingDeckVersion;
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
@@ -188,6 +189,21 @@ export class PlannerMap {
       this.options.onFeatureInfo?.(null);
     });
     this.map.on('click', (event) => this.click(event));
+  }
+
+  /**
+   * deck.gl's canvas only draws here (MapLibre takes the input), but deck's key handler gives it
+   * tabindex 0: an unnamed, invisible Tab stop right after the map's. Taken out of the tab order
+   * and the accessibility tree once it exists.
+   */
+  private keepOverlayOutOfTabOrder(): void {
+    for (const canvas of this.map
+      .getContainer()
+      .querySelectorAll<HTMLCanvasElement>('canvas:not(.maplibregl-canvas)')) {
+      if (canvas.tabIndex === -1) continue;
+      canvas.tabIndex = -1;
+      canvas.setAttribute('aria-hidden', 'true');
+    }
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */

@@ -125,6 +125,7 @@ export function ImportPanel({ app }: { app: PlannerApp }) {
           />
         </label>
         <select
+          aria-label={ti(language, 'role')}
           value={urlRole}
           onChange={(event) => setUrlRole((event.currentTarget as HTMLSelectElement).value as ImportRole)}
         >

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cellStateColors } from '../../src/map/cell-colors';
 
@@ -52,6 +52,36 @@ function engineSummary(rules: RuleSet, cellMeters: number): CoverageSummary {
 }
 
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+
+/**
+ * Interactive controls that a screen reader would announce without a name (Chromium's accessibility
+ * tree: label, aria-label, text content or title), as "role (test id)".
+ */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[];
+    };
+    const roles = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'link']);
+    const unnamed = nodes.filter(
+      (node) => !node.ignored && roles.has(node.role?.value ?? '') && !node.name?.value?.trim(),
+    );
+    const described: string[] = [];
+    for (const node of unnamed) {
+      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId!,
+        functionDeclaration: 'function () { return this.outerHTML.slice(0, 120); }',
+        returnByValue: true,
+      });
+      described.push(`${node.role?.value}: ${result.value}`);
+    }
+    return described;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
@@ -171,6 +201,31 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
       });
       expect(focused.tag).toBe('BUTTON');
       expect(focused.outline).toBe('solid');
+      // Tab through every stop of the page, once round: each shows a ring, on itself or (a file input
+      // drawn as a button) on the label around it.
+      const seen = new Set<string>();
+      for (let stop = 0; stop < 400; stop++) {
+        await page.keyboard.press('Tab');
+        const ring = await page.evaluate(() => {
+          const element = document.activeElement as HTMLElement;
+          if (element === document.body) return null;
+          (element as HTMLElement & { __stop?: number }).__stop ??= Math.random();
+          const own = getComputedStyle(element).outlineStyle;
+          const label = element.closest('label');
+          const around = label ? getComputedStyle(label).outlineStyle : 'none';
+          const name = element.getAttribute('data-testid') ?? element.getAttribute('aria-label') ?? element.textContent;
+          return {
+            id: String((element as HTMLElement & { __stop?: number }).__stop),
+            what: `${element.tagName} ${(name ?? '').slice(0, 30)}`,
+            ring: own !== 'none' || around !== 'none',
+          };
+        });
+        if (ring === null || seen.has(ring.id)) break;
+        seen.add(ring.id);
+        expect(ring.ring, `focus ring on ${ring.what}`).toBe(true);
+      }
+      expect(seen.size, 'Tab stops checked').toBeGreaterThan(100);
+      expect(await unnamedControls(page), 'controls without an accessible name (zh)').toEqual([]);
     },
     testTimeoutMs,
   );
@@ -186,6 +241,7 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
       await expect.poll(() => page.locator('#summary-heading').textContent(), slow).toBe('District summary');
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
       await expect.poll(() => new URL(page.url()).searchParams.get('lang'), slow).toBe('en');
+      expect(await unnamedControls(page), 'controls without an accessible name (en)').toEqual([]);
 
       const english = await openPage(browser, origin, { locale: 'en-GB' });
       pages.push(english);
