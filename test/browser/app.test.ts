@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cellStateColors } from '../../src/map/cell-colors';
 
@@ -26,6 +26,7 @@ import {
   screenshotPixels,
   startServer,
   stopProcess,
+  unnamedControls,
   waitForCoverage,
   waitForGaps,
   waitForMapIdle,
@@ -52,36 +53,6 @@ function engineSummary(rules: RuleSet, cellMeters: number): CoverageSummary {
 }
 
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-
-/**
- * Interactive controls that a screen reader would announce without a name (Chromium's accessibility
- * tree: label, aria-label, text content or title), as "role (test id)".
- */
-async function unnamedControls(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
-      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[];
-    };
-    const roles = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'link']);
-    const unnamed = nodes.filter(
-      (node) => !node.ignored && roles.has(node.role?.value ?? '') && !node.name?.value?.trim(),
-    );
-    const described: string[] = [];
-    for (const node of unnamed) {
-      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
-        objectId: object.objectId!,
-        functionDeclaration: 'function () { return this.outerHTML.slice(0, 120); }',
-        returnByValue: true,
-      });
-      described.push(`${node.role?.value}: ${result.value}`);
-    }
-    return described;
-  } finally {
-    await cdp.detach();
-  }
-}
 
 describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () => {
   let browser: Browser;

@@ -196,6 +196,36 @@ export async function screenshotPixels(
   }, png.toString('base64'));
 }
 
+/**
+ * Interactive controls that a screen reader would announce without a name (Chromium's accessibility
+ * tree: label, aria-label, text content or title), as "role (test id)".
+ */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string }; backendDOMNodeId?: number }[];
+    };
+    const roles = new Set(['button', 'textbox', 'combobox', 'checkbox', 'radio', 'slider', 'spinbutton', 'link']);
+    const unnamed = nodes.filter(
+      (node) => !node.ignored && roles.has(node.role?.value ?? '') && !node.name?.value?.trim(),
+    );
+    const described: string[] = [];
+    for (const node of unnamed) {
+      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: node.backendDOMNodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId!,
+        functionDeclaration: 'function () { return this.outerHTML.slice(0, 120); }',
+        returnByValue: true,
+      });
+      described.push(`${node.role?.value}: ${result.value}`);
+    }
+    return described;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** The demo data set the browser tests load (GREENREACH_DEMO_DIR overrides it). */
 export const demoDirectory = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
 

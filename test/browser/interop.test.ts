@@ -24,6 +24,7 @@ import {
   root,
   startServer,
   stopProcess,
+  unnamedControls,
   waitForCoverage,
 } from './harness';
 
@@ -180,6 +181,8 @@ describe.skipIf(!executable)('import and export in Chromium', browserSuiteOption
       // The preview shows the markup as text; nothing ran.
       expect(await page.getByTestId('import-preview').textContent()).toContain('<img src=x');
       expect(await page.locator('[data-testid=import-preview] img').count()).toBe(0);
+      // Every control of the dialog has a name a screen reader can announce.
+      expect(await unnamedControls(page), 'unnamed controls with the import dialog open').toEqual([]);
       await page.getByTestId('import-confirm').click();
       await waitForGreenspaces(3);
       expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -29,6 +29,7 @@ import {
   root,
   startServer,
   stopProcess,
+  unnamedControls,
   waitForCoverage,
   waitForGaps,
   waitForMapIdle,
@@ -1224,6 +1225,8 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       await page.keyboard.press(']');
       await expect.poll(() => page.getByTestId('selected-vertex').textContent()).toContain('Vertex 1 of 4');
       expect(await focusedTestId()).toBe('feature-item-8');
+      // With a feature and a vertex selected (kind, name, vertex controls shown), every control has a name.
+      expect(await unnamedControls(page), 'unnamed controls in the scenario panel').toEqual([]);
 
       // Shift+Tab back to Park 4, Space selects it.
       while ((await focusedTestId()) !== 'feature-item-3') {
