@@ -1,5 +1,6 @@
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { ColumnLayer, GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { bbox } from '@turf/bbox';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { ScenarioController, type ScenarioFeature, type ScenarioState } from '../state/scenario';
 import type { PlannerMap } from './planner-map';
@@ -42,20 +43,8 @@ function pointInRing(x: number, y: number, ring: [number, number][]): boolean {
 
 /** `[west, south, east, north]` of a geometry's positions, or null when it has none. */
 function geometryBounds(geometry: Geometry): [number, number, number, number] | null {
-  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const walk = (value: unknown): void => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number') {
-      box[0] = Math.min(box[0], value[0]);
-      box[1] = Math.min(box[1], value[1] as number);
-      box[2] = Math.max(box[2], value[0]);
-      box[3] = Math.max(box[3], value[1] as number);
-      return;
-    }
-    for (const item of value) walk(item);
-  };
-  if ('coordinates' in geometry) walk(geometry.coordinates);
-  return box[0] <= box[2] ? box : null;
+  const [west, south, east, north] = bbox(geometry);
+  return west <= east ? [west, south, east, north] : null;
 }
 
 function segmentDistance(px: number, py: number, a: [number, number], b: [number, number]): number {

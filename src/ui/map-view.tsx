@@ -1,3 +1,4 @@
+import { bbox } from '@turf/bbox';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BoundingBox } from '../coverage';
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
@@ -16,24 +17,10 @@ declare global {
   }
 }
 
-/** Bounding box of every position in a FeatureCollection. */
+/** `[west, south, east, north]` of every position in a FeatureCollection, or null when it has none. */
 function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | null {
-  const box: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (value: unknown): void => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number') {
-      box[0] = Math.min(box[0], value[0]);
-      box[1] = Math.min(box[1], value[1] as number);
-      box[2] = Math.max(box[2], value[0]);
-      box[3] = Math.max(box[3], value[1] as number);
-      return;
-    }
-    for (const item of value) visit(item);
-  };
-  for (const feature of collection.features) {
-    if (feature.geometry && 'coordinates' in feature.geometry) visit(feature.geometry.coordinates);
-  }
-  return Number.isFinite(box[0]) ? box : null;
+  const [west, south, east, north] = bbox(collection);
+  return west <= east ? [west, south, east, north] : null;
 }
 
 /**

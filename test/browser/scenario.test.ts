@@ -27,6 +27,7 @@ import {
   type RecordedPage,
   readDemoLayer,
   root,
+  screenshotPixels,
   startServer,
   stopProcess,
   unnamedControls,
@@ -1332,22 +1333,12 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         await waitForCells();
         const box = (await page.locator('section.map').boundingBox())!;
         const half = 5;
-        const png = await page.screenshot({
-          clip: {
-            x: box.x + box.width / 2 - half,
-            y: box.y + box.height / 2 - half,
-            width: half * 2,
-            height: half * 2,
-          },
+        const pixels = await screenshotPixels(page, {
+          x: box.x + box.width / 2 - half,
+          y: box.y + box.height / 2 - half,
+          width: half * 2,
+          height: half * 2,
         });
-        const pixels = await page.evaluate(async (base64) => {
-          const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-          const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          const context = canvas.getContext('2d')!;
-          context.drawImage(bitmap, 0, 0);
-          return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
-        }, png.toString('base64'));
         let baseline = 0;
         let scenario = 0;
         for (let i = 0; i < pixels.length; i += 4) {
