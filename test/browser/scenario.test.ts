@@ -161,6 +161,13 @@ async function lngLatAt(page: Page, pixel: [number, number]): Promise<Position> 
   );
 }
 
+/** Opens a new, empty scenario and waits until it is in step and the gap areas are known. */
+async function startNewScenario(page: Page): Promise<void> {
+  await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
+  await waitForScenario(page, 0);
+  await waitForGaps(page);
+}
+
 /** Centre of the cell of a gap area nearest the area's bounding-box centre (longitude, latitude). */
 function gapCentre(page: Page, rank: number): Promise<Position> {
   return page.evaluate((rank) => {
@@ -886,9 +893,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
   it(
     'suggestions from an imported candidate layer (FlatGeobuf of points and parcels) all lie on its features; a bad file is refused naming the file, the feature and the problem',
     async () => {
-      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
-      await waitForScenario(page, 0);
-      await waitForGaps(page);
+      await startNewScenario(page);
       const { points, parcels, candidates } = await gapCandidates(page);
       // The file input is drawn as a button in the interface's language (not the browser's "Choose File"),
       // the input itself invisible over it and still focusable.
@@ -1155,9 +1160,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
   it(
     'a feature is selected with the keyboard alone: Tab to its entry in the list of new features, Enter selects it (select tool, handles, panel fields) and pans the map to it; Space on another entry; the list scrolls past 8 entries',
     async () => {
-      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
-      await waitForScenario(page, 0);
-      await waitForGaps(page);
+      await startNewScenario(page);
       // Ten named pocket parks at the centres of ten gap areas (set up through the controller; the test is the selection).
       const centres: Position[] = [];
       for (let rank = 0; rank < 10; rank++) centres.push(await gapCentre(page, rank));
@@ -1252,9 +1255,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
   it(
     'swipe: changed cells show the baseline colour left of the divider and the scenario colour right of it (divider dragged with the mouse and moved with the keys); the summary stays the scenario; exclusive with the before/after toggle',
     async () => {
-      await page.evaluate(() => window.__greenreach!.scenario!.controller.newScenario());
-      await waitForScenario(page, 0);
-      await waitForGaps(page);
+      await startNewScenario(page);
       // A pocket park in a gap area the other tests leave alone.
       const target = await gapCentre(page, 2);
       await page.evaluate(
