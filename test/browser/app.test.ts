@@ -16,6 +16,7 @@ import { runCoverageCli } from '../support/run-cli';
 import {
   browserSuiteOptions,
   buildIfStale,
+  centreMapOn,
   chromiumForTests,
   demoDirectory,
   launchBrowser,
@@ -333,11 +334,7 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
       ] as const) {
         const centre = await blockOf(state);
         expect(centre, `a block of "${state}" cells`).not.toBeNull();
-        await page.evaluate(
-          ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
-          centre!,
-        );
-        await waitForMapIdle(page);
+        await centreMapOn(page, centre!, 17);
         await page.evaluate(
           () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
         );
@@ -360,11 +357,7 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
         const english = window.__greenreach!.state().language === 'en' && feature!.properties!.name_en;
         return { name: String(english || feature!.properties!.name), longitude, latitude };
       });
-      await page.evaluate(
-        ({ longitude, latitude }) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 15 }),
-        park,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, [park.longitude, park.latitude], 15);
       const box = (await page.locator('.map').boundingBox())!;
       // Hover info follows pointer moves, so each poll moves the pointer by a pixel (as a hand does).
       let wiggle = 0;

@@ -226,6 +226,15 @@ export async function unnamedControls(page: Page): Promise<string[]> {
   }
 }
 
+/** Centres the planner map on `[lng, lat]` at `zoom` at once, and waits until it is still and drawn. */
+export async function centreMapOn(page: Page, position: readonly number[], zoom: number): Promise<void> {
+  await page.evaluate(
+    ([longitude, latitude, level]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: level }),
+    [position[0], position[1], zoom],
+  );
+  await waitForMapIdle(page);
+}
+
 /** The demo data set the browser tests load (GREENREACH_DEMO_DIR overrides it). */
 export const demoDirectory = process.env.GREENREACH_DEMO_DIR ?? join(root, 'data/demo');
 

@@ -21,6 +21,7 @@ import { formatCount, t } from '../../src/ui/i18n';
 import {
   browserSuiteOptions,
   buildIfStale,
+  centreMapOn,
   chromiumForTests,
   launchBrowser,
   openPage,
@@ -308,11 +309,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       cellMeters = (await page.evaluate(() => window.__greenreach!.cellMeters))!;
       // The cell of the largest gap area nearest its centre.
       const target = await gapCentre(page, 0);
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 15.5 }),
-        target,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, target, 15.5);
       const box = (await page.locator('section.map').boundingBox())!;
       const [x, y] = await page.evaluate(([lng, lat]) => window.__greenreachMap!.project(lng, lat), target);
       const before = await scenarioState(page);
@@ -417,11 +414,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       expect(corners.length).toBe(4);
       const centre = corners.reduce((sum, [lng, lat]) => [sum[0] + lng / 4, sum[1] + lat / 4], [0, 0]);
       // Zoomed in so that the 32 m square is about 60 px wide: vertex and midpoint handles lie well apart.
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
-        centre,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, centre, 17);
       const cityOf = (geometry: Geometry) => {
         const model = engineModel(rules, cellMeters);
         addToModel(model, 'greenspaces', { ...original, geometry });
@@ -574,11 +567,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       // A second pocket park, in another gap, so that the shapes are plain squares.
       await waitForGaps(page);
       const target = await gapCentre(page, 1);
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
-        target,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, target, 17);
       await page.getByTestId('tool-park').click();
       await page.mouse.click(...(await viewportPixel(page, target)));
       await waitForScenario(page, 2);
@@ -1187,11 +1176,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
 
       // Park 9 off screen: the map 0.05° east of it.
       const target = centres[8];
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
-        [target[0] + 0.05, target[1]],
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, [target[0] + 0.05, target[1]], 17);
       const mapBox = (await page.locator('section.map').boundingBox())!;
       const onMap = async (position: Position) => {
         const [x, y] = await page.evaluate(([lng, lat]) => window.__greenreachMap!.project(lng, lat), position);
@@ -1258,11 +1243,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       await startNewScenario(page);
       // A pocket park in a gap area the other tests leave alone.
       const target = await gapCentre(page, 2);
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 16 }),
-        target,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, target, 16);
       await page.getByTestId('tool-park').click();
       await page.mouse.click(...(await viewportPixel(page, target)));
       const placed = await waitForScenario(page, 1);
@@ -1309,11 +1290,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         grid.south + (row + 0.5) * grid.latitudeStep,
       ];
       // The cell at the map's centre, ~17 px wide at zoom 17.
-      await page.evaluate(
-        ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17 }),
-        cellCentre,
-      );
-      await waitForMapIdle(page);
+      await centreMapOn(page, cellCentre, 17);
 
       const blend = (rgba: readonly number[], under = [251, 250, 246]) =>
         rgba.slice(0, 3).map((value, i) => value * (rgba[3] / 255) + under[i] * (1 - rgba[3] / 255));
@@ -1484,11 +1461,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         rules ??= (await touchPage.evaluate(() => window.__greenreach!.rules))!;
         cellMeters ??= (await touchPage.evaluate(() => window.__greenreach!.cellMeters))!;
         const target = await gapCentre(touchPage, 1);
-        await touchPage.evaluate(
-          ([longitude, latitude]) => window.__greenreachMap!.jumpTo({ longitude, latitude, zoom: 17.5 }),
-          target,
-        );
-        await waitForMapIdle(touchPage);
+        await centreMapOn(touchPage, target, 17.5);
         const engineCity = (geometry: Geometry) => {
           const model = engineModel(rules, cellMeters);
           addToModel(model, 'greenspaces', { type: 'Feature', properties: { kind: 'pocket_park' }, geometry });
