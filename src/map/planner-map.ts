@@ -105,6 +105,8 @@ export class PlannerMap {
   private layers: LayerVisibility | null = null;
   private language: Language;
   private insets: () => ScreenInsets = () => noInsets;
+  /** deck.gl's canvas has been taken out of the tab order (see `keepOverlayOutOfTabOrder`). */
+  private overlayOutOfTabOrder = false;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
   /** The cell raster on the GPU: one texture per tile, with its bounds. */
@@ -170,7 +172,8 @@ export class PlannerMap {
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
       onAfterRender: () => {
-        this.keepOverlayOutOfTabOrder();
+        // Once: the canvas exists from the first frame on (not a DOM query per frame).
+        if (!this.overlayOutOfTabOrder) this.overlayOutOfTabOrder = this.keepOverlayOutOfTabOrder();
         this.drawnDeckVersion = this.renderingDeckVersion;
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
@@ -194,16 +197,15 @@ export class PlannerMap {
   /**
    * deck.gl's canvas only draws here (MapLibre takes the input), but deck's key handler gives it
    * tabindex 0: an unnamed, invisible Tab stop right after the map's. Taken out of the tab order
-   * and the accessibility tree once it exists.
+   * and the accessibility tree once it exists; returns whether it did.
    */
-  private keepOverlayOutOfTabOrder(): void {
-    for (const canvas of this.map
-      .getContainer()
-      .querySelectorAll<HTMLCanvasElement>('canvas:not(.maplibregl-canvas)')) {
-      if (canvas.tabIndex === -1) continue;
+  private keepOverlayOutOfTabOrder(): boolean {
+    const canvases = this.map.getContainer().querySelectorAll<HTMLCanvasElement>('canvas:not(.maplibregl-canvas)');
+    for (const canvas of canvases) {
       canvas.tabIndex = -1;
       canvas.setAttribute('aria-hidden', 'true');
     }
+    return canvases.length > 0;
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */
