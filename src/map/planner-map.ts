@@ -7,7 +7,7 @@ import type { GeoJSONSource } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
 import { traceCellOutlines } from '../coverage/gap-outlines';
-import type { GapAnalysis } from '../state/gap-areas';
+import type { GapAnalysis } from '../coverage/gap-areas';
 import type { DataSet } from '../state/load-data';
 import type { Language, LayerVisibility, MapView } from '../state/url-state';
 import { CellBitmapLayer } from './cell-bitmap-layer';

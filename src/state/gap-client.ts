@@ -1,4 +1,4 @@
-import type { GapAnalysis, GapInput } from './gap-areas';
+import type { GapAnalysis, GapInput } from '../coverage/gap-areas';
 
 /**
  * Runs `findGapAreas` in its own worker. Only the latest request resolves; older ones resolve to

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { findGapAreas, type GapInput } from './gap-areas';
+import { findGapAreas, type GapInput } from '../coverage/gap-areas';
 
 /**
  * Finds gap areas off the main thread. Request: `{ requestId, input: GapInput, connectivity }`;

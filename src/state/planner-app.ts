@@ -1,7 +1,7 @@
 import type { CoverageLayers, CoverageProgress, CoverageResult, CoverageSummary, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
 import { CancelledError, CoverageClient } from '../worker/coverage-client';
-import type { GapAnalysis } from './gap-areas';
+import type { GapAnalysis } from '../coverage/gap-areas';
 import { GapClient } from './gap-client';
 import { importControllerFor } from './import-controller';
 import { type DataSet, loadDataSet } from './load-data';

@@ -1,4 +1,4 @@
-import type { BoundingBox, Grid } from '../coverage';
+import type { BoundingBox, Grid } from './grid';
 
 /** What the gap search needs from a coverage result (a subset of CoverageResult's arrays). */
 export interface GapInput {
