@@ -26,7 +26,7 @@ import {
   suggestSites,
 } from '../src/coverage/suggest';
 import { readFlatGeobuf } from '../src/io/flatgeobuf';
-import type { WorkerReply, WorkerRequest } from '../src/worker/protocol';
+import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../src/worker/coverage-protocol';
 import { seededRandom, syntheticCity } from './synthetic-city';
 
 const { values } = parseArgs({

@@ -9,7 +9,7 @@ import {
   squareSite,
 } from '../coverage/suggest';
 import { CancelledError } from '../worker/coverage-client';
-import type { EditOperation } from '../worker/protocol';
+import type { EditOperation } from '../worker/coverage-protocol';
 import {
   type CandidateLayer,
   type CandidateSource,

@@ -1,26 +1,10 @@
 import type { FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
-import type { EditOperation, LayerName, WorkerReply, WorkerRequest, WorkerRequestMap } from './protocol';
+import type { CoverageReplies, CoverageRequests, EditOperation, LayerName } from './coverage-protocol';
+import { CancelledError, WorkerClient } from './worker-client';
 
-/** Rejection reason of a run that was cancelled (by `cancel`, an AbortSignal or a newer run). */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
-
-/** Rejection reason of a run whose input the engine refused; the message names layer and feature. */
-export class CoverageInputError extends Error {
-  override name = 'CoverageInputError';
-}
-
-interface Pending {
-  resolve: (result: CoverageResult | SuggestResult) => void;
-  reject: (error: Error) => void;
-  onProgress?: (progress: CoverageProgress | SuggestProgress) => void;
-}
+export { CancelledError } from './worker-client';
 
 export type WorkerFactory = () => Worker;
 
@@ -33,18 +17,14 @@ const defaultFactory: WorkerFactory = () =>
   new Worker(new URL('./coverage-worker.ts', import.meta.url), { type: 'module', name: 'coverage' });
 
 /**
- * The page's side of the worker protocol: promises per request, progress callbacks, cancellation.
- * A worker that dies (out of memory, a crash) is replaced and its pending runs are rejected; the
- * caller can simply run again.
+ * The page's side of the coverage protocol (a WorkerClient): compute, edit and suggest as promises
+ * with progress and cancellation. A worker that dies (out of memory, a crash) is replaced and its
+ * pending runs are rejected; the caller can simply run again.
  */
 export class CoverageClient {
-  private worker: Worker;
-  private nextRequestId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly client: WorkerClient<CoverageRequests, CoverageReplies>;
   private computeRequestId = -1;
   private suggestRequestId = -1;
-  /** Number of times the worker was restarted after a crash. */
-  restarts = 0;
   /** The first feature id the worker has not used (for scenario edits). */
   firstFeatureIdFree = 0;
   /** The layer set the worker holds (or is being sent), so a rule change does not send it again. */
@@ -58,73 +38,23 @@ export class CoverageClient {
    * @param featuresPerPart features per `layers` message: a few milliseconds of copying each
    */
   constructor(
-    private readonly createWorker: WorkerFactory = defaultFactory,
+    createWorker: WorkerFactory = defaultFactory,
     private readonly featuresPerPart = 2000,
   ) {
-    this.worker = this.spawn();
+    this.client = new WorkerClient(createWorker, () => {
+      // A new worker holds no layer set.
+      this.sentLayers = null;
+    });
   }
 
-  private spawn(): Worker {
-    const worker = this.createWorker();
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault?.();
-      this.restart(new Error(`the coverage worker failed: ${event.message || 'unknown error'}`));
-    };
-    return worker;
+  /** Number of times the worker was restarted after a crash. */
+  get restarts(): number {
+    return this.client.restarts;
   }
 
   /** Terminates the worker, rejects what was pending and starts a fresh one. */
   restart(reason: Error = new Error('the coverage worker was restarted')): void {
-    this.worker.terminate();
-    for (const pending of this.pending.values()) pending.reject(reason);
-    this.pending.clear();
-    this.restarts++;
-    this.sentLayers = null;
-    this.worker = this.spawn();
-  }
-
-  private receive(reply: WorkerReply): void {
-    const pending = this.pending.get(reply.requestId);
-    if (!pending) return;
-    switch (reply.type) {
-      case 'progress':
-        pending.onProgress?.({ phase: reply.phase, fraction: reply.fraction } as CoverageProgress | SuggestProgress);
-        return;
-      case 'suggestions':
-        pending.resolve(reply.suggestions);
-        break;
-      case 'result':
-        this.firstFeatureIdFree = reply.firstFeatureIdFree;
-        pending.resolve(reply.result);
-        break;
-      case 'cancelled':
-        pending.reject(new CancelledError());
-        break;
-      case 'error':
-        pending.reject(reply.inputError ? new CoverageInputError(reply.message) : new Error(reply.message));
-        break;
-    }
-    this.pending.delete(reply.requestId);
-  }
-
-  private send<K extends keyof WorkerRequestMap, T extends CoverageResult | SuggestResult = CoverageResult>(
-    type: K,
-    body: WorkerRequestMap[K],
-    onProgress?: (progress: never) => void,
-    signal?: AbortSignal,
-  ): { requestId: number; promise: Promise<T> } {
-    const requestId = this.nextRequestId++;
-    const promise = new Promise<T>((resolve, reject) => {
-      this.pending.set(requestId, {
-        resolve: resolve as Pending['resolve'],
-        reject,
-        onProgress: onProgress as Pending['onProgress'],
-      });
-    });
-    signal?.addEventListener('abort', () => this.cancel(requestId), { once: true });
-    this.worker.postMessage({ type, requestId, ...body } as WorkerRequest);
-    return { requestId, promise };
+    this.client.restart(reason);
   }
 
   /**
@@ -149,14 +79,16 @@ export class CoverageClient {
       // The worker was restarted while the parts were on their way: send them again.
       return this.compute(layers, rules, cellMeters, options);
     }
-    const { requestId, promise } = this.send(
+    const { requestId, reply } = this.client.request(
       'compute',
       { source: { kind: 'sent', layersId }, rules, cellMeters },
-      options.onProgress,
-      options.signal,
+      {
+        onProgress: options.onProgress as (progress: CoverageProgress | SuggestProgress) => void,
+        signal: options.signal,
+      },
     );
     this.computeRequestId = requestId;
-    return promise;
+    return this.resultOf(reply);
   }
 
   /** Starts sending a layer set unless the worker has it (or is receiving it); returns its id. */
@@ -170,7 +102,7 @@ export class CoverageClient {
       held.greenspaces === layers.greenspaces;
     if (same) return this.sentLayers!.layersId;
     const layersId = this.nextLayersId++;
-    const worker = this.worker;
+    const worker = this.client.current;
     const entry = { layers, layersId, sending: Promise.resolve() };
     this.sentLayers = entry;
     entry.sending = (async () => {
@@ -181,14 +113,14 @@ export class CoverageClient {
         const { features } = collection;
         for (let start = 0; start === 0 || start < features.length; start += this.featuresPerPart) {
           // Stop when a newer set or a restarted worker took over.
-          if (this.sentLayers?.layersId !== layersId || this.worker !== worker) return;
-          worker.postMessage({
+          if (this.sentLayers?.layersId !== layersId || this.client.current !== worker) return;
+          this.client.post({
             type: 'layers',
-            requestId: this.nextRequestId++,
+            requestId: this.client.newRequestId(),
             layersId,
             layer,
             features: features.slice(start, start + this.featuresPerPart),
-          } as WorkerRequest);
+          });
           await nextTask();
         }
       }
@@ -198,7 +130,16 @@ export class CoverageClient {
 
   /** Applies scenario edits to the last computed model. */
   edit(operations: EditOperation[]): Promise<CoverageResult> {
-    return this.send('edit', { operations }).promise;
+    return this.resultOf(this.client.request('edit', { operations }).reply);
+  }
+
+  /** The coverage result of a `result` reply (and the worker's next free feature id). */
+  private async resultOf(reply: Promise<{ type: string }>): Promise<CoverageResult> {
+    const message = await reply;
+    if (message.type !== 'result') throw new Error(`unexpected reply ${message.type}`);
+    const { result, firstFeatureIdFree } = message as unknown as CoverageReplies['result'];
+    this.firstFeatureIdFree = firstFeatureIdFree;
+    return result;
   }
 
   /**
@@ -206,7 +147,7 @@ export class CoverageClient {
    * in rank order with each one's measured marginal gain. A newer `suggest`, a `compute` or an `edit`
    * cancels it (it rejects with CancelledError), as do `cancel` and the AbortSignal.
    */
-  suggest(
+  async suggest(
     count: number,
     options: {
       candidates?: FeatureCollection | null;
@@ -218,33 +159,23 @@ export class CoverageClient {
   ): Promise<SuggestResult> {
     if (this.suggestRequestId >= 0) this.cancel(this.suggestRequestId);
     const { onProgress, signal, ...body } = options;
-    const { requestId, promise } = this.send<'suggest', SuggestResult>(
+    const { requestId, reply } = this.client.request(
       'suggest',
       { count, ...body },
-      onProgress,
-      signal,
+      { onProgress: onProgress as (progress: CoverageProgress | SuggestProgress) => void, signal },
     );
     this.suggestRequestId = requestId;
-    return promise;
+    const message = await reply;
+    if (message.type !== 'suggestions') throw new Error(`unexpected reply ${message.type}`);
+    return (message as unknown as CoverageReplies['suggestions']).suggestions;
   }
 
   /** Cancels a request; its promise rejects with CancelledError. */
   cancel(requestId: number): void {
-    const pending = this.pending.get(requestId);
-    if (!pending) return;
-    this.worker.postMessage({
-      type: 'cancel',
-      requestId: this.nextRequestId++,
-      targetRequestId: requestId,
-    } as WorkerRequest);
-    // Reject now: the page moves on; a late reply for this id is ignored.
-    this.pending.delete(requestId);
-    pending.reject(new CancelledError());
+    this.client.cancel(requestId);
   }
 
   dispose(): void {
-    this.worker.terminate();
-    for (const pending of this.pending.values()) pending.reject(new CancelledError());
-    this.pending.clear();
+    this.client.dispose();
   }
 }

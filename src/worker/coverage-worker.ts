@@ -13,7 +13,8 @@ import {
   transferables,
 } from '../coverage';
 import { suggestSitesSteps } from '../coverage/suggest';
-import type { EditOperation, LayerSource, WorkerReply, WorkerRequest } from './protocol';
+import type { CoverageReplies, CoverageRequest, EditOperation, LayerSource } from './coverage-protocol';
+import { errorBody, type InputProblem, replier } from './worker-client';
 
 /**
  * The coverage worker: runs the engine off the main thread. A run advances in slices of a few
@@ -29,7 +30,7 @@ const cancelled = new Set<number>();
 /** The layer set received in `layers` parts (one set at a time). */
 let sent: { layersId: number; layers: CoverageLayers } | null = null;
 
-function receiveLayerPart(request: Extract<WorkerRequest, { type: 'layers' }>): void {
+function receiveLayerPart(request: Extract<CoverageRequest, { type: 'layers' }>): void {
   if (sent?.layersId !== request.layersId) {
     const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
     // Residential land stays null (optional) unless a part of it arrives.
@@ -50,8 +51,15 @@ function layersOf(source: LayerSource): CoverageLayers {
   return sent.layers;
 }
 
-function reply(message: WorkerReply, transfer: Transferable[] = []): void {
-  scope.postMessage(message, transfer);
+const reply = replier<CoverageReplies>(scope);
+
+/** The error reply of a caught error: an input problem (layer, feature, problem) when the engine refused the input. */
+function failure(error: unknown) {
+  const input: InputProblem | null =
+    error instanceof InputError
+      ? { message: error.message, fileName: error.layer, featureIndex: error.featureIndex, problem: error.problem }
+      : null;
+  return { type: 'error' as const, ...errorBody(error, input) };
 }
 
 /** Lets queued messages (cancel, newer compute) run before the next slice. */
@@ -65,7 +73,7 @@ function yieldToMailbox(): Promise<void> {
   });
 }
 
-async function compute(request: Extract<WorkerRequest, { type: 'compute' }>): Promise<void> {
+async function compute(request: Extract<CoverageRequest, { type: 'compute' }>): Promise<void> {
   const { requestId } = request;
   activeRequestId = requestId;
   const started = performance.now();
@@ -92,13 +100,13 @@ async function compute(request: Extract<WorkerRequest, { type: 'compute' }>): Pr
     const result = snapshotCoverage(model, { compute: performance.now() - started });
     reply({ type: 'result', requestId, result, firstFeatureIdFree: model.nextFeatureId }, transferables(result));
   } catch (error) {
-    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+    reply({ requestId, ...failure(error) });
   }
 }
 
 function edit(requestId: number, operations: EditOperation[]): void {
   if (!model) {
-    reply({ type: 'error', requestId, message: 'no coverage has been computed yet', inputError: false });
+    reply({ type: 'error', requestId, ...errorBody(new Error('no coverage has been computed yet')) });
     return;
   }
   const started = performance.now();
@@ -113,14 +121,14 @@ function edit(requestId: number, operations: EditOperation[]): void {
     const result = snapshotCoverage(model, { edit: performance.now() - started });
     reply({ type: 'result', requestId, result, firstFeatureIdFree: model.nextFeatureId }, transferables(result));
   } catch (error) {
-    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+    reply({ requestId, ...failure(error) });
   }
 }
 
-async function suggest(request: Extract<WorkerRequest, { type: 'suggest' }>): Promise<void> {
+async function suggest(request: Extract<CoverageRequest, { type: 'suggest' }>): Promise<void> {
   const { requestId } = request;
   if (!model) {
-    reply({ type: 'error', requestId, message: 'no coverage has been computed yet', inputError: false });
+    reply({ type: 'error', requestId, ...errorBody(new Error('no coverage has been computed yet')) });
     return;
   }
   activeSuggestId = requestId;
@@ -151,15 +159,11 @@ async function suggest(request: Extract<WorkerRequest, { type: 'suggest' }>): Pr
     }
   } catch (error) {
     if (activeSuggestId === requestId) activeSuggestId = -1;
-    reply({ type: 'error', requestId, message: messageOf(error), inputError: error instanceof InputError });
+    reply({ requestId, ...failure(error) });
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+scope.onmessage = (event: MessageEvent<CoverageRequest>) => {
   const request = event.data;
   switch (request.type) {
     case 'layers':

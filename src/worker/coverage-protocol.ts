@@ -1,12 +1,14 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
+import type { CommonReplies, ReplyMessage, RequestMessage } from './worker-client';
 
 /**
- * The one message protocol between the page and the coverage worker. Every request carries a
- * `requestId`; every reply names the request it answers. `type` is the only key either side switches on.
+ * The protocol between the page and the coverage worker. Every request carries a `requestId`; every
+ * reply names the request it answers. `type` is the only key either side switches on. The client is a
+ * `WorkerClient` (src/worker/worker-client.ts), as for every worker.
  */
-export interface WorkerRequestMap {
+export interface CoverageRequests {
   /**
    * Features of one layer of a layer set, for later `compute` runs (no reply). A set is sent in parts so
    * that no single message blocks the page while it is copied, and once, so that a rule change does not
@@ -37,21 +39,13 @@ export type EditOperation =
   | { op: 'add'; layer: 'greenways' | 'greenspaces'; feature: Feature; featureId: number }
   | { op: 'remove'; featureId: number };
 
-export type WorkerRequest = {
-  [K in keyof WorkerRequestMap]: { type: K; requestId: number } & WorkerRequestMap[K];
-}[keyof WorkerRequestMap];
+export type CoverageRequest = RequestMessage<CoverageRequests>;
 
-export interface WorkerReplyMap {
-  progress: CoverageProgress | SuggestProgress;
+export interface CoverageReplies extends CommonReplies<CoverageProgress | SuggestProgress> {
   /** Typed arrays in `result` arrive as transferred buffers. */
   result: { result: CoverageResult; firstFeatureIdFree: number };
   /** Sites in rank order with their measured marginal gains. */
   suggestions: { suggestions: SuggestResult };
-  cancelled: Record<never, never>;
-  /** A problem with the input (message names layer and feature) or an engine failure. */
-  error: { message: string; inputError: boolean };
 }
 
-export type WorkerReply = {
-  [K in keyof WorkerReplyMap]: { type: K; requestId: number } & WorkerReplyMap[K];
-}[keyof WorkerReplyMap];
+export type CoverageReply = ReplyMessage<CoverageReplies>;
