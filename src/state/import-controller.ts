@@ -1,7 +1,9 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { osmGreenSpace, osmGreenway } from '../io/osm';
 import { validateLayer } from '../io/validate';
-import { ImportError, readFileInWorker } from './import-client';
+import { type ImportProblem, readFileInWorker } from '../worker/import-client';
+import type { ImportedRead } from '../worker/import-protocol';
+import { WorkerInputError } from '../worker/worker-client';
 import {
   type AttributeMapping,
   applyMapping,
@@ -11,7 +13,6 @@ import {
   importRoles,
   previewLines,
 } from './import-layers';
-import type { ImportedRead, ImportProblem } from './import-protocol';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
@@ -167,7 +168,7 @@ export class ImportController {
         gcj02: pending.gcj02,
       });
       if (read.collection.features.length === 0) {
-        throw new ImportError({
+        throw new WorkerInputError({
           message: `${pending.file.name}: no feature can be used as ${pending.role} (${read.skippedCount} skipped${read.skipped[0] ? `; feature ${read.skipped[0].featureIndex}: ${read.skipped[0].reason}` : ''})`,
           fileName: pending.file.name,
           featureIndex: read.skipped[0]?.featureIndex ?? null,
@@ -300,7 +301,7 @@ function attributeList(collection: FeatureCollection): string[] {
 }
 
 function toProblem(error: unknown, fileName: string): ImportProblem {
-  if (error instanceof ImportError) return error.problem;
+  if (error instanceof WorkerInputError) return error.problem;
   const message = error instanceof Error ? error.message : String(error);
   return {
     message: message.startsWith(fileName) ? message : `${fileName}: ${message}`,

@@ -1,8 +1,8 @@
 import type { CoverageLayers, CoverageProgress, CoverageResult, CoverageSummary, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
-import { CancelledError, CoverageClient } from '../worker/coverage-client';
 import type { GapAnalysis } from '../coverage/gap-areas';
-import { GapClient } from './gap-client';
+import { CancelledError, CoverageClient } from '../worker/coverage-client';
+import { GapClient } from '../worker/gap-client';
 import { importControllerFor } from './import-controller';
 import { type DataSet, loadDataSet } from './load-data';
 import { Store } from './store';

@@ -10,6 +10,7 @@ import {
 } from '../coverage/suggest';
 import { CancelledError } from '../worker/coverage-client';
 import type { EditOperation } from '../worker/coverage-protocol';
+import { readFileInWorker } from '../worker/import-client';
 import {
   type CandidateLayer,
   type CandidateSource,
@@ -19,7 +20,6 @@ import {
   gridBounds,
   restoreCandidateRecord,
 } from './candidate-layer';
-import { readFileInWorker } from './import-client';
 import type { AppState, PlannerApp } from './planner-app';
 import { type SavedScenario, ScenarioDb, type ScenarioFeature, type ScenarioFigures } from './scenario-db';
 import { Store } from './store';

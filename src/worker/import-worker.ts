@@ -1,21 +1,25 @@
 /// <reference lib="webworker" />
 import { FileError } from '../io/input-error';
 import { readLayerFile } from '../io/read-layer';
-import type { ImportReply, ImportRequest } from '../state/import-protocol';
+import type { ImportReplies, ImportRequest } from './import-protocol';
+import { errorBody, replier } from './worker-client';
 
 /**
- * Parses one imported file off the main thread with the io dispatcher (`readLayerFile`). The bytes are
- * transferred in; the page's watchdog terminates this worker when a parse hangs or runs too long.
+ * Parses one imported file off the main thread with the io dispatcher (`readLayerFile`); protocol in
+ * src/worker/import-protocol.ts. The page's watchdog terminates this worker when a parse hangs.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+const reply = replier<ImportReplies>(scope);
 
 scope.onmessage = async (event: MessageEvent<ImportRequest>) => {
-  const { requestId, bytes, fileName, options } = event.data;
+  const request = event.data;
+  if (request.type !== 'read') return;
+  const { requestId, bytes, fileName, options } = request;
   try {
     const read = await readLayerFile(new Uint8Array(bytes), fileName, options);
-    const reply: ImportReply = {
+    reply({
+      type: 'read',
       requestId,
-      ok: true,
       read: {
         format: read.format,
         collection: read.collection,
@@ -26,19 +30,18 @@ scope.onmessage = async (event: MessageEvent<ImportRequest>) => {
         skippedCount: read.skipped.length,
         warnings: read.warnings,
       },
-    };
-    scope.postMessage(reply);
+    });
   } catch (error) {
-    const reply: ImportReply = {
+    const message = error instanceof Error ? error.message : String(error);
+    reply({
+      type: 'error',
       requestId,
-      ok: false,
-      error: {
-        message: error instanceof Error ? error.message : String(error),
+      ...errorBody(error, {
+        message,
         fileName: error instanceof FileError ? error.fileName : fileName,
         featureIndex: error instanceof FileError ? error.featureIndex : null,
-        problem: error instanceof FileError ? error.problem : error instanceof Error ? error.message : String(error),
-      },
-    };
-    scope.postMessage(reply);
+        problem: error instanceof FileError ? error.problem : message,
+      }),
+    });
   }
 };

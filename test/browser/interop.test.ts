@@ -12,7 +12,7 @@ import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } 
 import { knownCrs } from '../../src/io/coordinates';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { readLayerFile } from '../../src/io/read-layer';
-import { sizeProblem } from '../../src/state/import-client';
+import { sizeProblem } from '../../src/worker/import-client';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
 import {
   browserSuiteOptions,

@@ -1,25 +1,21 @@
 import type { ReadLayerOptions } from '../io/read-layer';
-import type { ImportedRead, ImportProblem, ImportReply, ImportRequest } from './import-protocol';
+import type { ImportedRead, ImportReplies, ImportRequests } from './import-protocol';
+import { type InputProblem, WorkerClient, WorkerInputError } from './worker-client';
 
 /** GeoJSON over this size is refused before reading (the text alone would need gigabytes of memory). */
 export const MAX_GEOJSON_BYTES = 200 * 1024 * 1024;
 /** Any other format over this size is refused. */
 export const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
-/** An import that failed: `problem` names the file (and the feature when one is at fault). */
-export class ImportError extends Error {
-  constructor(readonly problem: ImportProblem) {
-    super(problem.message);
-    this.name = 'ImportError';
-  }
-}
+/** The problem of a failed import, as the dialog lists it. */
+export type ImportProblem = InputProblem;
 
-function problem(fileName: string, text: string): ImportError {
-  return new ImportError({ message: `${fileName}: ${text}`, fileName, featureIndex: null, problem: text });
+function problem(fileName: string, text: string): WorkerInputError {
+  return new WorkerInputError({ message: `${fileName}: ${text}`, fileName, featureIndex: null, problem: text });
 }
 
 /** The size check made before any byte is read; null when the file may be read. */
-export function sizeProblem(fileName: string, size: number): ImportError | null {
+export function sizeProblem(fileName: string, size: number): WorkerInputError | null {
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   const isGeoJson = /\.(geo)?json$|\.ndjson$|\.geojsonl?$/i.test(fileName);
   if (isGeoJson && size > MAX_GEOJSON_BYTES) {
@@ -52,40 +48,34 @@ export async function readFileInWorker(
   if (tooBig) throw tooBig;
   const bytes = await file.arrayBuffer();
   const limit = timeoutMs ?? 30_000 + (bytes.byteLength / 2 ** 20) * 1000;
-  const worker = new Worker(new URL('../worker/import-worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'import',
-  });
-  return new Promise<ImportedRead>((resolve, reject) => {
-    const watchdog = setTimeout(() => {
-      worker.terminate();
-      reject(
-        problem(
-          file.name,
-          `reading took longer than ${Math.round(limit / 1000)} s and was stopped; the file may be malformed or too large`,
-        ),
+  const client = new WorkerClient<ImportRequests, ImportReplies>(
+    () => new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'import' }),
+  );
+  let timedOut = false;
+  const watchdog = setTimeout(() => {
+    timedOut = true;
+    client.dispose();
+  }, limit);
+  try {
+    const { reply } = client.request(
+      'read',
+      { bytes, fileName: file.name, options: { maxBytes: MAX_FILE_BYTES, ...options } },
+      { transfer: [bytes] },
+    );
+    const message = await reply;
+    if (message.type !== 'read') throw new Error(`unexpected reply ${message.type}`);
+    return message.read;
+  } catch (error) {
+    if (timedOut) {
+      throw problem(
+        file.name,
+        `reading took longer than ${Math.round(limit / 1000)} s and was stopped; the file may be malformed or too large`,
       );
-    }, limit);
-    const finish = () => {
-      clearTimeout(watchdog);
-      worker.terminate();
-    };
-    worker.onmessage = (event: MessageEvent<ImportReply>) => {
-      finish();
-      if (event.data.ok) resolve(event.data.read);
-      else reject(new ImportError(event.data.error));
-    };
-    worker.onerror = (event) => {
-      finish();
-      event.preventDefault();
-      reject(problem(file.name, `the reader crashed (${event.message || 'out of memory?'})`));
-    };
-    const request: ImportRequest = {
-      requestId: 1,
-      bytes,
-      fileName: file.name,
-      options: { maxBytes: MAX_FILE_BYTES, ...options },
-    };
-    worker.postMessage(request, [bytes]);
-  });
+    }
+    if (error instanceof WorkerInputError) throw error;
+    throw problem(file.name, `the reader crashed (${error instanceof Error ? error.message : 'out of memory?'})`);
+  } finally {
+    clearTimeout(watchdog);
+    client.dispose();
+  }
 }
