@@ -17,7 +17,15 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf';
-import { buildIfStale, findChromium, launchBrowser, root, startServer, stopProcess } from '../test/browser/harness';
+import {
+  buildIfStale,
+  findChromium,
+  launchBrowser,
+  root,
+  startServer,
+  stopProcess,
+  testBuild,
+} from '../test/browser/harness';
 import { demoLayers, generateDistrict } from './demo-district';
 
 function option(name: string, fallback: number): number {
@@ -238,7 +246,7 @@ export function writeCitySet(): string {
   const directory = join(root, 'node_modules/.cache/greenreach/bench-city');
   const manifestPath = join(directory, 'manifest.json');
   const publish = () => {
-    cpSync(directory, join(root, 'dist/bench-city'), { recursive: true });
+    cpSync(directory, join(testBuild, 'bench-city'), { recursive: true });
     return 'bench-city/';
   };
   if (existsSync(manifestPath)) {

@@ -1,7 +1,7 @@
 /**
  * Soak test of the kiosk (not part of `npm test`):
  * `npm run soak:kiosk -- [--cycles 20] [--stop 0.3] [--idle 1] [--every 10] [--warmup 1] [--snapshots DIR]`.
- * Builds the app if stale, serves dist/, opens `?kiosk&stop=<s>&idle=<s>` in headless Chromium and lets
+ * Builds the app (with its test hooks, into dist-test/) if stale, serves it, opens `?kiosk&stop=<s>&idle=<s>` in headless Chromium and lets
  * the tour run for a fixed number of rounds (a visitor's tap every fifth round, so pause and idle
  * reset run too). Reports the JS heap after a forced GC (CDP HeapProfiler.collectGarbage +
  * Runtime.getHeapUsage), DOM nodes and event listeners (CDP Performance.getMetrics) after `--warmup`
@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
-import type {} from '../src/state/kiosk';
+import type {} from '../src/app/test-hooks';
 import {
   buildIfStale,
   findChromium,

@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { type CoverageResult, type CoverageTotals, cellRing, describeRules, share } from '../coverage';
+import { findGapAreas, type GapAnalysis } from '../coverage/gap-areas';
 import { traceCellOutlines } from '../coverage/gap-outlines';
 import { writeCsv } from './csv';
 import type { FlatGeobufColumn } from './flatgeobuf';
@@ -189,79 +190,60 @@ export function communityCsv(result: CoverageResult): string {
 }
 
 /**
- * The gaps: residential cells that do not meet every rule in use, merged into polygons (4-connected
- * groups of cells traced along the grid, with holes), ranked by residents (cells when no population).
- * Properties: `rank`, `residents` (null without population), `cells`, `area_ha` (cells × cell², nominal),
- * `cells_missing_green`, `cells_missing_park` (null for a rule not in use), `nearest_green_m` and
- * `nearest_park_m` (the smallest distance over the gap's cells; null beyond the reach or not in use),
+ * The gaps: the gap areas of `analysis` (residential cells that do not meet every rule in use, in
+ * 4-connected groups: `findGapAreas`, the same analysis the app lists, so the counts agree), each traced
+ * along the grid into one polygon with holes, in rank order (most residents, or cells when no population).
+ * Properties: `rank` (1 = first), `residents` (null without population), `cells`, `area_ha` (cells × cell²,
+ * nominal), `cells_missing_green`, `cells_missing_park` (null for a rule not in use), `nearest_green_m`
+ * and `nearest_park_m` (the smallest distance over the gap's cells; null beyond the reach or not in use),
  * `community` (the community holding most of its cells, or null). The rules travel as the foreign member
  * `rules`. Polygons are RFC 7946 (counter-clockwise outer rings, 7 decimals).
  */
-export function gapCollection(result: CoverageResult): FeatureCollection {
+export function gapCollection(
+  result: CoverageResult,
+  analysis: GapAnalysis = findGapAreas(result, 4),
+): FeatureCollection {
   const { grid } = result;
-  const failing: number[] = [];
-  const failingCell: number[] = [];
-  for (let k = 0; k < result.cellIndex.length; k++) {
-    if ((result.verdicts[k] & 4) === 0) {
-      failing.push(result.cellIndex[k]);
-      failingCell.push(k);
-    }
-  }
-  const outlines = traceCellOutlines(grid.columns, failing);
+  // Cells of each area, by rank (positions in the result's per-cell arrays).
+  const members: number[][] = analysis.areas.map(() => []);
+  for (let k = 0; k < analysis.cellGap.length; k++) if (analysis.cellGap[k] >= 0) members[analysis.cellGap[k]].push(k);
   const cornerX = (column: number) => roundCoordinate(grid.west + column * grid.longitudeStep);
   const cornerY = (row: number) => roundCoordinate(grid.south + row * grid.latitudeStep);
-  const gaps = outlines.map((outline) => {
-    let residents = 0;
+  const features = analysis.areas.map((area, rank) => {
     let missingGreen = 0;
     let missingPark = 0;
-    let nearestGreen = Infinity;
-    let nearestPark = Infinity;
-    const byCommunity = new Map<number, number>();
-    for (const m of outline.members) {
-      const k = failingCell[m];
-      if (result.cellPopulation) residents += result.cellPopulation[k];
+    for (const k of members[rank]) {
       if ((result.verdicts[k] & 1) === 0) missingGreen++;
       if ((result.verdicts[k] & 2) === 0) missingPark++;
-      if (result.greenMeters) nearestGreen = Math.min(nearestGreen, result.greenMeters[k]);
-      if (result.parkMeters) nearestPark = Math.min(nearestPark, result.parkMeters[k]);
-      const community = result.cellCommunity[k];
-      byCommunity.set(community, (byCommunity.get(community) ?? 0) + 1);
     }
-    let community = -1;
-    let most = 0;
-    for (const [id, n] of byCommunity) {
-      if (n > most) {
-        most = n;
-        community = id;
-      }
-    }
-    const cells = outline.members.length;
+    // One outline per area when it is 4-connected; an 8-connected area may trace into several parts.
+    const outlines = traceCellOutlines(
+      grid.columns,
+      members[rank].map((k) => result.cellIndex[k]),
+    );
+    const polygons = outlines.map((outline) =>
+      outline.rings.map((ring) => ring.map(([c, r]) => [cornerX(c), cornerY(r)])),
+    );
     return {
       type: 'Feature' as const,
       properties: {
-        rank: 0,
-        residents: result.cellPopulation ? Math.round(residents * 10) / 10 : null,
-        cells,
-        area_ha: Math.round(((cells * grid.cellMeters * grid.cellMeters) / 10_000) * 100) / 100,
+        rank: rank + 1,
+        residents: area.residents !== null ? Math.round(area.residents * 10) / 10 : null,
+        cells: area.cells,
+        area_ha: Math.round(((area.cells * grid.cellMeters * grid.cellMeters) / 10_000) * 100) / 100,
         cells_missing_green: result.greenMeters ? missingGreen : null,
         cells_missing_park: result.parkMeters ? missingPark : null,
-        nearest_green_m: result.greenMeters ? roundedMeters(nearestGreen) : null,
-        nearest_park_m: result.parkMeters ? roundedMeters(nearestPark) : null,
-        community: community >= 0 ? result.communities[community].name : null,
+        nearest_green_m: area.nearestGreenMeters !== null ? roundedMeters(area.nearestGreenMeters) : null,
+        nearest_park_m: area.nearestParkMeters !== null ? roundedMeters(area.nearestParkMeters) : null,
+        community: area.community >= 0 ? result.communities[area.community].name : null,
       },
-      geometry: {
-        type: 'Polygon' as const,
-        coordinates: outline.rings.map((ring) => ring.map(([c, r]) => [cornerX(c), cornerY(r)])),
-      },
+      geometry:
+        polygons.length === 1
+          ? { type: 'Polygon' as const, coordinates: polygons[0] }
+          : { type: 'MultiPolygon' as const, coordinates: polygons },
     };
   });
-  gaps.sort(
-    (a, b) => (b.properties.residents ?? 0) - (a.properties.residents ?? 0) || b.properties.cells - a.properties.cells,
-  );
-  gaps.forEach((gap, i) => {
-    gap.properties.rank = i + 1;
-  });
-  return { type: 'FeatureCollection', rules: rulesRecord(result), features: gaps } as FeatureCollection;
+  return { type: 'FeatureCollection', rules: rulesRecord(result), features } as FeatureCollection;
 }
 
 /** summary.json: the city's statistics and everything needed to reproduce them. */

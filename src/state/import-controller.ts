@@ -203,7 +203,7 @@ export class ImportController {
     // New communities or residential land may lie elsewhere than the demo: show them.
     if (layer.role === 'communities' || layer.role === 'residential') {
       const area = studyArea({ communities: layer.collection, residential: null });
-      if (area.maxX - area.minX < 360) window.__greenreachMap?.fitBounds([area.minX, area.minY, area.maxX, area.maxY]);
+      if (area.maxX - area.minX < 360) this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
     }
     this.store.set((state) => ({
       imported: [

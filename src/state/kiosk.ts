@@ -68,12 +68,6 @@ export interface KioskHook {
   loseWebGL: () => boolean;
 }
 
-declare module './planner-app' {
-  interface TestHook {
-    kiosk?: KioskHook;
-  }
-}
-
 /** Entries kept in the hook's event log (bounded: a day of tours must not grow it). */
 const logLength = 50;
 
@@ -95,7 +89,8 @@ export class KioskController {
   private retries = 0;
   /** A stop due while the map was lost: shown once the new map is ready. */
   private held: number | null = null;
-  private readonly hook: KioskHook;
+  /** What tests and the soak script read (installed by the composition root in test builds). */
+  readonly hook: KioskHook;
   private readonly log: string[] = [];
   /** Stops listening for the current map's readiness (when it is replaced). */
   private unwatchMap: (() => void) | null = null;
@@ -143,9 +138,8 @@ export class KioskController {
     };
   }
 
-  /** Starts listening: to the app (results, failures), to visitors, and publishes the test hook. */
+  /** Starts listening: to the app (results, failures) and to visitors. */
   install(): void {
-    this.attachHook();
     this.disposers.push(this.app.store.subscribe((state, previous) => this.appChanged(state, previous)));
     this.disposers.push(this.store.subscribe(() => this.publish()));
     const interact = () => this.interaction();
@@ -171,24 +165,6 @@ export class KioskController {
     });
     document.documentElement.dataset.kiosk = 'loading';
     this.appChanged(this.app.store.get(), null);
-  }
-
-  /**
-   * Keeps `kiosk` on `window.__greenreach`: the app replaces that object whenever it publishes, so
-   * the property is re-attached on every assignment.
-   */
-  private attachHook(): void {
-    let current = window.__greenreach;
-    if (current) current.kiosk = this.hook;
-    const hook = this.hook;
-    Object.defineProperty(window, '__greenreach', {
-      configurable: true,
-      get: () => current,
-      set: (value) => {
-        current = value;
-        if (current) current.kiosk = hook;
-      },
-    });
   }
 
   /**
@@ -244,7 +220,7 @@ export class KioskController {
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
-    if (state.result && state.result !== previous?.result) this.resultChanged(state.result);
+    if (state.baseline && state.baseline !== previous?.baseline) this.resultChanged(state.baseline);
     if (state.status === previous?.status) return;
     if (state.status === 'ready') this.retries = 0;
     if (state.status === 'error') {
@@ -297,7 +273,7 @@ export class KioskController {
     }
     const position = index % stops.length;
     const stop = stops[position];
-    const result = this.app.store.get().result;
+    const result = this.app.store.get().baseline;
     if (stop.kind === 'community') {
       this.app.selectCommunity(stop.community);
       const bbox = result?.communities[stop.community]?.bbox;
@@ -334,7 +310,7 @@ export class KioskController {
     this.idleTimer = null;
     // (A lost map is left alone: the first stop, shown once the new map is ready, sets the view.)
     if (this.store.get().map !== 'lost') {
-      const result = this.app.store.get().result;
+      const result = this.app.store.get().baseline;
       this.app.selectCommunity(null);
       const bbox = result ? cityBounds(result) : null;
       if (bbox) this.map?.fitBounds(bbox, { animate: false, maxZoom: 14 });
@@ -355,7 +331,7 @@ export class KioskController {
       if (state.status !== 'computing') unsubscribe();
       else if (previous.status === 'computing' && state.progress !== previous.progress) {
         unsubscribe();
-        this.app.coverage.restart(new Error('the coverage worker crashed (simulated)'));
+        this.app.client.restart(new Error('the coverage worker crashed (simulated)'));
       }
     });
     void this.app.compute();
@@ -373,7 +349,7 @@ export class KioskController {
   private publish(): void {
     const state = this.store.get();
     const stop = state.stops[state.index];
-    const result = this.app.store.get().result;
+    const result = this.app.store.get().baseline;
     document.documentElement.dataset.kiosk = state.mode;
     document.documentElement.dataset.kioskMap = state.map;
     Object.assign(this.hook, {
@@ -387,7 +363,7 @@ export class KioskController {
       ),
       shown: state.shown,
       map: state.map,
-      workerRestarts: this.app.coverage.restarts,
+      workerRestarts: this.app.client.restarts,
       recoveries: state.recoveries,
       mapRebuilds: state.mapRebuilds,
       pauses: state.pauses,

@@ -1,9 +1,6 @@
-import type { CoverageLayers, CoverageProgress, CoverageResult, CoverageSummary, RuleSet } from '../coverage';
+import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
-import type { GapAnalysis } from '../coverage/gap-areas';
-import { CancelledError, CoverageClient } from '../worker/coverage-client';
-import { GapClient } from '../worker/gap-client';
-import { importControllerFor } from './import-controller';
+import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { type DataSet, loadDataSet } from './load-data';
 import { Store } from './store';
 import {
@@ -24,7 +21,15 @@ export type CommunitySortKey = 'name' | 'population' | 'green' | 'park' | 'both'
 
 export type RunStatus = 'idle' | 'loading' | 'computing' | 'drawing' | 'ready' | 'error';
 
-/** The whole application state: the screen (what a link reproduces) plus data and results. */
+/** A request to move the camera (the map binding fits it; `id` tells two equal requests apart). */
+export interface CameraRequest {
+  bbox: BoundingBox;
+  maxZoom?: number;
+  animate?: boolean;
+  id: number;
+}
+
+/** The whole application state: the screen (what a link reproduces) plus data and the baseline result. */
 export interface AppState extends ScreenState {
   rules: RuleSet;
   /** Why the edited numbers were refused (the last valid rules stay in force), or null. */
@@ -34,45 +39,23 @@ export interface AppState extends ScreenState {
   status: RunStatus;
   progress: CoverageProgress | null;
   error: string | null;
-  result: CoverageResult | null;
-  gaps: GapAnalysis | null;
+  /** The full computation on the data and rules (no scenario feature); scenarios live in src/state/scenario.ts. */
+  baseline: CoverageResult | null;
   sort: { key: CommunitySortKey; descending: boolean };
   /** Milliseconds from page start to the first coverage drawn. */
   firstDrawnMs: number | null;
-}
-
-/** What tests and the bench read from `window.__greenreach`. */
-export interface TestHook {
-  state: () => AppState;
-  summary: CoverageSummary | null;
-  rules: RuleSet | null;
-  cellMeters: number | null;
-  residentialCells: number;
-  gapAreas: number | null;
-  /** performance.now() when coverage was last drawn. */
-  drawnAt: number | null;
-  computeMs: number | null;
-  app: PlannerApp;
-  /** Scenario editing (src/state/scenario.ts), set by the UI. */
-  scenario?: import('./scenario').ScenarioHook;
-}
-
-declare global {
-  interface Window {
-    __greenreach?: TestHook;
-  }
+  cameraRequest: CameraRequest | null;
 }
 
 /**
  * The application's state and actions: loads the data set, runs coverage in the worker when rules
- * change (a newer run cancels the older), finds gap areas in a second worker, keeps the URL in step
- * and exposes readiness on `<html data-coverage>` ("loading" → "computing" → "drawing" → "ready").
+ * change (a newer run cancels the older), keeps the URL in step and exposes readiness on
+ * `<html data-coverage>` ("loading" → "computing" → "drawing" → "ready").
  */
 export class PlannerApp {
   readonly store: Store<AppState>;
-  readonly client: CoverageClient;
-  private readonly gapClient = new GapClient();
   private runId = 0;
+  private cameraRequests = 0;
   /**
    * Resolves once the map has drawn newly loaded data (the map view sets it): the first computation
    * waits for it, so the map's one-time start-up work does not stall the page while computing.
@@ -82,7 +65,11 @@ export class PlannerApp {
   /** Whether the URL follows the screen (the kiosk turns this off: its URL stays as configured). */
   syncUrl = true;
 
-  constructor(search = location.search, browserLanguage = navigator.language) {
+  constructor(
+    readonly client: CoverageClient,
+    search = location.search,
+    browserLanguage = navigator.language,
+  ) {
     const screen = parseScreen(search, defaultScreen(browserLanguage));
     this.store = new Store<AppState>({
       ...screen,
@@ -93,22 +80,23 @@ export class PlannerApp {
       status: 'idle',
       progress: null,
       error: null,
-      result: null,
-      gaps: null,
+      baseline: null,
       sort: { key: 'uncovered', descending: true },
       firstDrawnMs: null,
+      cameraRequest: null,
     });
-    this.client = new CoverageClient();
     this.store.subscribe((state, previous) => {
       if (screenChanged(state, previous)) this.scheduleUrl();
       if (state.status !== previous.status) document.documentElement.dataset.coverage = state.status;
     });
     document.documentElement.lang = screen.language === 'zh' ? 'zh-CN' : 'en';
-    this.publishHook();
   }
 
-  /** Loads the data set named by the screen, then computes coverage. */
-  async start(): Promise<void> {
+  /**
+   * Loads the data set named by the screen, lets `restore` put the planner's own layers in place of its
+   * layers (the import controller), then computes coverage.
+   */
+  async start(restore: (data: DataSet) => Promise<DataSet> = async (data) => data): Promise<void> {
     const { dataPath } = this.store.get();
     this.store.set({ status: 'loading' });
     try {
@@ -116,7 +104,7 @@ export class PlannerApp {
         this.store.set({ loadedBytes: bytes }),
       );
       // The planner's own layers (IndexedDB, `?layer:ROLE=url.fgb`) replace the data set's.
-      const data = await importControllerFor(this).restore(loaded);
+      const data = await restore(loaded);
       const suggested = data.manifest?.cellMeters;
       const fromUrl = new URLSearchParams(location.search).has('cell');
       this.store.set({
@@ -141,7 +129,7 @@ export class PlannerApp {
     const { data, rules, cellMeters } = this.store.get();
     if (!data) return;
     const runId = ++this.runId;
-    this.store.set({ status: 'computing', progress: { phase: 'prepare', fraction: 0 }, error: null, gaps: null });
+    this.store.set({ status: 'computing', progress: { phase: 'prepare', fraction: 0 }, error: null });
     const layers: CoverageLayers = {
       communities: data.communities,
       residential: data.residential,
@@ -155,63 +143,23 @@ export class PlannerApp {
         },
       });
       if (runId !== this.runId) return;
-      this.store.set({ status: 'drawing', result, progress: { phase: 'park', fraction: 1 } });
-      this.publishHook();
-      this.findGaps(result, runId);
+      this.store.set({ status: 'drawing', baseline: result, progress: { phase: 'park', fraction: 1 } });
     } catch (error) {
       if (error instanceof CancelledError || runId !== this.runId) return;
       this.fail(error);
     }
   }
 
-  private async findGaps(result: CoverageResult, runId: number): Promise<void> {
-    try {
-      const gaps = await this.gapClient.analyze({
-        grid: result.grid,
-        cellIndex: result.cellIndex,
-        verdicts: result.verdicts,
-        cellPopulation: result.cellPopulation,
-        cellCommunity: result.cellCommunity,
-        greenMeters: result.greenMeters,
-        parkMeters: result.parkMeters,
-      });
-      if (!gaps || runId !== this.runId) return;
-      const { selectedGap } = this.store.get();
-      this.store.set({
-        gaps,
-        selectedGap: selectedGap !== null && selectedGap < gaps.areas.length ? selectedGap : null,
-      });
-      document.documentElement.dataset.gaps = 'ready';
-      this.publishHook();
-    } catch (error) {
-      console.warn('GreenReach: gap areas failed', error);
-    }
-  }
-
   /** The map drew `result`: coverage is on screen. */
   markDrawn(result: CoverageResult): void {
     const state = this.store.get();
-    if (state.result !== result || state.status !== 'drawing') return;
-    const now = performance.now();
-    this.store.set({ status: 'ready', firstDrawnMs: state.firstDrawnMs ?? now });
-    this.publishHook(now);
+    if (state.baseline !== result || state.status !== 'drawing') return;
+    this.store.set({ status: 'ready', firstDrawnMs: state.firstDrawnMs ?? performance.now() });
   }
 
-  private publishHook(drawnAt?: number): void {
-    const state = this.store.get();
-    const previous = window.__greenreach;
-    window.__greenreach = {
-      ...previous,
-      state: () => this.store.get(),
-      summary: state.result?.summary ?? null,
-      rules: state.result?.rules ?? null,
-      cellMeters: state.result?.grid.cellMeters ?? null,
-      residentialCells: state.result?.cellIndex.length ?? 0,
-      gapAreas: state.gaps?.areas.length ?? null,
-      drawnAt: drawnAt ?? previous?.drawnAt ?? null,
-      computeMs: state.result?.timingsMs.compute ?? null,
-      app: this,
-    };
+  /** Asks the map to show `bbox` (the map binding fits it clear of the panels). */
+  focus(bbox: BoundingBox, options: { maxZoom?: number; animate?: boolean } = {}): void {
+    this.store.set({ cameraRequest: { bbox, ...options, id: ++this.cameraRequests } });
   }
 
   /** Replaces engine layers (the planner's imported files, or the demo's again) and recomputes. */
@@ -276,11 +224,6 @@ export class PlannerApp {
     this.store.set((state) => ({
       sort: { key, descending: state.sort.key === key ? !state.sort.descending : key !== 'name' },
     }));
-  }
-
-  /** The coverage worker's client (the kiosk's crash test hook restarts it). */
-  get coverage(): CoverageClient {
-    return this.client;
   }
 
   private scheduleUrl(): void {

@@ -1,8 +1,5 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
-import { DrawTool } from '../map/draw-tool';
-import type { PlannerMap } from '../map/planner-map';
-import type { PlannerApp } from '../state/planner-app';
-import { ScenarioController } from '../state/scenario';
+import { useState } from 'preact/hooks';
+import type { PlannerServices } from '../state/services';
 import { CommunityTable } from './community-table';
 import { ExportPanel } from './export-panel';
 import { CommunityPanel, GapList } from './gap-list';
@@ -16,25 +13,23 @@ import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
 
 /** The planner screen: header, side panels and the map. */
-export function App({ app }: { app: PlannerApp }) {
-  const map = useRef<PlannerMap | null>(null);
+export function App({ services }: { services: PlannerServices }) {
+  const { app, imports, scenarios, results } = services;
   const language = useStore(app.store, (state) => state.language);
   const error = useStore(app.store, (state) => state.error);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
-  const imported = useImported(app);
+  const imported = useImported(imports);
   const [copied, setCopied] = useState(false);
-  const scenarios = useMemo(() => new ScenarioController(app), [app]);
-  const [drawTool, setDrawTool] = useState<DrawTool | null>(null);
 
   const selectCommunity = (community: number) => {
     app.selectCommunity(community);
-    const bbox = app.store.get().result?.communities[community]?.bbox;
-    if (bbox) map.current?.fitBounds(bbox);
+    const bbox = results.get().shown?.result.communities[community]?.bbox;
+    if (bbox) app.focus(bbox);
   };
   const selectGap = (rank: number) => {
     app.selectGap(rank);
-    const bbox = app.store.get().gaps?.areas[rank]?.bbox;
-    if (bbox) map.current?.fitBounds(bbox, { maxZoom: 16 });
+    const bbox = results.get().gaps?.areas[rank]?.bbox;
+    if (bbox) app.focus(bbox, { maxZoom: 16 });
   };
   const copyLink = async () => {
     const url = `${location.origin}${location.pathname}${app.screenSearch()}`;
@@ -68,7 +63,7 @@ export function App({ app }: { app: PlannerApp }) {
           </button>
         </div>
       </header>
-      <ImportBanner app={app} />
+      <ImportBanner app={app} imports={imports} />
       {synthetic && !imported && (
         <p class="synthetic" role="note" data-testid="synthetic-note">
           {t(language, 'synthetic')}
@@ -82,29 +77,25 @@ export function App({ app }: { app: PlannerApp }) {
       <div class="body">
         <aside class="side side-left">
           <RulesPanel app={app} />
-          <LegendPanel app={app} />
-          <ImportPanel app={app} />
-          <ExportPanel app={app} />
+          <LegendPanel app={app} results={results} />
+          <ImportPanel app={app} imports={imports} />
+          <ExportPanel app={app} imports={imports} results={results} mapSnapshot={services.mapSnapshot} />
         </aside>
         <main class="main">
           <MapView
             app={app}
+            results={results}
+            hover={services.hover}
+            attachMap={services.attachMap}
             scenarios={scenarios}
-            onMap={(instance) => {
-              map.current = instance;
-              setDrawTool((previous) => {
-                previous?.destroy();
-                return instance ? new DrawTool(instance, scenarios) : null;
-              });
-            }}
           />
         </main>
         <aside class="side side-right">
-          <SummaryPanel app={app} />
-          <ScenarioPanel app={app} controller={scenarios} tool={drawTool} />
-          <CommunityPanel app={app} />
-          <GapList app={app} onSelect={selectGap} />
-          <CommunityTable app={app} onSelect={selectCommunity} />
+          <SummaryPanel app={app} results={results} />
+          <ScenarioPanel app={app} controller={scenarios} draw={services.draw} />
+          <CommunityPanel app={app} results={results} />
+          <GapList app={app} results={results} onSelect={selectGap} />
+          <CommunityTable app={app} results={results} onSelect={selectCommunity} />
         </aside>
       </div>
     </div>

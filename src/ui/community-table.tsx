@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Community, CoverageResult } from '../coverage';
 import type { CommunitySortKey, PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
 import type { Language } from '../state/url-state';
 import { formatCount, formatShare, type MessageKey, t } from './i18n';
 import { totalsShares, uncoveredResidents } from './summary-panel';
@@ -70,9 +71,17 @@ const columns: { key: CommunitySortKey; label: MessageKey }[] = [
 ];
 
 /** The sortable per-community table; a row's button selects (and zooms to) the community. */
-export function CommunityTable({ app, onSelect }: { app: PlannerApp; onSelect: (community: number) => void }) {
+export function CommunityTable({
+  app,
+  results,
+  onSelect,
+}: {
+  app: PlannerApp;
+  results: ResultsView;
+  onSelect: (community: number) => void;
+}) {
   const language = useStore(app.store, (state) => state.language);
-  const result = useStore(app.store, (state) => state.result);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const data = useStore(app.store, (state) => state.data);
   const sort = useStore(app.store, (state) => state.sort);
   const selected = useStore(app.store, (state) => state.selectedCommunity);

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { findGapAreas } from '../coverage/gap-areas';
 import {
   cellColumns,
   cellFeatures,
@@ -10,8 +11,10 @@ import {
 } from '../io/coverage-export';
 import { flatGeobufChunks } from '../io/flatgeobuf';
 import { writeGeoJson } from '../io/geojson';
-import { importControllerFor } from '../state/import-controller';
+import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
+import type { MapSnapshot } from '../state/services';
 import { mapPng } from './export-png';
 import { type ImportMessageKey, ti } from './import-i18n';
 import { useStore } from './use-store';
@@ -33,16 +36,26 @@ export function download(blob: Blob, fileName: string): void {
 }
 
 /** Export buttons: cells, gaps and community statistics for GIS and Excel, and a PNG of the map. */
-export function ExportPanel({ app }: { app: PlannerApp }) {
+export function ExportPanel({
+  app,
+  imports,
+  results,
+  mapSnapshot,
+}: {
+  app: PlannerApp;
+  imports: ImportController;
+  results: ResultsView;
+  mapSnapshot: () => MapSnapshot | null;
+}) {
   const language = useStore(app.store, (state) => state.language);
-  const result = useStore(app.store, (state) => state.result);
-  const controller = useMemo(() => importControllerFor(app), [app]);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const [busy, setBusy] = useState<ExportKind | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const run = async (kind: ExportKind) => {
     const state = app.store.get();
-    const current = state.result;
+    const { shown, gaps } = results.get();
+    const current = shown?.result;
     if (!current || !state.data) return;
     setBusy(kind);
     setError(null);
@@ -64,7 +77,9 @@ export function ExportPanel({ app }: { app: PlannerApp }) {
         download(new Blob(pieces as BlobPart[], { type: 'application/octet-stream' }), `${stem}-cells.fgb`);
       } else if (kind === 'gaps') {
         download(
-          new Blob([writeGeoJson(gapCollection(current))], { type: 'application/geo+json' }),
+          new Blob([writeGeoJson(gapCollection(current, gaps ?? findGapAreas(current)))], {
+            type: 'application/geo+json',
+          }),
           `${stem}-gaps.geojson`,
         );
       } else if (kind === 'communitiesGeojson') {
@@ -73,19 +88,16 @@ export function ExportPanel({ app }: { app: PlannerApp }) {
       } else if (kind === 'communitiesCsv') {
         download(new Blob([communityCsv(current)], { type: 'text/csv;charset=utf-8' }), `${stem}-communities.csv`);
       } else {
-        const container = document.querySelector<HTMLElement>('.maplibregl-map');
-        if (!container) throw new Error('no map on screen');
-        const imported = controller.store.get().imported;
+        const snapshot = mapSnapshot();
+        if (!snapshot) throw new Error('no map on screen');
+        const imported = imports.store.get().imported;
         const sources = [
           ...imported.map((layer) => `${layer.source} (${layer.role})`),
           imported.length < 3 ? `${ti(language, 'demoData')}` : '',
         ]
           .filter(Boolean)
           .join(', ');
-        download(
-          await mapPng({ container, result: current, language, sources, metresPerPixel: metresPerPixel(app) }),
-          `${stem}-map.png`,
-        );
+        download(await mapPng({ ...snapshot, result: current, language, sources }), `${stem}-map.png`);
       }
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -118,20 +130,4 @@ export function ExportPanel({ app }: { app: PlannerApp }) {
       )}
     </section>
   );
-}
-
-/** Metres per CSS pixel at the map's centre (from the screen positions of two points 1 km apart). */
-function metresPerPixel(app: PlannerApp): number | null {
-  const map = window.__greenreachMap;
-  const state = app.store.get();
-  const centre = state.view ?? null;
-  const bbox = state.result?.communities[0]?.bbox;
-  const latitude = centre?.latitude ?? (bbox ? (bbox[1] + bbox[3]) / 2 : null);
-  const longitude = centre?.longitude ?? (bbox ? (bbox[0] + bbox[2]) / 2 : null);
-  if (!map || latitude === null || longitude === null) return null;
-  const dLon = 1000 / (111_320 * Math.cos((latitude * Math.PI) / 180));
-  const a = map.project(longitude, latitude);
-  const b = map.project(longitude + dLon, latitude);
-  const pixels = Math.hypot(b[0] - a[0], b[1] - a[1]);
-  return pixels > 0 ? 1000 / pixels : null;
 }

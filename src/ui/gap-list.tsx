@@ -1,4 +1,5 @@
 import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
 import { communityName } from './community-table';
 import { formatCount, formatMeters, t } from './i18n';
 import { TotalsFigures } from './summary-panel';
@@ -7,10 +8,18 @@ import { useStore } from './use-store';
 const shownGaps = 30;
 
 /** Ranked gap areas (all, or the selected community's); a button zooms to and outlines one. */
-export function GapList({ app, onSelect }: { app: PlannerApp; onSelect: (rank: number) => void }) {
+export function GapList({
+  app,
+  results,
+  onSelect,
+}: {
+  app: PlannerApp;
+  results: ResultsView;
+  onSelect: (rank: number) => void;
+}) {
   const language = useStore(app.store, (state) => state.language);
-  const gaps = useStore(app.store, (state) => state.gaps);
-  const result = useStore(app.store, (state) => state.result);
+  const gaps = useStore(results.store, (state) => state.gaps);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const selectedGap = useStore(app.store, (state) => state.selectedGap);
   const community = useStore(app.store, (state) => state.selectedCommunity);
   if (!result) return null;
@@ -56,9 +65,9 @@ export function GapList({ app, onSelect }: { app: PlannerApp; onSelect: (rank: n
 }
 
 /** The selected community's figures. */
-export function CommunityPanel({ app }: { app: PlannerApp }) {
+export function CommunityPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {
   const language = useStore(app.store, (state) => state.language);
-  const result = useStore(app.store, (state) => state.result);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const data = useStore(app.store, (state) => state.data);
   const selected = useStore(app.store, (state) => state.selectedCommunity);
   if (selected === null || !result || !result.communities[selected]) return null;

@@ -35,6 +35,8 @@ const messages = {
   layer_communities: { zh: '社区边界', en: 'Community outlines' },
   layer_streets: { zh: '街道', en: 'Streets' },
   city: { zh: '全区概况', en: 'District summary' },
+  baselineResult: { zh: '显示：现状（不含方案）', en: 'Showing: baseline (no scenario)' },
+  scenarioResult: { zh: '显示方案', en: 'Showing scenario' },
   residents: { zh: '居民', en: 'Residents' },
   reachGreen: { zh: '见绿', en: 'Reach green' },
   reachPark: { zh: '见园', en: 'Reach a park' },

@@ -1,6 +1,6 @@
 import '../../styles/import-export.css';
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { importControllerFor } from '../state/import-controller';
+import { useEffect, useState } from 'preact/hooks';
+import type { ImportController } from '../state/import-controller';
 import { type ImportRole, importRoles } from '../state/import-layers';
 import type { PlannerApp } from '../state/planner-app';
 import { ImportDialog } from './import-dialog';
@@ -11,8 +11,7 @@ import { useStore } from './use-store';
  * Import: a file picker, drag-and-drop anywhere on the page, a FlatGeobuf URL box, the layers of the
  * planner's own in use, import errors (naming file, feature and problem) and "reset to demo".
  */
-export function ImportPanel({ app }: { app: PlannerApp }) {
-  const controller = useMemo(() => importControllerFor(app), [app]);
+export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imports: ImportController }) {
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
   const errors = useStore(controller.store, (state) => state.errors);
@@ -148,8 +147,7 @@ export function ImportPanel({ app }: { app: PlannerApp }) {
 }
 
 /** The data note above the map when the planner's own layers are in use (replaces the demo note). */
-export function ImportBanner({ app }: { app: PlannerApp }) {
-  const controller = useMemo(() => importControllerFor(app), [app]);
+export function ImportBanner({ app, imports: controller }: { app: PlannerApp; imports: ImportController }) {
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
   if (imported.length === 0) return null;
@@ -164,7 +162,6 @@ export function ImportBanner({ app }: { app: PlannerApp }) {
 }
 
 /** Whether the planner's own layers are in use (the app hides the demo note then). */
-export function useImported(app: PlannerApp): boolean {
-  const controller = useMemo(() => importControllerFor(app), [app]);
+export function useImported(controller: ImportController): boolean {
   return useStore(controller.store, (state) => state.imported.length > 0);
 }

@@ -1,32 +1,13 @@
-import '../../styles/kiosk.css';
-import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CoverageTotals, share } from '../coverage';
 import { cellStateColors, statesInUse } from '../map/cell-colors';
-import { noInsets, type ScreenInsets } from '../map/fit-padding';
-import type { PlannerMap } from '../map/planner-map';
-import { KioskController } from '../state/kiosk';
-import { type KioskConfig, loadKioskConfig } from '../state/kiosk-config';
-import { registerKioskServiceWorker } from '../state/kiosk-offline';
-import { PlannerApp } from '../state/planner-app';
+import type { KioskController } from '../state/kiosk';
+import type { ResultsView } from '../state/results';
+import type { HoverState } from '../state/services';
+import type { Store } from '../state/store';
 import type { Language } from '../state/url-state';
 import { MapView } from './map-view';
 import { useStore } from './use-store';
-
-/** Opens the kiosk (`?kiosk`) in `element`: reads its configuration, then tours the data set. */
-export async function startKiosk(element: HTMLElement): Promise<KioskController> {
-  const config = await loadKioskConfig(location.search, document.baseURI);
-  const app = new PlannerApp();
-  app.syncUrl = false;
-  if (config.data) app.store.set({ dataPath: config.data });
-  app.setLanguage(config.languages[0]);
-  const kiosk = new KioskController(app, config);
-  kiosk.install();
-  render(<KioskApp kiosk={kiosk} />, element);
-  void app.start();
-  void registerKioskServiceWorker((status, version) => kiosk.setPrecache(status, version));
-  return kiosk;
-}
 
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
 
@@ -73,9 +54,26 @@ const rgba = ([r, g, b, a]: readonly number[]) => `rgba(${r},${g},${b},${(a / 25
 
 /** The kiosk screen: the map full-screen, a bilingual caption, a legend; nothing to edit. */
 
+/** Screen space panels cover, from each edge of the map (CSS pixels). */
+export interface PanelInsets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** What the kiosk screen is given by its composition root (src/app/kiosk.tsx). */
+export interface KioskServices {
+  kiosk: KioskController;
+  results: ResultsView;
+  hover: Store<HoverState>;
+  /** The map view hands its element over (null when it unmounts) with the space the panels cover. */
+  attachMap: (container: HTMLElement | null, insets: () => PanelInsets) => void;
+}
+
 /** Screen space the kiosk's panels cover, from each edge of the kiosk (CSS pixels). */
-function panelInsets(element: HTMLElement | null): ScreenInsets {
-  if (!element) return noInsets;
+function panelInsets(element: HTMLElement | null): PanelInsets {
+  if (!element) return { top: 0, right: 0, bottom: 0, left: 0 };
   const frame = element.getBoundingClientRect();
   const rectOf = (selector: string) => element.querySelector(selector)?.getBoundingClientRect() ?? null;
   const title = rectOf('.kiosk-title');
@@ -89,14 +87,15 @@ function panelInsets(element: HTMLElement | null): ScreenInsets {
   };
 }
 
-export function KioskApp({ kiosk }: { kiosk: KioskController }) {
+export function KioskApp({ services }: { services: KioskServices }) {
+  const { kiosk, results } = services;
   const { app, config } = kiosk;
   const root = useRef<HTMLDivElement>(null);
   const [generation, setGeneration] = useState(0);
   const mode = useStore(kiosk.store, (state) => state.mode);
   const index = useStore(kiosk.store, (state) => state.index);
   const stops = useStore(kiosk.store, (state) => state.stops.length);
-  const result = useStore(app.store, (state) => state.result);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const selected = useStore(app.store, (state) => state.selectedCommunity);
   const status = useStore(app.store, (state) => state.status);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? false);
@@ -124,11 +123,10 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
     };
   }, [kiosk]);
 
-  const onMap = (map: PlannerMap | null) => {
-    // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
-    map?.setInsets(() => panelInsets(root.current));
-    kiosk.setMap(map);
-  };
+  // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
+  const [attachMap] = useState(
+    () => (container: HTMLElement | null) => services.attachMap(container, () => panelInsets(root.current)),
+  );
   const languages = config.languages;
   const community = selected !== null ? result?.communities[selected] : undefined;
   const totals = community ? result?.summary.communities[selected!] : result?.summary.city;
@@ -144,7 +142,7 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
   return (
     <div class={`kiosk kiosk-${mode}`} ref={root} data-testid="kiosk">
       <main class="kiosk-map">
-        <MapView key={generation} app={app} onMap={onMap} />
+        <MapView key={generation} app={app} results={results} hover={services.hover} attachMap={attachMap} />
       </main>
       <header class="kiosk-title">
         <h1>
@@ -204,5 +202,3 @@ export function KioskApp({ kiosk }: { kiosk: KioskController }) {
     </div>
   );
 }
-
-export type { KioskConfig };

@@ -1,14 +1,17 @@
 import { describeRules } from '../coverage';
 import { cssColor, statesInUse } from '../map/cell-colors';
 import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
 import { layerNames } from '../state/url-state';
 import { t } from './i18n';
 import { useStore } from './use-store';
 
 /** The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. */
-export function LegendPanel({ app }: { app: PlannerApp }) {
+export function LegendPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {
   const language = useStore(app.store, (state) => state.language);
-  const rules = useStore(app.store, (state) => state.result?.rules ?? state.rules);
+  const shownRules = useStore(results.store, (state) => state.shown?.result.rules ?? null);
+  const appRules = useStore(app.store, (state) => state.rules);
+  const rules = shownRules ?? appRules;
   const layers = useStore(app.store, (state) => state.layers);
   const inUse = (['green', 'park'] as const).filter((id) => rules[id]);
   const single = inUse.length < 2;

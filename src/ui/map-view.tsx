@@ -1,115 +1,46 @@
-import { bbox } from '@turf/bbox';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BoundingBox } from '../coverage';
-import type { CellInfo, FeatureInfo } from '../map/planner-map';
-import { PlannerMap } from '../map/planner-map';
+import { useEffect, useRef } from 'preact/hooks';
 import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
 import type { ScenarioController } from '../state/scenario';
+import type { HoverState } from '../state/services';
+import type { Store } from '../state/store';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
 import { st } from './scenario-i18n';
 import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
 
-declare global {
-  interface Window {
-    /** The planner map, for tests and the bench (e.g. `project(lng, lat)`). */
-    __greenreachMap?: PlannerMap;
-  }
-}
-
-/** `[west, south, east, north]` of every position in a FeatureCollection, or null when it has none. */
-function collectionBounds(collection: GeoJSON.FeatureCollection): BoundingBox | null {
-  const [west, south, east, north] = bbox(collection);
-  return west <= east ? [west, south, east, north] : null;
-}
-
 /**
- * The map: creates one PlannerMap and hands it the store's data as it changes, and, with a scenario
- * controller, the swipe comparison (its baseline and divider) with the divider's handle over the map.
+ * The map's place on the page: hands its element to the composition root (which builds the map and
+ * binds it to the stores), shows the progress line, the hover read-out and, with scenarios, the swipe
+ * divider over the map.
  */
 export function MapView({
   app,
-  onMap,
+  results,
+  hover,
+  attachMap,
   scenarios,
 }: {
   app: PlannerApp;
-  onMap: (map: PlannerMap | null) => void;
+  results: ResultsView;
+  hover: Store<HoverState>;
+  attachMap: (container: HTMLElement | null) => void;
   scenarios?: ScenarioController;
 }) {
   const container = useRef<HTMLElement>(null);
-  const [cell, setCell] = useState<CellInfo | null>(null);
-  const [feature, setFeature] = useState<FeatureInfo | null>(null);
+  const cell = useStore(hover, (state) => state.cell);
+  const feature = useStore(hover, (state) => state.feature);
   const language = useStore(app.store, (state) => state.language);
   const status = useStore(app.store, (state) => state.status);
   const progress = useStore(app.store, (state) => state.progress);
   const loadedBytes = useStore(app.store, (state) => state.loadedBytes);
-  const result = useStore(app.store, (state) => state.result);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const communities = useStore(app.store, (state) => state.data?.communities);
 
   useEffect(() => {
-    const initial = app.store.get();
-    const map = new PlannerMap({
-      container: container.current!,
-      view: initial.view,
-      language: initial.language,
-      onViewChange: (view) => app.setView(view),
-      onCommunityClick: (community) => {
-        app.selectCommunity(community);
-        const bbox = community !== null ? app.store.get().result?.communities[community]?.bbox : null;
-        if (bbox) map.fitBounds(bbox);
-      },
-      onCellInfo: setCell,
-      onFeatureInfo: setFeature,
-      kindLabel: (kind) => kindLabel(app.store.get().language, kind),
-    });
-    onMap(map);
-    app.mapDataDrawn = () => map.whenDataDrawn(3000);
-    window.__greenreachMap = map;
-    let drawnResult: unknown = null;
-    const push = (state = app.store.get(), previous: typeof state | null = null) => {
-      if (state.data && state.data !== previous?.data) {
-        void map.setData(state.data).then(() => {
-          if (!state.view) {
-            const bbox =
-              (state.data!.district && collectionBounds(state.data!.district)) ??
-              collectionBounds(state.data!.communities);
-            if (bbox) map.fitBounds(bbox, { animate: false, maxZoom: 14 });
-          }
-        });
-      }
-      if (state.layers !== previous?.layers) map.setLayerVisibility(state.layers);
-      if (state.language !== previous?.language) map.setLanguage(state.language);
-      if (state.result !== drawnResult) {
-        drawnResult = state.result;
-        const result = state.result;
-        void map.setCoverage(result).then(() => {
-          if (result) app.markDrawn(result);
-        });
-      }
-      if (state.gaps !== previous?.gaps) map.setGaps(state.gaps);
-      if (state.selectedCommunity !== previous?.selectedCommunity) map.highlightCommunity(state.selectedCommunity);
-      if (state.selectedGap !== previous?.selectedGap) map.highlightGap(state.selectedGap);
-    };
-    push();
-    const unsubscribe = app.store.subscribe((state, previous) => push(state, previous));
-    // The swipe's left side is the controller's baseline; off, the map gets null and frees its raster.
-    const pushSwipe = () => {
-      const scenario = scenarios?.store.get();
-      if (!scenario) return;
-      map.setSwipeDivider(scenario.swipeDividerPercent);
-      void map.setSwipeBaseline(scenario.swipe ? scenario.baseline : null);
-    };
-    pushSwipe();
-    const unsubscribeSwipe = scenarios?.store.subscribe(pushSwipe);
-    return () => {
-      unsubscribe();
-      unsubscribeSwipe?.();
-      app.mapDataDrawn = null;
-      onMap(null);
-      window.__greenreachMap = undefined;
-      map.destroy();
-    };
-  }, [app, scenarios]);
+    attachMap(container.current);
+    return () => attachMap(null);
+  }, [attachMap]);
 
   const fraction = status === 'computing' ? (progress?.fraction ?? 0) : status === 'loading' ? 0 : 1;
   const busy = status === 'loading' || status === 'computing' || status === 'drawing';

@@ -1,5 +1,6 @@
 import { type CoverageTotals, share } from '../coverage';
 import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
 import type { Language } from '../state/url-state';
 import { formatCount, formatShare, t } from './i18n';
 import { useStore } from './use-store';
@@ -69,12 +70,20 @@ export function TotalsFigures({
 }
 
 /** The district (city) summary. */
-export function SummaryPanel({ app }: { app: PlannerApp }) {
+export function SummaryPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {
   const language = useStore(app.store, (state) => state.language);
-  const result = useStore(app.store, (state) => state.result);
+  const shown = useStore(results.store, (state) => state.shown);
+  const result = shown?.result ?? null;
   return (
     <section class="panel" aria-labelledby="summary-heading">
       <h2 id="summary-heading">{t(language, 'city')}</h2>
+      {shown && (
+        <p class={`result-source result-${shown.source}`} data-testid="summary-source" data-source={shown.source}>
+          {shown.source === 'scenario'
+            ? `${t(language, 'scenarioResult')}: ${shown.scenarioName}`
+            : t(language, 'baselineResult')}
+        </p>
+      )}
       {result ? (
         <>
           <TotalsFigures totals={result.summary.city} language={language} testId="city-summary" />

@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import type { FeatureCollection } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import type {} from '../../src/app/test-hooks';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
-import type {} from '../../src/state/planner-app';
-import type {} from '../../src/ui/map-view';
 
 /** Repository root. */
 export const root = resolve(import.meta.dirname, '../..');
@@ -67,22 +66,30 @@ function newestModification(path: string): number {
   return newest;
 }
 
-/** Runs `vite build` unless dist/ is newer than every input of the build. */
+/**
+ * Where the browser tests' build goes: the app as `npm start` builds it plus the test hooks
+ * (`window.__greenreach`, installed by the composition root only when VITE_TEST_HOOKS=1).
+ */
+export const testBuild = join(root, 'dist-test');
+
+/** Runs `vite build` (with the test hooks, into dist-test/) unless it is newer than every input of the build. */
 export function buildIfStale(): void {
-  const built = existsSync(join(root, 'dist/index.html')) ? statSync(join(root, 'dist/index.html')).mtimeMs : 0;
+  const index = join(testBuild, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   const inputs = ['src', 'styles', 'public', 'data/demo', 'index.html', 'vite.config.ts', 'package-lock.json'];
   const newest = Math.max(...inputs.map((input) => newestModification(join(root, input))));
   if (built > newest) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+  const vite = join(root, 'node_modules/vite/bin/vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', testBuild, '--emptyOutDir'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
-    // A production build, as `npm start` makes (vitest sets NODE_ENV=test, which libraries read).
-    env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    // A production build, as `npm start` makes (vitest sets NODE_ENV=test, which libraries read), with the hooks.
+    env: { ...process.env, NODE_ENV: 'production', VITE_TEST_HOOKS: '1', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
   });
 }
 
 /** Starts scripts/serve.mjs on a free port of 127.0.0.1; resolves to its origin URL and process. */
-export function startServer(directory = join(root, 'dist')): Promise<{ url: string; process: ChildProcess }> {
+export function startServer(directory = testBuild): Promise<{ url: string; process: ChildProcess }> {
   return new Promise((resolveServer, reject) => {
     const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), directory, '--port', '0'], {
       cwd: root,

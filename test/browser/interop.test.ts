@@ -12,8 +12,8 @@ import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } 
 import { knownCrs } from '../../src/io/coordinates';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf';
 import { readLayerFile } from '../../src/io/read-layer';
-import { sizeProblem } from '../../src/worker/import-client';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
+import { sizeProblem } from '../../src/worker/import-client';
 import {
   browserSuiteOptions,
   buildIfStale,

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type {} from '../../src/state/kiosk';
+import type {} from '../../src/app/test-hooks';
 import {
   browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
-  root,
   screenshotPixels,
   startServer,
   stopProcess,
+  testBuild,
   waitForCoverage,
 } from './harness';
 
@@ -60,11 +60,11 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
 
   beforeAll(async () => {
     buildIfStale();
-    build = copyBuild(join(root, 'dist'));
+    build = copyBuild(testBuild);
     temporary.push(build);
     const { files } = precacheList(build);
     const missing = files.filter((file) => !existsSync(join(build, file)));
-    if (missing.length > 0) throw new Error(`dist/ changed while it was copied: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new Error(`dist-test/ changed while it was copied: ${missing.join(', ')}`);
     const started = await startServer();
     server = started.process;
     origin = started.url;

@@ -80,11 +80,13 @@ function scenarioState(page: Page): Promise<PageScenario> {
   return page.evaluate(() => {
     const controller = window.__greenreach!.scenario!.controller;
     const state = controller.store.get();
+    // The scenario's result (the baseline's while the worker holds none of its features).
+    const baseline = window.__greenreach!.app.store.get().baseline;
     return {
       features: state.features.length,
       synced: state.synced && window.__greenreach!.state().status === 'ready',
-      city: state.result?.summary.city ?? null,
-      baselineCity: state.baseline?.summary.city ?? null,
+      city: (state.result ?? baseline)?.summary.city ?? null,
+      baselineCity: baseline?.summary.city ?? null,
       changed: state.changedCells?.length ?? 0,
     };
   });
@@ -1259,7 +1261,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
           inUse: (['green', 'park'] as const).filter((id) => state.result!.rules[id]),
           cells: Array.from(state.changedCells!, (k) => [
             cellIndex[k],
-            state.baseline!.verdicts[k],
+            window.__greenreach!.app.store.get().baseline!.verdicts[k],
             state.result!.verdicts[k],
           ]),
         };

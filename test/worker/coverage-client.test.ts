@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, presetRules, summarizeCoverage } from '../../src/coverage';
 import { CancelledError, CoverageClient } from '../../src/worker/coverage-client';
-import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../../src/worker/coverage-protocol';
+import type {
+  CoverageReply as WorkerReply,
+  CoverageRequest as WorkerRequest,
+} from '../../src/worker/coverage-protocol';
 
 // The client against the real worker module, run in Node: the "worker" is the module loaded with a
 // stand-in global scope, and every message the client posts is recorded.

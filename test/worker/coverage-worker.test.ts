@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, presetRules, summarizeCoverage } from '../../src/coverage';
-import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../../src/worker/coverage-protocol';
+import type {
+  CoverageReply as WorkerReply,
+  CoverageRequest as WorkerRequest,
+} from '../../src/worker/coverage-protocol';
 
 // The worker's side of the protocol, run in Node with a stand-in for the worker global scope.
 

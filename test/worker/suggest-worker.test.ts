@@ -2,7 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, presetRules } from '../../src/coverage';
 import { suggestSites } from '../../src/coverage/suggest';
-import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../../src/worker/coverage-protocol';
+import type {
+  CoverageReply as WorkerReply,
+  CoverageRequest as WorkerRequest,
+} from '../../src/worker/coverage-protocol';
 
 // The `suggest` request of the worker protocol, run in Node with a stand-in for the worker global scope.
 

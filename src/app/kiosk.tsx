@@ -1,0 +1,70 @@
+import '../../styles/kiosk.css';
+import { render } from 'preact';
+import { PlannerMap } from '../map/planner-map';
+import { KioskController } from '../state/kiosk';
+import { loadKioskConfig } from '../state/kiosk-config';
+import { registerKioskServiceWorker } from '../state/kiosk-offline';
+import { MapBinding } from '../state/map-binding';
+import { PlannerApp } from '../state/planner-app';
+import { ResultsView } from '../state/results';
+import type { HoverState } from '../state/services';
+import { Store } from '../state/store';
+import { KioskApp, type KioskServices } from '../ui/kiosk-app';
+import { CoverageClient } from '../worker/coverage-client';
+import { GapClient } from '../worker/gap-client';
+import { installTestHooks } from './test-hooks';
+
+/**
+ * The kiosk's composition root (`?kiosk`): reads the kiosk configuration, creates the app, the kiosk
+ * controller and the results view, and builds the map (again after a lost WebGL context) in the element
+ * the kiosk screen hands over.
+ */
+export async function startKiosk(element: HTMLElement): Promise<KioskController> {
+  const config = await loadKioskConfig(location.search, document.baseURI);
+  const app = new PlannerApp(new CoverageClient());
+  app.syncUrl = false;
+  if (config.data) app.store.set({ dataPath: config.data });
+  app.setLanguage(config.languages[0]);
+  const kiosk = new KioskController(app, config);
+  const results = new ResultsView(app.store, null, new GapClient());
+  let mounted: { map: PlannerMap; binding: MapBinding } | null = null;
+  const hooks = installTestHooks({ app, results, kiosk: kiosk.hook, binding: () => mounted?.binding ?? null });
+  kiosk.install();
+
+  const services: KioskServices = {
+    kiosk,
+    results,
+    hover: new Store<HoverState>({ cell: null, feature: null }),
+    attachMap: (container, insets) => {
+      if (mounted) {
+        mounted.binding.dispose();
+        mounted.map.destroy();
+        mounted = null;
+        kiosk.setMap(null);
+        hooks.setMap(null);
+      }
+      if (!container) return;
+      const initial = app.store.get();
+      const map = new PlannerMap({
+        container,
+        view: initial.view,
+        language: initial.language,
+        onViewChange: (view) => app.setView(view),
+        onCommunityClick: (community) => {
+          app.selectCommunity(community);
+          const bbox = community !== null ? results.get().shown?.result.communities[community]?.bbox : null;
+          if (bbox) app.focus(bbox);
+        },
+      });
+      // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
+      map.setInsets(insets);
+      mounted = { map, binding: new MapBinding(map, app, results) };
+      hooks.setMap(map);
+      kiosk.setMap(map);
+    },
+  };
+  render(<KioskApp services={services} />, element);
+  void app.start();
+  void registerKioskServiceWorker((status, version) => kiosk.setPrecache(status, version));
+  return kiosk;
+}

@@ -1,0 +1,95 @@
+import { render } from 'preact';
+import { DrawTool } from '../map/draw-tool';
+import { PlannerMap } from '../map/planner-map';
+import { ImportController } from '../state/import-controller';
+import { MapBinding } from '../state/map-binding';
+import { PlannerApp } from '../state/planner-app';
+import { ResultsView } from '../state/results';
+import { ScenarioController } from '../state/scenario';
+import type { HoverState, MapSnapshot, PlannerServices } from '../state/services';
+import { Store } from '../state/store';
+import { App } from '../ui/app';
+import { kindLabel } from '../ui/i18n';
+import { CoverageClient } from '../worker/coverage-client';
+import { GapClient } from '../worker/gap-client';
+import { installTestHooks } from './test-hooks';
+
+/**
+ * The planner's composition root: creates the stores, the workers' clients, the import and scenario
+ * controllers, the results view, and (once the map view hands over its element) the map, its binding
+ * and the drawing tool. Components get these and construct none of them.
+ */
+export function startPlanner(element: HTMLElement): PlannerServices {
+  const app = new PlannerApp(new CoverageClient());
+  const imports = new ImportController(app);
+  const scenarios = new ScenarioController(app);
+  const results = new ResultsView(app.store, scenarios.store, new GapClient());
+  const hover = new Store<HoverState>({ cell: null, feature: null });
+  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool } | null = null;
+  const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
+
+  const attachMap = (container: HTMLElement | null) => {
+    if (mounted) {
+      mounted.tool.destroy();
+      mounted.binding.dispose();
+      mounted.map.destroy();
+      mounted = null;
+      hooks.setMap(null);
+    }
+    if (!container) return;
+    const initial = app.store.get();
+    const map = new PlannerMap({
+      container,
+      view: initial.view,
+      language: initial.language,
+      onViewChange: (view) => app.setView(view),
+      onCommunityClick: (community) => {
+        app.selectCommunity(community);
+        const bbox = community !== null ? results.get().shown?.result.communities[community]?.bbox : null;
+        if (bbox) app.focus(bbox);
+      },
+      onCellInfo: (cell) => hover.set({ cell }),
+      onFeatureInfo: (feature) => hover.set({ feature }),
+      kindLabel: (kind) => kindLabel(app.store.get().language, kind),
+    });
+    const binding = new MapBinding(map, app, results, scenarios.store);
+    mounted = { map, binding, tool: new DrawTool(map, scenarios) };
+    hooks.setMap(map);
+  };
+
+  const mapSnapshot = (): MapSnapshot | null => {
+    if (!mounted) return null;
+    const state = app.store.get();
+    const bbox = results.get().shown?.result.communities[0]?.bbox;
+    const latitude = state.view?.latitude ?? (bbox ? (bbox[1] + bbox[3]) / 2 : null);
+    const longitude = state.view?.longitude ?? (bbox ? (bbox[0] + bbox[2]) / 2 : null);
+    let metresPerPixel: number | null = null;
+    if (latitude !== null && longitude !== null) {
+      // Metres per CSS pixel at the centre, from the screen positions of two points 1 km apart.
+      const dLon = 1000 / (111_320 * Math.cos((latitude * Math.PI) / 180));
+      const a = mounted.map.project(longitude, latitude);
+      const b = mounted.map.project(longitude + dLon, latitude);
+      const pixels = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      metresPerPixel = pixels > 0 ? 1000 / pixels : null;
+    }
+    return { container: mounted.map.map.getContainer(), metresPerPixel };
+  };
+
+  const services: PlannerServices = {
+    app,
+    imports,
+    scenarios,
+    results,
+    hover,
+    attachMap,
+    mapSnapshot,
+    draw: {
+      finishGreenway: () => mounted?.tool.finishGreenway(),
+      selectFeature: (key) => (mounted ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),
+      deleteSelectedVertex: () => void mounted?.tool.deleteSelectedVertex(),
+    },
+  };
+  render(<App services={services} />, element);
+  void app.start((data) => imports.restore(data));
+  return services;
+}

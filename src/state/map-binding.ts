@@ -1,0 +1,97 @@
+import { bbox } from '@turf/bbox';
+import type { FeatureCollection } from 'geojson';
+import type { BoundingBox } from '../coverage';
+import type { PlannerMap } from '../map/planner-map';
+import type { AppState, PlannerApp } from './planner-app';
+import type { ResultsState, ResultsView } from './results';
+import type { ScenarioState } from './scenario';
+import type { Store } from './store';
+
+/** `[west, south, east, north]` of every position in a FeatureCollection, or null when it has none. */
+export function collectionBounds(collection: FeatureCollection): BoundingBox | null {
+  const [west, south, east, north] = bbox(collection);
+  return west <= east ? [west, south, east, north] : null;
+}
+
+/**
+ * State drives the map: subscribes to the app, the shown results and the scenario (swipe) and calls
+ * PlannerMap, which knows nothing of the stores. Every camera move the app asks for (`cameraRequest`)
+ * and the first fit to newly loaded data happen here.
+ */
+export class MapBinding {
+  /** performance.now() when coverage was last drawn (tests and the bench read it). */
+  drawnAt: number | null = null;
+  private drawnResult: unknown = null;
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    readonly map: PlannerMap,
+    private readonly app: PlannerApp,
+    results: ResultsView,
+    private readonly scenarios: Store<ScenarioState> | null = null,
+  ) {
+    // The first computation waits for the map to draw the loaded data (bounded), so MapLibre's
+    // one-time start-up does not stall the page while computing.
+    app.mapDataDrawn = () => map.whenDataDrawn(3000);
+    this.appChanged(app.store.get(), null);
+    this.resultsChanged(results.get(), null);
+    this.swipeChanged();
+    this.disposers.push(
+      app.store.subscribe((state, previous) => this.appChanged(state, previous)),
+      results.store.subscribe((state, previous) => this.resultsChanged(state, previous)),
+    );
+    if (scenarios) this.disposers.push(scenarios.subscribe(() => this.swipeChanged()));
+  }
+
+  private appChanged(state: AppState, previous: AppState | null): void {
+    const map = this.map;
+    if (state.data && state.data !== previous?.data) {
+      const data = state.data;
+      void map.setData(data).then(() => {
+        if (state.view) return;
+        const bounds = (data.district && collectionBounds(data.district)) ?? collectionBounds(data.communities);
+        if (bounds) map.fitBounds(bounds, { animate: false, maxZoom: 14 });
+      });
+    }
+    if (state.layers !== previous?.layers) map.setLayerVisibility(state.layers);
+    if (state.language !== previous?.language) map.setLanguage(state.language);
+    if (state.selectedCommunity !== previous?.selectedCommunity) map.highlightCommunity(state.selectedCommunity);
+    if (state.selectedGap !== previous?.selectedGap) map.highlightGap(state.selectedGap);
+    const camera = state.cameraRequest;
+    // Only a request made while this map is up (a new map after a lost context does not replay old ones).
+    if (camera && previous && camera !== previous.cameraRequest) {
+      map.fitBounds(camera.bbox, {
+        ...(camera.maxZoom !== undefined ? { maxZoom: camera.maxZoom } : {}),
+        ...(camera.animate !== undefined ? { animate: camera.animate } : {}),
+      });
+    }
+    if (state.baseline !== previous?.baseline) this.swipeChanged();
+  }
+
+  private resultsChanged(state: ResultsState, previous: ResultsState | null): void {
+    const result = state.shown?.result ?? null;
+    if (result !== this.drawnResult) {
+      this.drawnResult = result;
+      void this.map.setCoverage(result).then(() => {
+        if (!result) return;
+        this.drawnAt = performance.now();
+        this.app.markDrawn(result);
+      });
+    }
+    if (state.gaps !== previous?.gaps) this.map.setGaps(state.gaps);
+  }
+
+  /** The swipe's left side is the baseline; off, the map gets null and frees its raster. */
+  private swipeChanged(): void {
+    const scenario = this.scenarios?.get();
+    if (!scenario) return;
+    this.map.setSwipeDivider(scenario.swipeDividerPercent);
+    void this.map.setSwipeBaseline(scenario.swipe ? this.app.store.get().baseline : null);
+  }
+
+  /** Stops following the stores (the map is being replaced or destroyed). */
+  dispose(): void {
+    for (const dispose of this.disposers) dispose();
+    this.app.mapDataDrawn = null;
+  }
+}

@@ -1,0 +1,42 @@
+import type { CellInfo, FeatureInfo } from '../map/planner-map';
+import type { ImportController } from './import-controller';
+import type { PlannerApp } from './planner-app';
+import type { ResultsView } from './results';
+import type { ScenarioController } from './scenario';
+import type { Store } from './store';
+
+/** What the pointer is over on the map (the hover read-out). */
+export interface HoverState {
+  cell: CellInfo | null;
+  feature: FeatureInfo | null;
+}
+
+/** What the scenario panel may ask of the map's drawing tool (no-ops while there is no map). */
+export interface DrawActions {
+  finishGreenway(): void;
+  /** Selects a feature as a click on it does, and pans the map to it when it is off screen. */
+  selectFeature(key: string): void;
+  deleteSelectedVertex(): void;
+}
+
+/** The map on screen, for the PNG export: its element and its scale at the centre. */
+export interface MapSnapshot {
+  container: HTMLElement;
+  metresPerPixel: number | null;
+}
+
+/**
+ * Everything the planner's components are given (created once by the composition root,
+ * src/app/planner.tsx): components read stores and call actions, and never construct any of these.
+ */
+export interface PlannerServices {
+  app: PlannerApp;
+  imports: ImportController;
+  scenarios: ScenarioController;
+  results: ResultsView;
+  hover: Store<HoverState>;
+  draw: DrawActions;
+  /** The map view hands its element over (null when it unmounts); the root builds the map in it. */
+  attachMap: (container: HTMLElement | null) => void;
+  mapSnapshot: () => MapSnapshot | null;
+}

@@ -1,0 +1,123 @@
+import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../map/vertex-handles';
+import type { ScenarioFeature } from '../state/scenario';
+import type { DrawActions } from '../state/services';
+import type { Language } from '../state/url-state';
+import { kindLabel } from './i18n';
+import { st } from './scenario-i18n';
+import type { SectionProps } from './scenario-section-props';
+import { useStore } from './use-store';
+
+const areaKinds = ['pocket_park', 'park', 'micro_green', 'green_space'];
+
+/** A feature's entry in the list: its kind, then its name (or its number), e.g. "小游园 · 新公园 1". */
+function featureLabel(feature: ScenarioFeature, index: number, language: Language): string {
+  const properties = feature.feature.properties ?? {};
+  const kind = kindLabel(
+    language,
+    feature.layer === 'greenways' ? 'greenway' : String(properties.kind ?? 'pocket_park'),
+  );
+  const name = String(properties.name ?? '').trim() || st(language, 'unnamed', { n: index + 1 });
+  const label = `${kind} · ${name}`;
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/**
+ * The scenario's features (one button each) and the selected feature: name, kind, delete, the reshaping
+ * help and the selected vertex. Re-renders on feature and selection changes only.
+ */
+export function ScenarioEditSection({ controller, language, draw }: SectionProps & { draw: DrawActions }) {
+  const features = useStore(controller.store, (s) => s.features);
+  const selectedKey = useStore(controller.store, (s) => s.selectedKey);
+  const selectedVertex = useStore(controller.store, (s) => s.selectedVertex);
+  const mode = useStore(controller.store, (s) => s.mode);
+  const reshapeRefused = useStore(controller.store, (s) => s.reshapeRefused);
+  const error = useStore(controller.store, (s) => s.error);
+  const selected = features.find((f) => f.key === selectedKey) ?? null;
+  const vertex = selected && selectedVertex ? selectedVertex : null;
+  const vertexPart = vertex ? partAt(selected?.feature.geometry, vertex.path) : null;
+  const deletionRefusal = vertex ? deleteVertexRefusal(selected?.feature.geometry, vertex.path, vertex.index) : null;
+  return (
+    <>
+      {features.length > 0 && (
+        <ul class="scenario-feature-list" aria-label={st(language, 'featureList')} data-testid="feature-list">
+          {features.map((feature, index) => (
+            <li key={feature.key}>
+              <button
+                type="button"
+                aria-pressed={feature.key === selectedKey}
+                data-testid={`feature-item-${index}`}
+                data-key={feature.key}
+                onClick={() => draw.selectFeature(feature.key)}
+              >
+                {featureLabel(feature, index, language)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {selected && (
+        <div class="scenario-row" data-testid="selected-feature">
+          <input
+            aria-label={st(language, 'name')}
+            placeholder={st(language, 'name')}
+            value={String(selected.feature.properties?.name ?? '')}
+            onChange={(event) =>
+              controller.setProperties(selected.key, { name: (event.target as HTMLInputElement).value })
+            }
+          />
+          {selected.layer === 'greenspaces' && (
+            <select
+              aria-label={st(language, 'kind')}
+              value={String(selected.feature.properties?.kind ?? 'pocket_park')}
+              onChange={(event) =>
+                controller.setProperties(selected.key, { kind: (event.target as HTMLSelectElement).value })
+              }
+            >
+              {areaKinds.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kindLabel(language, kind)}
+                </option>
+              ))}
+            </select>
+          )}
+          <button type="button" onClick={() => controller.remove(selected.key)} data-testid="delete-feature">
+            {st(language, 'delete')}
+          </button>
+        </div>
+      )}
+      {selected && (mode === 'select' || mode === 'pan') && (
+        <p class="muted small" data-testid="reshape-help">
+          {st(language, 'reshapeHelp')}{' '}
+          {st(language, 'reshapeKeys', { step: vertexKeyStepMeters.normal, shiftStep: vertexKeyStepMeters.shift })}
+        </p>
+      )}
+      {selected && reshapeRefused === 'crossing' && (
+        <p class="error small" role="status" data-testid="reshape-refused">
+          {st(language, 'outlineCrossing')}
+        </p>
+      )}
+      {selected && vertex && vertexPart && vertex.index < vertexPart.vertices.length && (
+        <div class="scenario-row small" data-testid="selected-vertex">
+          <span>{st(language, 'vertexOf', { n: vertex.index + 1, count: vertexPart.vertices.length })}</span>
+          {deletionRefusal === null ? (
+            <button type="button" data-testid="delete-vertex" onClick={() => draw.deleteSelectedVertex()}>
+              {st(language, 'deleteVertex')}
+            </button>
+          ) : (
+            <span class="muted" data-testid="delete-vertex-refused">
+              {st(
+                language,
+                deletionRefusal === 'crossing' ? 'outlineCrossing' : vertexPart.closed ? 'minimumRing' : 'minimumLine',
+              )}
+            </span>
+          )}
+        </div>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,185 @@
+import { useState } from 'preact/hooks';
+import { formatCount } from './i18n';
+import { st } from './scenario-i18n';
+import type { SectionProps } from './scenario-section-props';
+import { useStore } from './use-store';
+
+/** Suggested sites: the candidate source (land or an imported layer), N, the run and its ranked sites. */
+export function ScenarioSuggestSection({ app, controller, language }: SectionProps) {
+  const suggest = useStore(controller.store, (s) => s.suggest);
+  const baseline = useStore(app.store, (s) => s.baseline);
+  const [count, setCount] = useState(suggest.count);
+  return (
+    <>
+      <h3>{st(language, 'suggest')}</h3>
+      <fieldset
+        class="candidate-source small"
+        data-testid="candidate-source"
+        data-source={suggest.source}
+        data-restoring={String(suggest.layerRestoring)}
+      >
+        <legend>{st(language, 'candidateSource')}</legend>
+        <label>
+          <input
+            type="radio"
+            name="candidate-source"
+            value="land"
+            data-testid="source-land"
+            checked={suggest.source === 'land'}
+            onChange={() => controller.setCandidateSource('land')}
+          />{' '}
+          {st(language, 'sourceLand')}
+        </label>{' '}
+        <label>
+          <input
+            type="radio"
+            name="candidate-source"
+            value="layer"
+            data-testid="source-layer"
+            checked={suggest.source === 'layer'}
+            disabled={!suggest.layer}
+            onChange={() => controller.setCandidateSource('layer')}
+          />{' '}
+          {st(language, 'sourceLayer')}
+        </label>
+        <p class="muted candidate-file-help" id="candidate-file-help">
+          {st(language, 'candidateFile')}
+        </p>
+        <label class="file-button">
+          <span>{st(language, 'chooseCandidate')}</span>
+          <input
+            type="file"
+            accept=".geojson,.json,.ndjson,.fgb,.zip,.csv"
+            aria-describedby="candidate-file-help"
+            data-testid="candidate-file"
+            onChange={(event) => {
+              const input = event.target as HTMLInputElement;
+              const file = input.files?.[0];
+              if (file) void controller.loadCandidateFile(file);
+              // The same file may be picked again after it is fixed.
+              input.value = '';
+            }}
+          />
+        </label>
+        {suggest.layerLoading && <p class="muted">{st(language, 'candidateReading')}</p>}
+        {suggest.layer && (
+          <p data-testid="candidate-layer">
+            {st(language, 'candidateSummary', {
+              file: suggest.layer.fileName,
+              points: formatCount(language, suggest.layer.points),
+              polygons: formatCount(language, suggest.layer.polygons),
+            })}
+            {suggest.layer.skipped > 0 && `; ${st(language, 'candidateSkipped', { count: suggest.layer.skipped })}`}
+            {suggest.layer.outside > 0 && `; ${st(language, 'candidateOutside', { count: suggest.layer.outside })}`}{' '}
+            <button
+              type="button"
+              class="link"
+              data-testid="candidate-forget"
+              title={st(language, 'candidateForgetTitle')}
+              onClick={() => controller.forgetCandidateLayer()}
+            >
+              {st(language, 'candidateForget')}
+            </button>
+          </p>
+        )}
+        {suggest.layerError && (
+          <p class="error" role="alert" data-testid="candidate-error">
+            {suggest.layerError}
+          </p>
+        )}
+      </fieldset>
+      <div class="scenario-row">
+        <label>
+          N{' '}
+          <input
+            type="number"
+            min={1}
+            max={50}
+            value={count}
+            style={{ width: '4em' }}
+            data-testid="suggest-count"
+            onChange={(event) => setCount(Number((event.target as HTMLInputElement).value))}
+          />
+        </label>
+        {suggest.running ? (
+          <>
+            <progress max={1} value={suggest.fraction} />
+            <button type="button" onClick={() => controller.cancelSuggest()} data-testid="suggest-cancel">
+              {st(language, 'cancel')}
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            disabled={!baseline || (suggest.source === 'layer' && !suggest.layer)}
+            title={suggest.source === 'layer' && !suggest.layer ? st(language, 'chooseCandidateFile') : undefined}
+            data-testid="suggest"
+            onClick={() => {
+              controller.setSuggestCount(count);
+              void controller.suggest(controller.store.get().suggest.count);
+            }}
+          >
+            {st(language, 'suggestN')}
+          </button>
+        )}
+      </div>
+      {suggest.error && <p class="error">{suggest.error}</p>}
+      {suggest.result && (
+        <>
+          <p class="muted small">
+            {st(language, 'greedyNote')} ({formatCount(language, suggest.result.candidateCount)}{' '}
+            {st(language, 'candidates')}
+            {suggest.result.latticeSpacing === null && suggest.layer
+              ? ` ${st(language, 'fromLayer', { file: suggest.layer.fileName })}`
+              : ''}
+            {suggest.result.skippedCandidates > 0
+              ? `; ${st(language, 'parcelsSkipped', {
+                  count: formatCount(language, suggest.result.skippedCandidates),
+                  area: formatCount(language, suggest.result.site.areaSquareMeters),
+                })}`
+              : ''}
+            ,{' '}
+            {Math.round(
+              suggest.result.timingsMs.total ?? Object.values(suggest.result.timingsMs).reduce((a, b) => a + b, 0),
+            )}{' '}
+            ms)
+          </p>
+          <table class="scenario-table small" data-testid="suggestions">
+            <thead>
+              <tr>
+                <th>{st(language, 'rank')}</th>
+                <th>{st(language, 'newResidents')}</th>
+                <th>{st(language, 'newCells')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {suggest.result.sites.map((site) => (
+                <tr key={site.rank}>
+                  <td>{site.rank}</td>
+                  <td>
+                    {site.newResidentsCovered === null ? '—' : `+${formatCount(language, site.newResidentsCovered)}`}
+                  </td>
+                  <td>+{formatCount(language, site.newCellsCovered)}</td>
+                  <td>
+                    {suggest.accepted.includes(site.rank) ? (
+                      st(language, 'accepted')
+                    ) : (
+                      <button
+                        type="button"
+                        data-testid={`accept-${site.rank}`}
+                        onClick={() => controller.acceptSite(site.rank)}
+                      >
+                        {st(language, 'accept')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
