@@ -25,7 +25,7 @@ import {
   type SuggestResult,
   suggestSites,
 } from '../src/coverage/suggest';
-import { readFlatGeobuf } from '../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../src/io/flatgeobuf-read';
 import type { WorkerReply, WorkerRequest } from '../src/worker/protocol';
 import { seededRandom, syntheticCity } from './synthetic-city';
 

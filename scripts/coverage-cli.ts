@@ -50,7 +50,7 @@ import {
   rulesRecord,
   summaryRecord,
 } from '../src/io/coverage-export';
-import { flatGeobufChunks } from '../src/io/flatgeobuf';
+import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../src/io/geojson';
 import { FileError } from '../src/io/input-error';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';

@@ -2,6 +2,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from
 import { addFeature, type CoverageModel, removeFeature } from './coverage';
 import { type GreenFeature, InputError, prepareGreenFeature } from './features';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from './geodesy';
+import { signedArea } from './geometry';
 import { columnCenterLongitude, type GridWindow, rowCenterLatitude } from './grid';
 import { type CriterionId, type GreenKind, qualifies } from './rules';
 import { scanPolygon, stampPath } from './stamp';
@@ -425,12 +426,7 @@ function parcelSite(geometry: Polygon | MultiPolygon, kind: GreenKind, index: nu
       }
       return [round7(position[0]), round7(position[1])];
     });
-    let signed = 0;
-    for (let i = 0; i + 1 < rounded.length; i++) {
-      signed += (rounded[i + 1][0] - rounded[i][0]) * (rounded[i + 1][1] + rounded[i][1]);
-    }
-    // signed < 0: counter-clockwise.
-    return signed < 0 === outer ? rounded : rounded.reverse();
+    return signedArea(rounded) > 0 === outer ? rounded : rounded.reverse();
   };
   const polygon = (rings: Position[][]) => rings.map((positions, r) => ring(positions, r === 0));
   return {

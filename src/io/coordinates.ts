@@ -175,35 +175,6 @@ export function crsFromGeoJsonMember(member: unknown): CrsInfo | null {
 
 export const WGS84: CrsInfo = { code: 'EPSG:4326', name: 'WGS 84', definition: null, source: 'default' };
 
-/** [west, south, east, north] of every position, or null when there is none. */
-export function collectionBounds(collection: FeatureCollection): [number, number, number, number] | null {
-  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
-  for (const feature of collection.features) {
-    if (!feature.geometry) continue;
-    eachPosition(feature.geometry, (p) => {
-      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
-      if (p[0] < box[0]) box[0] = p[0];
-      if (p[1] < box[1]) box[1] = p[1];
-      if (p[0] > box[2]) box[2] = p[0];
-      if (p[1] > box[3]) box[3] = p[1];
-    });
-  }
-  return box[0] <= box[2] ? box : null;
-}
-
-export function eachPosition(geometry: Geometry, visit: (position: Position) => void): void {
-  if (geometry.type === 'GeometryCollection') {
-    for (const part of geometry.geometries) eachPosition(part, visit);
-    return;
-  }
-  const walk = (value: unknown): void => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number') visit(value as Position);
-    else for (const item of value) walk(item);
-  };
-  walk(geometry.coordinates);
-}
-
 /** Positions rewritten in place by `map` (which returns a new [x, y]). */
 export function mapPositions(geometry: Geometry, map: (position: Position) => Position): void {
   if (geometry.type === 'GeometryCollection') {

@@ -2,7 +2,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { type CoverageResult, type CoverageTotals, cellRing, describeRules, share } from '../coverage';
 import { traceCellOutlines } from '../coverage/gap-outlines';
 import { writeCsv } from './csv';
-import type { FlatGeobufColumn } from './flatgeobuf';
+import type { FlatGeobufColumn } from './flatgeobuf-write';
 
 /**
  * The coverage results as GIS layers and JSON: the one place that decides export field names, so the

@@ -1,17 +1,17 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { collectionBounds, eachPosition } from '../coverage/geometry';
 import {
   type CrsInfo,
-  collectionBounds,
   coordinateShape,
   crsFromGeoJsonMember,
   crsFromWkt,
-  eachPosition,
   parseCrsCode,
   swapAxes,
   toWgs84,
   WGS84,
 } from './coordinates';
-import { detectFlatGeobuf, flatGeobufInfo, readFlatGeobuf } from './flatgeobuf';
+import { detectFlatGeobuf } from './flatgeobuf-format';
+import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
 import { detectGeoJson, readGeoJson } from './geojson';
 import { FileError } from './input-error';
 import { osmGreenSpace, osmGreenway } from './osm';

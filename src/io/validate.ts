@@ -1,6 +1,7 @@
 import rewind from '@mapbox/geojson-rewind';
 import { kinks } from '@turf/kinks';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import { signedArea } from '../coverage/geometry';
 import { FileError } from './input-error';
 
 /**
@@ -309,11 +310,7 @@ function orientationSignature(geometry: Geometry): number[] {
     geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
   const signs: number[] = [];
   for (const rings of polygons) {
-    for (const ring of rings) {
-      let sum = 0;
-      for (let i = 0; i + 1 < ring.length; i++) sum += (ring[i + 1][0] - ring[i][0]) * (ring[i + 1][1] + ring[i][1]);
-      signs.push(sum < 0 ? 1 : -1);
-    }
+    for (const ring of rings) signs.push(signedArea(ring) > 0 ? 1 : -1);
   }
   return signs;
 }

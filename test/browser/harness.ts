@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { FeatureCollection } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import type {} from '../../src/state/planner-app';
 import type {} from '../../src/ui/map-view';
 

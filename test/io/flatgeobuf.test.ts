@@ -1,7 +1,10 @@
 import { geojson as npmFlatGeobuf } from 'flatgeobuf';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { describe, expect, it, vi } from 'vitest';
-import { detectFlatGeobuf, readFlatGeobuf, readFlatGeobufStream, writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { detectFlatGeobuf } from '../../src/io/flatgeobuf-format';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { readFlatGeobufStream } from '../../src/io/flatgeobuf-stream';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { FileError } from '../../src/io/input-error';
 import { gridOfSquares, sampleParks, square } from './sample-data';
 
