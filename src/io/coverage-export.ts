@@ -10,7 +10,7 @@ import type { FlatGeobufColumn } from './flatgeobuf-write';
  */
 
 /** Metres rounded to 0.1 m; null beyond the reach or for a criterion the rules do not use. */
-export function roundedMeters(value: number | undefined): number | null {
+function roundedMeters(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : Math.round(value * 10) / 10;
 }
 
@@ -34,7 +34,7 @@ export function cellProperties(result: CoverageResult, k: number): Record<string
 }
 
 /** One Polygon feature per residential cell (counter-clockwise, 7 decimals). */
-export function cellFeature(result: CoverageResult, k: number): Feature {
+function cellFeature(result: CoverageResult, k: number): Feature {
   return {
     type: 'Feature',
     properties: cellProperties(result, k),
@@ -82,7 +82,7 @@ export function* cellGeoJsonChunks(result: CoverageResult): Generator<string> {
 }
 
 /** The totals as flat snake_case fields with shares (0–1, null where unknown). */
-export function totalsRecord(totals: CoverageTotals): Record<string, number | null> {
+function totalsRecord(totals: CoverageTotals): Record<string, number | null> {
   return {
     cells: totals.cells,
     cells_meeting_green: totals.cellsMeetingGreen,

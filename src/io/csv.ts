@@ -25,11 +25,6 @@ const X_NAMES = ['lon', 'lng', 'long', 'longitude', '经度', 'x'];
 const Y_NAMES = ['lat', 'latitude', '纬度', 'y'];
 const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
-/** True when the file name says CSV/TSV/TXT. */
-export function detectCsv(fileName: string): boolean {
-  return /\.(csv|tsv|txt)$/i.test(fileName);
-}
-
 function normalize(name: string): string {
   return name
     .replace(/^\uFEFF/, '')
@@ -39,7 +34,7 @@ function normalize(name: string): string {
 }
 
 /** Indexes of the x and y columns, or null. */
-export function findCoordinateColumns(header: string[]): { x: number; y: number } | null {
+function findCoordinateColumns(header: string[]): { x: number; y: number } | null {
   const names = header.map(normalize);
   const find = (candidates: string[]) => {
     for (const candidate of candidates) {

@@ -69,8 +69,11 @@ const UNSUPPORTED: [RegExp, string][] = [
   [/\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i, 'unsupported format (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)'],
 ];
 
-/** The format of a file from its first bytes and name, or null. */
-export function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
+/**
+ * The format of a file from its first bytes and name, or null. The one format detection: it lives here, not
+ * in the Shapefile and CSV drivers, so that detecting a format loads neither (they are imported on demand).
+ */
+function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5)) {
     return 'shapefile';
   }

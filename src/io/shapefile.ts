@@ -27,17 +27,8 @@ export interface ShapefileLayer {
   warnings: string[];
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
 const DBF_LANGUAGE_DRIVER_OFFSET = 29;
 const LDID_GBK = 0x4d;
-
-/** True for a zip archive (local file header or empty-archive signature). */
-export function detectZip(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 4 && (ZIP_MAGIC.every((b, i) => bytes[i] === b) || EMPTY_ZIP_MAGIC.every((b, i) => bytes[i] === b))
-  );
-}
 
 /**
  * True when the zip's end-of-central-directory record is within the last 64 KiB + 22 bytes. Checked before

@@ -35,7 +35,7 @@ const ROLE_GEOMETRY: Record<LayerRole, { types: string[]; label: string; noun: s
 };
 
 /** Rings longer than this are not checked for self-intersection (the check is quadratic). */
-export const MAX_KINK_CHECK_VERTICES = 5000;
+const MAX_KINK_CHECK_VERTICES = 5000;
 
 export interface SkippedFeature {
   featureIndex: number;
