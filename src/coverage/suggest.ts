@@ -1,9 +1,10 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { addFeature, type CoverageModel, removeFeature } from './coverage';
-import { type GreenFeature, InputError, prepareGreenFeature } from './features';
+import { type GreenFeature, prepareGreenFeature } from './features';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from './geodesy';
 import { signedArea } from './geometry';
 import { columnCenterLongitude, type GridWindow, rowCenterLatitude } from './grid';
+import { InputError } from './input-error';
 import { type CriterionId, type GreenKind, qualifies } from './rules';
 import { scanPolygon, stampPath } from './stamp';
 import { summarizeCoverage } from './summary';
@@ -275,7 +276,7 @@ export class SiteSearch {
 
   private candidatesFromLayer(layer: FeatureCollection): void {
     if (layer?.type !== 'FeatureCollection' || !Array.isArray(layer.features)) {
-      throw new InputError('candidates', null, 'is not a GeoJSON FeatureCollection');
+      throw InputError.inLayer('candidates', null, 'is not a GeoJSON FeatureCollection');
     }
     layer.features.forEach((feature, index) => {
       const geometry = feature?.geometry;
@@ -288,17 +289,18 @@ export class SiteSearch {
       if (geometry.type === 'Point' || geometry.type === 'MultiPoint') {
         for (const [longitude, latitude] of points) {
           if (!Number.isFinite(longitude) || !Number.isFinite(latitude) || Math.abs(latitude) > 90) {
-            throw new InputError('candidates', index, 'a point is not a finite longitude/latitude');
+            throw InputError.inLayer('candidates', index, 'a point is not a finite longitude/latitude', 'coordinates');
           }
           this.addSquare(longitude, latitude);
         }
       } else if (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') {
         if (!this.addCandidate(parcelSite(geometry, this.spec.kind, index))) this.skippedCandidates++;
       } else {
-        throw new InputError(
+        throw InputError.inLayer(
           'candidates',
           index,
           `geometry is ${geometry.type}; candidates must be points or polygons`,
+          'geometry',
         );
       }
     });
@@ -419,10 +421,11 @@ function unionWindow(a: GridWindow, b: GridWindow): GridWindow {
 /** A candidate parcel as a site: coordinates rounded to 7 decimals, exterior rings counter-clockwise, holes clockwise. */
 function parcelSite(geometry: Polygon | MultiPolygon, kind: GreenKind, index: number): Feature<Polygon | MultiPolygon> {
   const ring = (positions: Position[], outer: boolean): Position[] => {
-    if (!Array.isArray(positions)) throw new InputError('candidates', index, 'a ring is not an array of positions');
+    if (!Array.isArray(positions))
+      throw InputError.inLayer('candidates', index, 'a ring is not an array of positions', 'coordinates');
     const rounded = positions.map((position) => {
       if (!Number.isFinite(position?.[0]) || !Number.isFinite(position?.[1])) {
-        throw new InputError('candidates', index, 'a coordinate is not a pair of finite numbers');
+        throw InputError.inLayer('candidates', index, 'a coordinate is not a pair of finite numbers', 'coordinates');
       }
       return [round7(position[0]), round7(position[1])];
     });

@@ -1,5 +1,5 @@
 import type { FeatureCollection, Geometry, Position } from 'geojson';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 
 /**
  * Coordinate systems of imported layers: which one a file is in (.prj WKT, FlatGeobuf header, GeoJSON
@@ -225,7 +225,7 @@ export function coordinateShape(bounds: [number, number, number, number]): Coord
 
 /**
  * Converts a layer to WGS84 longitude/latitude in place: from `crs` with proj4, then from GCJ-02 with
- * gcoord when `gcj02` is set. Throws a FileError naming the first position that does not convert.
+ * gcoord when `gcj02` is set. Throws an InputError naming the first position that does not convert.
  */
 export async function toWgs84(
   collection: FeatureCollection,
@@ -239,10 +239,11 @@ export async function toWgs84(
     try {
       converter = proj4(crs.definition, 'EPSG:4326');
     } catch (error) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `coordinate system ${crs.name} cannot be converted (${(error as Error).message})`,
+        { code: 'crs' },
       );
     }
     collection.features.forEach((feature, index) => {
@@ -250,7 +251,7 @@ export async function toWgs84(
       mapPositions(feature.geometry, (p) => {
         const out = converter.forward([p[0], p[1]]);
         if (!Number.isFinite(out[0]) || !Number.isFinite(out[1])) {
-          throw new FileError(fileName, index, `position [${p[0]}, ${p[1]}] is outside ${crs.name}`);
+          throw new InputError(fileName, index, `position [${p[0]}, ${p[1]}] is outside ${crs.name}`, { code: 'crs' });
         }
         return [out[0], out[1]];
       });

@@ -1,8 +1,8 @@
 import Flatbush from 'flatbush';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { calcTreeSize, generateLevelBounds } from 'flatgeobuf/lib/mjs/packedrtree.js';
+import { InputError } from '../coverage/input-error';
 import type { FeatureStore } from './flatgeobuf-encoder';
-import { FileError } from './input-error';
 
 /**
  * FlatGeobuf's packed Hilbert R-tree: its size when reading, the feature order and the tree when writing.
@@ -15,7 +15,9 @@ export const DEFAULT_INDEX_NODE_SIZE = 16;
 export function indexSizeBytes(header: HeaderMeta, fileName: string): number {
   if (header.indexNodeSize === 0 || header.featuresCount === 0) return 0; // calcTreeSize(0, n) never returns
   if (header.indexNodeSize < 2)
-    throw new FileError(fileName, null, `corrupt header (index node size ${header.indexNodeSize})`);
+    throw new InputError(fileName, null, `corrupt header (index node size ${header.indexNodeSize})`, {
+      code: 'corrupt',
+    });
   return calcTreeSize(header.featuresCount, header.indexNodeSize);
 }
 

@@ -6,9 +6,9 @@ import { parseProperties } from 'flatgeobuf/lib/mjs/generic/feature.js';
 import { fromGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry } from 'geojson';
+import { InputError } from '../coverage/input-error';
 import { MAGIC_BYTES, MAGIC_LENGTH_BYTES, MAX_COLUMNS, PREAMBLE_BYTES, SIZE_PREFIX_BYTES } from './flatgeobuf-format';
 import { indexSizeBytes } from './flatgeobuf-index';
-import { FileError } from './input-error';
 
 /**
  * FlatGeobuf reading (see `flatgeobuf-format.ts` for the driver as a whole): a whole file in memory, and
@@ -34,7 +34,9 @@ export interface FlatGeobufInfo {
 export function flatGeobufInfo(bytes: Uint8Array, fileName: string): FlatGeobufInfo {
   const headerLengthBytes = readPreamble(bytes, fileName);
   if (PREAMBLE_BYTES + headerLengthBytes > bytes.length) {
-    throw new FileError(fileName, null, truncatedHeader(headerLengthBytes, bytes.length - PREAMBLE_BYTES));
+    throw new InputError(fileName, null, truncatedHeader(headerLengthBytes, bytes.length - PREAMBLE_BYTES), {
+      code: 'corrupt',
+    });
   }
   const sizePrefixed = bytes.subarray(MAGIC_LENGTH_BYTES, PREAMBLE_BYTES + headerLengthBytes);
   const meta = decodeHeader(sizePrefixed, fileName);
@@ -51,23 +53,26 @@ export function flatGeobufInfo(bytes: Uint8Array, fileName: string): FlatGeobufI
 }
 
 /**
- * Reads a whole FlatGeobuf file into a FeatureCollection. Throws a FileError for an empty file, a file
+ * Reads a whole FlatGeobuf file into a FeatureCollection. Throws an InputError for an empty file, a file
  * that is not FlatGeobuf or of another major version, a truncated header, index or feature ("truncated
  * after feature N"), a corrupt header or feature, and a feature count that disagrees with the header.
  */
 export function readFlatGeobuf(bytes: Uint8Array, fileName: string): FeatureCollection {
   const headerLengthBytes = readPreamble(bytes, fileName);
   if (PREAMBLE_BYTES + headerLengthBytes > bytes.length) {
-    throw new FileError(fileName, null, truncatedHeader(headerLengthBytes, bytes.length - PREAMBLE_BYTES));
+    throw new InputError(fileName, null, truncatedHeader(headerLengthBytes, bytes.length - PREAMBLE_BYTES), {
+      code: 'corrupt',
+    });
   }
   const header = decodeHeader(bytes.subarray(MAGIC_LENGTH_BYTES, PREAMBLE_BYTES + headerLengthBytes), fileName);
   const indexBytes = indexSizeBytes(header, fileName);
   let offset = PREAMBLE_BYTES + headerLengthBytes + indexBytes;
   if (offset > bytes.length) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `truncated spatial index (${indexBytes} bytes expected, ${bytes.length - PREAMBLE_BYTES - headerLengthBytes} present)`,
+      { code: 'corrupt' },
     );
   }
   const features: Feature[] = [];
@@ -75,10 +80,11 @@ export function readFlatGeobuf(bytes: Uint8Array, fileName: string): FeatureColl
     const remaining = bytes.length - offset;
     const lengthBytes = remaining >= SIZE_PREFIX_BYTES ? readUint32(bytes, offset) : -1;
     if (lengthBytes < 0 || SIZE_PREFIX_BYTES + lengthBytes > remaining) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         truncatedAfter(features.length, header.featuresCount, lengthBytes, remaining),
+        { code: 'corrupt' },
       );
     }
     const end = offset + SIZE_PREFIX_BYTES + lengthBytes;
@@ -91,31 +97,44 @@ export function readFlatGeobuf(bytes: Uint8Array, fileName: string): FeatureColl
 
 /** Validates magic bytes, version and header length (from up to the first 12 bytes); returns the header length. */
 export function readPreamble(bytes: Uint8Array, fileName: string): number {
-  if (bytes.length === 0) throw new FileError(fileName, null, 'the file is empty (0 bytes), not a FlatGeobuf file');
+  if (bytes.length === 0)
+    throw new InputError(fileName, null, 'the file is empty (0 bytes), not a FlatGeobuf file', { code: 'empty' });
   const prefix = Math.min(bytes.length, 3);
   for (let i = 0; i < prefix; i++) {
     if (bytes[i] !== MAGIC_BYTES[i])
-      throw new FileError(fileName, null, 'not a FlatGeobuf file (it does not start with "fgb")');
+      throw new InputError(fileName, null, 'not a FlatGeobuf file (it does not start with "fgb")', {
+        code: 'unsupported-format',
+      });
   }
   if (bytes.length < MAGIC_LENGTH_BYTES) {
-    throw new FileError(fileName, null, `truncated header (the file ends after ${bytes.length} of the 8 magic bytes)`);
+    throw new InputError(
+      fileName,
+      null,
+      `truncated header (the file ends after ${bytes.length} of the 8 magic bytes)`,
+      { code: 'corrupt' },
+    );
   }
   if (bytes[4] !== MAGIC_BYTES[4] || bytes[5] !== MAGIC_BYTES[5] || bytes[6] !== MAGIC_BYTES[6]) {
-    throw new FileError(fileName, null, 'not a FlatGeobuf file (bad magic bytes)');
+    throw new InputError(fileName, null, 'not a FlatGeobuf file (bad magic bytes)', { code: 'unsupported-format' });
   }
   if (bytes[3] !== MAGIC_BYTES[3]) {
-    throw new FileError(fileName, null, `unsupported FlatGeobuf version ${bytes[3]} (only version 3 can be read)`);
+    throw new InputError(fileName, null, `unsupported FlatGeobuf version ${bytes[3]} (only version 3 can be read)`, {
+      code: 'unsupported-format',
+    });
   }
   if (bytes.length < PREAMBLE_BYTES) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `truncated header (the file ends after ${bytes.length} bytes, before the header length)`,
+      { code: 'corrupt' },
     );
   }
   const headerLengthBytes = readUint32(bytes, MAGIC_LENGTH_BYTES);
   if (headerLengthBytes < 8 || headerLengthBytes > MAX_HEADER_BYTES) {
-    throw new FileError(fileName, null, `corrupt header (its length field says ${headerLengthBytes} bytes)`);
+    throw new InputError(fileName, null, `corrupt header (its length field says ${headerLengthBytes} bytes)`, {
+      code: 'corrupt',
+    });
   }
   return headerLengthBytes;
 }
@@ -132,18 +151,21 @@ export function decodeHeader(sizePrefixedHeader: Uint8Array, fileName: string): 
     if (columnCount > MAX_COLUMNS) throw new Error(`${columnCount} columns`);
     header = fromByteBuffer(new flatbuffers.ByteBuffer(sizePrefixedHeader));
   } catch (error) {
-    throw new FileError(fileName, null, `corrupt header (${error instanceof Error ? error.message : String(error)})`);
+    throw new InputError(fileName, null, `corrupt header (${error instanceof Error ? error.message : String(error)})`, {
+      code: 'corrupt',
+    });
   }
   if (!(header.geometryType >= GeometryType.Unknown && header.geometryType <= GeometryType.GeometryCollection)) {
     const name = GeometryType[header.geometryType] ?? `type ${header.geometryType}`;
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `geometry ${name} is not supported (only points, lines, polygons and their multi/collection forms)`,
+      { code: 'unsupported-format' },
     );
   }
   if (!Number.isSafeInteger(header.featuresCount) || header.featuresCount < 0) {
-    throw new FileError(fileName, null, `corrupt header (feature count ${header.featuresCount})`);
+    throw new InputError(fileName, null, `corrupt header (feature count ${header.featuresCount})`, { code: 'corrupt' });
   }
   return header;
 }
@@ -182,9 +204,11 @@ export function decodeFeature(
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (featureIndex === 0) {
-      throw new FileError(fileName, 0, `corrupt feature (${reason}); the header length field may be wrong`);
+      throw new InputError(fileName, 0, `corrupt feature (${reason}); the header length field may be wrong`, {
+        code: 'corrupt',
+      });
     }
-    throw new FileError(fileName, featureIndex, `corrupt feature (${reason})`);
+    throw new InputError(fileName, featureIndex, `corrupt feature (${reason})`, { code: 'corrupt' });
   }
 }
 
@@ -199,10 +223,11 @@ function to2d(geometry: Geometry): Geometry {
 export function checkFeatureCount(header: HeaderMeta, count: number, fileName: string): void {
   // featuresCount 0 means "unknown" (allowed for streamed writers) when there is no index.
   if (header.featuresCount !== 0 && header.featuresCount !== count) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `the header says ${header.featuresCount} features but the file holds ${count} (corrupt header length or truncated file)`,
+      { code: 'corrupt' },
     );
   }
 }

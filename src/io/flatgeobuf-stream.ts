@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { InputError } from '../coverage/input-error';
 import { MAGIC_LENGTH_BYTES, PREAMBLE_BYTES, SIZE_PREFIX_BYTES } from './flatgeobuf-format';
 import { indexSizeBytes } from './flatgeobuf-index';
 import {
@@ -10,13 +11,12 @@ import {
   truncatedAfter,
   truncatedHeader,
 } from './flatgeobuf-read';
-import { FileError } from './input-error';
 
 /**
  * Reads FlatGeobuf from a stream (e.g. `fetch(url).body`), calling `onFeature` as each feature arrives,
  * and resolves to the whole collection. Same checks and messages as {@link readFlatGeobuf}; the stream is
  * framed here (header validated before any feature is decoded) rather than handed to the npm package's
- * `deserialize`, so an empty or cut stream ends with a FileError instead of hanging. The stream is
+ * `deserialize`, so an empty or cut stream ends with an InputError instead of hanging. The stream is
  * cancelled on error.
  */
 export async function readFlatGeobufStream(
@@ -31,17 +31,20 @@ export async function readFlatGeobufStream(
     const headerLengthBytes = readPreamble(queue.peek(Math.min(queue.size, PREAMBLE_BYTES)), fileName);
     await queue.fill(PREAMBLE_BYTES + headerLengthBytes);
     if (queue.size < PREAMBLE_BYTES + headerLengthBytes) {
-      throw new FileError(fileName, null, truncatedHeader(headerLengthBytes, queue.size - PREAMBLE_BYTES));
+      throw new InputError(fileName, null, truncatedHeader(headerLengthBytes, queue.size - PREAMBLE_BYTES), {
+        code: 'corrupt',
+      });
     }
     queue.take(MAGIC_LENGTH_BYTES);
     const header = decodeHeader(queue.take(SIZE_PREFIX_BYTES + headerLengthBytes), fileName);
     const indexBytes = indexSizeBytes(header, fileName);
     await queue.fill(indexBytes);
     if (queue.size < indexBytes) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `truncated spatial index (${indexBytes} bytes expected, ${queue.size} present)`,
+        { code: 'corrupt' },
       );
     }
     queue.take(indexBytes);
@@ -52,10 +55,11 @@ export async function readFlatGeobufStream(
       const lengthBytes = queue.size >= SIZE_PREFIX_BYTES ? readUint32(queue.peek(SIZE_PREFIX_BYTES), 0) : -1;
       if (lengthBytes >= 0) await queue.fill(SIZE_PREFIX_BYTES + lengthBytes);
       if (lengthBytes < 0 || queue.size < SIZE_PREFIX_BYTES + lengthBytes) {
-        throw new FileError(
+        throw new InputError(
           fileName,
           null,
           truncatedAfter(features.length, header.featuresCount, lengthBytes, queue.size),
+          { code: 'corrupt' },
         );
       }
       const feature = decodeFeature(queue.take(SIZE_PREFIX_BYTES + lengthBytes), header, features.length, fileName);

@@ -1,12 +1,12 @@
 import rewind from '@mapbox/geojson-rewind';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 
 /**
  * GeoJSON driver: a forgiving but strict-about-numbers reader and an RFC 7946 writer.
  *
  * Reading accepts a FeatureCollection, a single Feature, a bare Geometry and newline-delimited GeoJSON
- * (one Feature per line, also RFC 8142 text sequences). Every problem becomes a one-line FileError that
+ * (one Feature per line, also RFC 8142 text sequences). Every problem becomes a one-line InputError that
  * names the line/column (syntax) or the feature and coordinate (content). Positions come back 2D.
  */
 
@@ -38,26 +38,27 @@ const COORDINATE_SCALE = 10 ** COORDINATE_DECIMALS;
 
 /**
  * Parses GeoJSON text into a FeatureCollection of 2D features (Z/M dropped, null geometries kept as null).
- * Throws a FileError for invalid JSON (with line and column), an unknown top-level type, a feature that is
+ * Throws an InputError for invalid JSON (with line and column), an unknown top-level type, a feature that is
  * not a Feature, a malformed geometry or a non-finite coordinate (e.g. `1e999`, which parses to Infinity).
  */
 export function readGeoJson(text: string, fileName: string): FeatureCollection {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new FileError(fileName, null, 'the file is empty');
+  if (text.trim() === '') throw new InputError(fileName, null, 'the file is empty', { code: 'empty' });
   if (NDJSON_EXTENSIONS.test(fileName) || looksLikeNdjson(text)) return readNdjson(text, fileName);
   const value = parseJson(text, fileName, '');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `expected a GeoJSON FeatureCollection, Feature or Geometry, found ${describeJson(value)}`,
+      { code: 'geometry' },
     );
   }
   const object = value as Record<string, unknown>;
   const type = object.type;
   if (type === 'FeatureCollection') {
     if (!Array.isArray(object.features))
-      throw new FileError(fileName, null, 'the FeatureCollection has no "features" array');
+      throw new InputError(fileName, null, 'the FeatureCollection has no "features" array', { code: 'geometry' });
     const features = object.features.map((feature, index) => readFeature(feature, fileName, index, ''));
     return { ...(object as unknown as FeatureCollection), features };
   }
@@ -68,10 +69,11 @@ export function readGeoJson(text: string, fileName: string): FeatureCollection {
       features: [{ type: 'Feature', properties: {}, geometry: readGeometry(object, fileName, 0, '', 0) }],
     };
   }
-  throw new FileError(
+  throw new InputError(
     fileName,
     null,
     `expected a GeoJSON FeatureCollection, Feature or Geometry, found ${describeJson(value)}`,
+    { code: 'geometry' },
   );
 }
 
@@ -183,10 +185,11 @@ function readNdjson(text: string, fileName: string): FeatureCollection {
     const where = `line ${i + 1}: `;
     const value = parseJson(line, fileName, where);
     if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'FeatureCollection') {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `${where}newline-delimited GeoJSON needs one Feature per line, found a FeatureCollection`,
+        { code: 'geometry' },
       );
     }
     features.push(readFeature(value, fileName, features.length, where));
@@ -194,13 +197,15 @@ function readNdjson(text: string, fileName: string): FeatureCollection {
   return { type: 'FeatureCollection', features };
 }
 
-/** JSON.parse with a FileError that names line and column (`where` prefixes the problem, for NDJSON lines). */
+/** JSON.parse with an InputError that names line and column (`where` prefixes the problem, for NDJSON lines). */
 function parseJson(text: string, fileName: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new FileError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''));
+    throw new InputError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''), {
+      code: 'corrupt',
+    });
   }
 }
 
@@ -347,7 +352,9 @@ function readFeature(value: unknown, fileName: string, featureIndex: number, whe
     Array.isArray(value) ||
     (value as { type?: unknown }).type !== 'Feature'
   ) {
-    throw new FileError(fileName, featureIndex, `${where}expected a GeoJSON Feature, found ${describeJson(value)}`);
+    throw new InputError(fileName, featureIndex, `${where}expected a GeoJSON Feature, found ${describeJson(value)}`, {
+      code: 'geometry',
+    });
   }
   const feature = value as Record<string, unknown>;
   const properties = feature.properties;
@@ -356,10 +363,11 @@ function readFeature(value: unknown, fileName: string, featureIndex: number, whe
     properties !== null &&
     (typeof properties !== 'object' || Array.isArray(properties))
   ) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       featureIndex,
       `${where}"properties" must be an object or null, found ${describeJson(properties)}`,
+      { code: 'attribute' },
     );
   }
   const geometry =
@@ -381,7 +389,7 @@ function readGeometry(
   where: string,
   nesting: number,
 ): Geometry {
-  const fail = (problem: string) => new FileError(fileName, featureIndex, where + problem);
+  const fail = (problem: string) => new InputError(fileName, featureIndex, where + problem, { code: 'geometry' });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw fail(`"geometry" must be a GeoJSON geometry object or null, found ${describeJson(value)}`);
   }

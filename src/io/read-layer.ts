@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds, eachPosition } from '../coverage/geometry';
+import { InputError } from '../coverage/input-error';
 import {
   type CrsInfo,
   coordinateShape,
@@ -13,7 +14,6 @@ import {
 import { detectFlatGeobuf } from './flatgeobuf-format';
 import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
 import { detectGeoJson, readGeoJson } from './geojson';
-import { FileError } from './input-error';
 import { osmGreenSpace, osmGreenway } from './osm';
 import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
 
@@ -23,7 +23,7 @@ import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
  * finds its coordinate system (the option, else the file's own: .prj, FlatGeobuf header, GeoJSON `crs`),
  * converts it to WGS84 (and from GCJ-02 when asked), checks that the result is longitude/latitude
  * (detecting projected and swapped coordinates), classifies OpenStreetMap features for the role, and
- * validates/repairs the geometry for the role. Fatal problems are FileErrors naming the file (and the
+ * validates/repairs the geometry for the role. Fatal problems are InputErrors naming the file (and the
  * feature); everything else lands in `warnings` and `skipped`.
  *
  * The Shapefile and CSV drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
@@ -94,27 +94,29 @@ export async function readLayerFile(
 ): Promise<ReadLayerResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${Math.round(maxBytes / 2 ** 20)} MiB limit; clip it to the study area or convert it to FlatGeobuf`,
+      { code: 'too-large' },
     );
   }
   const format = detectLayerFormat(bytes, fileName);
   if (format === null) {
     const hint = UNSUPPORTED.find(([pattern]) => pattern.test(fileName))?.[1];
     const extension = /\.[^./\\]+$/.exec(fileName)?.[0] ?? '(no extension)';
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       hint ?? `unsupported format "${extension}" (use .geojson, .json, .ndjson, .fgb, a zipped Shapefile .zip or .csv)`,
+      { code: 'unsupported-format' },
     );
   }
   const warnings: string[] = [];
   const skippedBefore: SkippedFeature[] = [];
   let collection: FeatureCollection;
   let fileCrs: CrsInfo | null = null;
-  const crsProblem = (problem: string) => new FileError(fileName, null, problem);
+  const crsProblem = (problem: string) => new InputError(fileName, null, problem, { code: 'crs' });
 
   if (format === 'shapefile') {
     const { readShapefileZip } = await import('./shapefile');
@@ -151,10 +153,11 @@ export async function readLayerFile(
     skippedBefore.push(...layer.skipped);
   } else {
     if (bytes.length > MAX_TEXT_BYTES) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `the GeoJSON is ${Math.round(bytes.length / 2 ** 20)} MiB; text over 511 MiB cannot be parsed — convert it to FlatGeobuf (ogr2ogr -f FlatGeobuf out.fgb in.geojson)`,
+        { code: 'too-large' },
       );
     }
     const text = new TextDecoder().decode(bytes);
@@ -290,7 +293,7 @@ function renumber(warning: string, index: number[]): string {
 
 /**
  * For a layer taken as longitude/latitude: swapped axes are fixed (with a warning) when only the swapped
- * reading is valid; projected numbers are a FileError naming the first such position and the likely systems.
+ * reading is valid; projected numbers are an InputError naming the first such position and the likely systems.
  */
 function checkLonLat(collection: FeatureCollection, fileName: string, crs: CrsInfo, warnings: string[]): void {
   const bounds = collectionBounds(collection);
@@ -314,10 +317,11 @@ function checkLonLat(collection: FeatureCollection, fileName: string, crs: CrsIn
   const range = `x ${fmt(bounds[0])}…${fmt(bounds[2])}, y ${fmt(bounds[1])}…${fmt(bounds[3])}`;
   const likely = shape.candidates.length > 0 ? ` (likely ${shape.candidates.join(' or ')})` : '';
   const said = crs.source === 'default' ? 'names no coordinate system' : `says ${crs.name}`;
-  throw new FileError(
+  throw new InputError(
     fileName,
     found ? found.index : null,
     `coordinate [${found ? found.position.slice(0, 2).join(', ') : '?'}] is not longitude/latitude: the layer looks projected (${range}) but ${said}; give its system (CLI: --crs LAYER=EPSG:NNNN)${likely}`,
+    { code: 'crs' },
   );
 }
 

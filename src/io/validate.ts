@@ -2,7 +2,7 @@ import rewind from '@mapbox/geojson-rewind';
 import { kinks } from '@turf/kinks';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { signedArea } from '../coverage/geometry';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 
 /**
  * Checks and repairs one imported layer for its role, before the engine sees it:
@@ -12,14 +12,14 @@ import { FileError } from './input-error';
  * | null or empty geometry | skipped, counted (`null or empty geometry`) |
  * | a geometry the role cannot use (a Point among parks) | skipped, counted |
  * | GeometryCollection | the parts the role can use are kept (as a Multi-geometry) |
- * | NaN / Infinity coordinate | FileError naming the feature and the position |
+ * | NaN / Infinity coordinate | InputError naming the feature and the position |
  * | Z (3D) or M values | dropped, counted |
  * | repeated consecutive vertex | removed |
  * | unclosed ring | closed (safe: the last vertex repeats the first), counted |
  * | ring of fewer than 4 positions, line of fewer than 2 | dropped; a feature left empty is skipped |
  * | wrong winding | fixed with @mapbox/geojson-rewind (RFC 7946: outer counter-clockwise), counted |
  * | self-intersecting ring (bowtie) | reported with the crossing point, kept as drawn (the engine fills by even–odd; no safe repair) |
- * | every feature unusable | FileError: "no feature is a Polygon or MultiPolygon (found 12 Point)" |
+ * | every feature unusable | InputError: "no feature is a Polygon or MultiPolygon (found 12 Point)" |
  *
  * Property objects are copied key by key as data, so a `__proto__` key stays a key.
  */
@@ -68,7 +68,7 @@ function featureList(indexes: number[]): string {
   return `${unique.length === 1 ? 'feature' : 'features'} ${shown}${unique.length > 5 ? `, … (${unique.length} features)` : ''}`;
 }
 
-/** Validates and repairs `collection` (not modified) for `role`. Throws FileError for fatal problems. */
+/** Validates and repairs `collection` (not modified) for `role`. Throws InputError for fatal problems. */
 export function validateLayer(collection: FeatureCollection, role: LayerRole, fileName: string): ValidatedLayer {
   const wanted = ROLE_GEOMETRY[role];
   const features: Feature[] = [];
@@ -134,10 +134,11 @@ export function validateLayer(collection: FeatureCollection, role: LayerRole, fi
 
   if (features.length === 0 && wrongTypes.size > 0) {
     const found = [...wrongTypes.entries()].map(([type, n]) => `${n} ${type}`).join(', ');
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `no feature is a ${wanted.label} (found ${found}); ${wanted.noun} must be ${wanted.label}`,
+      { code: 'geometry' },
     );
   }
 
@@ -187,10 +188,11 @@ function checkFinite(geometry: Geometry, fileName: string, featureIndex: number)
     if (!Array.isArray(value)) return;
     if (typeof value[0] === 'number' || value.length === 0 || !Array.isArray(value[0])) {
       if (value.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new FileError(
+        throw new InputError(
           fileName,
           featureIndex,
           `${path} is [${value.join(', ')}]; every coordinate must be a finite number (NaN or Infinity found)`,
+          { code: 'coordinates' },
         );
       }
       return;

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { FileError } from '../io/input-error';
+import { InputError as FileError } from '../coverage/input-error';
 import { readLayerFile } from '../io/read-layer';
 import type { ImportReply, ImportRequest } from '../state/import-protocol';
 

@@ -1,5 +1,6 @@
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/coverage/input-error';
 import {
   describeJsonSyntaxError,
   detectGeoJson,
@@ -7,18 +8,17 @@ import {
   readGeoJson,
   writeGeoJson,
 } from '../../src/io/geojson';
-import { FileError } from '../../src/io/input-error';
 import { sampleParks, square } from './sample-data';
 
-function errorOf(read: () => unknown): FileError {
+function errorOf(read: () => unknown): InputError {
   try {
     read();
   } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    expect((error as FileError).message).not.toContain('\n');
-    return error as FileError;
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).not.toContain('\n');
+    return error as InputError;
   }
-  throw new Error('expected a FileError');
+  throw new Error('expected an InputError');
 }
 
 const point = '{"type":"Point","coordinates":[116.4,39.9]}';
