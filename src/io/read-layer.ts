@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection } from 'geojson';
+import type { FeatureCollection } from 'geojson';
 import { collectionBounds, eachPosition } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
 import {
@@ -14,8 +14,7 @@ import {
 import { detectFlatGeobuf } from './flatgeobuf-format';
 import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
 import { detectGeoJson, readGeoJson } from './geojson';
-import { osmGreenSpace, osmGreenway } from './osm';
-import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
+import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './validate';
 
 /**
  * One entry point for every imported file, in the app and the CLI: detects the format from the bytes
@@ -222,51 +221,22 @@ export async function readLayerFile(
     };
   }
 
-  // OpenStreetMap exports: kinds from tags, features the role has no use for skipped.
-  const osmFilter = options.role === 'greenspaces' ? osmGreenSpace : options.role === 'greenways' ? osmGreenway : null;
-  let osmIndex: number[] | null = null;
-  if (osmFilter) {
-    const kept: Feature[] = [];
-    osmIndex = [];
-    let classified = 0;
-    collection.features.forEach((feature, index) => {
-      const outcome = osmFilter(feature);
-      if ('reason' in outcome) skippedBefore.push({ featureIndex: index, reason: outcome.reason });
-      else {
-        if (outcome.feature !== feature) classified++;
-        kept.push(outcome.feature);
-        osmIndex!.push(index);
-      }
-    });
-    if (classified > 0)
-      warnings.push(`took the kind of ${classified} feature${classified === 1 ? '' : 's'} from OpenStreetMap tags`);
-    collection = { ...collection, features: kept };
-  }
-  const validated = validateLayer(collection, options.role, fileName);
-  const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
-  const skipped = [
-    ...skippedBefore,
-    ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
-  ].sort((a, b) => a.featureIndex - b.featureIndex);
-  const osmSkips = skippedBefore.filter((s) => s.reason.startsWith('OSM tags'));
-  if (osmSkips.length > 0)
-    warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${options.role}`);
+  // OpenStreetMap exports: kinds from tags, features the role has no use for skipped; then validation.
+  const prepared = prepareLayerForRole(collection, options.role, fileName, skippedBefore);
   return {
     format,
-    collection: validated.collection,
+    collection: prepared.collection,
     crs,
     gcj02: options.gcj02 === true,
     featuresRead,
-    sourceIndex: validated.sourceIndex.map(toFile),
-    skipped,
+    sourceIndex: prepared.sourceIndex,
+    skipped: prepared.skipped,
     warnings: [
       ...warnings,
-      ...validated.warnings
-        // Shapefile outer rings are clockwise by definition: rewinding them is no news.
-        .filter((w) => !(format === 'shapefile' && w.startsWith('rewound')))
-        .map((w) => (osmIndex ? renumber(w, osmIndex) : w)),
+      // Shapefile outer rings are clockwise by definition: rewinding them is no news.
+      ...prepared.warnings.filter((w) => !(format === 'shapefile' && w.startsWith('rewound'))),
     ],
-    repairs: validated.repairs,
+    repairs: prepared.repairs,
   };
 }
 
@@ -281,14 +251,6 @@ function describeSource(source: CrsInfo['source']): string {
     option: 'the chosen system',
     default: 'the default',
   }[source];
-}
-
-/** Feature numbers in a validation message are positions in the filtered list: map them to the file. */
-function renumber(warning: string, index: number[]): string {
-  return warning.replace(
-    /(features? )([\d, ]+)/g,
-    (_, word: string, list: string) => word + list.replace(/\d+/g, (n) => String(index[Number(n)] ?? n)),
-  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { kinks } from '@turf/kinks';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { signedArea } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
+import { osmGreenSpace, osmGreenway } from './osm';
 
 /**
  * Checks and repairs one imported layer for its role, before the engine sees it:
@@ -168,6 +169,67 @@ export function validateLayer(collection: FeatureCollection, role: LayerRole, fi
     for (const [reason, n] of reasons) warnings.push(`skipped ${plural(n, 'feature')}: ${reason}`);
   }
   return { collection: { ...collection, features }, sourceIndex, skipped, warnings, repairs };
+}
+
+/**
+ * A layer made ready for its role: OpenStreetMap features classified (green spaces get a `kind` from their
+ * tags; features whose tags are not public green space or a greenway are skipped), then
+ * {@link validateLayer}. Unlike validateLayer's, every feature number in the result (`sourceIndex`,
+ * `skipped`, the warnings) is the feature's position in `collection`, that is in the file. `skippedBefore`
+ * are features the reader already skipped (e.g. CSV rows), merged into `skipped` in file order. The one
+ * sequence for every imported layer: read-layer (files, CLI and app) and layers loaded from a URL.
+ */
+export function prepareLayerForRole(
+  collection: FeatureCollection,
+  role: LayerRole,
+  fileName: string,
+  skippedBefore: readonly SkippedFeature[] = [],
+): ValidatedLayer {
+  const warnings: string[] = [];
+  const skippedFirst = [...skippedBefore];
+  const osmFilter = role === 'greenspaces' ? osmGreenSpace : role === 'greenways' ? osmGreenway : null;
+  let osmIndex: number[] | null = null;
+  if (osmFilter) {
+    const kept: Feature[] = [];
+    const index: number[] = [];
+    let classified = 0;
+    collection.features.forEach((feature, i) => {
+      const outcome = osmFilter(feature);
+      if ('reason' in outcome) skippedFirst.push({ featureIndex: i, reason: outcome.reason });
+      else {
+        if (outcome.feature !== feature) classified++;
+        kept.push(outcome.feature);
+        index.push(i);
+      }
+    });
+    if (classified > 0)
+      warnings.push(`took the kind of ${classified} feature${classified === 1 ? '' : 's'} from OpenStreetMap tags`);
+    collection = { ...collection, features: kept };
+    osmIndex = index;
+  }
+  const validated = validateLayer(collection, role, fileName);
+  const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
+  const skipped = [
+    ...skippedFirst,
+    ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
+  ].sort((a, b) => a.featureIndex - b.featureIndex);
+  const osmSkips = skippedFirst.filter((s) => s.reason.startsWith('OSM tags'));
+  if (osmSkips.length > 0) warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${role}`);
+  return {
+    collection: validated.collection,
+    sourceIndex: validated.sourceIndex.map(toFile),
+    skipped,
+    warnings: [...warnings, ...validated.warnings.map((w) => (osmIndex ? renumber(w, osmIndex) : w))],
+    repairs: validated.repairs,
+  };
+}
+
+/** Feature numbers in a validation message are positions in the filtered list: map them to the file. */
+function renumber(warning: string, index: number[]): string {
+  return warning.replace(
+    /(features? )([\d, ]+)/g,
+    (_, word: string, list: string) => word + list.replace(/\d+/g, (n) => String(index[Number(n)] ?? n)),
+  );
 }
 
 function round6(value: number): number {
