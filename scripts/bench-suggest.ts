@@ -18,13 +18,8 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { FeatureCollection } from 'geojson';
 import { buildCoverage, type CoverageLayers, type CoverageModel, presetRules } from '../src/coverage';
-import {
-  measureSites,
-  SiteSearch,
-  type SuggestOptions,
-  type SuggestResult,
-  suggestSites,
-} from '../src/coverage/suggest';
+import { measureSites, type SuggestResult, suggestSites } from '../src/coverage/suggest';
+import { SiteSearch, type SuggestOptions } from '../src/coverage/suggest-search';
 import { readFlatGeobuf } from '../src/io/flatgeobuf-read';
 import type { WorkerReply, WorkerRequest } from '../src/worker/protocol';
 import { seededRandom, syntheticCity } from './synthetic-city';

@@ -1,13 +1,7 @@
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { CoverageResult, CoverageTotals, GreenKind } from '../coverage';
-import {
-  boxFeature,
-  type SiteSpec,
-  type SuggestProgress,
-  type SuggestResult,
-  siteSpec,
-  squareSite,
-} from '../coverage/suggest';
+import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
+import { boxFeature, type SiteSpec, siteSpec, squareSite } from '../coverage/suggest-sites';
 import { CancelledError } from '../worker/coverage-client';
 import type { EditOperation } from '../worker/protocol';
 import {

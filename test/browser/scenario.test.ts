@@ -13,7 +13,7 @@ import {
   type RuleSet,
   summarizeCoverage,
 } from '../../src/coverage';
-import { squareSite } from '../../src/coverage/suggest';
+import { squareSite } from '../../src/coverage/suggest-sites';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { editableParts, hasCrossingRings, ringsCross } from '../../src/map/vertex-handles';

@@ -1,13 +1,8 @@
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/coverage/input-error';
-import {
-  describeJsonSyntaxError,
-  detectGeoJson,
-  locateJsonError,
-  readGeoJson,
-  writeGeoJson,
-} from '../../src/io/geojson';
+import { detectGeoJson, readGeoJson, writeGeoJson } from '../../src/io/geojson';
+import { describeJsonSyntaxError, locateJsonError } from '../../src/io/json-syntax';
 import { sampleParks, square } from './sample-data';
 
 function errorOf(read: () => unknown): InputError {
