@@ -16,7 +16,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
 import {
   buildIfStale,
   findChromium,

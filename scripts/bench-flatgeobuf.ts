@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection } from 'geojson';
 import { cellColumns } from '../src/io/coverage-export';
-import { writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
 
 const { values } = parseArgs({
   options: {

@@ -18,14 +18,9 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { FeatureCollection } from 'geojson';
 import { buildCoverage, type CoverageLayers, type CoverageModel, presetRules } from '../src/coverage';
-import {
-  measureSites,
-  SiteSearch,
-  type SuggestOptions,
-  type SuggestResult,
-  suggestSites,
-} from '../src/coverage/suggest';
-import { readFlatGeobuf } from '../src/io/flatgeobuf';
+import { measureSites, type SuggestResult, suggestSites } from '../src/coverage/suggest';
+import { SiteSearch, type SuggestOptions } from '../src/coverage/suggest-search';
+import { readFlatGeobuf } from '../src/io/flatgeobuf-read';
 import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../src/worker/coverage-protocol';
 import { seededRandom, syntheticCity } from './synthetic-city';
 

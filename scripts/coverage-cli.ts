@@ -50,9 +50,8 @@ import {
   rulesRecord,
   summaryRecord,
 } from '../src/io/coverage-export';
-import { flatGeobufChunks } from '../src/io/flatgeobuf';
+import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../src/io/geojson';
-import { FileError } from '../src/io/input-error';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
@@ -188,14 +187,9 @@ async function main(argv: string[]): Promise<void> {
     );
   } catch (error) {
     if (error instanceof InputError) {
-      const file = files[error.layer as LayerName] ?? error.layer;
+      const layer = (error.layer ?? error.fileName) as LayerName;
       // The engine numbers the features it was given; name the feature's position in the file.
-      const sourceIndex = imported[error.layer as LayerName]?.sourceIndex;
-      const featureIndex =
-        error.featureIndex !== null && sourceIndex
-          ? (sourceIndex[error.featureIndex] ?? error.featureIndex)
-          : error.featureIndex;
-      throw new FileError(file, featureIndex, error.problem);
+      throw error.inFile(files[layer] ?? error.fileName, imported[layer]?.sourceIndex);
     }
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
@@ -209,8 +203,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       suggestions = suggestSites(model, suggestCount, { candidates: candidateLayer });
     } catch (error) {
-      if (error instanceof InputError)
-        throw new FileError(basename(values.candidates!), error.featureIndex, error.problem);
+      if (error instanceof InputError) throw error.inFile(basename(values.candidates!));
       throw error;
     }
   }
@@ -285,7 +278,7 @@ function applyScenario(model: ReturnType<typeof buildCoverage>, layer: FeatureCo
     try {
       prepared = prepareGreenFeature(feature, model.nextFeatureId, kind, index);
     } catch (error) {
-      if (error instanceof InputError) throw new FileError(file, index, error.problem);
+      if (error instanceof InputError) throw error.inFile(file);
       throw error;
     }
     if (prepared) addFeature(model, prepared);
@@ -376,7 +369,7 @@ function parse(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error) => {
   if (process.stderr.isTTY) process.stderr.write('\r');
-  if (error instanceof UsageError || error instanceof FileError || error instanceof InputError) {
+  if (error instanceof UsageError || error instanceof InputError) {
     process.stderr.write(`greenreach: ${error.message}\n`);
     process.exit(2);
   }

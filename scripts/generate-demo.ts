@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCoverage, presetRules, share, summarizeCoverage } from '../src/coverage';
-import { writeFlatGeobuf } from '../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
 import {
   type DemoDistrict,
   type DemoDistrictOptions,

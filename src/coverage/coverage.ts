@@ -3,12 +3,12 @@ import { DistanceField } from './distance-field';
 import {
   assertFeatureCollection,
   type GreenFeature,
-  InputError,
   polygonRings,
   polygonsBoundingBox,
   prepareGreenFeature,
 } from './features';
 import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
+import { InputError } from './input-error';
 import { type CriterionId, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
@@ -91,9 +91,9 @@ export function* buildCoverageSteps(
 
   const communityPolygons = areaPolygons(layers.communities, 'communities', skipped);
   const residentialPolygons = layers.residential ? areaPolygons(layers.residential, 'residential', skipped) : null;
-  if (communityPolygons.length === 0) throw new InputError('communities', null, 'has no polygons');
+  if (communityPolygons.length === 0) throw InputError.inLayer('communities', null, 'has no polygons', 'empty');
   if (residentialPolygons && residentialPolygons.length === 0)
-    throw new InputError('residential', null, 'has no polygons');
+    throw InputError.inLayer('residential', null, 'has no polygons', 'empty');
 
   const communities: Community[] = communityPolygons.map(({ feature, polygons }) => {
     const properties = feature.properties ?? {};
@@ -277,7 +277,7 @@ function areaPolygons(
   const out: { feature: Feature; polygons: Float64Array[][] }[] = [];
   collection.features.forEach((feature, index) => {
     if (typeof feature !== 'object' || feature === null || feature.type !== 'Feature') {
-      throw new InputError(layer, index, 'is not a GeoJSON Feature');
+      throw InputError.inLayer(layer, index, 'is not a GeoJSON Feature', 'geometry');
     }
     if (!feature.geometry) {
       skipped.push({ layer, featureIndex: index, reason: 'null geometry' });
@@ -285,10 +285,11 @@ function areaPolygons(
     }
     const polygons = polygonRings(feature.geometry, layer, index);
     if (polygons === null) {
-      throw new InputError(
+      throw InputError.inLayer(
         layer,
         index,
         `geometry is ${feature.geometry.type}; ${layer} must be Polygon or MultiPolygon`,
+        'geometry',
       );
     }
     if (polygons.length === 0) {

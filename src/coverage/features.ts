@@ -1,6 +1,7 @@
 import { area } from '@turf/area';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { BoundingBox } from './grid';
+import { InputError } from './input-error';
 import { type GreenKind, normalizeKind } from './rules';
 
 /**
@@ -20,30 +21,19 @@ export interface GreenFeature {
   name: string | null;
 }
 
-/** A problem with one input feature; `featureIndex` is its position in the collection. */
-export class InputError extends Error {
-  constructor(
-    readonly layer: string,
-    readonly featureIndex: number | null,
-    readonly problem: string,
-  ) {
-    super(featureIndex === null ? `${layer}: ${problem}` : `${layer}: feature ${featureIndex}: ${problem}`);
-    this.name = 'InputError';
-  }
-}
-
 /** Throws an InputError unless `value` is a FeatureCollection. */
 export function assertFeatureCollection(value: unknown, layer: string): asserts value is FeatureCollection {
   const candidate = value as FeatureCollection | null;
   if (typeof candidate !== 'object' || candidate === null || candidate.type !== 'FeatureCollection') {
-    throw new InputError(layer, null, 'is not a GeoJSON FeatureCollection');
+    throw InputError.inLayer(layer, null, 'is not a GeoJSON FeatureCollection');
   }
-  if (!Array.isArray(candidate.features)) throw new InputError(layer, null, 'has no "features" array');
+  if (!Array.isArray(candidate.features)) throw InputError.inLayer(layer, null, 'has no "features" array');
 }
 
 /** Flat `[lng, lat, …]` copy of a list of positions; checks every number. Returns null for a degenerate list. */
 function flatten(positions: Position[], layer: string, featureIndex: number, closeRing: boolean): Float64Array {
-  if (!Array.isArray(positions)) throw new InputError(layer, featureIndex, 'coordinates are not an array of positions');
+  if (!Array.isArray(positions))
+    throw InputError.inLayer(layer, featureIndex, 'coordinates are not an array of positions', 'coordinates');
   const close =
     closeRing &&
     positions.length > 0 &&
@@ -54,13 +44,14 @@ function flatten(positions: Position[], layer: string, featureIndex: number, clo
     const lng = position?.[0];
     const lat = position?.[1];
     if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) {
-      throw new InputError(layer, featureIndex, `coordinate ${i} is not a pair of finite numbers`);
+      throw InputError.inLayer(layer, featureIndex, `coordinate ${i} is not a pair of finite numbers`, 'coordinates');
     }
     if (lng < -180 || lng > 180 || lat < -90 || lat > 90) {
-      throw new InputError(
+      throw InputError.inLayer(
         layer,
         featureIndex,
         `coordinate ${i} [${lng}, ${lat}] is not longitude/latitude (projected data? convert it to WGS84 first)`,
+        'coordinates',
       );
     }
     out[i * 2] = lng;
@@ -82,15 +73,17 @@ export function polygonRings(geometry: Geometry, layer: string, featureIndex: nu
         ? (geometry as MultiPolygon).coordinates
         : (null as never);
   if (!parts) return null;
-  if (!Array.isArray(parts)) throw new InputError(layer, featureIndex, 'coordinates are not an array');
+  if (!Array.isArray(parts))
+    throw InputError.inLayer(layer, featureIndex, 'coordinates are not an array', 'coordinates');
   const polygons: Float64Array[][] = [];
   for (const rings of parts) {
     if (!Array.isArray(rings))
-      throw new InputError(layer, featureIndex, 'polygon coordinates are not an array of rings');
+      throw InputError.inLayer(layer, featureIndex, 'polygon coordinates are not an array of rings', 'coordinates');
     const flat = rings.map((ring) => flatten(ring, layer, featureIndex, true));
     if (flat.length === 0) continue;
     for (const ring of flat) {
-      if (ring.length < 8) throw new InputError(layer, featureIndex, 'a polygon ring has fewer than 4 positions');
+      if (ring.length < 8)
+        throw InputError.inLayer(layer, featureIndex, 'a polygon ring has fewer than 4 positions', 'geometry');
     }
     polygons.push(flat);
   }
@@ -127,7 +120,7 @@ export function prepareGreenFeature(
   featureIndex: number,
 ): GreenFeature | null {
   if (typeof feature !== 'object' || feature === null || feature.type !== 'Feature') {
-    throw new InputError(layer, featureIndex, 'is not a GeoJSON Feature');
+    throw InputError.inLayer(layer, featureIndex, 'is not a GeoJSON Feature', 'geometry');
   }
   const geometry = feature.geometry;
   if (geometry === null || geometry === undefined) return null;
@@ -136,12 +129,14 @@ export function prepareGreenFeature(
     if (geometry.type === 'LineString') lines = [geometry.coordinates];
     else if (geometry.type === 'MultiLineString') lines = geometry.coordinates;
     else
-      throw new InputError(
+      throw InputError.inLayer(
         layer,
         featureIndex,
         `geometry is ${geometry.type}; greenways must be LineString or MultiLineString`,
+        'geometry',
       );
-    if (!Array.isArray(lines)) throw new InputError(layer, featureIndex, 'coordinates are not an array');
+    if (!Array.isArray(lines))
+      throw InputError.inLayer(layer, featureIndex, 'coordinates are not an array', 'coordinates');
     const paths = lines.map((line) => flatten(line, layer, featureIndex, false)).filter((path) => path.length >= 2);
     if (paths.length === 0) return null;
     return {
@@ -156,19 +151,21 @@ export function prepareGreenFeature(
   }
   const polygons = polygonRings(geometry, layer, featureIndex);
   if (polygons === null) {
-    throw new InputError(
+    throw InputError.inLayer(
       layer,
       featureIndex,
       `geometry is ${geometry.type}; green spaces must be Polygon or MultiPolygon`,
+      'geometry',
     );
   }
   if (polygons.length === 0) return null;
   const kind = normalizeKind(feature.properties?.kind);
   if (kind === null || kind === 'greenway') {
-    throw new InputError(
+    throw InputError.inLayer(
       layer,
       featureIndex,
       `kind ${JSON.stringify(feature.properties?.kind)} is not park, pocket_park, micro_green or green_space (公园, 小游园, 微绿地, 绿地)`,
+      'attribute',
     );
   }
   const paths = polygons.flat();

@@ -1,3 +1,5 @@
+import { signedArea } from './geometry';
+
 /**
  * Outlines of sets of grid cells: the 4-connected groups of the given cells, each traced along the grid
  * lines into one polygon with holes. Exact (corners are grid corners, shared by neighbouring outlines)
@@ -129,11 +131,4 @@ export function traceCellOutlines(columns: number, cells: ArrayLike<number>): Ce
     if (outers.length !== 1) throw new Error(`traceCellOutlines: ${outers.length} outer rings in one group`);
     return { rings: [outers[0], ...holes], members };
   });
-}
-
-/** Twice the signed area (counter-clockwise positive) of a closed ring. */
-export function signedArea(ring: [number, number][]): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return sum / 2;
 }

@@ -36,7 +36,7 @@ export type BoundingBox = [number, number, number, number];
 export const minimumCellMeters = 10;
 export const maximumCellMeters = 500;
 /** A grid larger than this is refused rather than exhausting memory (64M cells ≈ 800 MB of fields). */
-export const maximumGridCells = 64_000_000;
+const maximumGridCells = 64_000_000;
 
 /** The grid of `cellMeters` cells that covers `bbox`, snapped so that equal inputs give equal grids. */
 export function createGrid(bbox: BoundingBox, cellMeters: number): Grid {

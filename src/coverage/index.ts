@@ -4,6 +4,7 @@ export * from './distance-field';
 export * from './features';
 export * from './geodesy';
 export * from './grid';
+export * from './input-error';
 export * from './result';
 export * from './rules';
 export * from './stamp';

@@ -1,5 +1,5 @@
 import type { FeatureCollection, Geometry, Position } from 'geojson';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 
 /**
  * Coordinate systems of imported layers: which one a file is in (.prj WKT, FlatGeobuf header, GeoJSON
@@ -175,35 +175,6 @@ export function crsFromGeoJsonMember(member: unknown): CrsInfo | null {
 
 export const WGS84: CrsInfo = { code: 'EPSG:4326', name: 'WGS 84', definition: null, source: 'default' };
 
-/** [west, south, east, north] of every position, or null when there is none. */
-export function collectionBounds(collection: FeatureCollection): [number, number, number, number] | null {
-  const box = [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number];
-  for (const feature of collection.features) {
-    if (!feature.geometry) continue;
-    eachPosition(feature.geometry, (p) => {
-      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
-      if (p[0] < box[0]) box[0] = p[0];
-      if (p[1] < box[1]) box[1] = p[1];
-      if (p[0] > box[2]) box[2] = p[0];
-      if (p[1] > box[3]) box[3] = p[1];
-    });
-  }
-  return box[0] <= box[2] ? box : null;
-}
-
-export function eachPosition(geometry: Geometry, visit: (position: Position) => void): void {
-  if (geometry.type === 'GeometryCollection') {
-    for (const part of geometry.geometries) eachPosition(part, visit);
-    return;
-  }
-  const walk = (value: unknown): void => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number') visit(value as Position);
-    else for (const item of value) walk(item);
-  };
-  walk(geometry.coordinates);
-}
-
 /** Positions rewritten in place by `map` (which returns a new [x, y]). */
 export function mapPositions(geometry: Geometry, map: (position: Position) => Position): void {
   if (geometry.type === 'GeometryCollection') {
@@ -254,7 +225,7 @@ export function coordinateShape(bounds: [number, number, number, number]): Coord
 
 /**
  * Converts a layer to WGS84 longitude/latitude in place: from `crs` with proj4, then from GCJ-02 with
- * gcoord when `gcj02` is set. Throws a FileError naming the first position that does not convert.
+ * gcoord when `gcj02` is set. Throws an InputError naming the first position that does not convert.
  */
 export async function toWgs84(
   collection: FeatureCollection,
@@ -268,10 +239,11 @@ export async function toWgs84(
     try {
       converter = proj4(crs.definition, 'EPSG:4326');
     } catch (error) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `coordinate system ${crs.name} cannot be converted (${(error as Error).message})`,
+        { code: 'crs' },
       );
     }
     collection.features.forEach((feature, index) => {
@@ -279,7 +251,7 @@ export async function toWgs84(
       mapPositions(feature.geometry, (p) => {
         const out = converter.forward([p[0], p[1]]);
         if (!Number.isFinite(out[0]) || !Number.isFinite(out[1])) {
-          throw new FileError(fileName, index, `position [${p[0]}, ${p[1]}] is outside ${crs.name}`);
+          throw new InputError(fileName, index, `position [${p[0]}, ${p[1]}] is outside ${crs.name}`, { code: 'crs' });
         }
         return [out[0], out[1]];
       });

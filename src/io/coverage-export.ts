@@ -3,7 +3,7 @@ import { type CoverageResult, type CoverageTotals, cellRing, describeRules, shar
 import { findGapAreas, type GapAnalysis } from '../coverage/gap-areas';
 import { traceCellOutlines } from '../coverage/gap-outlines';
 import { writeCsv } from './csv';
-import type { FlatGeobufColumn } from './flatgeobuf';
+import type { FlatGeobufColumn } from './flatgeobuf-write';
 
 /**
  * The coverage results as GIS layers and JSON: the one place that decides export field names, so the
@@ -11,7 +11,7 @@ import type { FlatGeobufColumn } from './flatgeobuf';
  */
 
 /** Metres rounded to 0.1 m; null beyond the reach or for a criterion the rules do not use. */
-export function roundedMeters(value: number | undefined): number | null {
+function roundedMeters(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : Math.round(value * 10) / 10;
 }
 
@@ -35,7 +35,7 @@ export function cellProperties(result: CoverageResult, k: number): Record<string
 }
 
 /** One Polygon feature per residential cell (counter-clockwise, 7 decimals). */
-export function cellFeature(result: CoverageResult, k: number): Feature {
+function cellFeature(result: CoverageResult, k: number): Feature {
   return {
     type: 'Feature',
     properties: cellProperties(result, k),
@@ -83,7 +83,7 @@ export function* cellGeoJsonChunks(result: CoverageResult): Generator<string> {
 }
 
 /** The totals as flat snake_case fields with shares (0–1, null where unknown). */
-export function totalsRecord(totals: CoverageTotals): Record<string, number | null> {
+function totalsRecord(totals: CoverageTotals): Record<string, number | null> {
   return {
     cells: totals.cells,
     cells_meeting_green: totals.cellsMeetingGreen,

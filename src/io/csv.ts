@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import Papa from 'papaparse';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 import { decodeUnknownText } from './text-decoding';
 
 /**
@@ -25,11 +25,6 @@ const X_NAMES = ['lon', 'lng', 'long', 'longitude', '经度', 'x'];
 const Y_NAMES = ['lat', 'latitude', '纬度', 'y'];
 const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
-/** True when the file name says CSV/TSV/TXT. */
-export function detectCsv(fileName: string): boolean {
-  return /\.(csv|tsv|txt)$/i.test(fileName);
-}
-
 function normalize(name: string): string {
   return name
     .replace(/^\uFEFF/, '')
@@ -39,7 +34,7 @@ function normalize(name: string): string {
 }
 
 /** Indexes of the x and y columns, or null. */
-export function findCoordinateColumns(header: string[]): { x: number; y: number } | null {
+function findCoordinateColumns(header: string[]): { x: number; y: number } | null {
   const names = header.map(normalize);
   const find = (candidates: string[]) => {
     for (const candidate of candidates) {
@@ -56,21 +51,25 @@ export function findCoordinateColumns(header: string[]): { x: number; y: number 
 export function readCsv(bytes: Uint8Array, fileName: string): CsvLayer {
   const { text, warning } = decodeUnknownText(bytes);
   const warnings = warning ? [warning] : [];
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new FileError(fileName, null, 'the file is empty');
+  if (text.replace(/^\uFEFF/, '').trim() === '')
+    throw new InputError(fileName, null, 'the file is empty', { code: 'empty' });
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: 'greedy' });
   const rows = parsed.data;
   const fatal = parsed.errors.find((error) => error.type === 'Quotes');
   if (fatal) {
-    throw new FileError(fileName, null, `CSV row ${(fatal.row ?? 0) + 2}: ${fatal.message.toLowerCase()}`);
+    throw new InputError(fileName, null, `CSV row ${(fatal.row ?? 0) + 2}: ${fatal.message.toLowerCase()}`, {
+      code: 'corrupt',
+    });
   }
-  if (rows.length === 0) throw new FileError(fileName, null, 'the file is empty');
+  if (rows.length === 0) throw new InputError(fileName, null, 'the file is empty', { code: 'empty' });
   const header = rows[0];
   const columns = findCoordinateColumns(header);
   if (!columns) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `no longitude/latitude columns among ${header.map((h) => JSON.stringify(h)).join(', ')} (name them lon/lat, lng/lat, longitude/latitude, 经度/纬度 or x/y)`,
+      { code: 'attribute' },
     );
   }
   const features: Feature[] = [];

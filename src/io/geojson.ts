@@ -1,12 +1,13 @@
 import rewind from '@mapbox/geojson-rewind';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
+import { describeJsonSyntaxError } from './json-syntax';
 
 /**
  * GeoJSON driver: a forgiving but strict-about-numbers reader and an RFC 7946 writer.
  *
  * Reading accepts a FeatureCollection, a single Feature, a bare Geometry and newline-delimited GeoJSON
- * (one Feature per line, also RFC 8142 text sequences). Every problem becomes a one-line FileError that
+ * (one Feature per line, also RFC 8142 text sequences). Every problem becomes a one-line InputError that
  * names the line/column (syntax) or the feature and coordinate (content). Positions come back 2D.
  */
 
@@ -38,26 +39,27 @@ const COORDINATE_SCALE = 10 ** COORDINATE_DECIMALS;
 
 /**
  * Parses GeoJSON text into a FeatureCollection of 2D features (Z/M dropped, null geometries kept as null).
- * Throws a FileError for invalid JSON (with line and column), an unknown top-level type, a feature that is
+ * Throws an InputError for invalid JSON (with line and column), an unknown top-level type, a feature that is
  * not a Feature, a malformed geometry or a non-finite coordinate (e.g. `1e999`, which parses to Infinity).
  */
 export function readGeoJson(text: string, fileName: string): FeatureCollection {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new FileError(fileName, null, 'the file is empty');
+  if (text.trim() === '') throw new InputError(fileName, null, 'the file is empty', { code: 'empty' });
   if (NDJSON_EXTENSIONS.test(fileName) || looksLikeNdjson(text)) return readNdjson(text, fileName);
   const value = parseJson(text, fileName, '');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `expected a GeoJSON FeatureCollection, Feature or Geometry, found ${describeJson(value)}`,
+      { code: 'geometry' },
     );
   }
   const object = value as Record<string, unknown>;
   const type = object.type;
   if (type === 'FeatureCollection') {
     if (!Array.isArray(object.features))
-      throw new FileError(fileName, null, 'the FeatureCollection has no "features" array');
+      throw new InputError(fileName, null, 'the FeatureCollection has no "features" array', { code: 'geometry' });
     const features = object.features.map((feature, index) => readFeature(feature, fileName, index, ''));
     return { ...(object as unknown as FeatureCollection), features };
   }
@@ -68,10 +70,11 @@ export function readGeoJson(text: string, fileName: string): FeatureCollection {
       features: [{ type: 'Feature', properties: {}, geometry: readGeometry(object, fileName, 0, '', 0) }],
     };
   }
-  throw new FileError(
+  throw new InputError(
     fileName,
     null,
     `expected a GeoJSON FeatureCollection, Feature or Geometry, found ${describeJson(value)}`,
+    { code: 'geometry' },
   );
 }
 
@@ -183,10 +186,11 @@ function readNdjson(text: string, fileName: string): FeatureCollection {
     const where = `line ${i + 1}: `;
     const value = parseJson(line, fileName, where);
     if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'FeatureCollection') {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `${where}newline-delimited GeoJSON needs one Feature per line, found a FeatureCollection`,
+        { code: 'geometry' },
       );
     }
     features.push(readFeature(value, fileName, features.length, where));
@@ -194,135 +198,16 @@ function readNdjson(text: string, fileName: string): FeatureCollection {
   return { type: 'FeatureCollection', features };
 }
 
-/** JSON.parse with a FileError that names line and column (`where` prefixes the problem, for NDJSON lines). */
+/** JSON.parse with an InputError that names line and column (`where` prefixes the problem, for NDJSON lines). */
 function parseJson(text: string, fileName: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new FileError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''));
+    throw new InputError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''), {
+      code: 'corrupt',
+    });
   }
-}
-
-/**
- * One-line description of a JSON.parse error of `text`: "invalid JSON at line L, column C: <reason>" or
- * "the file is truncated (unexpected end of JSON)". Understands Node 20's "… at position N", newer V8's
- * "(line L column C)" and messages with no position (then the position is found by scanning the text).
- * `singleLine` leaves out the line number (for one NDJSON line).
- */
-export function describeJsonSyntaxError(text: string, message: string, singleLine = false): string {
-  const reason = message
-    .replace(/ in JSON at position \d+.*$/s, '')
-    .replace(/ \(line \d+ column \d+\)$/, '')
-    .replace(/, .*is not valid JSON$/s, '')
-    .trim();
-  let line: number;
-  let column: number;
-  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : lineColumn ? -1 : locateJsonError(text);
-  if (/Unexpected end of JSON input/.test(message) || offset >= text.trimEnd().length) {
-    return 'the file is truncated (unexpected end of JSON)';
-  }
-  if (lineColumn) {
-    line = Number(lineColumn[1]);
-    column = Number(lineColumn[2]);
-  } else if (offset >= 0) {
-    const before = text.slice(0, offset);
-    line = before.split('\n').length;
-    column = offset - before.lastIndexOf('\n');
-  } else {
-    return `invalid JSON: ${reason}`;
-  }
-  return singleLine
-    ? `invalid JSON at column ${column}: ${reason}`
-    : `invalid JSON at line ${line}, column ${column}: ${reason}`;
-}
-
-/**
- * Offset of the first JSON syntax error, `text.length` when the text ends too early, or -1 when none is
- * found. Only used when V8's message carries no position (Node 20: "Unexpected token 'x', "…" is not valid JSON").
- */
-export function locateJsonError(text: string): number {
-  const stack: string[] = [];
-  type Expect = 'value' | 'valueOrClose' | 'keyOrClose' | 'key' | 'colon' | 'commaOrClose' | 'end';
-  let expect = 'value' as Expect;
-  const number = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-  let i = 0;
-  const afterValue = () => {
-    expect = stack.length === 0 ? 'end' : 'commaOrClose';
-  };
-  const skipString = (): number => {
-    for (let j = i + 1; j < text.length; j++) {
-      const code = text.charCodeAt(j);
-      if (code === 0x22) return j + 1;
-      if (code < 0x20) return -j - 1;
-      if (code === 0x5c) {
-        const escaped = text[j + 1];
-        if (escaped === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6))) return -(j + 1) - 1;
-          j += 5;
-        } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) j++;
-        else return -(j + 1) - 1;
-      }
-    }
-    return -text.length - 1;
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++;
-      continue;
-    }
-    if (expect === 'end') return i;
-    if (expect === 'colon') {
-      if (c !== ':') return i;
-      expect = 'value';
-      i++;
-    } else if (expect === 'commaOrClose') {
-      const top = stack[stack.length - 1];
-      if (c === ',') expect = top === '{' ? 'key' : 'value';
-      else if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
-        stack.pop();
-        afterValue();
-      } else return i;
-      i++;
-    } else if (expect === 'key' || expect === 'keyOrClose') {
-      if (c === '}' && expect === 'keyOrClose') {
-        stack.pop();
-        afterValue();
-        i++;
-      } else if (c === '"') {
-        const end = skipString();
-        if (end < 0) return -end - 1;
-        i = end;
-        expect = 'colon';
-      } else return i;
-    } else {
-      if (c === ']' && expect === 'valueOrClose') {
-        stack.pop();
-        afterValue();
-        i++;
-      } else if (c === '{' || c === '[') {
-        stack.push(c);
-        expect = c === '{' ? 'keyOrClose' : 'valueOrClose';
-        i++;
-      } else if (c === '"') {
-        const end = skipString();
-        if (end < 0) return -end - 1;
-        i = end;
-        afterValue();
-      } else {
-        number.lastIndex = i;
-        const literal = ['true', 'false', 'null'].find((word) => text.startsWith(word, i));
-        if (literal) i += literal.length;
-        else if (number.test(text)) i = number.lastIndex;
-        else return i;
-        afterValue();
-      }
-    }
-  }
-  return expect === 'end' ? -1 : text.length;
 }
 
 function describeJson(value: unknown): string {
@@ -347,7 +232,9 @@ function readFeature(value: unknown, fileName: string, featureIndex: number, whe
     Array.isArray(value) ||
     (value as { type?: unknown }).type !== 'Feature'
   ) {
-    throw new FileError(fileName, featureIndex, `${where}expected a GeoJSON Feature, found ${describeJson(value)}`);
+    throw new InputError(fileName, featureIndex, `${where}expected a GeoJSON Feature, found ${describeJson(value)}`, {
+      code: 'geometry',
+    });
   }
   const feature = value as Record<string, unknown>;
   const properties = feature.properties;
@@ -356,10 +243,11 @@ function readFeature(value: unknown, fileName: string, featureIndex: number, whe
     properties !== null &&
     (typeof properties !== 'object' || Array.isArray(properties))
   ) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       featureIndex,
       `${where}"properties" must be an object or null, found ${describeJson(properties)}`,
+      { code: 'attribute' },
     );
   }
   const geometry =
@@ -381,7 +269,7 @@ function readGeometry(
   where: string,
   nesting: number,
 ): Geometry {
-  const fail = (problem: string) => new FileError(fileName, featureIndex, where + problem);
+  const fail = (problem: string) => new InputError(fileName, featureIndex, where + problem, { code: 'geometry' });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw fail(`"geometry" must be a GeoJSON geometry object or null, found ${describeJson(value)}`);
   }

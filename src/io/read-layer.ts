@@ -1,21 +1,20 @@
-import type { Feature, FeatureCollection } from 'geojson';
+import type { FeatureCollection } from 'geojson';
+import { collectionBounds, eachPosition } from '../coverage/geometry';
+import { InputError } from '../coverage/input-error';
 import {
   type CrsInfo,
-  collectionBounds,
   coordinateShape,
   crsFromGeoJsonMember,
   crsFromWkt,
-  eachPosition,
   parseCrsCode,
   swapAxes,
   toWgs84,
   WGS84,
 } from './coordinates';
-import { detectFlatGeobuf, flatGeobufInfo, readFlatGeobuf } from './flatgeobuf';
+import { detectFlatGeobuf } from './flatgeobuf-format';
+import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
 import { detectGeoJson, readGeoJson } from './geojson';
-import { FileError } from './input-error';
-import { osmGreenSpace, osmGreenway } from './osm';
-import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
+import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './validate';
 
 /**
  * One entry point for every imported file, in the app and the CLI: detects the format from the bytes
@@ -23,7 +22,7 @@ import { type LayerRole, type SkippedFeature, validateLayer } from './validate';
  * finds its coordinate system (the option, else the file's own: .prj, FlatGeobuf header, GeoJSON `crs`),
  * converts it to WGS84 (and from GCJ-02 when asked), checks that the result is longitude/latitude
  * (detecting projected and swapped coordinates), classifies OpenStreetMap features for the role, and
- * validates/repairs the geometry for the role. Fatal problems are FileErrors naming the file (and the
+ * validates/repairs the geometry for the role. Fatal problems are InputErrors naming the file (and the
  * feature); everything else lands in `warnings` and `skipped`.
  *
  * The Shapefile and CSV drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
@@ -69,8 +68,11 @@ const UNSUPPORTED: [RegExp, string][] = [
   [/\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i, 'unsupported format (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)'],
 ];
 
-/** The format of a file from its first bytes and name, or null. */
-export function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
+/**
+ * The format of a file from its first bytes and name, or null. The one format detection: it lives here, not
+ * in the Shapefile and CSV drivers, so that detecting a format loads neither (they are imported on demand).
+ */
+function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5)) {
     return 'shapefile';
   }
@@ -91,27 +93,29 @@ export async function readLayerFile(
 ): Promise<ReadLayerResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${Math.round(maxBytes / 2 ** 20)} MiB limit; clip it to the study area or convert it to FlatGeobuf`,
+      { code: 'too-large' },
     );
   }
   const format = detectLayerFormat(bytes, fileName);
   if (format === null) {
     const hint = UNSUPPORTED.find(([pattern]) => pattern.test(fileName))?.[1];
     const extension = /\.[^./\\]+$/.exec(fileName)?.[0] ?? '(no extension)';
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       hint ?? `unsupported format "${extension}" (use .geojson, .json, .ndjson, .fgb, a zipped Shapefile .zip or .csv)`,
+      { code: 'unsupported-format' },
     );
   }
   const warnings: string[] = [];
   const skippedBefore: SkippedFeature[] = [];
   let collection: FeatureCollection;
   let fileCrs: CrsInfo | null = null;
-  const crsProblem = (problem: string) => new FileError(fileName, null, problem);
+  const crsProblem = (problem: string) => new InputError(fileName, null, problem, { code: 'crs' });
 
   if (format === 'shapefile') {
     const { readShapefileZip } = await import('./shapefile');
@@ -148,10 +152,11 @@ export async function readLayerFile(
     skippedBefore.push(...layer.skipped);
   } else {
     if (bytes.length > MAX_TEXT_BYTES) {
-      throw new FileError(
+      throw new InputError(
         fileName,
         null,
         `the GeoJSON is ${Math.round(bytes.length / 2 ** 20)} MiB; text over 511 MiB cannot be parsed — convert it to FlatGeobuf (ogr2ogr -f FlatGeobuf out.fgb in.geojson)`,
+        { code: 'too-large' },
       );
     }
     const text = new TextDecoder().decode(bytes);
@@ -216,51 +221,22 @@ export async function readLayerFile(
     };
   }
 
-  // OpenStreetMap exports: kinds from tags, features the role has no use for skipped.
-  const osmFilter = options.role === 'greenspaces' ? osmGreenSpace : options.role === 'greenways' ? osmGreenway : null;
-  let osmIndex: number[] | null = null;
-  if (osmFilter) {
-    const kept: Feature[] = [];
-    osmIndex = [];
-    let classified = 0;
-    collection.features.forEach((feature, index) => {
-      const outcome = osmFilter(feature);
-      if ('reason' in outcome) skippedBefore.push({ featureIndex: index, reason: outcome.reason });
-      else {
-        if (outcome.feature !== feature) classified++;
-        kept.push(outcome.feature);
-        osmIndex!.push(index);
-      }
-    });
-    if (classified > 0)
-      warnings.push(`took the kind of ${classified} feature${classified === 1 ? '' : 's'} from OpenStreetMap tags`);
-    collection = { ...collection, features: kept };
-  }
-  const validated = validateLayer(collection, options.role, fileName);
-  const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
-  const skipped = [
-    ...skippedBefore,
-    ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
-  ].sort((a, b) => a.featureIndex - b.featureIndex);
-  const osmSkips = skippedBefore.filter((s) => s.reason.startsWith('OSM tags'));
-  if (osmSkips.length > 0)
-    warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${options.role}`);
+  // OpenStreetMap exports: kinds from tags, features the role has no use for skipped; then validation.
+  const prepared = prepareLayerForRole(collection, options.role, fileName, skippedBefore);
   return {
     format,
-    collection: validated.collection,
+    collection: prepared.collection,
     crs,
     gcj02: options.gcj02 === true,
     featuresRead,
-    sourceIndex: validated.sourceIndex.map(toFile),
-    skipped,
+    sourceIndex: prepared.sourceIndex,
+    skipped: prepared.skipped,
     warnings: [
       ...warnings,
-      ...validated.warnings
-        // Shapefile outer rings are clockwise by definition: rewinding them is no news.
-        .filter((w) => !(format === 'shapefile' && w.startsWith('rewound')))
-        .map((w) => (osmIndex ? renumber(w, osmIndex) : w)),
+      // Shapefile outer rings are clockwise by definition: rewinding them is no news.
+      ...prepared.warnings.filter((w) => !(format === 'shapefile' && w.startsWith('rewound'))),
     ],
-    repairs: validated.repairs,
+    repairs: prepared.repairs,
   };
 }
 
@@ -277,17 +253,9 @@ function describeSource(source: CrsInfo['source']): string {
   }[source];
 }
 
-/** Feature numbers in a validation message are positions in the filtered list: map them to the file. */
-function renumber(warning: string, index: number[]): string {
-  return warning.replace(
-    /(features? )([\d, ]+)/g,
-    (_, word: string, list: string) => word + list.replace(/\d+/g, (n) => String(index[Number(n)] ?? n)),
-  );
-}
-
 /**
  * For a layer taken as longitude/latitude: swapped axes are fixed (with a warning) when only the swapped
- * reading is valid; projected numbers are a FileError naming the first such position and the likely systems.
+ * reading is valid; projected numbers are an InputError naming the first such position and the likely systems.
  */
 function checkLonLat(collection: FeatureCollection, fileName: string, crs: CrsInfo, warnings: string[]): void {
   const bounds = collectionBounds(collection);
@@ -311,10 +279,11 @@ function checkLonLat(collection: FeatureCollection, fileName: string, crs: CrsIn
   const range = `x ${fmt(bounds[0])}…${fmt(bounds[2])}, y ${fmt(bounds[1])}…${fmt(bounds[3])}`;
   const likely = shape.candidates.length > 0 ? ` (likely ${shape.candidates.join(' or ')})` : '';
   const said = crs.source === 'default' ? 'names no coordinate system' : `says ${crs.name}`;
-  throw new FileError(
+  throw new InputError(
     fileName,
     found ? found.index : null,
     `coordinate [${found ? found.position.slice(0, 2).join(', ') : '?'}] is not longitude/latitude: the layer looks projected (${range}) but ${said}; give its system (CLI: --crs LAYER=EPSG:NNNN)${likely}`,
+    { code: 'crs' },
   );
 }
 

@@ -1,7 +1,7 @@
 import { iter } from 'but-unzip';
 import type { Feature, FeatureCollection, GeoJsonProperties } from 'geojson';
 import { parseDbf, parseShp } from 'shpjs';
-import { FileError } from './input-error';
+import { InputError } from '../coverage/input-error';
 import { encodingOfCodePage, isUtf8 } from './text-decoding';
 
 /**
@@ -27,17 +27,8 @@ export interface ShapefileLayer {
   warnings: string[];
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
 const DBF_LANGUAGE_DRIVER_OFFSET = 29;
 const LDID_GBK = 0x4d;
-
-/** True for a zip archive (local file header or empty-archive signature). */
-export function detectZip(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 4 && (ZIP_MAGIC.every((b, i) => bytes[i] === b) || EMPTY_ZIP_MAGIC.every((b, i) => bytes[i] === b))
-  );
-}
 
 /**
  * True when the zip's end-of-central-directory record is within the last 64 KiB + 22 bytes. Checked before
@@ -55,7 +46,9 @@ function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
 async function unzipEntries(bytes: Uint8Array, fileName: string): Promise<Map<string, Uint8Array>> {
   const entries = new Map<string, Uint8Array>();
   if (!hasEndOfCentralDirectory(bytes)) {
-    throw new FileError(fileName, null, 'not a readable zip archive (no central directory: truncated or not a zip)');
+    throw new InputError(fileName, null, 'not a readable zip archive (no central directory: truncated or not a zip)', {
+      code: 'corrupt',
+    });
   }
   try {
     const reads: Promise<void>[] = [];
@@ -78,7 +71,7 @@ async function unzipEntries(bytes: Uint8Array, fileName: string): Promise<Map<st
         : /~3/.test(message)
           ? 'multi-part zip archives are not supported'
           : `the zip cannot be read (${message})`;
-    throw new FileError(fileName, null, problem);
+    throw new InputError(fileName, null, problem, { code: 'corrupt' });
   }
   return entries;
 }
@@ -88,13 +81,19 @@ export async function readShapefileZip(bytes: Uint8Array, fileName: string): Pro
   const entries = await unzipEntries(bytes, fileName);
   const shps = [...entries.keys()].filter((name) => /\.shp$/i.test(name));
   if (shps.length === 0) {
-    throw new FileError(fileName, null, 'the zip holds no .shp file (a zipped Shapefile needs .shp, .shx, .dbf, .prj)');
+    throw new InputError(
+      fileName,
+      null,
+      'the zip holds no .shp file (a zipped Shapefile needs .shp, .shx, .dbf, .prj)',
+      { code: 'unsupported-format' },
+    );
   }
   if (shps.length > 1) {
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `the zip holds ${shps.length} Shapefiles (${shps.join(', ')}); zip one layer per file`,
+      { code: 'unsupported-format' },
     );
   }
   const base = shps[0].slice(0, -4);
@@ -116,7 +115,7 @@ export async function readShapefileZip(bytes: Uint8Array, fileName: string): Pro
     else if (shapeType === 31) throw new Error('MultiPatch shapes are not supported');
     else shapes = parseShp(view);
   } catch (error) {
-    throw new FileError(fileName, null, `${base}.shp: ${shapeProblem(error)}`);
+    throw new InputError(fileName, null, `${base}.shp: ${shapeProblem(error)}`, { code: 'corrupt' });
   }
 
   let records: Record<string, unknown>[] = [];
@@ -183,7 +182,7 @@ function decodeDbf(dbf: Uint8Array, encoding: string, fileName: string, base: st
     }
     return parseDbf(view, encoding);
   } catch (error) {
-    throw new FileError(fileName, null, `${base}.dbf: ${(error as Error).message}`);
+    throw new InputError(fileName, null, `${base}.dbf: ${(error as Error).message}`, { code: 'corrupt' });
   }
 }
 

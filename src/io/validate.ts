@@ -1,7 +1,9 @@
 import rewind from '@mapbox/geojson-rewind';
 import { kinks } from '@turf/kinks';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
-import { FileError } from './input-error';
+import { signedArea } from '../coverage/geometry';
+import { InputError } from '../coverage/input-error';
+import { osmGreenSpace, osmGreenway } from './osm';
 
 /**
  * Checks and repairs one imported layer for its role, before the engine sees it:
@@ -11,14 +13,14 @@ import { FileError } from './input-error';
  * | null or empty geometry | skipped, counted (`null or empty geometry`) |
  * | a geometry the role cannot use (a Point among parks) | skipped, counted |
  * | GeometryCollection | the parts the role can use are kept (as a Multi-geometry) |
- * | NaN / Infinity coordinate | FileError naming the feature and the position |
+ * | NaN / Infinity coordinate | InputError naming the feature and the position |
  * | Z (3D) or M values | dropped, counted |
  * | repeated consecutive vertex | removed |
  * | unclosed ring | closed (safe: the last vertex repeats the first), counted |
  * | ring of fewer than 4 positions, line of fewer than 2 | dropped; a feature left empty is skipped |
  * | wrong winding | fixed with @mapbox/geojson-rewind (RFC 7946: outer counter-clockwise), counted |
  * | self-intersecting ring (bowtie) | reported with the crossing point, kept as drawn (the engine fills by even–odd; no safe repair) |
- * | every feature unusable | FileError: "no feature is a Polygon or MultiPolygon (found 12 Point)" |
+ * | every feature unusable | InputError: "no feature is a Polygon or MultiPolygon (found 12 Point)" |
  *
  * Property objects are copied key by key as data, so a `__proto__` key stays a key.
  */
@@ -34,7 +36,7 @@ const ROLE_GEOMETRY: Record<LayerRole, { types: string[]; label: string; noun: s
 };
 
 /** Rings longer than this are not checked for self-intersection (the check is quadratic). */
-export const MAX_KINK_CHECK_VERTICES = 5000;
+const MAX_KINK_CHECK_VERTICES = 5000;
 
 export interface SkippedFeature {
   featureIndex: number;
@@ -67,7 +69,7 @@ function featureList(indexes: number[]): string {
   return `${unique.length === 1 ? 'feature' : 'features'} ${shown}${unique.length > 5 ? `, … (${unique.length} features)` : ''}`;
 }
 
-/** Validates and repairs `collection` (not modified) for `role`. Throws FileError for fatal problems. */
+/** Validates and repairs `collection` (not modified) for `role`. Throws InputError for fatal problems. */
 export function validateLayer(collection: FeatureCollection, role: LayerRole, fileName: string): ValidatedLayer {
   const wanted = ROLE_GEOMETRY[role];
   const features: Feature[] = [];
@@ -133,10 +135,11 @@ export function validateLayer(collection: FeatureCollection, role: LayerRole, fi
 
   if (features.length === 0 && wrongTypes.size > 0) {
     const found = [...wrongTypes.entries()].map(([type, n]) => `${n} ${type}`).join(', ');
-    throw new FileError(
+    throw new InputError(
       fileName,
       null,
       `no feature is a ${wanted.label} (found ${found}); ${wanted.noun} must be ${wanted.label}`,
+      { code: 'geometry' },
     );
   }
 
@@ -168,6 +171,67 @@ export function validateLayer(collection: FeatureCollection, role: LayerRole, fi
   return { collection: { ...collection, features }, sourceIndex, skipped, warnings, repairs };
 }
 
+/**
+ * A layer made ready for its role: OpenStreetMap features classified (green spaces get a `kind` from their
+ * tags; features whose tags are not public green space or a greenway are skipped), then
+ * {@link validateLayer}. Unlike validateLayer's, every feature number in the result (`sourceIndex`,
+ * `skipped`, the warnings) is the feature's position in `collection`, that is in the file. `skippedBefore`
+ * are features the reader already skipped (e.g. CSV rows), merged into `skipped` in file order. The one
+ * sequence for every imported layer: read-layer (files, CLI and app) and layers loaded from a URL.
+ */
+export function prepareLayerForRole(
+  collection: FeatureCollection,
+  role: LayerRole,
+  fileName: string,
+  skippedBefore: readonly SkippedFeature[] = [],
+): ValidatedLayer {
+  const warnings: string[] = [];
+  const skippedFirst = [...skippedBefore];
+  const osmFilter = role === 'greenspaces' ? osmGreenSpace : role === 'greenways' ? osmGreenway : null;
+  let osmIndex: number[] | null = null;
+  if (osmFilter) {
+    const kept: Feature[] = [];
+    const index: number[] = [];
+    let classified = 0;
+    collection.features.forEach((feature, i) => {
+      const outcome = osmFilter(feature);
+      if ('reason' in outcome) skippedFirst.push({ featureIndex: i, reason: outcome.reason });
+      else {
+        if (outcome.feature !== feature) classified++;
+        kept.push(outcome.feature);
+        index.push(i);
+      }
+    });
+    if (classified > 0)
+      warnings.push(`took the kind of ${classified} feature${classified === 1 ? '' : 's'} from OpenStreetMap tags`);
+    collection = { ...collection, features: kept };
+    osmIndex = index;
+  }
+  const validated = validateLayer(collection, role, fileName);
+  const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
+  const skipped = [
+    ...skippedFirst,
+    ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
+  ].sort((a, b) => a.featureIndex - b.featureIndex);
+  const osmSkips = skippedFirst.filter((s) => s.reason.startsWith('OSM tags'));
+  if (osmSkips.length > 0) warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${role}`);
+  return {
+    collection: validated.collection,
+    sourceIndex: validated.sourceIndex.map(toFile),
+    skipped,
+    warnings: [...warnings, ...validated.warnings.map((w) => (osmIndex ? renumber(w, osmIndex) : w))],
+    repairs: validated.repairs,
+  };
+}
+
+/** Feature numbers in a validation message are positions in the filtered list: map them to the file. */
+function renumber(warning: string, index: number[]): string {
+  return warning.replace(
+    /(features? )([\d, ]+)/g,
+    (_, word: string, list: string) => word + list.replace(/\d+/g, (n) => String(index[Number(n)] ?? n)),
+  );
+}
+
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
@@ -186,10 +250,11 @@ function checkFinite(geometry: Geometry, fileName: string, featureIndex: number)
     if (!Array.isArray(value)) return;
     if (typeof value[0] === 'number' || value.length === 0 || !Array.isArray(value[0])) {
       if (value.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-        throw new FileError(
+        throw new InputError(
           fileName,
           featureIndex,
           `${path} is [${value.join(', ')}]; every coordinate must be a finite number (NaN or Infinity found)`,
+          { code: 'coordinates' },
         );
       }
       return;
@@ -309,11 +374,7 @@ function orientationSignature(geometry: Geometry): number[] {
     geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
   const signs: number[] = [];
   for (const rings of polygons) {
-    for (const ring of rings) {
-      let sum = 0;
-      for (let i = 0; i + 1 < ring.length; i++) sum += (ring[i + 1][0] - ring[i][0]) * (ring[i + 1][1] + ring[i][1]);
-      signs.push(sum < 0 ? 1 : -1);
-    }
+    for (const ring of rings) signs.push(signedArea(ring) > 0 ? 1 : -1);
   }
   return signs;
 }

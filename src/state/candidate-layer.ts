@@ -1,6 +1,6 @@
 import type { FeatureCollection, Position } from 'geojson';
 import type { BoundingBox, Grid } from '../coverage';
-import { FileError } from '../io/input-error';
+import { InputError as FileError } from '../coverage/input-error';
 
 /**
  * A candidate layer for "suggest N sites", imported by the planner: points (each becomes a square

@@ -1,9 +1,9 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { InputError } from '../coverage/input-error';
 import { osmGreenSpace, osmGreenway } from '../io/osm';
 import { validateLayer } from '../io/validate';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
 import type { ImportedRead } from '../worker/import-protocol';
-import { WorkerInputError } from '../worker/worker-client';
 import {
   type AttributeMapping,
   applyMapping,
@@ -168,12 +168,12 @@ export class ImportController {
         gcj02: pending.gcj02,
       });
       if (read.collection.features.length === 0) {
-        throw new WorkerInputError({
-          message: `${pending.file.name}: no feature can be used as ${pending.role} (${read.skippedCount} skipped${read.skipped[0] ? `; feature ${read.skipped[0].featureIndex}: ${read.skipped[0].reason}` : ''})`,
-          fileName: pending.file.name,
-          featureIndex: read.skipped[0]?.featureIndex ?? null,
-          problem: `no feature can be used as ${pending.role}`,
-        });
+        throw new InputError(
+          pending.file.name,
+          null,
+          `no feature can be used as ${pending.role} (${read.skippedCount} skipped${read.skipped[0] ? `; feature ${read.skipped[0].featureIndex}: ${read.skipped[0].reason}` : ''})`,
+          { layer: pending.role, code: 'empty' },
+        );
       }
       const collection = applyMapping(read.collection, pending.mapping, pending.role);
       const layer: StoredLayer = {
@@ -301,14 +301,10 @@ function attributeList(collection: FeatureCollection): string[] {
 }
 
 function toProblem(error: unknown, fileName: string): ImportProblem {
-  if (error instanceof WorkerInputError) return error.problem;
+  if (error instanceof InputError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);
-  return {
-    message: message.startsWith(fileName) ? message : `${fileName}: ${message}`,
-    fileName,
-    featureIndex: null,
-    problem: message,
-  };
+  const problem = message.startsWith(`${fileName}: `) ? message.slice(fileName.length + 2) : message;
+  return new InputError(fileName, null, problem).toJSON();
 }
 
 /** The study area: the communities and residential land, widened by 2 km (beyond any rule's radius). */

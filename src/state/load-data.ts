@@ -1,5 +1,5 @@
 import type { FeatureCollection } from 'geojson';
-import { readFlatGeobufStream } from '../io/flatgeobuf';
+import { readFlatGeobufStream } from '../io/flatgeobuf-stream';
 
 /** The layers the planner map shows; the first four are also the coverage engine's input. */
 export interface DataSet {

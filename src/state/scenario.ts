@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { GreenKind } from '../coverage';
-import { boxFeature, type SiteSpec, siteSpec, squareSite } from '../coverage/suggest';
+import { boxFeature, type SiteSpec, siteSpec, squareSite } from '../coverage/suggest-sites';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ScenarioFeature } from './scenario-db';
 import { EditHistory } from './scenario-history';

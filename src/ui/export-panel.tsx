@@ -9,7 +9,7 @@ import {
   gapCollection,
   rulesRecord,
 } from '../io/coverage-export';
-import { flatGeobufChunks } from '../io/flatgeobuf';
+import { flatGeobufChunks } from '../io/flatgeobuf-write';
 import { writeGeoJson } from '../io/geojson';
 import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';

@@ -6,7 +6,6 @@ import {
   buildCoverageSteps,
   type CoverageLayers,
   type CoverageModel,
-  InputError,
   prepareGreenFeature,
   removeFeature,
   snapshotCoverage,
@@ -14,7 +13,7 @@ import {
 } from '../coverage';
 import { suggestSitesSteps } from '../coverage/suggest';
 import type { CoverageReplies, CoverageRequest, EditOperation, LayerSource } from './coverage-protocol';
-import { errorBody, type InputProblem, replier } from './worker-client';
+import { errorBody, replier } from './worker-client';
 
 /**
  * The coverage worker: runs the engine off the main thread. A run advances in slices of a few
@@ -53,13 +52,9 @@ function layersOf(source: LayerSource): CoverageLayers {
 
 const reply = replier<CoverageReplies>(scope);
 
-/** The error reply of a caught error: an input problem (layer, feature, problem) when the engine refused the input. */
+/** The error reply of a caught error (an InputError when the engine refused the input). */
 function failure(error: unknown) {
-  const input: InputProblem | null =
-    error instanceof InputError
-      ? { message: error.message, fileName: error.layer, featureIndex: error.featureIndex, problem: error.problem }
-      : null;
-  return { type: 'error' as const, ...errorBody(error, input) };
+  return { type: 'error' as const, ...errorBody(error) };
 }
 
 /** Lets queued messages (cancel, newer compute) run before the next slice. */

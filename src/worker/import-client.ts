@@ -1,6 +1,7 @@
+import { InputError, type InputErrorJSON } from '../coverage/input-error';
 import type { ReadLayerOptions } from '../io/read-layer';
 import type { ImportedRead, ImportReplies, ImportRequests } from './import-protocol';
-import { type InputProblem, WorkerClient, WorkerInputError } from './worker-client';
+import { WorkerClient } from './worker-client';
 
 /** GeoJSON over this size is refused before reading (the text alone would need gigabytes of memory). */
 export const MAX_GEOJSON_BYTES = 200 * 1024 * 1024;
@@ -8,14 +9,14 @@ export const MAX_GEOJSON_BYTES = 200 * 1024 * 1024;
 export const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
 /** The problem of a failed import, as the dialog lists it. */
-export type ImportProblem = InputProblem;
+export type ImportProblem = InputErrorJSON;
 
-function problem(fileName: string, text: string): WorkerInputError {
-  return new WorkerInputError({ message: `${fileName}: ${text}`, fileName, featureIndex: null, problem: text });
+function problem(fileName: string, text: string): InputError {
+  return new InputError(fileName, null, text);
 }
 
 /** The size check made before any byte is read; null when the file may be read. */
-export function sizeProblem(fileName: string, size: number): WorkerInputError | null {
+export function sizeProblem(fileName: string, size: number): InputError | null {
   const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
   const isGeoJson = /\.(geo)?json$|\.ndjson$|\.geojsonl?$/i.test(fileName);
   if (isGeoJson && size > MAX_GEOJSON_BYTES) {
@@ -72,7 +73,7 @@ export async function readFileInWorker(
         `reading took longer than ${Math.round(limit / 1000)} s and was stopped; the file may be malformed or too large`,
       );
     }
-    if (error instanceof WorkerInputError) throw error;
+    if (error instanceof InputError) throw error;
     throw problem(file.name, `the reader crashed (${error instanceof Error ? error.message : 'out of memory?'})`);
   } finally {
     clearTimeout(watchdog);

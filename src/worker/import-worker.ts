@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { FileError } from '../io/input-error';
+import { InputError } from '../coverage/input-error';
 import { readLayerFile } from '../io/read-layer';
 import type { ImportReplies, ImportRequest } from './import-protocol';
 import { errorBody, replier } from './worker-client';
@@ -32,16 +32,9 @@ scope.onmessage = async (event: MessageEvent<ImportRequest>) => {
       },
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    reply({
-      type: 'error',
-      requestId,
-      ...errorBody(error, {
-        message,
-        fileName: error instanceof FileError ? error.fileName : fileName,
-        featureIndex: error instanceof FileError ? error.featureIndex : null,
-        problem: error instanceof FileError ? error.problem : message,
-      }),
-    });
+    // A problem with the file names the file; anything else (a reader bug) is said as it is, of this file.
+    const problem =
+      error instanceof InputError ? error : new InputError(fileName, null, String((error as Error)?.message ?? error));
+    reply({ type: 'error', requestId, ...errorBody(problem) });
   }
 };

@@ -15,30 +15,16 @@ export class CancelledError extends Error {
   }
 }
 
+import { InputError, type InputErrorJSON } from '../coverage/input-error';
+
 /**
- * A problem with the user's input, as it crosses a worker boundary: the file, the feature (index in the
- * file, null when the whole file is at fault) and the problem; `message` is the whole sentence.
+ * An error reply's body: the message, whether the user's input was at fault, and then the problem
+ * (file, feature, problem, code) as plain data; the client rejects with the same InputError.
  */
-export interface InputProblem {
-  message: string;
-  fileName: string;
-  featureIndex: number | null;
-  problem: string;
-}
-
-/** Rejection reason of a request whose input was refused; `problem` names file, feature and problem. */
-export class WorkerInputError extends Error {
-  constructor(readonly problem: InputProblem) {
-    super(problem.message);
-    this.name = 'WorkerInputError';
-  }
-}
-
-/** An error reply's body: the message, whether the input was at fault, and the problem when known. */
 export interface WorkerErrorBody {
   message: string;
   inputError: boolean;
-  input?: InputProblem | null;
+  input?: InputErrorJSON | null;
 }
 
 /** The replies every protocol has. */
@@ -78,7 +64,7 @@ export interface RequestOptions<Progress> {
 
 /**
  * The page's side of one worker. `request` resolves with the terminal reply (any type but `progress`,
- * `cancelled` and `error`), rejects with CancelledError or WorkerInputError / Error.
+ * `cancelled` and `error`), rejects with CancelledError, InputError (the user's input) or Error.
  */
 export class WorkerClient<Requests extends CancelRequest, Replies extends CommonReplies<unknown>> {
   private worker: Worker | null = null;
@@ -135,13 +121,7 @@ export class WorkerClient<Requests extends CancelRequest, Replies extends Common
     if (type === 'cancelled') pending.reject(new CancelledError());
     else if (type === 'error') {
       const error = body as WorkerErrorBody;
-      pending.reject(
-        error.inputError
-          ? new WorkerInputError(
-              error.input ?? { message: error.message, fileName: '', featureIndex: null, problem: error.message },
-            )
-          : new Error(error.message),
-      );
+      pending.reject(error.inputError && error.input ? InputError.fromJSON(error.input) : new Error(error.message));
     } else pending.resolve(reply);
   }
 
@@ -210,7 +190,8 @@ export function replier<Replies>(scope: { postMessage: (message: unknown, transf
   return (message: ReplyMessage<Replies>, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 }
 
-/** The error reply body of a caught error; `input` when the user's input was at fault. */
-export function errorBody(error: unknown, input: InputProblem | null = null): WorkerErrorBody {
+/** The error reply body of a caught error (an InputError travels as its JSON). */
+export function errorBody(error: unknown): WorkerErrorBody {
+  const input = error instanceof InputError ? error.toJSON() : null;
   return { message: error instanceof Error ? error.message : String(error), inputError: input !== null, input };
 }

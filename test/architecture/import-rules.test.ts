@@ -56,9 +56,12 @@ const edges = sourceFiles(source).flatMap((file) =>
 
 describe('import rules (docs/architecture.md)', () => {
   it('finds the imports it checks', () => {
-    expect(importsOf("import { a } from './a';\nexport * from '../b';\nconst w = new URL('./w.ts', import.meta.url);")).toEqual(['./a', '../b', './w.ts']);
+    expect(
+      importsOf("import { a } from './a';\nexport * from '../b';\nconst w = new URL('./w.ts', import.meta.url);"),
+    ).toEqual(['./a', '../b', './w.ts']);
     // Every folder of the table exists and imports something or is imported.
-    for (const folder of Object.keys(allowed)) expect(edges.some((e) => e.from === folder || e.to === folder)).toBe(true);
+    for (const folder of Object.keys(allowed))
+      expect(edges.some((e) => e.from === folder || e.to === folder)).toBe(true);
   });
 
   it('every import points down the table', () => {

@@ -5,7 +5,7 @@ import type { FeatureCollection } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type {} from '../../src/app/test-hooks';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 
 /** Repository root. */
 export const root = resolve(import.meta.dirname, '../..');

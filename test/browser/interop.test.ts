@@ -10,7 +10,7 @@ import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } from '../../src/coverage';
 import { knownCrs } from '../../src/io/coordinates';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { readLayerFile } from '../../src/io/read-layer';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
 import { sizeProblem } from '../../src/worker/import-client';

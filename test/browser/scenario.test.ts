@@ -13,8 +13,8 @@ import {
   type RuleSet,
   summarizeCoverage,
 } from '../../src/coverage';
-import { squareSite } from '../../src/coverage/suggest';
-import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { squareSite } from '../../src/coverage/suggest-sites';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { editableParts, hasCrossingRings, ringsCross } from '../../src/map/vertex-handles';
 import { formatCount, t } from '../../src/ui/i18n';

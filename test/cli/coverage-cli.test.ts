@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { runCoverageCli } from '../support/run-cli';
 
 // The CLI as other tools see it: a process, files in, files out, exit status and one line on stderr.

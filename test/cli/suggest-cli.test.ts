@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
-import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { runCoverageCli } from '../support/run-cli';
 
 // `--suggest N` and `--add FILE`: the suggested sites, added back as a scenario, must reproduce exactly

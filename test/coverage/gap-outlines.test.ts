@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signedArea, traceCellOutlines } from '../../src/coverage/gap-outlines';
+import { traceCellOutlines } from '../../src/coverage/gap-outlines';
+import { signedArea } from '../../src/coverage/geometry';
 
 /** Grid indices of the '#' cells of a picture whose first line is the northernmost row. */
 function picture(lines: string[]): { columns: number; cells: number[] } {

@@ -8,7 +8,9 @@ import {
   metersPerDegreeLongitude,
   presetRules,
 } from '../../src/coverage';
-import { measureSites, SiteSearch, siteSpec, suggestSites } from '../../src/coverage/suggest';
+import { measureSites, suggestSites } from '../../src/coverage/suggest';
+import { SiteSearch } from '../../src/coverage/suggest-search';
+import { siteSpec } from '../../src/coverage/suggest-sites';
 import { randomScenario } from './random-scenario';
 
 // "Suggest N sites": exact claims, greedy properties, and hand-checked cases.

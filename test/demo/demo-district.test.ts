@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type DemoDistrict, demoLayers, generateDistrict, mulberry32 } from '../../scripts/demo-district';
 import { buildDemoFiles, defaultDemoDirectory, demoCoverageFigures } from '../../scripts/generate-demo';
 import { normalizeKind } from '../../src/coverage';
-import { readFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 
 const root = join(import.meta.dirname, '..', '..');
 

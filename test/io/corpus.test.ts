@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileError } from '../../src/io/input-error';
+import { InputError } from '../../src/coverage/input-error';
 import { readLayerFile } from '../../src/io/read-layer';
 import type { LayerRole } from '../../src/io/validate';
 
 /**
  * The bad-or-tricky import corpus: one file per case in test/io/corpus/ (made by make-corpus.ts), each
- * with its role, options and expected outcome in expected.json: a FileError matching `error`, or a layer
+ * with its role, options and expected outcome in expected.json: an InputError matching `error`, or a layer
  * with `features` kept, `skipped` counted and `warnings` that match.
  */
 interface Case {
@@ -46,7 +46,7 @@ describe('import corpus', () => {
           () => null,
           (e: unknown) => e,
         );
-        expect(error).toBeInstanceOf(FileError);
+        expect(error).toBeInstanceOf(InputError);
         expect((error as Error).message).toMatch(new RegExp(c.error));
         expect((error as Error).message).not.toMatch(/\n/);
         return;

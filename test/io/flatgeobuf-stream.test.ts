@@ -5,7 +5,8 @@ import { fromByteBuffer } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { cellColumns } from '../../src/io/coverage-export';
-import { type FlatGeobufColumn, flatGeobufChunks, readFlatGeobuf, writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { type FlatGeobufColumn, flatGeobufChunks, writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { gridOfSquares, sampleParks, square } from './sample-data';
 
 /** Cells as the coverage CLI writes them: 7 properties, nullable doubles/booleans/string. */

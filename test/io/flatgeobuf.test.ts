@@ -1,8 +1,11 @@
 import { geojson as npmFlatGeobuf } from 'flatgeobuf';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { describe, expect, it, vi } from 'vitest';
-import { detectFlatGeobuf, readFlatGeobuf, readFlatGeobufStream, writeFlatGeobuf } from '../../src/io/flatgeobuf';
-import { FileError } from '../../src/io/input-error';
+import { InputError } from '../../src/coverage/input-error';
+import { detectFlatGeobuf } from '../../src/io/flatgeobuf-format';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { readFlatGeobufStream } from '../../src/io/flatgeobuf-stream';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { gridOfSquares, sampleParks, square } from './sample-data';
 
 /** Every pitfall test must end at once: the npm reader's traps are infinite loops. */
@@ -33,18 +36,18 @@ function streamOf(bytes: Uint8Array, chunkBytes: number): ReadableStream<Uint8Ar
   });
 }
 
-function expectFileError(read: () => unknown, message: string | RegExp): FileError {
+function expectFileError(read: () => unknown, message: string | RegExp): InputError {
   let caught: unknown;
   try {
     read();
   } catch (error) {
     caught = error;
   }
-  expect(caught).toBeInstanceOf(FileError);
-  if (typeof message === 'string') expect((caught as FileError).message).toBe(message);
-  else expect((caught as FileError).message).toMatch(message);
-  expect((caught as FileError).message).not.toContain('\n');
-  return caught as FileError;
+  expect(caught).toBeInstanceOf(InputError);
+  if (typeof message === 'string') expect((caught as InputError).message).toBe(message);
+  else expect((caught as InputError).message).toMatch(message);
+  expect((caught as InputError).message).not.toContain('\n');
+  return caught as InputError;
 }
 
 function withHeaderLength(bytes: Uint8Array, headerLengthBytes: number): Uint8Array {
@@ -356,9 +359,9 @@ describe('readFlatGeobufStream', () => {
     ];
     for (const [bytes, message] of cases) {
       const error = await readFlatGeobufStream(streamOf(bytes, 5), 'a.fgb').catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(FileError);
-      if (typeof message === 'string') expect((error as FileError).message).toBe(message);
-      else expect((error as FileError).message).toMatch(message);
+      expect(error).toBeInstanceOf(InputError);
+      if (typeof message === 'string') expect((error as InputError).message).toBe(message);
+      else expect((error as InputError).message).toMatch(message);
     }
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFlatGeobuf, writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { readGeoJson, writeGeoJson } from '../../src/io/geojson';
 import { gridOfSquares, sampleParks } from './sample-data';
 

@@ -1,24 +1,19 @@
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import {
-  describeJsonSyntaxError,
-  detectGeoJson,
-  locateJsonError,
-  readGeoJson,
-  writeGeoJson,
-} from '../../src/io/geojson';
-import { FileError } from '../../src/io/input-error';
+import { InputError } from '../../src/coverage/input-error';
+import { detectGeoJson, readGeoJson, writeGeoJson } from '../../src/io/geojson';
+import { describeJsonSyntaxError, locateJsonError } from '../../src/io/json-syntax';
 import { sampleParks, square } from './sample-data';
 
-function errorOf(read: () => unknown): FileError {
+function errorOf(read: () => unknown): InputError {
   try {
     read();
   } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    expect((error as FileError).message).not.toContain('\n');
-    return error as FileError;
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).not.toContain('\n');
+    return error as InputError;
   }
-  throw new Error('expected a FileError');
+  throw new Error('expected an InputError');
 }
 
 const point = '{"type":"Point","coordinates":[116.4,39.9]}';

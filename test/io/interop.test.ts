@@ -6,7 +6,7 @@ import type { FeatureCollection } from 'geojson';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCoverage, presetRules, snapshotCoverage } from '../../src/coverage';
 import { communityCollection, communityCsv, communityCsvFields, gapCollection } from '../../src/io/coverage-export';
-import { writeFlatGeobuf } from '../../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../../src/io/geojson';
 import { classifyOsmTags, osmTags } from '../../src/io/osm';
 import { readLayerFile } from '../../src/io/read-layer';

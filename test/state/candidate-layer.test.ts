@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { FileError } from '../../src/io/input-error';
+import { InputError } from '../../src/coverage/input-error';
 import {
   type CandidateLayer,
   candidateErrorMessage,
@@ -32,14 +32,14 @@ const parcel: Geometry = {
   ],
 };
 
-function thrown(run: () => unknown): FileError {
+function thrown(run: () => unknown): InputError {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    return error as FileError;
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
   }
-  throw new Error('expected a FileError');
+  throw new Error('expected an InputError');
 }
 
 describe('candidate layer check', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import proj4 from 'proj4';
-import { writeFlatGeobuf } from '../../../src/io/flatgeobuf';
+import { writeFlatGeobuf } from '../../../src/io/flatgeobuf-write';
 import { at, chengduLayers } from '../chengdu-layers';
 
 const here = new URL('.', import.meta.url).pathname;
