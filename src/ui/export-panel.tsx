@@ -16,7 +16,7 @@ import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import type { MapSnapshot } from '../state/services';
 import { mapPng } from './export-png';
-import { type ImportMessageKey, ti } from './import-i18n';
+import { type MessageKey, t } from './i18n';
 import { useStore } from './use-store';
 
 type ExportKind = 'cellsGeojson' | 'cellsFgb' | 'gaps' | 'communitiesGeojson' | 'communitiesCsv' | 'png';
@@ -93,7 +93,7 @@ export function ExportPanel({
         const imported = imports.store.get().imported;
         const sources = [
           ...imported.map((layer) => `${layer.source} (${layer.role})`),
-          imported.length < 3 ? `${ti(language, 'demoData')}` : '',
+          imported.length < 3 ? `${t(language, 'demoData')}` : '',
         ]
           .filter(Boolean)
           .join(', ');
@@ -108,8 +108,8 @@ export function ExportPanel({
 
   return (
     <section class="panel export-panel" aria-labelledby="export-heading" data-testid="export-panel">
-      <h2 id="export-heading">{ti(language, 'exportHeading')}</h2>
-      <p class="muted small">{ti(language, 'exportHelp')}</p>
+      <h2 id="export-heading">{t(language, 'exportHeading')}</h2>
+      <p class="muted small">{t(language, 'exportHelp')}</p>
       <div class="export-buttons">
         {kinds.map((kind) => (
           <button
@@ -119,7 +119,7 @@ export function ExportPanel({
             data-testid={`export-${kind}`}
             onClick={() => void run(kind)}
           >
-            {ti(language, `export_${kind}` as ImportMessageKey)}
+            {t(language, `export_${kind}` as MessageKey)}
           </button>
         ))}
       </div>

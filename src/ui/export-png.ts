@@ -2,7 +2,6 @@ import { type CoverageResult, describeRules } from '../coverage';
 import { cellStateColors, statesInUse } from '../map/cell-colors';
 import type { Language } from '../state/url-state';
 import { t } from './i18n';
-import { ti } from './import-i18n';
 
 /**
  * A PNG of the map as it is on screen: the MapLibre canvas and the deck.gl canvas (both keep their
@@ -93,7 +92,7 @@ export async function mapPng(options: {
     context.fillStyle = '#222';
     context.fillText(step >= 1000 ? `${step / 1000} km` : `${step} m`, x + pixels + 6, y);
   }
-  const note = `${ti(language, 'dataSources')}: ${options.sources} · GreenReach · ${new Date().toISOString().slice(0, 10)}`;
+  const note = `${t(language, 'dataSources')}: ${options.sources} · GreenReach · ${new Date().toISOString().slice(0, 10)}`;
   context.fillStyle = 'rgba(255,255,255,0.9)';
   context.fillRect(0, box.height - 18, box.width, 18);
   context.fillStyle = '#333';

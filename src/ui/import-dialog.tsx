@@ -1,7 +1,7 @@
 import type { ImportController } from '../state/import-controller';
 import { type AttributeMapping, type ImportRole, importRoles, roleAttributes } from '../state/import-layers';
 import type { Language } from '../state/url-state';
-import { ti } from './import-i18n';
+import { t } from './i18n';
 import { useStore } from './use-store';
 
 const COMMON_CRS = ['EPSG:4326', 'EPSG:4490', 'EPSG:4544', 'EPSG:4545', 'EPSG:4509', 'EPSG:32648', 'EPSG:3857'];
@@ -35,18 +35,18 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
         <h2 id="import-dialog-title">{pending.file.name}</h2>
         {read && (
           <p class="muted" data-testid="import-summary">
-            {read.format} · {read.featuresRead} {ti(language, 'features')}
-            {read.skippedCount > 0 ? ` · ${read.skippedCount} ${ti(language, 'skippedCount')}` : ''}
+            {read.format} · {read.featuresRead} {t(language, 'features')}
+            {read.skippedCount > 0 ? ` · ${read.skippedCount} ${t(language, 'skippedCount')}` : ''}
           </p>
         )}
-        {pending.busy && <p aria-live="polite">{ti(language, 'reading')}…</p>}
+        {pending.busy && <p aria-live="polite">{t(language, 'reading')}…</p>}
         {error && (
           <p class="error" role="alert" data-testid="import-dialog-error">
             {error.message}
           </p>
         )}
         <label class="field">
-          <span>{ti(language, 'role')}</span>
+          <span>{t(language, 'role')}</span>
           <select
             data-testid="import-role"
             value={pending.role}
@@ -56,22 +56,22 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
           >
             {importRoles.map((role) => (
               <option key={role} value={role}>
-                {ti(language, `role_${role}`)}
+                {t(language, `role_${role}`)}
               </option>
             ))}
           </select>
         </label>
         <fieldset>
-          <legend>{ti(language, 'mapping')}</legend>
+          <legend>{t(language, 'mapping')}</legend>
           {roleAttributes[pending.role].map((field) => (
             <label class="field" key={field}>
-              <span>{ti(language, `field_${field}`)}</span>
+              <span>{t(language, `field_${field}`)}</span>
               <select
                 data-testid={`import-map-${field}`}
                 value={pending.mapping[field] ?? ''}
                 onChange={(event) => setMapping(field, (event.currentTarget as HTMLSelectElement).value)}
               >
-                <option value="">{ti(language, 'none')}</option>
+                <option value="">{t(language, 'none')}</option>
                 {pending.attributes.map((key) => (
                   <option key={key} value={key}>
                     {key}
@@ -82,9 +82,9 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
           ))}
         </fieldset>
         <fieldset>
-          <legend>{ti(language, 'crs')}</legend>
+          <legend>{t(language, 'crs')}</legend>
           <p data-testid="import-crs">
-            {ti(language, 'crsDetected')}: {read ? `${read.crs.name} (${read.crs.code})` : '—'}
+            {t(language, 'crsDetected')}: {read ? `${read.crs.name} (${read.crs.code})` : '—'}
           </p>
           <form
             onSubmit={(event) => {
@@ -93,7 +93,7 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
             }}
           >
             <label class="field">
-              <span>{ti(language, 'crsChoose')}</span>
+              <span>{t(language, 'crsChoose')}</span>
               <input
                 name="crs"
                 list="import-crs-list"
@@ -118,17 +118,17 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
                 }
                 data-testid="import-gcj02"
               />
-              <span>{ti(language, 'gcj02')}</span>
+              <span>{t(language, 'gcj02')}</span>
             </label>
-            <p class="muted small">{ti(language, 'gcj02Help')}</p>
+            <p class="muted small">{t(language, 'gcj02Help')}</p>
             <button type="submit" disabled={pending.busy}>
-              {ti(language, 'reread')}
+              {t(language, 'reread')}
             </button>
           </form>
         </fieldset>
         {pending.preview.length > 0 && (
           <details open>
-            <summary>{ti(language, 'preview')}</summary>
+            <summary>{t(language, 'preview')}</summary>
             <pre class="import-preview" data-testid="import-preview">
               {pending.preview.join('\n')}
             </pre>
@@ -143,7 +143,7 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
         )}
         <div class="dialog-actions">
           <button type="button" onClick={() => controller.cancel()} data-testid="import-cancel">
-            {ti(language, 'cancel')}
+            {t(language, 'cancel')}
           </button>
           <button
             type="button"
@@ -152,7 +152,7 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
             onClick={() => void controller.confirm()}
             data-testid="import-confirm"
           >
-            {ti(language, 'confirm')}
+            {t(language, 'confirm')}
           </button>
         </div>
       </div>

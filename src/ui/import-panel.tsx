@@ -3,8 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ImportController } from '../state/import-controller';
 import { type ImportRole, importRoles } from '../state/import-layers';
 import type { PlannerApp } from '../state/planner-app';
+import { t } from './i18n';
 import { ImportDialog } from './import-dialog';
-import { ti } from './import-i18n';
 import { useStore } from './use-store';
 
 /**
@@ -57,10 +57,10 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
 
   return (
     <section class="panel import-panel" aria-labelledby="import-heading" data-testid="import-panel">
-      <h2 id="import-heading">{ti(language, 'importHeading')}</h2>
-      <p class="muted small">{ti(language, 'importHelp')}</p>
+      <h2 id="import-heading">{t(language, 'importHeading')}</h2>
+      <p class="muted small">{t(language, 'importHelp')}</p>
       <label class="file-button">
-        <span>{ti(language, 'chooseFiles')}</span>
+        <span>{t(language, 'chooseFiles')}</span>
         <input
           type="file"
           multiple
@@ -75,16 +75,16 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
       </label>
       {reading && (
         <p class="muted small" aria-live="polite" data-testid="import-reading">
-          {ti(language, 'reading')}: {reading}
+          {t(language, 'reading')}: {reading}
         </p>
       )}
       {errors.length > 0 && (
         <ul class="import-errors" role="alert" data-testid="import-errors">
           {errors.map((error, index) => (
             <li key={error.message}>
-              <strong>{ti(language, 'importFailed')}:</strong> {error.message}{' '}
+              <strong>{t(language, 'importFailed')}:</strong> {error.message}{' '}
               <button type="button" class="link" onClick={() => controller.dismissError(index)}>
-                {ti(language, 'dismiss')}
+                {t(language, 'dismiss')}
               </button>
             </li>
           ))}
@@ -92,17 +92,17 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
       )}
       {imported.length > 0 && (
         <div data-testid="imported-layers">
-          <h3>{ti(language, 'importedLayers')}</h3>
+          <h3>{t(language, 'importedLayers')}</h3>
           <ul>
             {imported.map((layer) => (
               <li key={layer.role}>
-                {ti(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {ti(language, 'features')}
-                {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${ti(language, 'skippedCount')}` : ''})
+                {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
+                {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
               </li>
             ))}
           </ul>
           <button type="button" data-testid="reset-demo" onClick={() => void controller.resetToDemo()}>
-            {ti(language, 'resetDemo')}
+            {t(language, 'resetDemo')}
           </button>
         </div>
       )}
@@ -114,7 +114,7 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
         }}
       >
         <label class="field">
-          <span class="small">{ti(language, 'fromUrl')}</span>
+          <span class="small">{t(language, 'fromUrl')}</span>
           <input
             type="text"
             value={url}
@@ -124,21 +124,21 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
           />
         </label>
         <select
-          aria-label={ti(language, 'role')}
+          aria-label={t(language, 'role')}
           value={urlRole}
           onChange={(event) => setUrlRole((event.currentTarget as HTMLSelectElement).value as ImportRole)}
         >
           {importRoles.map((role) => (
             <option key={role} value={role}>
-              {ti(language, `role_${role}`)}
+              {t(language, `role_${role}`)}
             </option>
           ))}
         </select>{' '}
-        <button type="submit">{ti(language, 'load')}</button>
+        <button type="submit">{t(language, 'load')}</button>
       </form>
       {dragging && (
         <div class="drop-overlay" aria-hidden="true">
-          {ti(language, 'dropHere')}
+          {t(language, 'dropHere')}
         </div>
       )}
       <ImportDialog controller={controller} language={language} />
@@ -154,9 +154,9 @@ export function ImportBanner({ app, imports: controller }: { app: PlannerApp; im
   const all = importRoles.every((role) => role === 'residential' || imported.some((layer) => layer.role === role));
   return (
     <p class="synthetic imported" role="note" data-testid="imported-note">
-      {ti(language, 'userBanner')}
-      {imported.map((layer) => `${layer.source} (${ti(language, `role_${layer.role}`)})`).join(', ')}
-      {all ? '' : `. ${ti(language, 'demoRest')}`}
+      {t(language, 'userBanner')}
+      {imported.map((layer) => `${layer.source} (${t(language, `role_${layer.role}`)})`).join(', ')}
+      {all ? '' : `. ${t(language, 'demoRest')}`}
     </p>
   );
 }

@@ -5,7 +5,6 @@ import type { ScenarioController } from '../state/scenario';
 import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
 import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
-import { st } from './scenario-i18n';
 import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
 
@@ -86,7 +85,7 @@ export function MapView({
           <>
             <strong>
               {t(language, 'cell')} · {stateLabel}
-              {cell.baseline && <span data-testid="cell-info-baseline"> · {st(language, 'baseline')}</span>}
+              {cell.baseline && <span data-testid="cell-info-baseline"> · {t(language, 'baseline')}</span>}
             </strong>
             <div>{communityName}</div>
             {cell.greenMeters !== null && (

@@ -1,8 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { writeCsv } from '../io/csv';
 import { rulesKey, totalsGain } from '../state/scenario';
-import { formatCount } from './i18n';
-import { st } from './scenario-i18n';
+import { formatCount, t } from './i18n';
 import { communityName, type SectionProps, signed } from './scenario-section-props';
 import { useStore } from './use-store';
 
@@ -27,7 +26,7 @@ export function ScenarioChangeSection({ app, controller, language }: SectionProp
 
   return (
     <>
-      <h3>{st(language, 'change')}</h3>
+      <h3>{t(language, 'change')}</h3>
       <label class="small">
         <input
           type="checkbox"
@@ -35,7 +34,7 @@ export function ScenarioChangeSection({ app, controller, language }: SectionProp
           checked={showBaseline}
           onChange={(event) => controller.setShowBaseline((event.target as HTMLInputElement).checked)}
         />{' '}
-        {st(language, 'showBaseline')}
+        {t(language, 'showBaseline')}
       </label>{' '}
       <label class="small">
         <input
@@ -44,41 +43,41 @@ export function ScenarioChangeSection({ app, controller, language }: SectionProp
           checked={swipe}
           onChange={(event) => controller.setSwipe((event.target as HTMLInputElement).checked)}
         />{' '}
-        {st(language, 'swipe')}
+        {t(language, 'swipe')}
       </label>
-      {features.length === 0 && <p class="muted small">{st(language, 'noFeatures')}</p>}
+      {features.length === 0 && <p class="muted small">{t(language, 'noFeatures')}</p>}
       <dl class="figures" data-testid="scenario-change" data-synced={String(synced)}>
         <div>
-          <dt>{st(language, 'features')}</dt>
+          <dt>{t(language, 'newFeatures')}</dt>
           <dd data-figure="features">{features.length}</dd>
         </div>
         <div>
-          <dt>{st(language, 'newResidents')}</dt>
+          <dt>{t(language, 'newResidents')}</dt>
           <dd data-figure="residents">{gain ? signed(language, gain.residents) : '—'}</dd>
         </div>
         <div>
-          <dt>{st(language, 'newCells')}</dt>
+          <dt>{t(language, 'newCells')}</dt>
           <dd data-figure="cells">{gain ? signed(language, gain.cells) : '—'}</dd>
         </div>
         <div>
-          <dt>{st(language, 'changedCells')}</dt>
+          <dt>{t(language, 'changedCells')}</dt>
           <dd data-figure="changed">{changedCells ? formatCount(language, changedCells.length) : '0'}</dd>
         </div>
         <div>
-          <dt>{st(language, 'editTime')}</dt>
+          <dt>{t(language, 'editTime')}</dt>
           <dd data-figure="edit-ms">
-            {synced ? (lastEditMs !== null ? `${lastEditMs.toFixed(2)} ms` : '—') : st(language, 'pending')}
+            {synced ? (lastEditMs !== null ? `${lastEditMs.toFixed(2)} ms` : '—') : t(language, 'pending')}
           </dd>
         </div>
       </dl>
       {communityGains.length > 0 && (
         <table class="scenario-table small" data-testid="scenario-communities">
-          <caption>{st(language, 'byCommunity')}</caption>
+          <caption>{t(language, 'byCommunity')}</caption>
           <thead>
             <tr>
-              <th>{st(language, 'community')}</th>
-              <th>{st(language, 'newResidents')}</th>
-              <th>{st(language, 'newCells')}</th>
+              <th>{t(language, 'community')}</th>
+              <th>{t(language, 'newResidents')}</th>
+              <th>{t(language, 'newCells')}</th>
             </tr>
           </thead>
           <tbody>
@@ -105,21 +104,21 @@ export function ScenarioCompareSection({ app, controller, language }: SectionPro
   const synced = useStore(controller.store, (s) => s.synced);
   return (
     <>
-      <h3>{st(language, 'scenarios')}</h3>
+      <h3>{t(language, 'scenarios')}</h3>
       <table class="scenario-table small" data-testid="scenario-compare">
         <thead>
           <tr>
-            <th>{st(language, 'scenario')}</th>
-            <th>{st(language, 'features')}</th>
-            <th>{st(language, 'residentsBoth')}</th>
-            <th>{st(language, 'gain')}</th>
-            <th>{st(language, 'cellsBoth')}</th>
+            <th>{t(language, 'scenario')}</th>
+            <th>{t(language, 'newFeatures')}</th>
+            <th>{t(language, 'residentsBoth')}</th>
+            <th>{t(language, 'gain')}</th>
+            <th>{t(language, 'cellsBoth')}</th>
           </tr>
         </thead>
         <tbody>
           {baseline && (
             <tr>
-              <td>{st(language, 'baseline')}</td>
+              <td>{t(language, 'baseline')}</td>
               <td>0</td>
               <td>{formatCount(language, baseline.summary.city.populationMeetingBoth)}</td>
               <td>—</td>
@@ -149,7 +148,7 @@ export function ScenarioCompareSection({ app, controller, language }: SectionPro
                 </td>
                 <td>{scenario.features.length}</td>
                 <td>
-                  {current ? formatCount(language, current.scenario.populationMeetingBoth) : st(language, 'otherRules')}
+                  {current ? formatCount(language, current.scenario.populationMeetingBoth) : t(language, 'otherRules')}
                 </td>
                 <td>{g ? signed(language, g.residents ?? g.cells) : '—'}</td>
                 <td>{current ? formatCount(language, current.scenario.cellsMeetingBoth) : '—'}</td>
@@ -185,7 +184,7 @@ export function useScenarioCsv({ app, controller, language }: SectionProps): str
         g.cells,
       ]);
     };
-    row(st(language, 'city'), baseline.summary.city, result.summary.city);
+    row(t(language, 'district'), baseline.summary.city, result.summary.city);
     result.summary.communities.forEach((totals, index) => {
       row(communityName(result, index, language), baseline.summary.communities[index], totals);
     });

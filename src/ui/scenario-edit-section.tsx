@@ -2,8 +2,7 @@ import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../map/vertex-
 import type { ScenarioFeature } from '../state/scenario';
 import type { DrawActions } from '../state/services';
 import type { Language } from '../state/url-state';
-import { kindLabel } from './i18n';
-import { st } from './scenario-i18n';
+import { kindLabel, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
 
@@ -16,7 +15,7 @@ function featureLabel(feature: ScenarioFeature, index: number, language: Languag
     language,
     feature.layer === 'greenways' ? 'greenway' : String(properties.kind ?? 'pocket_park'),
   );
-  const name = String(properties.name ?? '').trim() || st(language, 'unnamed', { n: index + 1 });
+  const name = String(properties.name ?? '').trim() || t(language, 'unnamed', { n: index + 1 });
   const label = `${kind} · ${name}`;
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
@@ -39,7 +38,7 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
   return (
     <>
       {features.length > 0 && (
-        <ul class="scenario-feature-list" aria-label={st(language, 'featureList')} data-testid="feature-list">
+        <ul class="scenario-feature-list" aria-label={t(language, 'featureList')} data-testid="feature-list">
           {features.map((feature, index) => (
             <li key={feature.key}>
               <button
@@ -58,8 +57,8 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
       {selected && (
         <div class="scenario-row" data-testid="selected-feature">
           <input
-            aria-label={st(language, 'name')}
-            placeholder={st(language, 'name')}
+            aria-label={t(language, 'name')}
+            placeholder={t(language, 'name')}
             value={String(selected.feature.properties?.name ?? '')}
             onChange={(event) =>
               controller.setProperties(selected.key, { name: (event.target as HTMLInputElement).value })
@@ -67,7 +66,7 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
           />
           {selected.layer === 'greenspaces' && (
             <select
-              aria-label={st(language, 'kind')}
+              aria-label={t(language, 'kind')}
               value={String(selected.feature.properties?.kind ?? 'pocket_park')}
               onChange={(event) =>
                 controller.setProperties(selected.key, { kind: (event.target as HTMLSelectElement).value })
@@ -81,31 +80,31 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
             </select>
           )}
           <button type="button" onClick={() => controller.remove(selected.key)} data-testid="delete-feature">
-            {st(language, 'delete')}
+            {t(language, 'delete')}
           </button>
         </div>
       )}
       {selected && (mode === 'select' || mode === 'pan') && (
         <p class="muted small" data-testid="reshape-help">
-          {st(language, 'reshapeHelp')}{' '}
-          {st(language, 'reshapeKeys', { step: vertexKeyStepMeters.normal, shiftStep: vertexKeyStepMeters.shift })}
+          {t(language, 'reshapeHelp')}{' '}
+          {t(language, 'reshapeKeys', { step: vertexKeyStepMeters.normal, shiftStep: vertexKeyStepMeters.shift })}
         </p>
       )}
       {selected && reshapeRefused === 'crossing' && (
         <p class="error small" role="status" data-testid="reshape-refused">
-          {st(language, 'outlineCrossing')}
+          {t(language, 'outlineCrossing')}
         </p>
       )}
       {selected && vertex && vertexPart && vertex.index < vertexPart.vertices.length && (
         <div class="scenario-row small" data-testid="selected-vertex">
-          <span>{st(language, 'vertexOf', { n: vertex.index + 1, count: vertexPart.vertices.length })}</span>
+          <span>{t(language, 'vertexOf', { n: vertex.index + 1, count: vertexPart.vertices.length })}</span>
           {deletionRefusal === null ? (
             <button type="button" data-testid="delete-vertex" onClick={() => draw.deleteSelectedVertex()}>
-              {st(language, 'deleteVertex')}
+              {t(language, 'deleteVertex')}
             </button>
           ) : (
             <span class="muted" data-testid="delete-vertex-refused">
-              {st(
+              {t(
                 language,
                 deletionRefusal === 'crossing' ? 'outlineCrossing' : vertexPart.closed ? 'minimumRing' : 'minimumLine',
               )}

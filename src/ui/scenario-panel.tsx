@@ -6,9 +6,9 @@ import { writeGeoJson } from '../io/geojson';
 import type { PlannerApp } from '../state/planner-app';
 import type { DrawMode, ScenarioController } from '../state/scenario';
 import type { DrawActions } from '../state/services';
+import { t } from './i18n';
 import { ScenarioChangeSection, ScenarioCompareSection, useScenarioCsv } from './scenario-change-section';
 import { ScenarioEditSection } from './scenario-edit-section';
-import { st } from './scenario-i18n';
 import type { SectionProps } from './scenario-section-props';
 import { ScenarioSuggestSection } from './scenario-suggest-section';
 import { useStore } from './use-store';
@@ -54,7 +54,7 @@ export function ScenarioPanel({
   const props: SectionProps = { app, controller, language };
   return (
     <section class="panel scenario-panel" aria-labelledby="scenario-heading" data-testid="scenario-panel">
-      <h2 id="scenario-heading">{st(language, 'scenario')}</h2>
+      <h2 id="scenario-heading">{t(language, 'scenario')}</h2>
       <ScenarioPicker {...props} />
       <ScenarioTools {...props} draw={draw} />
       <ScenarioEditSection {...props} draw={draw} />
@@ -74,7 +74,7 @@ function ScenarioPicker({ controller, language }: SectionProps) {
   return (
     <div class="scenario-row">
       <select
-        aria-label={st(language, 'scenario')}
+        aria-label={t(language, 'scenario')}
         data-testid="scenario-select"
         value={activeId ?? ''}
         onChange={(event) => controller.switchTo((event.target as HTMLSelectElement).value)}
@@ -86,22 +86,22 @@ function ScenarioPicker({ controller, language }: SectionProps) {
         ))}
       </select>
       <input
-        aria-label={st(language, 'name')}
+        aria-label={t(language, 'name')}
         data-testid="scenario-name"
         value={active?.name ?? ''}
         onChange={(event) => controller.rename((event.target as HTMLInputElement).value)}
       />
       <button type="button" onClick={() => controller.newScenario()} data-testid="scenario-new">
-        {st(language, 'newScenario')}
+        {t(language, 'newScenario')}
       </button>
       <button
         type="button"
         onClick={() => {
-          if (active && window.confirm(st(language, 'confirmDelete', { name: active.name })))
+          if (active && window.confirm(t(language, 'confirmDelete', { name: active.name })))
             void controller.deleteScenario(active.id);
         }}
       >
-        {st(language, 'deleteScenario')}
+        {t(language, 'deleteScenario')}
       </button>
     </div>
   );
@@ -114,10 +114,10 @@ function ScenarioTools({ controller, language, draw }: SectionProps & { draw: Dr
   const canRedo = useStore(controller.store, (s) => s.canRedo);
   const spec = controller.siteSpec();
   const tools: [DrawMode, string][] = [
-    ['pan', st(language, 'toolPan')],
-    ['select', st(language, 'toolSelect')],
-    ['park', st(language, 'toolPark')],
-    ['greenway', st(language, 'toolGreenway')],
+    ['pan', t(language, 'toolPan')],
+    ['select', t(language, 'toolSelect')],
+    ['park', t(language, 'toolPark')],
+    ['greenway', t(language, 'toolGreenway')],
   ];
   return (
     <>
@@ -134,7 +134,7 @@ function ScenarioTools({ controller, language, draw }: SectionProps & { draw: Dr
           </button>
         ))}
         <button type="button" disabled={!canUndo} onClick={() => controller.undo()} data-testid="undo" title="Ctrl+Z">
-          {st(language, 'undo')}
+          {t(language, 'undo')}
         </button>
         <button
           type="button"
@@ -143,17 +143,15 @@ function ScenarioTools({ controller, language, draw }: SectionProps & { draw: Dr
           data-testid="redo"
           title="Ctrl+Shift+Z"
         >
-          {st(language, 'redo')}
+          {t(language, 'redo')}
         </button>
       </div>
-      {mode === 'park' && spec && (
-        <p class="muted small">{st(language, 'parkHelp', { area: spec.areaSquareMeters })}</p>
-      )}
+      {mode === 'park' && spec && <p class="muted small">{t(language, 'parkHelp', { area: spec.areaSquareMeters })}</p>}
       {mode === 'greenway' && (
         <p class="muted small">
-          {st(language, 'greenwayHelp')}{' '}
+          {t(language, 'greenwayHelp')}{' '}
           <button type="button" onClick={() => draw.finishGreenway()} data-testid="finish-greenway">
-            {st(language, 'finish')}
+            {t(language, 'finish')}
           </button>
         </p>
       )}
@@ -171,14 +169,14 @@ function ScenarioExport(props: SectionProps) {
   const fileBase = (name ?? 'scenario').replace(/[\\/:*?"<>|\s]+/g, '_');
   return (
     <>
-      <h3>{st(language, 'export')}</h3>
+      <h3>{t(language, 'export')}</h3>
       <div class="scenario-row">
         {geojson && (
           <DownloadLink
             text={geojson}
             type="application/geo+json"
             fileName={`${fileBase}.geojson`}
-            label={st(language, 'exportGeoJson')}
+            label={t(language, 'exportGeoJson')}
             testId="export-geojson"
           />
         )}
@@ -187,7 +185,7 @@ function ScenarioExport(props: SectionProps) {
             text={csv}
             type="text/csv;charset=utf-8"
             fileName={`${fileBase}.csv`}
-            label={st(language, 'exportCsv')}
+            label={t(language, 'exportCsv')}
             testId="export-csv"
           />
         )}

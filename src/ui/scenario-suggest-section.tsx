@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import { formatCount } from './i18n';
-import { st } from './scenario-i18n';
+import { formatCount, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
 
@@ -11,14 +10,14 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
   const [count, setCount] = useState(suggest.count);
   return (
     <>
-      <h3>{st(language, 'suggest')}</h3>
+      <h3>{t(language, 'suggest')}</h3>
       <fieldset
         class="candidate-source small"
         data-testid="candidate-source"
         data-source={suggest.source}
         data-restoring={String(suggest.layerRestoring)}
       >
-        <legend>{st(language, 'candidateSource')}</legend>
+        <legend>{t(language, 'candidateSource')}</legend>
         <label>
           <input
             type="radio"
@@ -28,7 +27,7 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
             checked={suggest.source === 'land'}
             onChange={() => controller.setCandidateSource('land')}
           />{' '}
-          {st(language, 'sourceLand')}
+          {t(language, 'sourceLand')}
         </label>{' '}
         <label>
           <input
@@ -40,13 +39,13 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
             disabled={!suggest.layer}
             onChange={() => controller.setCandidateSource('layer')}
           />{' '}
-          {st(language, 'sourceLayer')}
+          {t(language, 'sourceLayer')}
         </label>
         <p class="muted candidate-file-help" id="candidate-file-help">
-          {st(language, 'candidateFile')}
+          {t(language, 'candidateFile')}
         </p>
         <label class="file-button">
-          <span>{st(language, 'chooseCandidate')}</span>
+          <span>{t(language, 'chooseCandidate')}</span>
           <input
             type="file"
             accept=".geojson,.json,.ndjson,.fgb,.zip,.csv"
@@ -61,24 +60,24 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
             }}
           />
         </label>
-        {suggest.layerLoading && <p class="muted">{st(language, 'candidateReading')}</p>}
+        {suggest.layerLoading && <p class="muted">{t(language, 'candidateReading')}</p>}
         {suggest.layer && (
           <p data-testid="candidate-layer">
-            {st(language, 'candidateSummary', {
+            {t(language, 'candidateSummary', {
               file: suggest.layer.fileName,
               points: formatCount(language, suggest.layer.points),
               polygons: formatCount(language, suggest.layer.polygons),
             })}
-            {suggest.layer.skipped > 0 && `; ${st(language, 'candidateSkipped', { count: suggest.layer.skipped })}`}
-            {suggest.layer.outside > 0 && `; ${st(language, 'candidateOutside', { count: suggest.layer.outside })}`}{' '}
+            {suggest.layer.skipped > 0 && `; ${t(language, 'candidateSkipped', { count: suggest.layer.skipped })}`}
+            {suggest.layer.outside > 0 && `; ${t(language, 'candidateOutside', { count: suggest.layer.outside })}`}{' '}
             <button
               type="button"
               class="link"
               data-testid="candidate-forget"
-              title={st(language, 'candidateForgetTitle')}
+              title={t(language, 'candidateForgetTitle')}
               onClick={() => controller.forgetCandidateLayer()}
             >
-              {st(language, 'candidateForget')}
+              {t(language, 'candidateForget')}
             </button>
           </p>
         )}
@@ -105,21 +104,21 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
           <>
             <progress max={1} value={suggest.fraction} />
             <button type="button" onClick={() => controller.cancelSuggest()} data-testid="suggest-cancel">
-              {st(language, 'cancel')}
+              {t(language, 'cancel')}
             </button>
           </>
         ) : (
           <button
             type="button"
             disabled={!baseline || (suggest.source === 'layer' && !suggest.layer)}
-            title={suggest.source === 'layer' && !suggest.layer ? st(language, 'chooseCandidateFile') : undefined}
+            title={suggest.source === 'layer' && !suggest.layer ? t(language, 'chooseCandidateFile') : undefined}
             data-testid="suggest"
             onClick={() => {
               controller.setSuggestCount(count);
               void controller.suggest(controller.store.get().suggest.count);
             }}
           >
-            {st(language, 'suggestN')}
+            {t(language, 'suggestN')}
           </button>
         )}
       </div>
@@ -127,13 +126,13 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
       {suggest.result && (
         <>
           <p class="muted small">
-            {st(language, 'greedyNote')} ({formatCount(language, suggest.result.candidateCount)}{' '}
-            {st(language, 'candidates')}
+            {t(language, 'greedyNote')} ({formatCount(language, suggest.result.candidateCount)}{' '}
+            {t(language, 'candidates')}
             {suggest.result.latticeSpacing === null && suggest.layer
-              ? ` ${st(language, 'fromLayer', { file: suggest.layer.fileName })}`
+              ? ` ${t(language, 'fromLayer', { file: suggest.layer.fileName })}`
               : ''}
             {suggest.result.skippedCandidates > 0
-              ? `; ${st(language, 'parcelsSkipped', {
+              ? `; ${t(language, 'parcelsSkipped', {
                   count: formatCount(language, suggest.result.skippedCandidates),
                   area: formatCount(language, suggest.result.site.areaSquareMeters),
                 })}`
@@ -147,9 +146,9 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
           <table class="scenario-table small" data-testid="suggestions">
             <thead>
               <tr>
-                <th>{st(language, 'rank')}</th>
-                <th>{st(language, 'newResidents')}</th>
-                <th>{st(language, 'newCells')}</th>
+                <th>{t(language, 'rank')}</th>
+                <th>{t(language, 'newResidents')}</th>
+                <th>{t(language, 'newCells')}</th>
                 <th />
               </tr>
             </thead>
@@ -163,14 +162,14 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
                   <td>+{formatCount(language, site.newCellsCovered)}</td>
                   <td>
                     {suggest.accepted.includes(site.rank) ? (
-                      st(language, 'accepted')
+                      t(language, 'accepted')
                     ) : (
                       <button
                         type="button"
                         data-testid={`accept-${site.rank}`}
                         onClick={() => controller.acceptSite(site.rank)}
                       >
-                        {st(language, 'accept')}
+                        {t(language, 'accept')}
                       </button>
                     )}
                   </td>

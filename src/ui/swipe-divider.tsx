@@ -3,7 +3,7 @@ import { useRef } from 'preact/hooks';
 import { dividerPercentAfterKey, dividerPercentAt } from '../map/swipe-clip';
 import type { ScenarioController } from '../state/scenario';
 import type { Language } from '../state/url-state';
-import { st } from './scenario-i18n';
+import { t } from './i18n';
 import { useStore } from './use-store';
 
 /**
@@ -16,7 +16,7 @@ export function SwipeDivider({ controller, language }: { controller: ScenarioCon
   const percent = useStore(controller.store, (s) => s.swipeDividerPercent);
   const scenarioName = useStore(
     controller.store,
-    (s) => s.scenarios.find((scenario) => scenario.id === s.activeId)?.name ?? st(language, 'scenario'),
+    (s) => s.scenarios.find((scenario) => scenario.id === s.activeId)?.name ?? t(language, 'scenario'),
   );
   const dragging = useRef<number | null>(null);
   if (!swipe) return null;
@@ -31,7 +31,7 @@ export function SwipeDivider({ controller, language }: { controller: ScenarioCon
   return (
     <div class="swipe" data-testid="swipe-overlay">
       <span class="swipe-label swipe-label-baseline" style={{ right: `calc(${100 - percent}% + 10px)` }}>
-        {st(language, 'swipeBaselineSide')}
+        {t(language, 'swipeBaselineSide')}
       </span>
       <span class="swipe-label swipe-label-scenario" style={{ left: `calc(${percent}% + 10px)` }}>
         {scenarioName}
@@ -40,12 +40,12 @@ export function SwipeDivider({ controller, language }: { controller: ScenarioCon
         class="swipe-handle"
         role="slider"
         tabIndex={0}
-        aria-label={st(language, 'swipeDivider')}
+        aria-label={t(language, 'swipeDivider')}
         aria-orientation="horizontal"
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={rounded}
-        aria-valuetext={st(language, 'swipeValue', { percent: rounded })}
+        aria-valuetext={t(language, 'swipeValue', { percent: rounded })}
         data-testid="swipe-divider"
         style={{ left: `${percent}%` }}
         onPointerDown={(event) => {

@@ -35,7 +35,7 @@ function folderOf(path: string): string {
 }
 
 /** Every relative module specifier of a file: static imports, re-exports, `import('…')` and `new URL('…', import.meta.url)`. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const found: string[] = [];
   const patterns = [
     /\bfrom\s+['"](\.[^'"]+)['"]/g,
