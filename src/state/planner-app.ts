@@ -2,6 +2,7 @@ import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, Rul
 import { presetRules } from '../coverage';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { type DataSet, loadDataSet } from './load-data';
+import { type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 import { Store } from './store';
 import {
   defaultScreen,
@@ -10,9 +11,6 @@ import {
   type LayerVisibility,
   type MapView,
   parseScreen,
-  type RuleNumbers,
-  ruleNumbers,
-  rulesFor,
   type ScreenState,
 } from './url-state';
 

@@ -1,4 +1,7 @@
-import { maximumCellMeters, minimumCellMeters, parseRules, presetRules, presets, type RuleSet } from '../coverage';
+import { maximumCellMeters, minimumCellMeters, presetRules, presets } from '../coverage';
+import { type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
+
+export type { RuleNumbers } from './rule-editing';
 
 export type Language = 'zh' | 'en';
 
@@ -30,14 +33,6 @@ export interface MapView {
   zoom: number;
 }
 
-/** The rule numbers a planner can edit (criteria a preset does not use stay null). */
-export interface RuleNumbers {
-  greenRadiusMeters: number | null;
-  greenMinimumAreaSquareMeters: number | null;
-  parkRadiusMeters: number | null;
-  parkMinimumAreaSquareMeters: number | null;
-}
-
 /** Everything a link reproduces. */
 export interface ScreenState {
   language: Language;
@@ -54,38 +49,6 @@ export interface ScreenState {
 
 export const defaultDataPath = 'data/demo/';
 export const defaultCellMeters = 20;
-
-/** The numbers of a rule set. */
-export function ruleNumbers(rules: RuleSet): RuleNumbers {
-  return {
-    greenRadiusMeters: rules.green?.radiusMeters ?? null,
-    greenMinimumAreaSquareMeters: rules.green?.minimumAreaSquareMeters ?? null,
-    parkRadiusMeters: rules.park?.radiusMeters ?? null,
-    parkMinimumAreaSquareMeters: rules.park?.minimumAreaSquareMeters ?? null,
-  };
-}
-
-/**
- * The rule set for a preset with edited numbers: the preset itself when nothing differs, else a
- * `<preset>-custom` set (parseRules checks the numbers and throws a message naming a bad one).
- */
-export function rulesFor(presetId: string, numbers: RuleNumbers): RuleSet {
-  const base = presetRules(presetId);
-  const baseNumbers = ruleNumbers(base);
-  const same = (Object.keys(baseNumbers) as (keyof RuleNumbers)[]).every(
-    (key) => numbers[key] === null || numbers[key] === baseNumbers[key],
-  );
-  if (same) return base;
-  const criterion = (radius: number | null, area: number | null) => ({
-    ...(radius !== null ? { radiusMeters: radius } : {}),
-    ...(area !== null ? { minimumAreaSquareMeters: area } : {}),
-  });
-  return parseRules({
-    extends: presetId,
-    ...(base.green ? { green: criterion(numbers.greenRadiusMeters, numbers.greenMinimumAreaSquareMeters) } : {}),
-    ...(base.park ? { park: criterion(numbers.parkRadiusMeters, numbers.parkMinimumAreaSquareMeters) } : {}),
-  });
-}
 
 /** The default screen for a browser language such as `navigator.language`. */
 export function defaultScreen(browserLanguage: string | undefined): ScreenState {

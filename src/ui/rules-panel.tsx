@@ -1,6 +1,6 @@
 import { presets } from '../coverage';
 import type { PlannerApp } from '../state/planner-app';
-import type { RuleNumbers } from '../state/url-state';
+import type { RuleNumbers } from '../state/rule-editing';
 import { type MessageKey, t } from './i18n';
 import { useStore } from './use-store';
 

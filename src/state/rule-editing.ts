@@ -1,0 +1,47 @@
+import { parseRules, presetRules, type RuleSet } from '../coverage';
+
+/**
+ * The rule-editing model: a preset plus the numbers a planner edited, and the rule set they make. The
+ * rules panel edits `RuleNumbers`, the URL carries them (src/state/url-state.ts), and `rulesFor` turns
+ * them into the engine's RuleSet in one place.
+ */
+
+/** The rule numbers a planner can edit (criteria a preset does not use stay null). */
+export interface RuleNumbers {
+  greenRadiusMeters: number | null;
+  greenMinimumAreaSquareMeters: number | null;
+  parkRadiusMeters: number | null;
+  parkMinimumAreaSquareMeters: number | null;
+}
+
+/** The numbers of a rule set. */
+export function ruleNumbers(rules: RuleSet): RuleNumbers {
+  return {
+    greenRadiusMeters: rules.green?.radiusMeters ?? null,
+    greenMinimumAreaSquareMeters: rules.green?.minimumAreaSquareMeters ?? null,
+    parkRadiusMeters: rules.park?.radiusMeters ?? null,
+    parkMinimumAreaSquareMeters: rules.park?.minimumAreaSquareMeters ?? null,
+  };
+}
+
+/**
+ * The rule set for a preset with edited numbers: the preset itself when nothing differs, else a
+ * `<preset>-custom` set (parseRules checks the numbers and throws a message naming a bad one).
+ */
+export function rulesFor(presetId: string, numbers: RuleNumbers): RuleSet {
+  const base = presetRules(presetId);
+  const baseNumbers = ruleNumbers(base);
+  const same = (Object.keys(baseNumbers) as (keyof RuleNumbers)[]).every(
+    (key) => numbers[key] === null || numbers[key] === baseNumbers[key],
+  );
+  if (same) return base;
+  const criterion = (radius: number | null, area: number | null) => ({
+    ...(radius !== null ? { radiusMeters: radius } : {}),
+    ...(area !== null ? { minimumAreaSquareMeters: area } : {}),
+  });
+  return parseRules({
+    extends: presetId,
+    ...(base.green ? { green: criterion(numbers.greenRadiusMeters, numbers.greenMinimumAreaSquareMeters) } : {}),
+    ...(base.park ? { park: criterion(numbers.parkRadiusMeters, numbers.parkMinimumAreaSquareMeters) } : {}),
+  });
+}
