@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { Community, CoverageResult } from '../coverage';
+import type { CoverageResult } from '../coverage';
 import type { CommunitySortKey, PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import type { Language } from '../state/url-state';
-import { formatCount, formatShare, type MessageKey, t } from './i18n';
+import { communityName, formatCount, formatShare, type MessageKey, t } from './i18n';
 import { totalsShares, uncoveredResidents } from './summary-panel';
 import { useStore } from './use-store';
 
@@ -12,14 +12,6 @@ import { useStore } from './use-store';
  * recompute would stall the page; the sort brings the ones that matter to the top.
  */
 const firstRows = 100;
-
-/** A community's name in the interface language. */
-export function communityName(community: Community | undefined, language: Language): string {
-  if (!community) return '';
-  return language === 'en'
-    ? (community.nameEnglish ?? community.name)
-    : community.name || (community.nameEnglish ?? '');
-}
 
 interface Row {
   index: number;

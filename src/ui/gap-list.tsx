@@ -1,7 +1,6 @@
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
-import { communityName } from './community-table';
-import { formatCount, formatMeters, t } from './i18n';
+import { communityName, formatCount, formatMeters, t } from './i18n';
 import { TotalsFigures } from './summary-panel';
 import { useStore } from './use-store';
 

@@ -1,3 +1,4 @@
+import type { Community } from '../coverage';
 import type { Language } from '../state/url-state';
 import { messages } from './messages';
 
@@ -41,4 +42,12 @@ export function formatMeters(_language: Language, value: number | null, reach: n
   if (value === null) return '—';
   if (!Number.isFinite(value)) return reach === null ? '—' : `> ${reach} m`;
   return `${Math.round(value)} m`;
+}
+
+/** A community's name in the interface language (the other language's name when it has none; '' for none). */
+export function communityName(community: Community | undefined, language: Language): string {
+  if (!community) return '';
+  return language === 'en'
+    ? (community.nameEnglish ?? community.name)
+    : community.name || (community.nameEnglish ?? '');
 }

@@ -4,7 +4,7 @@ import type { ResultsView } from '../state/results';
 import type { ScenarioController } from '../state/scenario';
 import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
-import { formatMeters, isMessageKey, kindLabel, t } from './i18n';
+import { communityName, formatMeters, isMessageKey, kindLabel, t } from './i18n';
 import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
 
@@ -34,7 +34,6 @@ export function MapView({
   const progress = useStore(app.store, (state) => state.progress);
   const loadedBytes = useStore(app.store, (state) => state.loadedBytes);
   const result = useStore(results.store, (state) => state.shown?.result ?? null);
-  const communities = useStore(app.store, (state) => state.data?.communities);
 
   useEffect(() => {
     attachMap(container.current);
@@ -44,10 +43,8 @@ export function MapView({
   const fraction = status === 'computing' ? (progress?.fraction ?? 0) : status === 'loading' ? 0 : 1;
   const busy = status === 'loading' || status === 'computing' || status === 'drawing';
   const phase = progress ? `phase_${progress.phase}` : null;
-  const community = cell && cell.community >= 0 ? communities?.features[cell.community]?.properties : null;
-  const communityName = community
-    ? String((language === 'en' ? (community.name_en ?? community.name) : community.name) ?? '')
-    : t(language, 'outside');
+  const community = cell && cell.community >= 0 ? result?.communities[cell.community] : undefined;
+  const cellCommunity = community ? communityName(community, language) : t(language, 'outside');
   const stateLabel = cell ? t(language, cell.state) : '';
 
   return (
@@ -87,7 +84,7 @@ export function MapView({
               {t(language, 'cell')} · {stateLabel}
               {cell.baseline && <span data-testid="cell-info-baseline"> · {t(language, 'baseline')}</span>}
             </strong>
-            <div>{communityName}</div>
+            <div>{cellCommunity}</div>
             {cell.greenMeters !== null && (
               <div>
                 {t(language, 'toGreen')}: {formatMeters(language, cell.greenMeters, cell.reachMeters.green)}

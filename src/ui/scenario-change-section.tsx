@@ -1,8 +1,8 @@
 import { useMemo } from 'preact/hooks';
 import { writeCsv } from '../io/csv';
 import { rulesKey, totalsGain } from '../state/scenario';
-import { formatCount, t } from './i18n';
-import { communityName, type SectionProps, signed } from './scenario-section-props';
+import { communityName, formatCount, t } from './i18n';
+import { type SectionProps, signed } from './scenario-section-props';
 import { useStore } from './use-store';
 
 /** The scenario's change against the baseline: the before/after and swipe toggles, the figures, by community. */
@@ -83,7 +83,7 @@ export function ScenarioChangeSection({ app, controller, language }: SectionProp
           <tbody>
             {communityGains.slice(0, 12).map((row) => (
               <tr key={row.index}>
-                <td>{communityName(result!, row.index, language)}</td>
+                <td>{communityName(result!.communities[row.index], language) || `#${row.index + 1}`}</td>
                 <td>{signed(language, row.residents)}</td>
                 <td>{signed(language, row.cells)}</td>
               </tr>
@@ -186,7 +186,11 @@ export function useScenarioCsv({ app, controller, language }: SectionProps): str
     };
     row(t(language, 'district'), baseline.summary.city, result.summary.city);
     result.summary.communities.forEach((totals, index) => {
-      row(communityName(result, index, language), baseline.summary.communities[index], totals);
+      row(
+        communityName(result.communities[index], language) || `#${index + 1}`,
+        baseline.summary.communities[index],
+        totals,
+      );
     });
     return writeCsv(
       [

@@ -1,4 +1,3 @@
-import type { CoverageResult } from '../coverage';
 import type { Language } from '../state/url-state';
 import { formatCount } from './i18n';
 
@@ -7,13 +6,6 @@ export interface SectionProps {
   app: import('../state/planner-app').PlannerApp;
   controller: import('../state/scenario').ScenarioController;
   language: Language;
-}
-
-/** A community's name in the interface language (its English name when there is one), or its number. */
-export function communityName(result: CoverageResult, index: number, language: Language): string {
-  const community = result.communities[index];
-  if (!community) return `#${index + 1}`;
-  return language === 'en' && community.nameEnglish ? community.nameEnglish : community.name;
 }
 
 export function signed(language: Language, value: number | null): string {
