@@ -8,3 +8,4 @@ export * from './result';
 export * from './rules';
 export * from './stamp';
 export * from './summary';
+export * from './network';
