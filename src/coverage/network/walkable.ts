@@ -38,17 +38,37 @@ const notWalkableHighway = new Set([
   'platform',
 ]);
 
+/** OSM keys of line features that are not ways for people (rivers, railways, power lines, boundaries…). */
+const otherLineKeys = [
+  'waterway',
+  'railway',
+  'power',
+  'boundary',
+  'barrier',
+  'natural',
+  'landuse',
+  'building',
+  'man_made',
+  'aeroway',
+  'aerialway',
+  'admin_level',
+];
+
 /**
  * Whether a line with these tags is walkable: OSMnx's walk filter as issue 11 states it. Drops
  * `highway=motorway|motorway_link|trunk|trunk_link|construction|proposed|raceway|bus_guideway|platform`
  * (and `planned`, `abandoned`), `foot=no`, `access=private|no` unless `foot=yes|designated`, and
- * `area=yes`. Everything else is kept, including lines with no tags at all (a plain street layer).
+ * `area=yes`. Everything else is kept, including lines with no tags at all (a plain street layer); an
+ * OSM line with no `highway` that is something else (`waterway`, `railway`, `power`, `boundary`, …) is
+ * not a way, unless `foot=yes|designated` says so.
  */
 export function isWalkable(tags: Record<string, string>): boolean {
   const foot = tags.foot;
   if (foot === 'no') return false;
   if (tags.area === 'yes') return false;
   const highway = tags.highway;
+  if (highway === undefined && foot !== 'yes' && foot !== 'designated' && otherLineKeys.some((key) => key in tags))
+    return false;
   if (highway !== undefined && notWalkableHighway.has(highway)) return false;
   const footAllowed = foot === 'yes' || foot === 'designated' || foot === 'permissive';
   if ((tags.access === 'private' || tags.access === 'no') && !footAllowed) return false;
