@@ -94,6 +94,15 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     distance: 'straight',
     snapMaxMeters: defaultSnapMaxMeters,
   },
+  parkserve: {
+    id: 'parkserve',
+    name: { zh: 'ParkServe 步行10分钟（800米）到公园', en: 'ParkServe: a park within a 10-minute walk (800 m)' },
+    green: null,
+    park: { radiusMeters: 800, kinds: ['park', 'pocket_park'], minimumAreaSquareMeters: 0 },
+    reachMarginMeters: 100,
+    distance: 'network',
+    snapMaxMeters: defaultSnapMaxMeters,
+  },
 };
 
 export const defaultPresetId = 'chengdu';
