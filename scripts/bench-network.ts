@@ -58,7 +58,10 @@ const side = (river: (typeof rivers)[number], x: number, y: number) =>
   river.axis === 'x' ? Math.sign(y - riverAt(river, x)) : Math.sign(x - riverAt(river, y));
 
 /** A jittered lattice of streets (rows and columns share their vertices), cut by the rivers except at bridges. */
-function streetLattice(sizeMeters: number, spacingMeters: number): { streets: FeatureCollection; barriers: FeatureCollection } {
+function streetLattice(
+  sizeMeters: number,
+  spacingMeters: number,
+): { streets: FeatureCollection; barriers: FeatureCollection } {
   const random = seededRandom(11);
   const n = Math.floor(sizeMeters / spacingMeters) + 1;
   const half = sizeMeters / 2;
@@ -148,7 +151,9 @@ if (values['memory-probe']) {
   const model = run(walkRules, new NetworkCache());
   const status = readFileSync('/proc/self/status', 'utf8');
   const highWater = /VmHWM:\s+(\d+) kB/.exec(status);
-  process.stdout.write(JSON.stringify({ cells: model.residentialCells.length, maxRssKilobytes: Number(highWater?.[1]) }));
+  process.stdout.write(
+    JSON.stringify({ cells: model.residentialCells.length, maxRssKilobytes: Number(highWater?.[1]) }),
+  );
   process.exit(0);
 }
 
@@ -167,8 +172,12 @@ function timeRuns(label: string, count: number, body: () => void): number {
   return result;
 }
 
-console.log(`GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-console.log(`city: 50 × 50 km, ${network.streets.features.length} street lines, 3 rivers, rules ${walkRules.id} (network)\n`);
+console.log(
+  `GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+);
+console.log(
+  `city: 50 × 50 km, ${network.streets.features.length} street lines, 3 rivers, rules ${walkRules.id} (network)\n`,
+);
 
 // --- Cold: everything from the layers, with an empty cache each time ---
 const coldPhases: Record<string, number>[] = [];
@@ -184,7 +193,12 @@ const net = m.network!;
 const phaseMedian = (name: string) => median(coldPhases.map((p) => p[name] ?? 0));
 for (const name of ['straight-line engine', 'graph', 'snapping', 'entrances', 'walk-green', 'walk-park'])
   console.log(`  ${name.padEnd(50)} median ${format(phaseMedian(name)).padStart(8)} ms`);
-const networkColdMs = phaseMedian('graph') + phaseMedian('snapping') + phaseMedian('entrances') + phaseMedian('walk-green') + phaseMedian('walk-park');
+const networkColdMs =
+  phaseMedian('graph') +
+  phaseMedian('snapping') +
+  phaseMedian('entrances') +
+  phaseMedian('walk-green') +
+  phaseMedian('walk-park');
 console.log(
   `  graph: ${net.graph.nodeCount} nodes, ${net.graph.edgeCount} edges, ${(net.graph.walkableLengthMeters / 1000).toFixed(0)} km; ${m.residentialCells.length} cells, ${net.snap.offNetworkCount} off the network`,
 );
@@ -204,8 +218,14 @@ const warmMs = timeRuns('warm: rules change (park 500 ↔ 600 m), whole run', ru
   warmPhases.push(phases);
 });
 warmPhases.shift(); // the warm-up run
-const warmWalkMs = median(warmPhases.map((p) => (p['walk-green'] ?? 0) + (p['walk-park'] ?? 0) + (p.graph ?? 0) + (p.snapping ?? 0) + (p.entrances ?? 0)));
-console.log(`  ${'of which the network part (cached graph, 2 walks)'.padEnd(50)} median ${format(warmWalkMs).padStart(8)} ms`);
+const warmWalkMs = median(
+  warmPhases.map(
+    (p) => (p['walk-green'] ?? 0) + (p['walk-park'] ?? 0) + (p.graph ?? 0) + (p.snapping ?? 0) + (p.entrances ?? 0),
+  ),
+);
+console.log(
+  `  ${'of which the network part (cached graph, 2 walks)'.padEnd(50)} median ${format(warmWalkMs).padStart(8)} ms`,
+);
 const walkOnlyMs = timeRuns('one walk: Dijkstra from all park entrances + 1M reads', runs, () => {
   const criterion = m.rules.park!;
   const qualifying = [...m.features.values()].filter((f) => qualifies(criterion, f.kind, f.areaSquareMeters));
@@ -220,7 +240,10 @@ const parks = Array.from({ length: values.quick ? 10 : 30 }, (_, i) => {
   const feature: Feature = {
     type: 'Feature',
     properties: { kind: 'pocket_park' },
-    geometry: { type: 'Polygon', coordinates: [[at(x, y), at(x + 60, y), at(x + 60, y + 50), at(x, y + 50), at(x, y)]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [[at(x, y), at(x + 60, y), at(x + 60, y + 50), at(x, y + 50), at(x, y)]],
+    },
   };
   return prepareGreenFeature(feature, 2_000_000 + i, 'greenspaces', 0)!;
 });
@@ -235,8 +258,12 @@ for (const park of parks) {
   removeFeature(m, park.id);
   removeTimes.push(performance.now() - start);
 }
-const restored = m.network!.criteria.park!.cellMeters.every((v, k) => v === before[k] || Math.abs(v - before[k]) < 1e-3);
-console.log(`${`add a pocket park (0.3 ha), ${parks.length} places`.padEnd(52)} median ${format(median(addTimes)).padStart(8)} ms`);
+const restored = m.network!.criteria.park!.cellMeters.every(
+  (v, k) => v === before[k] || Math.abs(v - before[k]) < 1e-3,
+);
+console.log(
+  `${`add a pocket park (0.3 ha), ${parks.length} places`.padEnd(52)} median ${format(median(addTimes)).padStart(8)} ms`,
+);
 console.log(`${'remove it again (walks recomputed)'.padEnd(52)} median ${format(median(removeTimes)).padStart(8)} ms`);
 
 // --- Baseline 1: one Dijkstra per cell (single source, no cut-off, stops at the nearest entrance) ---
@@ -300,7 +327,7 @@ const perCellMs =
       const engine = parkCriterion.cellMeters[k];
       if (engine === 0) continue;
       compared++;
-      if ((naive <= 500) === (engine <= 500)) agree++;
+      if (naive <= 500 === engine <= 500) agree++;
     }
   }) / sampleSize;
 const perCell1MMs = perCellMs * m.residentialCells.length;
@@ -311,10 +338,13 @@ const straightMs = timeRuns('baseline: straight-line engine, same city', runs, (
 });
 
 // --- Peak memory, 1M cells, fresh process ---
-const probe = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--memory-probe'], { encoding: 'utf8' });
+const probe = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--memory-probe'], {
+  encoding: 'utf8',
+});
 const peakMegabytes = probe.status === 0 ? JSON.parse(probe.stdout).maxRssKilobytes / 1024 : NaN;
 
-const status = (value: number, target: number) => (value <= target ? 'met' : `${((value / target - 1) * 100).toFixed(0)}% over`);
+const status = (value: number, target: number) =>
+  value <= target ? 'met' : `${((value / target - 1) * 100).toFixed(0)}% over`;
 console.log(`
 one Dijkstra per cell: ${perCellMs.toFixed(2)} ms per cell (park only) → 1M cells ≈ ${(perCell1MMs / 1000).toFixed(0)} s; park verdicts agreeing with the engine: ${agree} of ${compared}
 warm walk vs one Dijkstra per cell: ${Math.round(perCell1MMs / walkOnlyMs).toLocaleString('en')}× faster (one criterion)

@@ -120,7 +120,8 @@ export function* buildCoverageSteps(
 ): Generator<CoverageProgress, CoverageModel> {
   const walking = isNetworkMode(rules);
   if (walking) {
-    if (!layers.streets) throw new InputError('streets', null, 'walking distance (distance "network") needs a streets layer');
+    if (!layers.streets)
+      throw new InputError('streets', null, 'walking distance (distance "network") needs a streets layer');
     assertFeatureCollection(layers.streets, 'streets');
     if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
     if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
@@ -279,7 +280,10 @@ export function* buildCoverageSteps(
   if (network) {
     for (const id of criteria) {
       computeWalk(model, id);
-      yield { phase: id === 'green' ? 'walk-green' : 'walk-park', fraction: id === 'green' && criteria.length > 1 ? 0.92 : 1 };
+      yield {
+        phase: id === 'green' ? 'walk-green' : 'walk-park',
+        fraction: id === 'green' && criteria.length > 1 ? 0.92 : 1,
+      };
     }
   }
   return model;
@@ -302,7 +306,12 @@ function computeWalk(model: CoverageModel, id: CriterionId): void {
   const network = model.network!;
   const criterion = model.rules[id]!;
   const qualifying = [...model.features.values()].filter((f) => qualifies(criterion, f.kind, f.areaSquareMeters));
-  network.criteria[id] = computeNetworkCriterion(network, qualifying, reachMeters(model.rules, criterion), insideTest(model, id));
+  network.criteria[id] = computeNetworkCriterion(
+    network,
+    qualifying,
+    reachMeters(model.rules, criterion),
+    insideTest(model, id),
+  );
 }
 
 /** Adds a green feature to every field it qualifies for; returns the cells it may have changed, per criterion. */
@@ -329,7 +338,14 @@ export function addFeature(model: CoverageModel, feature: GreenFeature): void {
   // A new area only adds sources: its own search improves what it reaches, nothing else is read again.
   for (const id of criterionIds(model)) {
     if (!qualifies(model.rules[id], feature.kind, feature.areaSquareMeters)) continue;
-    addToNetworkCriterion(network, network.criteria[id]!, feature, model.grid, model.residentialCells, insideTest(model, id));
+    addToNetworkCriterion(
+      network,
+      network.criteria[id]!,
+      feature,
+      model.grid,
+      model.residentialCells,
+      insideTest(model, id),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Community, CoverageModel, SkippedFeature } from './coverage';
 import { criterionDistances, residentialDistances } from './coverage';
-import type { DistanceMode } from './rules';
 import type { Grid } from './grid';
+import type { DistanceMode } from './rules';
 import { type RuleSet, reachMeters } from './rules';
 import { type CoverageSummary, cellVerdicts, summarizeCoverage } from './summary';
 

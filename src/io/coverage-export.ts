@@ -297,9 +297,7 @@ export function summaryRecord(result: CoverageResult, extra: Record<string, unkn
     skipped_features: result.skipped,
     distance: result.distance,
     network: networkRecord(result),
-    ...(result.distance === 'network'
-      ? { cells_meeting_both_straight: result.summary.cellsMeetingBothStraight }
-      : {}),
+    ...(result.distance === 'network' ? { cells_meeting_both_straight: result.summary.cellsMeetingBothStraight } : {}),
     ...extra,
     timings_ms: result.timingsMs,
   };

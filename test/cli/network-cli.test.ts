@@ -96,7 +96,14 @@ describe('coverage CLI: walking distance', () => {
   });
 
   it('--entrances: the park is entered only at its gate, on the far side', () => {
-    const result = run(gate, 'gate', ['--rules', 'parkserve', '--streets', gate.streets, '--entrances', gate.entrances]);
+    const result = run(gate, 'gate', [
+      '--rules',
+      'parkserve',
+      '--streets',
+      gate.streets,
+      '--entrances',
+      gate.entrances,
+    ]);
     expect(result.status).toBe(0);
     expect(cellsOf('gate').get('S')!.park_m).toBeCloseTo(830, 0);
     const summary = JSON.parse(readFileSync(join(directory, 'gate', 'summary.json'), 'utf8'));

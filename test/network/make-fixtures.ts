@@ -58,12 +58,46 @@ fixture(
     greenways: [],
     greenspaces: [rect(190, -20, 50, 40, { kind: 'park', name: 'East park' })],
     streets: [
-      line([[0, -500], [0, 300], [0, 500]], { highway: 'residential' }),
-      line([[180, -500], [180, 300], [180, 500]], { highway: 'residential' }),
-      line([[0, 300], [180, 300]], { highway: 'residential', bridge: 'yes' }),
-      line([[-50, 100], [300, 100]], { highway: 'motorway' }),
+      line(
+        [
+          [0, -500],
+          [0, 300],
+          [0, 500],
+        ],
+        { highway: 'residential' },
+      ),
+      line(
+        [
+          [180, -500],
+          [180, 300],
+          [180, 500],
+        ],
+        { highway: 'residential' },
+      ),
+      line(
+        [
+          [0, 300],
+          [180, 300],
+        ],
+        { highway: 'residential', bridge: 'yes' },
+      ),
+      line(
+        [
+          [-50, 100],
+          [300, 100],
+        ],
+        { highway: 'motorway' },
+      ),
     ],
-    barriers: [line([[100, -1000], [100, 1000]], { waterway: 'river' })],
+    barriers: [
+      line(
+        [
+          [100, -1000],
+          [100, 1000],
+        ],
+        { waterway: 'river' },
+      ),
+    ],
   },
   [
     { at: [5, 0], park_m: 785, park_straight_m: 185, meets_park: true, off_network: false },
@@ -82,9 +116,18 @@ const farGate = {
   greenways: [],
   greenspaces: [rect(-50, 20, 100, 160, { kind: 'park' })],
   streets: [
-    line([[-300, 0], [300, 0]]),
-    line([[-300, 0], [-300, 200]]),
-    line([[-300, 200], [300, 200]]),
+    line([
+      [-300, 0],
+      [300, 0],
+    ]),
+    line([
+      [-300, 0],
+      [-300, 200],
+    ]),
+    line([
+      [-300, 200],
+      [300, 200],
+    ]),
   ],
 };
 fixture(
@@ -112,9 +155,26 @@ fixture(
   'chengdu',
   {
     communities: [home(200, 30, 'G'), home(200, 100, 'H')],
-    greenways: [line([[0, 0], [400, 0]], { name: '绿道' })],
+    greenways: [
+      line(
+        [
+          [0, 0],
+          [400, 0],
+        ],
+        { name: '绿道' },
+      ),
+    ],
     greenspaces: [],
-    streets: [line([[0, 0], [0, 120], [400, 120]], { highway: 'footway' })],
+    streets: [
+      line(
+        [
+          [0, 0],
+          [0, 120],
+          [400, 120],
+        ],
+        { highway: 'footway' },
+      ),
+    ],
   },
   [
     { at: [200, 30], green_m: 30, green_straight_m: 30, meets_green: true },
@@ -133,7 +193,12 @@ fixture(
     communities: [home(50, 50, 'In'), home(50, -30, 'Out')],
     greenways: [],
     greenspaces: [rect(0, 0, 100, 100, { kind: 'park' })],
-    streets: [line([[-100, -10], [200, -10]])],
+    streets: [
+      line([
+        [-100, -10],
+        [200, -10],
+      ]),
+    ],
   },
   [
     { at: [50, 50], park_m: 0, green_m: 0 },
@@ -154,8 +219,20 @@ fixture(
     greenways: [],
     greenspaces: [rect(-20, 210, 40, 40, { kind: 'park' })],
     streets: [
-      line([[-200, 0], [200, 0]], { highway: 'primary' }),
-      line([[0, -200], [0, 230]], { highway: 'primary', tunnel: 'yes' }),
+      line(
+        [
+          [-200, 0],
+          [200, 0],
+        ],
+        { highway: 'primary' },
+      ),
+      line(
+        [
+          [0, -200],
+          [0, 230],
+        ],
+        { highway: 'primary', tunnel: 'yes' },
+      ),
     ],
   },
   [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../scripts/seeded-random';
 import { buildCoverage, type CoverageModel, presetRules, qualifies, reachMeters } from '../../src/coverage';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage/geodesy';
 import { segmentsIntersect } from '../../src/coverage/network/geometry';
-import { mulberry32 } from '../../scripts/seeded-random';
 import { randomStreets } from './random-streets';
 
 /**

@@ -11,8 +11,8 @@ import {
   removeFeature,
   residentialDistances,
 } from '../../src/coverage';
-import { collection, frame } from './scene';
 import { randomStreets } from './random-streets';
+import { collection, frame } from './scene';
 
 // Properties of walking distance on seeded random street grids (test/network/random-streets.ts).
 
@@ -40,7 +40,11 @@ function walks(model: CoverageModel, id: 'green' | 'park') {
 
 /** A pocket park somewhere in the 800 m city. */
 const parkArbitrary = fc
-  .record({ x: fc.double({ min: 0, max: 720, noNaN: true }), y: fc.double({ min: 0, max: 720, noNaN: true }), side: fc.double({ min: 32, max: 80, noNaN: true }) })
+  .record({
+    x: fc.double({ min: 0, max: 720, noNaN: true }),
+    y: fc.double({ min: 0, max: 720, noNaN: true }),
+    side: fc.double({ min: 32, max: 80, noNaN: true }),
+  })
   .map(({ x, y, side }) => rect(x, y, side, side, { kind: 'pocket_park' }));
 
 function expectClose(actual: Float32Array, expected: Float32Array, label: string) {
@@ -80,11 +84,19 @@ describe('walking distance properties', () => {
         // One gate at a corner of every park, then a second gate along a park's boundary.
         const parks = base.greenspaces.features.filter((f) => f.properties?.kind === 'park');
         const corner = (f: Feature, i: number) => (f.geometry as { coordinates: number[][][] }).coordinates[0][i];
-        const gates = parks.map((f) => ({ type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: corner(f, 0) } }));
+        const gates = parks.map((f) => ({
+          type: 'Feature' as const,
+          properties: {},
+          geometry: { type: 'Point' as const, coordinates: corner(f, 0) },
+        }));
         const before = build({ ...base, entrances: collection(gates) });
         const target = parks[Math.floor(where * parks.length) % parks.length];
         const [a, b] = [corner(target, 1), corner(target, 2)];
-        const extra = { type: 'Feature' as const, properties: {}, geometry: { type: 'Point' as const, coordinates: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] } };
+        const extra = {
+          type: 'Feature' as const,
+          properties: {},
+          geometry: { type: 'Point' as const, coordinates: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] },
+        };
         const after = build({ ...base, entrances: collection([...gates, extra]) });
         for (const id of ['green', 'park'] as const) {
           const x = walks(before, id);

@@ -1,6 +1,6 @@
 import type { Feature } from 'geojson';
-import type { CoverageLayers } from '../../src/coverage';
 import { mulberry32 } from '../../scripts/seeded-random';
+import type { CoverageLayers } from '../../src/coverage';
 import { collection, frame } from './scene';
 
 export interface RandomStreetsOptions {
@@ -68,15 +68,32 @@ export function randomStreets(options: RandomStreetsOptions): CoverageLayers & {
     streets.push(line([lattice[i][j], lattice[i + 2][j + 2]], { highway: 'footway', bridge: 'yes' }));
   }
   // A motorway (not walkable) across everything.
-  streets.push(line([[-50, sizeMeters * 0.3], [sizeMeters + 50, sizeMeters * 0.7]], { highway: 'motorway' }));
-  const barriers = [line([[-100, riverY], [sizeMeters + 100, riverY]], { waterway: 'river' })];
+  streets.push(
+    line(
+      [
+        [-50, sizeMeters * 0.3],
+        [sizeMeters + 50, sizeMeters * 0.7],
+      ],
+      { highway: 'motorway' },
+    ),
+  );
+  const barriers = [
+    line(
+      [
+        [-100, riverY],
+        [sizeMeters + 100, riverY],
+      ],
+      { waterway: 'river' },
+    ),
+  ];
   const greenspaces: Feature[] = [];
   for (let p = 0; p < parks; p++) {
     const w = 40 + random() * 110;
     const h = 40 + random() * 110;
     greenspaces.push(rect(random() * (sizeMeters - w), random() * (sizeMeters - h), w, h, { kind: 'park' }));
   }
-  for (let p = 0; p < 3; p++) greenspaces.push(square(random() * sizeMeters, random() * sizeMeters, 25, { kind: 'green_space' }));
+  for (let p = 0; p < 3; p++)
+    greenspaces.push(square(random() * sizeMeters, random() * sizeMeters, 25, { kind: 'green_space' }));
   const greenRow = 1 + Math.floor(random() * (n - 2));
   const greenways = [line(lattice[greenRow].slice(0, Math.ceil(n / 2)), { name: 'greenway' })];
   return {

@@ -64,21 +64,13 @@ export function buildBarrierIndex(paths: readonly Float64Array[]): BarrierIndex 
       if (!index) return false;
       found.value = false;
       // The filter runs per candidate box; once one segment is crossed the rest are skipped cheaply.
-      index.search(
-        Math.min(lngA, lngB),
-        Math.min(latA, latB),
-        Math.max(lngA, lngB),
-        Math.max(latA, latB),
-        (i) => {
-          if (found.value) return false;
-          const o = i * 4;
-          if (
-            segmentsIntersect(lngA, latA, lngB, latB, segments[o], segments[o + 1], segments[o + 2], segments[o + 3])
-          )
-            found.value = true;
-          return false;
-        },
-      );
+      index.search(Math.min(lngA, lngB), Math.min(latA, latB), Math.max(lngA, lngB), Math.max(latA, latB), (i) => {
+        if (found.value) return false;
+        const o = i * 4;
+        if (segmentsIntersect(lngA, latA, lngB, latB, segments[o], segments[o + 1], segments[o + 2], segments[o + 3]))
+          found.value = true;
+        return false;
+      });
       return found.value;
     },
   };

@@ -2,7 +2,14 @@ import Flatbush from 'flatbush';
 import type { FeatureCollection } from 'geojson';
 import type { GreenFeature } from '../features';
 import type { BarrierIndex } from './barriers';
-import { distanceToPathMeters, intersectionFraction, pointInRings, segmentLengthMeters, segmentsIntersect, localScales } from './geometry';
+import {
+  distanceToPathMeters,
+  intersectionFraction,
+  localScales,
+  pointInRings,
+  segmentLengthMeters,
+  segmentsIntersect,
+} from './geometry';
 import { edgeParameter, type StreetGraph } from './graph';
 import { nearestEdgePoint, type SegmentIndex } from './snap';
 import { featureTags, isEntrancePoint } from './walkable';
@@ -82,10 +89,20 @@ export function areaEntrances(
       const inside = feature.polygons.some((polygon) => pointInRings(lng, lat, polygon));
       const point = nearestEdgePoint(graph, segments, barriers, lng, lat, snapMaxMeters);
       // A gate that joins no edge is still a gate: the area stays entered only through its given gates.
-      if (point) found.push({ edge: point.edge, t: point.t, offsetMeters: point.offsetMeters + (inside ? 0 : boundary), given: true });
+      if (point)
+        found.push({
+          edge: point.edge,
+          t: point.t,
+          offsetMeters: point.offsetMeters + (inside ? 0 : boundary),
+          given: true,
+        });
       else found.push({ edge: -1, t: 0, offsetMeters: Infinity, given: true });
     }
-    if (found.length > 0) return dedupe(found.filter((entrance) => entrance.edge >= 0), graph);
+    if (found.length > 0)
+      return dedupe(
+        found.filter((entrance) => entrance.edge >= 0),
+        graph,
+      );
   }
   if (!segments.index) return [];
   const c = graph.vertexLngLat;

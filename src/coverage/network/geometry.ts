@@ -39,7 +39,7 @@ export function projectOnSegment(
   const lengthSquared = dx * dx + dy * dy;
   // The foot of the perpendicular from P, clamped to the segment.
   let fraction = lengthSquared > 0 ? -(ax * dx + ay * dy) / lengthSquared : 0;
-  fraction = fraction < 0 ? 0 : fraction > 1 ? 1 : fraction;
+  fraction = fraction < 0 ? 0 : Math.min(fraction, 1);
   const x = ax + fraction * dx;
   const y = ay + fraction * dy;
   out.fraction = fraction;
@@ -58,9 +58,7 @@ function orientation(ax: number, ay: number, bx: number, by: number, cx: number,
 }
 
 function onSegment(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): boolean {
-  return (
-    Math.min(ax, bx) <= cx && cx <= Math.max(ax, bx) && Math.min(ay, by) <= cy && cy <= Math.max(ay, by)
-  );
+  return Math.min(ax, bx) <= cx && cx <= Math.max(ax, bx) && Math.min(ay, by) <= cy && cy <= Math.max(ay, by);
 }
 
 /**
@@ -110,7 +108,7 @@ export function intersectionFraction(
   const denominator = rx * sy - ry * sx;
   if (denominator !== 0) {
     const t = ((q1x - p1x) * sy - (q1y - p1y) * sx) / denominator;
-    return t < 0 ? 0 : t > 1 ? 1 : t;
+    return t < 0 ? 0 : Math.min(t, 1);
   }
   // Collinear: project Q's endpoints on P and take the first one inside.
   const lengthSquared = rx * rx + ry * ry;
@@ -118,7 +116,7 @@ export function intersectionFraction(
   const t1 = ((q1x - p1x) * rx + (q1y - p1y) * ry) / lengthSquared;
   const t2 = ((q2x - p1x) * rx + (q2y - p1y) * ry) / lengthSquared;
   const t = Math.max(0, Math.min(t1, t2));
-  return t > 1 ? 1 : t;
+  return Math.min(t, 1);
 }
 
 /** Even–odd test: whether a point lies inside polygon rings (flat closed `[lng, lat]` rings, outer first). */

@@ -1,9 +1,9 @@
 import type { FeatureCollection, Position } from 'geojson';
 import type { GreenFeature } from '../features';
-import { type Grid, windowOfBoundingBox, expandBoundingBox } from '../grid';
+import { expandBoundingBox, type Grid, windowOfBoundingBox } from '../grid';
 import type { RowScales } from '../stamp';
 import { type BarrierIndex, barrierPaths, buildBarrierIndex } from './barriers';
-import { NodeHeap, multiSourceDijkstra } from './dijkstra';
+import { multiSourceDijkstra, NodeHeap } from './dijkstra';
 import { areaEntrances, type Entrance, type GivenEntrances, givenEntrances } from './entrances';
 import { buildStreetGraph, type NetworkLine, type StreetGraph } from './graph';
 import { buildSegmentIndex, type CellSnap, type SegmentIndex, snapCellsSteps } from './snap';
@@ -124,7 +124,8 @@ export class NetworkCache {
   /** The cached value for `name` under exactly `key`, or undefined. */
   peek<T>(name: string, key: unknown[]): T | undefined {
     const entry = this.entries.get(name);
-    if (entry && entry.key.length === key.length && entry.key.every((part, i) => part === key[i])) return entry.value as T;
+    if (entry && entry.key.length === key.length && entry.key.every((part, i) => part === key[i]))
+      return entry.value as T;
     return undefined;
   }
 
@@ -165,7 +166,15 @@ export function* buildNetworkSteps(
   const snapKey = [...graphKey, ...keys.grid, residentialCells.length, snapMaxMeters];
   let snap = cache.peek<CellSnap>('snap', snapKey);
   if (!snap) {
-    const steps = snapCellsSteps(built.graph, built.segments, built.barriers, grid, scales, residentialCells, snapMaxMeters);
+    const steps = snapCellsSteps(
+      built.graph,
+      built.segments,
+      built.barriers,
+      grid,
+      scales,
+      residentialCells,
+      snapMaxMeters,
+    );
     for (;;) {
       const step = steps.next();
       if (step.done) {
@@ -224,13 +233,24 @@ export function rebuildNetwork(
 ): NetworkState {
   const graph = buildStreetGraph(networkLines(network.streetLines, features));
   const segments = buildSegmentIndex(graph);
-  const steps = snapCellsSteps(graph, segments, network.barriers, grid, scales, residentialCells, network.snapMaxMeters);
+  const steps = snapCellsSteps(
+    graph,
+    segments,
+    network.barriers,
+    grid,
+    scales,
+    residentialCells,
+    network.snapMaxMeters,
+  );
   let step = steps.next();
   while (!step.done) step = steps.next();
   const entrances = new Map<number, Entrance[]>();
   for (const feature of features.values()) {
     if (feature.kind === 'greenway') continue;
-    entrances.set(feature.id, areaEntrances(feature, graph, segments, network.barriers, network.given, network.snapMaxMeters));
+    entrances.set(
+      feature.id,
+      areaEntrances(feature, graph, segments, network.barriers, network.given, network.snapMaxMeters),
+    );
   }
   return {
     ...network,
@@ -331,7 +351,12 @@ function addSeeds(
  * `offset + min(d_u + t·L, d_v + (1 − t)·L)`, or straight along the edge to an entrance on the same
  * edge, or just the link when the edge is a qualifying greenway; Infinity beyond the reach.
  */
-export function cellWalk(network: NetworkState, criterion: NetworkCriterion, k: number, insideArea: (k: number) => boolean): number {
+export function cellWalk(
+  network: NetworkState,
+  criterion: NetworkCriterion,
+  k: number,
+  insideArea: (k: number) => boolean,
+): number {
   if (insideArea(k)) return 0;
   const e = network.snap.edge[k];
   if (e < 0) return Infinity;
@@ -340,7 +365,10 @@ export function cellWalk(network: NetworkState, criterion: NetworkCriterion, k: 
   const { graph } = network;
   const t = network.snap.t[k];
   const length = graph.edgeLengthMeters[e];
-  let walk = Math.min(criterion.nodeMeters[graph.edgeFrom[e]] + t * length, criterion.nodeMeters[graph.edgeTo[e]] + (1 - t) * length);
+  let walk = Math.min(
+    criterion.nodeMeters[graph.edgeFrom[e]] + t * length,
+    criterion.nodeMeters[graph.edgeTo[e]] + (1 - t) * length,
+  );
   if (criterion.pointEdge[e]) {
     const list = criterion.points.get(e)!;
     for (let i = 0; i < list.length; i += 2) walk = Math.min(walk, Math.abs(t - list[i]) * length + list[i + 1]);
@@ -367,7 +395,15 @@ export function addToNetworkCriterion(
   const seedMeters: number[] = [];
   addSeeds(network, criterion, feature, seedNodes, seedMeters);
   const changed: number[] = [];
-  multiSourceDijkstra(graph, seedNodes, seedMeters, criterion.reachMeters, criterion.nodeMeters, new NodeHeap(256), changed);
+  multiSourceDijkstra(
+    graph,
+    seedNodes,
+    seedMeters,
+    criterion.reachMeters,
+    criterion.nodeMeters,
+    new NodeHeap(256),
+    changed,
+  );
   const edges = new Set<number>();
   for (const entrance of network.entrances.get(feature.id) ?? []) edges.add(entrance.edge);
   for (const e of network.greenwayEdges.get(feature.id) ?? []) edges.add(e);
@@ -386,7 +422,8 @@ export function addToNetworkCriterion(
   for (let row = window.rowStart; row < window.rowEnd; row++) {
     let k = lowerBound(residentialCells, row * grid.columns + window.columnStart);
     const end = row * grid.columns + window.columnEnd;
-    for (; k < residentialCells.length && residentialCells[k] < end; k++) cells[k] = cellWalk(network, criterion, k, insideArea);
+    for (; k < residentialCells.length && residentialCells[k] < end; k++)
+      cells[k] = cellWalk(network, criterion, k, insideArea);
   }
 }
 

@@ -128,10 +128,19 @@ export function* snapCellsSteps(
   const nearBarrier = new Uint8Array(cellCount);
   for (let b = 0; b < barriers.segmentCount; b++) {
     const o = b * 4;
-    forEachCellNear(grid, barriers.segments[o], barriers.segments[o + 1], barriers.segments[o + 2], barriers.segments[o + 3], marginLat, snapMaxMeters, (index) => {
-      const k = gridToCell[index];
-      if (k >= 0) nearBarrier[k] = 1;
-    });
+    forEachCellNear(
+      grid,
+      barriers.segments[o],
+      barriers.segments[o + 1],
+      barriers.segments[o + 2],
+      barriers.segments[o + 3],
+      marginLat,
+      snapMaxMeters,
+      (index) => {
+        const k = gridToCell[index];
+        if (k >= 0) nearBarrier[k] = 1;
+      },
+    );
   }
   for (let s = 0; s < segmentCount; s++) {
     const v = segments.segmentVertex[s];
@@ -159,7 +168,7 @@ export function* snapCellsSteps(
         if (k < 0) continue;
         const px = (ax - (west + (column + 0.5) * longitudeStep)) * kx;
         let f = lengthSquared > 0 ? -(px * dx + py * dy) / lengthSquared : 0;
-        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        f = f < 0 ? 0 : Math.min(f, 1);
         const x = px + f * dx;
         const y = py + f * dy;
         const squared = x * x + y * y;
@@ -191,7 +200,17 @@ export function* snapCellsSteps(
     } else if (bestSegment[k] >= 0) {
       const s = bestSegment[k];
       const v = segments.segmentVertex[s];
-      projectOnSegment(lng, lat, c[2 * v], c[2 * v + 1], c[2 * v + 2], c[2 * v + 3], scales.metersPerDegreeLongitude[row], scales.metersPerDegreeLatitude[row], projection);
+      projectOnSegment(
+        lng,
+        lat,
+        c[2 * v],
+        c[2 * v + 1],
+        c[2 * v + 2],
+        c[2 * v + 3],
+        scales.metersPerDegreeLongitude[row],
+        scales.metersPerDegreeLatitude[row],
+        projection,
+      );
       edge[k] = segments.segmentEdge[s];
       t[k] = edgeParameter(graph, edge[k], v, projection.fraction);
       offsetMeters[k] = projection.distanceMeters;
