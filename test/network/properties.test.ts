@@ -18,7 +18,7 @@ import { collection, frame } from './scene';
 
 const latitude = 30.66;
 const { rect, line, point } = frame(104.1, latitude);
-const runs = { numRuns: 12 };
+const runs = { numRuns: Number(process.env.NETWORK_RUNS ?? 12) };
 
 function rules() {
   const r = presetRules('chengdu');

@@ -11,7 +11,7 @@ import {
   segmentsIntersect,
 } from './geometry';
 import { edgeParameter, type StreetGraph } from './graph';
-import { nearestEdgePoint, type SegmentIndex } from './snap';
+import { edgePointsNear, nearestEdgePoint, type SegmentIndex } from './snap';
 import { featureTags, isEntrancePoint } from './walkable';
 
 /** Where a green area is entered on foot: a point on a walkable edge and the link from the area to it. */
@@ -62,7 +62,8 @@ export function givenEntrances(collection: FeatureCollection | null | undefined)
  * The entrances of a green area (issue 11): (1) the given points within 10 m of its boundary, each
  * joined to the nearest edge within `snapMaxMeters` not across a barrier; else (2) generated: every
  * point where a walkable edge touches or crosses the boundary, plus, every 50 m along the boundary, the
- * nearest walkable edge point within 30 m whose link crosses no barrier. An empty list means the area
+ * nearest point of each walkable edge within 30 m whose link crosses no barrier (so a park between two
+ * streets is entered from both, and a new edge never takes an entrance away). An empty list means the area
  * cannot be reached on foot. Deterministic: sorted by edge and position, duplicates within 1 m merged.
  */
 export function areaEntrances(
@@ -125,7 +126,7 @@ export function areaEntrances(
         found.push({ edge, t: edgeParameter(graph, edge, v, fraction), offsetMeters: 0, given: false });
       }
     }
-    // Samples: every 50 m of boundary, the nearest walkable point within 30 m (ParkServe's access points).
+    // Samples: every 50 m of boundary, the nearest point of each edge within 30 m (ParkServe's access points).
     let untilNext = 0;
     for (let i = 0; i + 3 < ring.length; i += 2) {
       const length = segmentLengthMeters(ring[i], ring[i + 1], ring[i + 2], ring[i + 3]);
@@ -134,8 +135,8 @@ export function areaEntrances(
         const f = length > 0 ? at / length : 0;
         const lng = ring[i] + f * (ring[i + 2] - ring[i]);
         const lat = ring[i + 1] + f * (ring[i + 3] - ring[i + 1]);
-        const point = nearestEdgePoint(graph, segments, barriers, lng, lat, boundaryLinkMaxMeters);
-        if (point) found.push({ edge: point.edge, t: point.t, offsetMeters: point.offsetMeters, given: false });
+        for (const point of edgePointsNear(graph, segments, barriers, lng, lat, boundaryLinkMaxMeters))
+          found.push({ edge: point.edge, t: point.t, offsetMeters: point.offsetMeters, given: false });
         at += boundarySampleMeters;
       }
       untilNext = at - length;

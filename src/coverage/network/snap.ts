@@ -85,6 +85,53 @@ export function nearestEdgePoint(
   return null;
 }
 
+/**
+ * For every walkable edge within `maxMeters` of `[lng, lat]`, its nearest point, when the straight link
+ * to it crosses no barrier; nearest first. Generated park entrances use this, so that a park between
+ * two streets is entered from both and a new edge only ever adds entrances.
+ */
+export function edgePointsNear(
+  graph: StreetGraph,
+  segments: SegmentIndex,
+  barriers: BarrierIndex,
+  lng: number,
+  lat: number,
+  maxMeters: number,
+): EdgePoint[] {
+  if (!segments.index) return [];
+  const [kx, ky] = localScales(lat);
+  const dLng = (maxMeters * 1.01 + 0.01) / kx;
+  const dLat = (maxMeters * 1.01 + 0.01) / ky;
+  const c = graph.vertexLngLat;
+  const projection: Projection = { fraction: 0, distanceMeters: 0 };
+  // The nearest segment of each edge (lower segment id on ties).
+  const byEdge = new Map<number, { s: number; fraction: number; distance: number }>();
+  for (const s of segments.index.search(lng - dLng, lat - dLat, lng + dLng, lat + dLat)) {
+    const v = segments.segmentVertex[s];
+    projectOnSegment(lng, lat, c[2 * v], c[2 * v + 1], c[2 * v + 2], c[2 * v + 3], kx, ky, projection);
+    if (projection.distanceMeters > maxMeters) continue;
+    const edge = segments.segmentEdge[s];
+    const old = byEdge.get(edge);
+    if (!old || projection.distanceMeters < old.distance || (projection.distanceMeters === old.distance && s < old.s))
+      byEdge.set(edge, { s, fraction: projection.fraction, distance: projection.distanceMeters });
+  }
+  const out: EdgePoint[] = [];
+  for (const [edge, { s, fraction, distance }] of byEdge) {
+    const v = segments.segmentVertex[s];
+    const pointLng = c[2 * v] + fraction * (c[2 * v + 2] - c[2 * v]);
+    const pointLat = c[2 * v + 1] + fraction * (c[2 * v + 3] - c[2 * v + 1]);
+    if (barriers.crosses(lng, lat, pointLng, pointLat)) continue;
+    out.push({
+      edge,
+      t: edgeParameter(graph, edge, v, fraction),
+      offsetMeters: distance,
+      lng: pointLng,
+      lat: pointLat,
+    });
+  }
+  return out.sort((a, b) => a.offsetMeters - b.offsetMeters || a.edge - b.edge);
+}
+
 /** Where each residential cell joins the network (cached per network and grid). */
 export interface CellSnap {
   /** Edge of each residential cell, or -1 when it is off the network. */
