@@ -4,6 +4,12 @@
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
+ *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+ *
+ * Walking distance (`--distance network`, or rules with "distance": "network" such as `--rules parkserve`)
+ * needs `--streets` (LineStrings; OSM tags are filtered by the walk rules); `--barriers` (lines/polygons)
+ * and `--entrances` (points) are optional. Cells then also get green_straight_m, park_straight_m and
+ * off_network, and summary.json `network` and `cells_meeting_both_straight`.
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
@@ -41,7 +47,7 @@ import {
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
-  cellColumns,
+  cellColumnsFor,
   cellFeatures,
   cellGeoJsonChunks,
   communityCollection,
@@ -56,7 +62,8 @@ import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../s
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
-       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...`;
+       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
+       [--distance network|straight] [--streets F] [--barriers F] [--entrances F]`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -64,6 +71,16 @@ class UsageError extends Error {}
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
 
 const layerNames: readonly LayerName[] = ['communities', 'residential', 'greenways', 'greenspaces'];
+
+/** The walking network's layers: read in any format and converted to WGS84, no role checks. */
+type NetworkLayerName = 'streets' | 'barriers' | 'entrances';
+const networkLayerNames: readonly NetworkLayerName[] = ['streets', 'barriers', 'entrances'];
+/** Geometry each network layer must hold at least one of. */
+const networkGeometries: Record<NetworkLayerName, string[]> = {
+  streets: ['LineString', 'MultiLineString'],
+  barriers: ['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'],
+  entrances: ['Point', 'MultiPoint'],
+};
 
 /** Any supported format, converted to WGS84 (src/io/read-layer.ts); no role checks. */
 async function readLayer(path: string): Promise<FeatureCollection> {
@@ -87,20 +104,21 @@ async function readLayerAt(path: string, options: ReadLayerOptions): Promise<Rea
 
 /** `--crs LAYER=EPSG:NNNN` (repeatable) → layer → code; `--gcj02 LAYER` (repeatable) → set of layers. */
 function layerOptions(crsValues: string[] = [], gcj02Values: string[] = []) {
-  const crs: Partial<Record<LayerName, string>> = {};
+  const known: string[] = [...layerNames, ...networkLayerNames];
+  const crs: Partial<Record<LayerName | NetworkLayerName, string>> = {};
   for (const value of crsValues) {
     const match = /^([a-z]+)=(.+)$/.exec(value);
-    if (!match || !layerNames.includes(match[1] as LayerName)) {
-      throw new UsageError(`--crs ${value}: use --crs LAYER=EPSG:NNNN with LAYER one of ${layerNames.join(', ')}`);
+    if (!match || !known.includes(match[1])) {
+      throw new UsageError(`--crs ${value}: use --crs LAYER=EPSG:NNNN with LAYER one of ${known.join(', ')}`);
     }
     crs[match[1] as LayerName] = match[2];
   }
   for (const value of gcj02Values) {
-    if (!layerNames.includes(value as LayerName)) {
-      throw new UsageError(`--gcj02 ${value}: name a layer (${layerNames.join(', ')})`);
+    if (!known.includes(value)) {
+      throw new UsageError(`--gcj02 ${value}: name a layer (${known.join(', ')})`);
     }
   }
-  return { crs, gcj02: new Set(gcj02Values as LayerName[]) };
+  return { crs, gcj02: new Set(gcj02Values as (LayerName | NetworkLayerName)[]) };
 }
 
 function readRules(value: string): RuleSet {
@@ -150,6 +168,20 @@ async function main(argv: string[]): Promise<void> {
   const format = values.format;
   if (format !== 'geojson' && format !== 'fgb') throw new UsageError(`--format ${format}: use geojson or fgb`);
   const rules = readRules(values.rules);
+  if (values.distance !== undefined) {
+    if (values.distance !== 'network' && values.distance !== 'straight')
+      throw new UsageError(`--distance ${values.distance}: use network or straight`);
+    rules.distance = values.distance;
+  }
+  if (rules.distance === 'network' && !values.streets) {
+    throw new UsageError(
+      `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings)`,
+    );
+  }
+  for (const layer of ['barriers', 'entrances'] as const) {
+    if (values[layer] && rules.distance !== 'network')
+      throw new UsageError(`--${layer} is used only with walking distance (--distance network)`);
+  }
   const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
   if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
@@ -164,6 +196,28 @@ async function main(argv: string[]): Promise<void> {
   const imported: Partial<Record<LayerName, ReadLayerResult>> = {};
   for (const layer of perLayer.gcj02) {
     if (!values[layer]) throw new UsageError(`--gcj02 ${layer}: no --${layer} layer given`);
+  }
+  const networkFiles: Partial<Record<NetworkLayerName, string>> = {};
+  const networkLayers: Partial<Record<NetworkLayerName, FeatureCollection>> = {};
+  if (rules.distance === 'network') {
+    for (const layer of networkLayerNames) {
+      const path = values[layer];
+      if (!path) continue;
+      networkFiles[layer] = basename(path);
+      const read = await readLayerAt(path, { crs: perLayer.crs[layer], gcj02: perLayer.gcj02.has(layer) });
+      const wanted = networkGeometries[layer];
+      if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
+        throw new InputError(
+          basename(path),
+          null,
+          `a ${layer} layer needs ${wanted.join(' or ')} features; found none`,
+          {
+            code: 'geometry',
+          },
+        );
+      }
+      networkLayers[layer] = read.collection;
+    }
   }
   for (const layer of layerNames) {
     const path = values[layer];
@@ -182,14 +236,15 @@ async function main(argv: string[]): Promise<void> {
   const computeStarted = performance.now();
   let model: ReturnType<typeof buildCoverage>;
   try {
-    model = buildCoverage(layers as CoverageLayers, rules, cellMeters, (progress) =>
-      progressLine(`computing coverage ${Math.round(progress.fraction * 100)}%`),
+    model = buildCoverage({ ...layers, ...networkLayers } as CoverageLayers, rules, cellMeters, (progress) =>
+      progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
     );
   } catch (error) {
     if (error instanceof InputError) {
       const layer = (error.layer ?? error.fileName) as LayerName;
+      const file = files[layer] ?? networkFiles[layer as unknown as NetworkLayerName] ?? error.fileName;
       // The engine numbers the features it was given; name the feature's position in the file.
-      throw error.inFile(files[layer] ?? error.fileName, imported[layer]?.sourceIndex);
+      throw error.inFile(file, imported[layer]?.sourceIndex);
     }
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
@@ -222,7 +277,7 @@ async function main(argv: string[]): Promise<void> {
       format === 'fgb'
         ? flatGeobufChunks(cellFeatures(result), {
             layerName: 'cells',
-            columns: cellColumns,
+            columns: cellColumnsFor(result),
             description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
             metadata: JSON.stringify({ rules: rulesRecord(result) }),
           })
@@ -249,7 +304,7 @@ async function main(argv: string[]): Promise<void> {
       total: round(performance.now() - started),
     };
     const summary = summaryRecord(result, {
-      inputs: { ...files, ...(values.add ? { add: basename(values.add) } : {}) },
+      inputs: { ...files, ...networkFiles, ...(values.add ? { add: basename(values.add) } : {}) },
       cells_file: cellsName,
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
@@ -260,8 +315,11 @@ async function main(argv: string[]): Promise<void> {
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
     const city = result.summary.city;
+    const walk = result.summary.network
+      ? ` on foot (${result.summary.cellsMeetingBothStraight} both in a straight line; ${result.summary.network.cellsOffNetwork} off the network)`
+      : '';
     process.stdout.write(
-      `${city.cells} residential cells of ${cellMeters} m; meeting green ${city.cellsMeetingGreen ?? '—'}, park ${city.cellsMeetingPark ?? '—'}, both ${city.cellsMeetingBoth}; wrote ${outDirectory} in ${Math.round(performance.now() - started)} ms\n`,
+      `${city.cells} residential cells of ${cellMeters} m; meeting green ${city.cellsMeetingGreen ?? '—'}, park ${city.cellsMeetingPark ?? '—'}, both ${city.cellsMeetingBoth}${walk}; wrote ${outDirectory} in ${Math.round(performance.now() - started)} ms\n`,
     );
     if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
@@ -360,6 +418,10 @@ function parse(argv: string[]) {
       candidates: { type: 'string' },
       crs: { type: 'string', multiple: true },
       gcj02: { type: 'string', multiple: true },
+      distance: { type: 'string' },
+      streets: { type: 'string' },
+      barriers: { type: 'string' },
+      entrances: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

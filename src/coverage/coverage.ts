@@ -9,7 +9,16 @@ import {
 } from './features';
 import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
 import { InputError } from './input-error';
-import { type CriterionId, qualifies, type RuleSet, reachMeters } from './rules';
+import { areaEntrances } from './network/entrances';
+import {
+  addToNetworkCriterion,
+  buildNetworkSteps,
+  computeNetworkCriterion,
+  type NetworkCache,
+  type NetworkState,
+  rebuildNetwork,
+} from './network/network-model';
+import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
 /** The four input layers, as WGS84 GeoJSON. Without `residential`, communities are the residential area. */
@@ -18,6 +27,18 @@ export interface CoverageLayers {
   residential?: FeatureCollection | null;
   greenways: FeatureCollection;
   greenspaces: FeatureCollection;
+  /** Walking distance only: the walkable network (LineStrings; OSM tags are filtered by the walk rules). */
+  streets?: FeatureCollection | null;
+  /** Walking distance only: rivers, railways, motorways (lines or polygons) no snap or entrance link crosses. */
+  barriers?: FeatureCollection | null;
+  /** Walking distance only: given entrances (points; OSM `entrance=*` / `barrier=gate`). */
+  entrances?: FeatureCollection | null;
+}
+
+/** Options of a run. */
+export interface CoverageOptions {
+  /** Reuse the graph, snapping and entrances of an earlier run on the same layer objects (warm rule changes). */
+  networkCache?: NetworkCache;
 }
 
 export interface Community {
@@ -51,10 +72,22 @@ export interface CoverageModel {
   fields: Record<CriterionId, DistanceField | null>;
   skipped: SkippedFeature[];
   nextFeatureId: number;
+  /** Walking distance (rules.distance = "network"): the graph, the cached snapping and the walks; else null. */
+  network: NetworkState | null;
 }
 
 export interface CoverageProgress {
-  phase: 'prepare' | 'residential' | 'communities' | CriterionId;
+  /** Straight-line phases, then in network mode the graph, snapping, entrances and one walk per criterion. */
+  phase:
+    | 'prepare'
+    | 'residential'
+    | 'communities'
+    | CriterionId
+    | 'graph'
+    | 'snapping'
+    | 'entrances'
+    | 'walk-green'
+    | 'walk-park';
   /** 0–1 over the whole run. */
   fraction: number;
 }
@@ -65,8 +98,9 @@ export function buildCoverage(
   rules: RuleSet,
   cellMeters: number,
   onProgress?: (progress: CoverageProgress) => void,
+  options: CoverageOptions = {},
 ): CoverageModel {
-  const steps = buildCoverageSteps(layers, rules, cellMeters);
+  const steps = buildCoverageSteps(layers, rules, cellMeters, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -82,7 +116,16 @@ export function* buildCoverageSteps(
   layers: CoverageLayers,
   rules: RuleSet,
   cellMeters: number,
+  options: CoverageOptions = {},
 ): Generator<CoverageProgress, CoverageModel> {
+  const walking = isNetworkMode(rules);
+  if (walking) {
+    if (!layers.streets)
+      throw new InputError('streets', null, 'walking distance (distance "network") needs a streets layer');
+    assertFeatureCollection(layers.streets, 'streets');
+    if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
+    if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
+  }
   assertFeatureCollection(layers.communities, 'communities');
   assertFeatureCollection(layers.greenways, 'greenways');
   assertFeatureCollection(layers.greenspaces, 'greenspaces');
@@ -172,6 +215,8 @@ export function* buildCoverageSteps(
   const criteria = (['green', 'park'] as const).filter((id) => rules[id]);
   let done = 0;
   const total = criteria.length * Math.max(1, features.size);
+  // In network mode the straight-line fields are the first half of the run (they still give 0 inside areas).
+  const span = walking ? 0.35 : 0.85;
   for (const id of criteria) {
     const criterion = rules[id]!;
     const field = new DistanceField(grid, scales, reachMeters(rules, criterion));
@@ -185,12 +230,39 @@ export function* buildCoverageSteps(
       budget += feature.paths.reduce((sum, path) => sum + path.length / 2, 0);
       if (budget > 2000) {
         budget = 0;
-        yield { phase: id, fraction: 0.15 + (0.85 * done) / total };
+        yield { phase: id, fraction: 0.15 + (span * done) / total };
       }
     }
   }
 
-  return {
+  let network: NetworkState | null = null;
+  if (walking) {
+    const steps = buildNetworkSteps(
+      { streets: layers.streets!, barriers: layers.barriers, entrances: layers.entrances },
+      features,
+      grid,
+      scales,
+      residentialCells,
+      rules.snapMaxMeters ?? defaultSnapMaxMeters,
+      options.networkCache,
+      {
+        greenways: options.networkCache ? layers.greenways : {},
+        greenspaces: options.networkCache ? layers.greenspaces : {},
+        grid: [options.networkCache ? layers.communities : {}, layers.residential ?? null, cellMeters],
+      },
+    );
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        network = step.value;
+        break;
+      }
+      const start = { graph: 0.5, snapping: 0.55, entrances: 0.8 }[step.value.phase];
+      const width = { graph: 0.05, snapping: 0.25, entrances: 0.05 }[step.value.phase];
+      yield { phase: step.value.phase, fraction: start + width * step.value.fraction };
+    }
+  }
+  const model: CoverageModel = {
     grid,
     scales,
     rules,
@@ -203,7 +275,43 @@ export function* buildCoverageSteps(
     fields,
     skipped,
     nextFeatureId,
+    network,
   };
+  if (network) {
+    for (const id of criteria) {
+      computeWalk(model, id);
+      yield {
+        phase: id === 'green' ? 'walk-green' : 'walk-park',
+        fraction: id === 'green' && criteria.length > 1 ? 0.92 : 1,
+      };
+    }
+  }
+  return model;
+}
+
+/** Whether rules ask for walking distance. */
+export function isNetworkMode(rules: RuleSet): boolean {
+  return rules.distance === 'network';
+}
+
+/** The residential cell `k` lies inside a qualifying area of criterion `id` (its straight-line distance is 0). */
+function insideTest(model: CoverageModel, id: CriterionId): (k: number) => boolean {
+  const squared = model.fields[id]!.squaredMeters;
+  const cells = model.residentialCells;
+  return (k) => squared[cells[k]] === 0;
+}
+
+/** The walk for criterion `id` from all of its qualifying features. */
+function computeWalk(model: CoverageModel, id: CriterionId): void {
+  const network = model.network!;
+  const criterion = model.rules[id]!;
+  const qualifying = [...model.features.values()].filter((f) => qualifies(criterion, f.kind, f.areaSquareMeters));
+  network.criteria[id] = computeNetworkCriterion(
+    network,
+    qualifying,
+    reachMeters(model.rules, criterion),
+    insideTest(model, id),
+  );
 }
 
 /** Adds a green feature to every field it qualifies for; returns the cells it may have changed, per criterion. */
@@ -215,13 +323,60 @@ export function addFeature(model: CoverageModel, feature: GreenFeature): void {
     const criterion = model.rules[id];
     if (criterion && qualifies(criterion, feature.kind, feature.areaSquareMeters)) model.fields[id]!.add(feature);
   }
+  const network = model.network;
+  if (!network) return;
+  if (feature.kind === 'greenway') {
+    // A greenway adds edges: the graph, the snapping and the entrances are rebuilt, then every walk.
+    model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
+    for (const id of criterionIds(model)) computeWalk(model, id);
+    return;
+  }
+  network.entrances.set(
+    feature.id,
+    areaEntrances(feature, network.graph, network.segments, network.barriers, network.given, network.snapMaxMeters),
+  );
+  // A new area only adds sources: its own search improves what it reaches, nothing else is read again.
+  for (const id of criterionIds(model)) {
+    if (!qualifies(model.rules[id], feature.kind, feature.areaSquareMeters)) continue;
+    addToNetworkCriterion(
+      network,
+      network.criteria[id]!,
+      feature,
+      model.grid,
+      model.residentialCells,
+      insideTest(model, id),
+    );
+  }
+}
+
+function criterionIds(model: CoverageModel): CriterionId[] {
+  return (['green', 'park'] as const).filter((id) => model.rules[id] && model.fields[id]);
 }
 
 /** Removes a green feature and recomputes the cells it reached. Returns false when there was no such feature. */
 export function removeFeature(model: CoverageModel, id: number): boolean {
-  if (!model.features.delete(id)) return false;
+  const feature = model.features.get(id);
+  if (!feature || !model.features.delete(id)) return false;
   for (const criterionId of ['green', 'park'] as const) model.fields[criterionId]?.remove(id);
+  const network = model.network;
+  if (network) {
+    // Removing a source can lengthen walks anywhere it was nearest: the walks are computed again.
+    if (feature.kind === 'greenway')
+      model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
+    else network.entrances.delete(id);
+    for (const criterionId of criterionIds(model)) computeWalk(model, criterionId);
+  }
   return true;
+}
+
+/**
+ * Distance in metres from each residential cell to the nearest qualifying feature in the rules' mode:
+ * the walk in network mode (Infinity beyond the reach or off the network), else the straight line.
+ */
+export function criterionDistances(model: CoverageModel, id: CriterionId): Float32Array | null {
+  const walk = model.network?.criteria[id];
+  if (model.network) return walk ? walk.cellMeters.slice() : null;
+  return residentialDistances(model, id);
 }
 
 /**

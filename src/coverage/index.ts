@@ -5,6 +5,7 @@ export * from './features';
 export * from './geodesy';
 export * from './grid';
 export * from './input-error';
+export * from './network';
 export * from './result';
 export * from './rules';
 export * from './stamp';

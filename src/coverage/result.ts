@@ -1,6 +1,7 @@
 import type { Community, CoverageModel, SkippedFeature } from './coverage';
-import { residentialDistances } from './coverage';
+import { criterionDistances, residentialDistances } from './coverage';
 import type { Grid } from './grid';
+import type { DistanceMode } from './rules';
 import { type RuleSet, reachMeters } from './rules';
 import { type CoverageSummary, cellVerdicts, summarizeCoverage } from './summary';
 
@@ -17,9 +18,19 @@ export interface CoverageResult {
   cellCommunity: Int32Array;
   cellPopulation: Float64Array | null;
   populationSource: CoverageModel['populationSource'];
-  /** Metres to the nearest qualifying feature, or null when the rules do not use the criterion. */
+  /** How `greenMeters` and `parkMeters` were measured. */
+  distance: DistanceMode;
+  /**
+   * Metres to the nearest qualifying feature in the rules' mode (the walk in network mode), or null when
+   * the rules do not use the criterion. `Infinity` beyond the reach, and for off-network cells in network mode.
+   */
   greenMeters: Float32Array | null;
   parkMeters: Float32Array | null;
+  /** Network mode: the straight-line distances as well; null in straight mode (they are `greenMeters`). */
+  greenStraightMeters: Float32Array | null;
+  parkStraightMeters: Float32Array | null;
+  /** Network mode: 1 for cells with no walkable edge within the snap distance; null in straight mode. */
+  offNetwork: Uint8Array | null;
   /** Bit flags per cell: 1 meets green, 2 meets park, 4 meets every criterion in use. */
   verdicts: Uint8Array;
   communities: Community[];
@@ -41,8 +52,12 @@ export function snapshotCoverage(model: CoverageModel, timingsMs: Record<string,
     cellCommunity: model.cellCommunity.slice(),
     cellPopulation: model.cellPopulation ? model.cellPopulation.slice() : null,
     populationSource: model.populationSource,
-    greenMeters: residentialDistances(model, 'green'),
-    parkMeters: residentialDistances(model, 'park'),
+    distance: model.network ? 'network' : 'straight',
+    greenMeters: criterionDistances(model, 'green'),
+    parkMeters: criterionDistances(model, 'park'),
+    greenStraightMeters: model.network ? residentialDistances(model, 'green') : null,
+    parkStraightMeters: model.network ? residentialDistances(model, 'park') : null,
+    offNetwork: model.network ? Uint8Array.from(model.network.snap.edge, (edge) => (edge < 0 ? 1 : 0)) : null,
     verdicts,
     communities: model.communities,
     summary: summarizeCoverage(model, verdicts),
@@ -59,6 +74,9 @@ export function transferables(result: CoverageResult): ArrayBuffer[] {
     result.cellPopulation,
     result.greenMeters,
     result.parkMeters,
+    result.greenStraightMeters,
+    result.parkStraightMeters,
+    result.offNetwork,
     result.verdicts,
   ]
     .filter((array) => array !== null)

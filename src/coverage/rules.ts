@@ -29,7 +29,19 @@ export interface RuleSet {
   park: Criterion | null;
   /** Distances are exact up to radius + this margin; farther ones are reported as "beyond reach". */
   reachMarginMeters: number;
+  /**
+   * How distance is measured: `straight` (cell centre to the nearest edge, 0 inside) or `network` (the
+   * walk along the streets layer from the feature's entrances; see src/coverage/network/).
+   */
+  distance: DistanceMode;
+  /** Network mode: a cell joins the nearest walkable edge within this distance, else it is "off the network". */
+  snapMaxMeters: number;
 }
+
+export type DistanceMode = 'straight' | 'network';
+export const distanceModes: readonly DistanceMode[] = ['straight', 'network'];
+/** Default snap distance (Conveyal R5 links within 300 m; 150 m keeps homes behind a block off distant streets). */
+export const defaultSnapMaxMeters = 150;
 
 const allAreas: GreenKind[] = ['park', 'pocket_park', 'micro_green', 'green_space'];
 
@@ -40,6 +52,8 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     green: { radiusMeters: 300, kinds: ['greenway', ...allAreas], minimumAreaSquareMeters: 400 },
     park: { radiusMeters: 500, kinds: ['park', 'pocket_park'], minimumAreaSquareMeters: 1000 },
     reachMarginMeters: 100,
+    distance: 'straight',
+    snapMaxMeters: defaultSnapMaxMeters,
   },
   gbt51346: {
     id: 'gbt51346',
@@ -47,6 +61,8 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     green: null,
     park: { radiusMeters: 500, kinds: ['park'], minimumAreaSquareMeters: 10_000 },
     reachMarginMeters: 100,
+    distance: 'straight',
+    snapMaxMeters: defaultSnapMaxMeters,
   },
   who: {
     id: 'who',
@@ -54,6 +70,8 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     green: { radiusMeters: 300, kinds: allAreas, minimumAreaSquareMeters: 5000 },
     park: null,
     reachMarginMeters: 100,
+    distance: 'straight',
+    snapMaxMeters: defaultSnapMaxMeters,
   },
   eu: {
     id: 'eu',
@@ -61,6 +79,8 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     green: { radiusMeters: 300, kinds: allAreas, minimumAreaSquareMeters: 5000 },
     park: null,
     reachMarginMeters: 100,
+    distance: 'straight',
+    snapMaxMeters: defaultSnapMaxMeters,
   },
   'natural-england': {
     id: 'natural-england',
@@ -71,6 +91,17 @@ export const presets: Readonly<Record<string, RuleSet>> = {
     green: { radiusMeters: 200, kinds: allAreas, minimumAreaSquareMeters: 5000 },
     park: { radiusMeters: 300, kinds: allAreas, minimumAreaSquareMeters: 20_000 },
     reachMarginMeters: 100,
+    distance: 'straight',
+    snapMaxMeters: defaultSnapMaxMeters,
+  },
+  parkserve: {
+    id: 'parkserve',
+    name: { zh: 'ParkServe 步行10分钟（800米）到公园', en: 'ParkServe: a park within a 10-minute walk (800 m)' },
+    green: null,
+    park: { radiusMeters: 800, kinds: ['park', 'pocket_park'], minimumAreaSquareMeters: 0 },
+    reachMarginMeters: 100,
+    distance: 'network',
+    snapMaxMeters: defaultSnapMaxMeters,
   },
 };
 
@@ -142,6 +173,8 @@ export function parseRules(input: unknown): RuleSet {
     green: base.green,
     park: base.park,
     reachMarginMeters: base.reachMarginMeters,
+    distance: base.distance,
+    snapMaxMeters: base.snapMaxMeters,
   };
   if (raw.name !== undefined) {
     const name = raw.name as Record<string, unknown>;
@@ -154,6 +187,14 @@ export function parseRules(input: unknown): RuleSet {
   }
   if (raw.reachMarginMeters !== undefined) {
     rules.reachMarginMeters = number(raw.reachMarginMeters, 'rules.reachMarginMeters', 100, 5000);
+  }
+  if (raw.distance !== undefined) {
+    if (!distanceModes.includes(raw.distance as DistanceMode))
+      throw new Error(`rules.distance must be "straight" or "network", got ${JSON.stringify(raw.distance)}`);
+    rules.distance = raw.distance as DistanceMode;
+  }
+  if (raw.snapMaxMeters !== undefined) {
+    rules.snapMaxMeters = number(raw.snapMaxMeters, 'rules.snapMaxMeters', 1, 1000);
   }
   for (const id of criterionIds) {
     if (raw[id] === undefined) continue;
@@ -218,5 +259,6 @@ export function describeRules(rules: RuleSet, language: 'zh' | 'en'): string {
         : `park: within ${rules.park.radiusMeters} m of a park ≥ ${hectares(rules.park.minimumAreaSquareMeters)}`,
     );
   }
+  if (rules.distance === 'network') parts.push(language === 'zh' ? '步行距离' : 'walking distance');
   return parts.join(language === 'zh' ? '；' : '; ');
 }

@@ -1,5 +1,6 @@
 import type { CoverageModel } from './coverage';
-import type { CriterionId } from './rules';
+import { type NetworkStats, networkStats } from './network/network-model';
+import type { CriterionId, DistanceMode } from './rules';
 
 /** Counts for one area (the city, or one community). Criteria the rules do not use count as null. */
 export interface CoverageTotals {
@@ -21,13 +22,22 @@ export interface CoverageSummary {
   communities: CoverageTotals[];
   /** Residential cells outside every community. */
   outsideCommunities: CoverageTotals;
+  /** How the distances were measured. */
+  distance: DistanceMode;
+  /** Network mode: the network's figures; null for straight-line distance. */
+  network: NetworkStats | null;
+  /** Network mode: cells of the city meeting every criterion in a straight line (to compare with the walk); else null. */
+  cellsMeetingBothStraight: number | null;
 }
 
 /**
  * Bit flags per residential cell: 1 = meets green, 2 = meets park, 4 = meets every criterion in use.
  * A criterion the rules do not use counts as met for flag 4 and as not met for its own flag.
  */
-export function cellVerdicts(model: CoverageModel): Uint8Array {
+export function cellVerdicts(
+  model: CoverageModel,
+  distance: DistanceMode = model.network ? 'network' : 'straight',
+): Uint8Array {
   const verdicts = new Uint8Array(model.residentialCells.length);
   const checks: [CriterionId, number][] = [
     ['green', 1],
@@ -36,6 +46,14 @@ export function cellVerdicts(model: CoverageModel): Uint8Array {
   const inUse = checks.filter(([id]) => model.fields[id]);
   const allFlags = inUse.reduce((sum, [, flag]) => sum | flag, 0);
   for (const [id, flag] of inUse) {
+    const walk = distance === 'network' ? model.network?.criteria[id] : null;
+    if (walk) {
+      // Walking distance: each residential cell's own walk against the radius.
+      const radius = model.rules[id]!.radiusMeters;
+      const meters = walk.cellMeters;
+      for (let k = 0; k < verdicts.length; k++) if (meters[k] <= radius) verdicts[k] |= flag;
+      continue;
+    }
     const squared = model.fields[id]!.squaredMeters;
     const radius = model.rules[id]!.radiusMeters;
     for (let k = 0; k < verdicts.length; k++) {
@@ -84,7 +102,20 @@ export function summarizeCoverage(model: CoverageModel, verdicts = cellVerdicts(
     const community = model.cellCommunity[k];
     accumulate(community >= 0 ? communities[community] : outsideCommunities, verdicts[k], population);
   }
-  return { city, communities, outsideCommunities };
+  let cellsMeetingBothStraight: number | null = null;
+  if (model.network) {
+    cellsMeetingBothStraight = 0;
+    const straight = cellVerdicts(model, 'straight');
+    for (let k = 0; k < straight.length; k++) if (straight[k] & 4) cellsMeetingBothStraight++;
+  }
+  return {
+    city,
+    communities,
+    outsideCommunities,
+    distance: model.network ? 'network' : 'straight',
+    network: model.network ? networkStats(model.network) : null,
+    cellsMeetingBothStraight,
+  };
 }
 
 /** `part / whole`, or null when either is unknown or the whole is zero. */

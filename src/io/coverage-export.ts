@@ -23,7 +23,7 @@ function roundCoordinate(value: number): number {
 export function cellProperties(result: CoverageResult, k: number): Record<string, unknown> {
   const community = result.cellCommunity[k];
   const verdict = result.verdicts[k];
-  return {
+  const properties: Record<string, unknown> = {
     green_m: result.greenMeters ? roundedMeters(result.greenMeters[k]) : null,
     park_m: result.parkMeters ? roundedMeters(result.parkMeters[k]) : null,
     meets_green: result.greenMeters ? (verdict & 1) !== 0 : null,
@@ -32,6 +32,13 @@ export function cellProperties(result: CoverageResult, k: number): Record<string
     community: community >= 0 ? result.communities[community].name : null,
     population: result.cellPopulation ? Math.round(result.cellPopulation[k] * 100) / 100 : null,
   };
+  if (result.distance === 'network') {
+    // Walking distance: green_m / park_m are walks; the straight line and the off-network flag come beside them.
+    properties.green_straight_m = result.greenStraightMeters ? roundedMeters(result.greenStraightMeters[k]) : null;
+    properties.park_straight_m = result.parkStraightMeters ? roundedMeters(result.parkStraightMeters[k]) : null;
+    properties.off_network = result.offNetwork ? result.offNetwork[k] === 1 : null;
+  }
+  return properties;
 }
 
 /** One Polygon feature per residential cell (counter-clockwise, 7 decimals). */
@@ -63,6 +70,17 @@ export const cellColumns: FlatGeobufColumn[] = [
   { name: 'community', type: 'string' },
   { name: 'population', type: 'double' },
 ];
+
+/** The cells' FlatGeobuf schema for a result: walking-distance results add the straight line and `off_network`. */
+export function cellColumnsFor(result: CoverageResult): FlatGeobufColumn[] {
+  if (result.distance !== 'network') return cellColumns;
+  return [
+    ...cellColumns,
+    { name: 'green_straight_m', type: 'double' },
+    { name: 'park_straight_m', type: 'double' },
+    { name: 'off_network', type: 'boolean' },
+  ];
+}
 
 /**
  * The cells as RFC 7946 GeoJSON text in chunks, so a million cells never become one giant string.
@@ -259,7 +277,27 @@ export function summaryRecord(result: CoverageResult, extra: Record<string, unkn
     reach_meters: result.reachMeters,
     grid: result.grid,
     skipped_features: result.skipped,
+    distance: result.distance,
+    network: networkRecord(result),
+    ...(result.distance === 'network' ? { cells_meeting_both_straight: result.summary.cellsMeetingBothStraight } : {}),
     ...extra,
     timings_ms: result.timingsMs,
+  };
+}
+
+/** summary.json `network`: the walking network's figures, or null for straight-line distance. */
+export function networkRecord(result: CoverageResult) {
+  const stats = result.summary.network;
+  if (!stats) return null;
+  return {
+    nodes: stats.nodes,
+    edges: stats.edges,
+    walkable_length_km: Math.round(stats.walkableLengthKm * 1000) / 1000,
+    lines_not_walkable: stats.linesNotWalkable,
+    entrances_given: stats.entrancesGiven,
+    entrances_generated: stats.entrancesGenerated,
+    unreachable_areas: stats.unreachableAreas,
+    cells_off_network: stats.cellsOffNetwork,
+    snap_max_m: stats.snapMaxMeters,
   };
 }

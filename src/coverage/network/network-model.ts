@@ -1,0 +1,439 @@
+import type { FeatureCollection, Position } from 'geojson';
+import type { GreenFeature } from '../features';
+import { expandBoundingBox, type Grid, windowOfBoundingBox } from '../grid';
+import type { RowScales } from '../stamp';
+import { type BarrierIndex, barrierPaths, buildBarrierIndex } from './barriers';
+import { multiSourceDijkstra, NodeHeap } from './dijkstra';
+import { areaEntrances, type Entrance, type GivenEntrances, givenEntrances } from './entrances';
+import { buildStreetGraph, type NetworkLine, type StreetGraph } from './graph';
+import { buildSegmentIndex, type CellSnap, type SegmentIndex, snapCellsSteps } from './snap';
+import { featureTags, isWalkable } from './walkable';
+
+/** The network inputs: a streets layer (LineStrings), optional barriers (lines/polygons) and entrances (points). */
+export interface NetworkLayers {
+  streets: FeatureCollection;
+  barriers?: FeatureCollection | null;
+  entrances?: FeatureCollection | null;
+}
+
+/** Figures about the network, as summary.json reports them. */
+export interface NetworkStats {
+  nodes: number;
+  edges: number;
+  walkableLengthKm: number;
+  linesNotWalkable: number;
+  entrancesGiven: number;
+  entrancesGenerated: number;
+  /** Green areas with no entrance: unreachable on foot. */
+  unreachableAreas: number;
+  cellsOffNetwork: number;
+  snapMaxMeters: number;
+}
+
+/** One criterion's walk: node distances from its qualifying entrances and the resulting cell distances. */
+export interface NetworkCriterion {
+  reachMeters: number;
+  /** Walk from the nearest qualifying entrance to each node (Infinity beyond the reach). */
+  nodeMeters: Float64Array;
+  /** Edges of qualifying greenways: reached anywhere along them. */
+  wholeEdge: Uint8Array;
+  /** Edges holding an entrance, and per such edge its `(t, offsetMeters)` pairs. */
+  pointEdge: Uint8Array;
+  points: Map<number, number[]>;
+  /** Walking distance of each residential cell (Infinity beyond the reach or off the network; 0 inside). */
+  cellMeters: Float32Array;
+}
+
+/** The network part of a coverage model. Treat graph, snap and entrance lists as immutable (they are cached). */
+export interface NetworkState {
+  streetLines: NetworkLine[];
+  linesNotWalkable: number;
+  graph: StreetGraph;
+  segments: SegmentIndex;
+  barriers: BarrierIndex;
+  given: GivenEntrances;
+  snap: CellSnap;
+  snapMaxMeters: number;
+  /** Entrances of every area feature by feature id. */
+  entrances: Map<number, Entrance[]>;
+  /** Edge ids of every greenway feature by feature id. */
+  greenwayEdges: Map<number, number[]>;
+  criteria: { green: NetworkCriterion | null; park: NetworkCriterion | null };
+}
+
+/** The walkable lines of a streets layer, and how many lines were dropped by the walk filter. */
+export function walkableLines(streets: FeatureCollection): { lines: NetworkLine[]; notWalkable: number } {
+  const lines: NetworkLine[] = [];
+  let notWalkable = 0;
+  const add = (positions: Position[]) => {
+    if (!Array.isArray(positions) || positions.length < 2) return;
+    const flat = new Float64Array(positions.length * 2);
+    positions.forEach((p, i) => {
+      flat[2 * i] = p[0];
+      flat[2 * i + 1] = p[1];
+    });
+    lines.push({ coordinates: flat, featureId: -1 });
+  };
+  for (const feature of streets.features) {
+    const geometry = feature?.geometry;
+    if (!geometry || (geometry.type !== 'LineString' && geometry.type !== 'MultiLineString')) continue;
+    if (!isWalkable(featureTags(feature.properties))) {
+      notWalkable++;
+      continue;
+    }
+    if (geometry.type === 'LineString') add(geometry.coordinates);
+    else geometry.coordinates.forEach(add);
+  }
+  return { lines, notWalkable };
+}
+
+/** Street lines followed by the greenway features' lines (ascending id), so equal inputs give equal graphs. */
+export function networkLines(streetLines: readonly NetworkLine[], features: Map<number, GreenFeature>): NetworkLine[] {
+  const lines = [...streetLines];
+  const ids = [...features.keys()].sort((a, b) => a - b);
+  for (const id of ids) {
+    const feature = features.get(id)!;
+    if (feature.kind !== 'greenway') continue;
+    for (const path of feature.paths) lines.push({ coordinates: path, featureId: id });
+  }
+  return lines;
+}
+
+/** Graph-level caches: reused while the streets, barriers and greenways are the same objects. */
+export interface NetworkCacheEntry {
+  key: unknown[];
+  value: unknown;
+}
+
+/**
+ * Keeps the last graph, snapping and entrances so that a change of rules (the "warm" path) reuses
+ * them. Pass one instance to every `buildCoverageSteps` call of a worker or a benchmark.
+ */
+export class NetworkCache {
+  private entries = new Map<string, NetworkCacheEntry>();
+
+  /** The cached value for `name` when every part of `key` is identical (===), else `make()` stored. */
+  get<T>(name: string, key: unknown[], make: () => T): T {
+    const hit = this.peek<T>(name, key);
+    if (hit !== undefined) return hit;
+    const value = make();
+    this.set(name, key, value);
+    return value;
+  }
+
+  /** The cached value for `name` under exactly `key`, or undefined. */
+  peek<T>(name: string, key: unknown[]): T | undefined {
+    const entry = this.entries.get(name);
+    if (entry && entry.key.length === key.length && entry.key.every((part, i) => part === key[i]))
+      return entry.value as T;
+    return undefined;
+  }
+
+  set(name: string, key: unknown[], value: unknown): void {
+    this.entries.set(name, { key, value });
+  }
+}
+
+/**
+ * What the cached parts depend on besides the network layers, as objects compared by identity: the
+ * greenways and green-space collections the features came from, and the grid's inputs (communities,
+ * residential land, cell size). Fresh objects (the default) mean "never reuse".
+ */
+export interface NetworkCacheKeys {
+  greenways: unknown;
+  greenspaces: unknown;
+  grid: unknown[];
+}
+
+/** Builds the network part of a model, yielding progress (phase, 0–1 within the phase). */
+export function* buildNetworkSteps(
+  layers: NetworkLayers,
+  features: Map<number, GreenFeature>,
+  grid: Grid,
+  scales: RowScales,
+  residentialCells: Uint32Array,
+  snapMaxMeters: number,
+  cache: NetworkCache = new NetworkCache(),
+  keys: NetworkCacheKeys = { greenways: {}, greenspaces: {}, grid: [{}] },
+): Generator<{ phase: 'graph' | 'snapping' | 'entrances'; fraction: number }, NetworkState> {
+  const graphKey = [layers.streets, layers.barriers ?? null, keys.greenways];
+  const street = cache.get('lines', [layers.streets], () => walkableLines(layers.streets));
+  const built = cache.get('graph', graphKey, () => {
+    const graph = buildStreetGraph(networkLines(street.lines, features));
+    return { graph, segments: buildSegmentIndex(graph), barriers: buildBarrierIndex(barrierPaths(layers.barriers)) };
+  });
+  yield { phase: 'graph', fraction: 1 };
+  const snapKey = [...graphKey, ...keys.grid, residentialCells.length, snapMaxMeters];
+  let snap = cache.peek<CellSnap>('snap', snapKey);
+  if (!snap) {
+    const steps = snapCellsSteps(
+      built.graph,
+      built.segments,
+      built.barriers,
+      grid,
+      scales,
+      residentialCells,
+      snapMaxMeters,
+    );
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        snap = step.value;
+        break;
+      }
+      yield { phase: 'snapping', fraction: step.value };
+    }
+    cache.set('snap', snapKey, snap);
+  }
+  const given = cache.get('given', [layers.entrances ?? null], () => givenEntrances(layers.entrances));
+  const entranceKey = [...graphKey, layers.entrances ?? null, snapMaxMeters, keys.greenspaces];
+  const entrances = cache.get('entrances', entranceKey, () => {
+    const out = new Map<number, Entrance[]>();
+    for (const feature of features.values()) {
+      if (feature.kind === 'greenway') continue;
+      out.set(feature.id, areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters));
+    }
+    return out;
+  });
+  yield { phase: 'entrances', fraction: 1 };
+  return {
+    streetLines: street.lines,
+    linesNotWalkable: street.notWalkable,
+    graph: built.graph,
+    segments: built.segments,
+    barriers: built.barriers,
+    given,
+    snap: snap!,
+    snapMaxMeters,
+    entrances: new Map(entrances),
+    greenwayEdges: greenwayEdgeMap(built.graph),
+    criteria: { green: null, park: null },
+  };
+}
+
+function greenwayEdgeMap(graph: StreetGraph): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const id = graph.edgeFeature[e];
+    if (id < 0) continue;
+    const list = out.get(id);
+    if (list) list.push(e);
+    else out.set(id, [e]);
+  }
+  return out;
+}
+
+/** Recomputes the network after a greenway was added or removed: new graph, snapping and entrances. */
+export function rebuildNetwork(
+  network: NetworkState,
+  features: Map<number, GreenFeature>,
+  grid: Grid,
+  scales: RowScales,
+  residentialCells: Uint32Array,
+): NetworkState {
+  const graph = buildStreetGraph(networkLines(network.streetLines, features));
+  const segments = buildSegmentIndex(graph);
+  const steps = snapCellsSteps(
+    graph,
+    segments,
+    network.barriers,
+    grid,
+    scales,
+    residentialCells,
+    network.snapMaxMeters,
+  );
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const entrances = new Map<number, Entrance[]>();
+  for (const feature of features.values()) {
+    if (feature.kind === 'greenway') continue;
+    entrances.set(
+      feature.id,
+      areaEntrances(feature, graph, segments, network.barriers, network.given, network.snapMaxMeters),
+    );
+  }
+  return {
+    ...network,
+    graph,
+    segments,
+    snap: step.value,
+    entrances,
+    greenwayEdges: greenwayEdgeMap(graph),
+    criteria: { green: null, park: null },
+  };
+}
+
+/** Entrances and generated-vs-given counts, areas with none, and the rest of NetworkStats. */
+export function networkStats(network: NetworkState): NetworkStats {
+  let given = 0;
+  let generated = 0;
+  let unreachable = 0;
+  for (const list of network.entrances.values()) {
+    if (list.length === 0) unreachable++;
+    for (const entrance of list) {
+      if (entrance.given) given++;
+      else generated++;
+    }
+  }
+  return {
+    nodes: network.graph.nodeCount,
+    edges: network.graph.edgeCount,
+    walkableLengthKm: network.graph.walkableLengthMeters / 1000,
+    linesNotWalkable: network.linesNotWalkable,
+    entrancesGiven: given,
+    entrancesGenerated: generated,
+    unreachableAreas: unreachable,
+    cellsOffNetwork: network.snap.offNetworkCount,
+    snapMaxMeters: network.snapMaxMeters,
+  };
+}
+
+/**
+ * The walk for one criterion from scratch: seeds at every qualifying feature's entrances (an entrance
+ * at `t` along edge u→v seeds u with `offset + t·L` and v with `offset + (1 − t)·L`) and at both ends of
+ * every qualifying greenway edge (0 m), one multi-source Dijkstra cut off at the reach, then every cell.
+ */
+export function computeNetworkCriterion(
+  network: NetworkState,
+  qualifying: GreenFeature[],
+  reachMeters: number,
+  insideArea: (k: number) => boolean,
+): NetworkCriterion {
+  const { graph } = network;
+  const criterion: NetworkCriterion = {
+    reachMeters,
+    nodeMeters: new Float64Array(graph.nodeCount).fill(Infinity),
+    wholeEdge: new Uint8Array(graph.edgeCount),
+    pointEdge: new Uint8Array(graph.edgeCount),
+    points: new Map(),
+    cellMeters: new Float32Array(network.snap.edge.length),
+  };
+  const seedNodes: number[] = [];
+  const seedMeters: number[] = [];
+  for (const feature of qualifying) addSeeds(network, criterion, feature, seedNodes, seedMeters);
+  multiSourceDijkstra(graph, seedNodes, seedMeters, reachMeters, criterion.nodeMeters, new NodeHeap(4096));
+  const cells = criterion.cellMeters;
+  for (let k = 0; k < cells.length; k++) cells[k] = cellWalk(network, criterion, k, insideArea);
+  return criterion;
+}
+
+/** Registers a feature's sources on the criterion and appends its Dijkstra seeds. */
+function addSeeds(
+  network: NetworkState,
+  criterion: NetworkCriterion,
+  feature: GreenFeature,
+  seedNodes: number[],
+  seedMeters: number[],
+): void {
+  const { graph } = network;
+  if (feature.kind === 'greenway') {
+    for (const e of network.greenwayEdges.get(feature.id) ?? []) {
+      criterion.wholeEdge[e] = 1;
+      seedNodes.push(graph.edgeFrom[e], graph.edgeTo[e]);
+      seedMeters.push(0, 0);
+    }
+    return;
+  }
+  for (const entrance of network.entrances.get(feature.id) ?? []) {
+    const { edge, t, offsetMeters } = entrance;
+    const length = graph.edgeLengthMeters[edge];
+    criterion.pointEdge[edge] = 1;
+    const list = criterion.points.get(edge);
+    if (list) list.push(t, offsetMeters);
+    else criterion.points.set(edge, [t, offsetMeters]);
+    seedNodes.push(graph.edgeFrom[edge], graph.edgeTo[edge]);
+    seedMeters.push(offsetMeters + t * length, offsetMeters + (1 - t) * length);
+  }
+}
+
+/**
+ * A cell's walk: 0 inside a qualifying area; else its snap link plus the shorter way along its edge,
+ * `offset + min(d_u + t·L, d_v + (1 − t)·L)`, or straight along the edge to an entrance on the same
+ * edge, or just the link when the edge is a qualifying greenway; Infinity beyond the reach.
+ */
+export function cellWalk(
+  network: NetworkState,
+  criterion: NetworkCriterion,
+  k: number,
+  insideArea: (k: number) => boolean,
+): number {
+  if (insideArea(k)) return 0;
+  const e = network.snap.edge[k];
+  if (e < 0) return Infinity;
+  const offset = network.snap.offsetMeters[k];
+  if (criterion.wholeEdge[e]) return offset <= criterion.reachMeters ? offset : Infinity;
+  const { graph } = network;
+  const t = network.snap.t[k];
+  const length = graph.edgeLengthMeters[e];
+  let walk = Math.min(
+    criterion.nodeMeters[graph.edgeFrom[e]] + t * length,
+    criterion.nodeMeters[graph.edgeTo[e]] + (1 - t) * length,
+  );
+  if (criterion.pointEdge[e]) {
+    const list = criterion.points.get(e)!;
+    for (let i = 0; i < list.length; i += 2) walk = Math.min(walk, Math.abs(t - list[i]) * length + list[i + 1]);
+  }
+  const total = offset + walk;
+  return total <= criterion.reachMeters ? total : Infinity;
+}
+
+/**
+ * Adds one feature's sources to a criterion incrementally: its seeds improve the existing node
+ * distances (a Dijkstra that only spreads where it beats them), and only the cells on edges it reached,
+ * on its entrance edges and in its own window are read again. Equal to a full recompute.
+ */
+export function addToNetworkCriterion(
+  network: NetworkState,
+  criterion: NetworkCriterion,
+  feature: GreenFeature,
+  grid: Grid,
+  residentialCells: Uint32Array,
+  insideArea: (k: number) => boolean,
+): void {
+  const { graph, snap } = network;
+  const seedNodes: number[] = [];
+  const seedMeters: number[] = [];
+  addSeeds(network, criterion, feature, seedNodes, seedMeters);
+  const changed: number[] = [];
+  multiSourceDijkstra(
+    graph,
+    seedNodes,
+    seedMeters,
+    criterion.reachMeters,
+    criterion.nodeMeters,
+    new NodeHeap(256),
+    changed,
+  );
+  const edges = new Set<number>();
+  for (const entrance of network.entrances.get(feature.id) ?? []) edges.add(entrance.edge);
+  for (const e of network.greenwayEdges.get(feature.id) ?? []) edges.add(e);
+  for (const node of changed) {
+    for (let a = graph.offsets[node]; a < graph.offsets[node + 1]; a++) edges.add(graph.targetEdge[a]);
+  }
+  const cells = criterion.cellMeters;
+  for (const e of edges) {
+    for (let i = snap.edgeCellStart[e]; i < snap.edgeCellStart[e + 1]; i++) {
+      const k = snap.edgeCells[i];
+      cells[k] = cellWalk(network, criterion, k, insideArea);
+    }
+  }
+  // Cells inside the new area (0 m) lie in its own window.
+  const window = windowOfBoundingBox(grid, expandBoundingBox(feature.bbox, 1));
+  for (let row = window.rowStart; row < window.rowEnd; row++) {
+    let k = lowerBound(residentialCells, row * grid.columns + window.columnStart);
+    const end = row * grid.columns + window.columnEnd;
+    for (; k < residentialCells.length && residentialCells[k] < end; k++)
+      cells[k] = cellWalk(network, criterion, k, insideArea);
+  }
+}
+
+function lowerBound(sorted: Uint32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
