@@ -8,8 +8,13 @@ export interface DataSet {
   greenways: FeatureCollection;
   greenspaces: FeatureCollection;
   district: FeatureCollection | null;
+  /** Streets: drawn on the map, and the walkable network of walking distance. */
   streets: FeatureCollection | null;
   river: FeatureCollection | null;
+  /** Walking distance: rivers, railways and motorways that no walk crosses but at a bridge or crossing. */
+  barriers: FeatureCollection | null;
+  /** Walking distance: given park entrances (points). */
+  entrances: FeatureCollection | null;
   /** `manifest.json` of the data set, when it has one. */
   manifest: DataManifest | null;
   /** Bytes downloaded. */
@@ -33,9 +38,11 @@ export type DataLayerName =
   | 'streets'
   | 'river'
   | 'greenways'
-  | 'greenspaces';
+  | 'greenspaces'
+  | 'barriers'
+  | 'entrances';
 const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
-const optionalLayers: DataLayerName[] = ['district', 'residential', 'streets', 'river'];
+const optionalLayers: DataLayerName[] = ['district', 'residential', 'streets', 'river', 'barriers', 'entrances'];
 
 /**
  * Streams one FlatGeobuf file into a FeatureCollection with the io driver (features are decoded as
@@ -107,6 +114,8 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
     district: layers.district,
     streets: layers.streets,
     river: layers.river,
+    barriers: layers.barriers,
+    entrances: layers.entrances,
     manifest,
     bytes,
   };

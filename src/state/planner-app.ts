@@ -2,7 +2,7 @@ import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, Rul
 import { presetRules } from '../coverage';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { type DataSet, loadDataSet } from './load-data';
-import { type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
+import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 import { Store } from './store';
 import {
   defaultScreen,
@@ -133,6 +133,10 @@ export class PlannerApp {
       residential: data.residential,
       greenways: data.greenways,
       greenspaces: data.greenspaces,
+      // The walking network goes to the worker only when the rules walk (it is the largest layer).
+      ...(rules.distance === 'network'
+        ? { streets: data.streets, barriers: data.barriers, entrances: data.entrances }
+        : {}),
     };
     try {
       const result = await this.client.compute(layers, rules, cellMeters, {
@@ -176,8 +180,16 @@ export class PlannerApp {
   }
 
   /** Edits one rule number; recomputes when the rules are valid, else shows why not. */
-  setRuleNumber(key: keyof RuleNumbers, value: number): void {
-    const numbers = { ...this.store.get().numbers, [key]: value };
+  setRuleNumber(key: RuleNumberKey, value: number): void {
+    this.editRules({ ...this.store.get().numbers, [key]: value });
+  }
+
+  /** Measures distance in a straight line or along the streets (walking distance); recomputes. */
+  setDistance(distance: RuleNumbers['distance']): void {
+    this.editRules({ ...this.store.get().numbers, distance });
+  }
+
+  private editRules(numbers: RuleNumbers): void {
     try {
       const rules = rulesFor(this.store.get().presetId, numbers);
       this.store.set({ numbers, rules, ruleError: null, selectedGap: null });

@@ -1,4 +1,4 @@
-import { parseRules, presetRules, type RuleSet } from '../coverage';
+import { type DistanceMode, parseRules, presetRules, type RuleSet } from '../coverage';
 
 /**
  * The rule-editing model: a preset plus the numbers a planner edited, and the rule set they make. The
@@ -6,13 +6,18 @@ import { parseRules, presetRules, type RuleSet } from '../coverage';
  * them into the engine's RuleSet in one place.
  */
 
-/** The rule numbers a planner can edit (criteria a preset does not use stay null). */
+/** What a planner can edit of a preset: the numbers (criteria a preset does not use stay null) and how distance is measured. */
 export interface RuleNumbers {
   greenRadiusMeters: number | null;
   greenMinimumAreaSquareMeters: number | null;
   parkRadiusMeters: number | null;
   parkMinimumAreaSquareMeters: number | null;
+  /** `straight` (cell centre to the nearest edge) or `network` (the walk along the streets). */
+  distance: DistanceMode;
 }
+
+/** The keys of RuleNumbers that are numbers (the rules panel's number fields). */
+export type RuleNumberKey = Exclude<keyof RuleNumbers, 'distance'>;
 
 /** The numbers of a rule set. */
 export function ruleNumbers(rules: RuleSet): RuleNumbers {
@@ -21,6 +26,7 @@ export function ruleNumbers(rules: RuleSet): RuleNumbers {
     greenMinimumAreaSquareMeters: rules.green?.minimumAreaSquareMeters ?? null,
     parkRadiusMeters: rules.park?.radiusMeters ?? null,
     parkMinimumAreaSquareMeters: rules.park?.minimumAreaSquareMeters ?? null,
+    distance: rules.distance,
   };
 }
 
@@ -41,6 +47,7 @@ export function rulesFor(presetId: string, numbers: RuleNumbers): RuleSet {
   });
   return parseRules({
     extends: presetId,
+    ...(numbers.distance !== base.distance ? { distance: numbers.distance } : {}),
     ...(base.green ? { green: criterion(numbers.greenRadiusMeters, numbers.greenMinimumAreaSquareMeters) } : {}),
     ...(base.park ? { park: criterion(numbers.parkRadiusMeters, numbers.parkMinimumAreaSquareMeters) } : {}),
   });

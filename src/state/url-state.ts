@@ -75,7 +75,7 @@ function finite(value: string | null): number | null {
 /**
  * Reads a screen from URL search parameters, taking anything missing or invalid from `fallback`.
  * Keys: `lang`, `preset`, `green=<radius m>,<minimum m²>`, `park=…`, `cell`, `layers=<list>`,
- * `view=<lng>,<lat>,<zoom>`, `community`, `gap`, `data`.
+ * `distance=straight|network`, `view=<lng>,<lat>,<zoom>`, `community`, `gap`, `data`.
  */
 export function parseScreen(search: string, fallback: ScreenState): ScreenState {
   const params = new URLSearchParams(search);
@@ -95,6 +95,8 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
     if (radius !== null && radius !== undefined) screen.numbers[`${id}RadiusMeters`] = radius;
     if (area !== null && area !== undefined) screen.numbers[`${id}MinimumAreaSquareMeters`] = area;
   }
+  const distance = params.get('distance');
+  if (distance === 'straight' || distance === 'network') screen.numbers.distance = distance;
   try {
     rulesFor(screen.presetId, screen.numbers);
   } catch {
@@ -137,6 +139,7 @@ export function formatScreen(screen: ScreenState): string {
     params.set('green', `${numbers.greenRadiusMeters},${numbers.greenMinimumAreaSquareMeters}`);
   if (numbers.parkRadiusMeters !== null)
     params.set('park', `${numbers.parkRadiusMeters},${numbers.parkMinimumAreaSquareMeters}`);
+  params.set('distance', numbers.distance);
   params.set('cell', String(screen.cellMeters));
   params.set('layers', layerNames.filter((name) => screen.layers[name]).join(','));
   if (screen.view) {

@@ -19,6 +19,13 @@ export const messages = {
   parkRadius: { zh: '见园服务半径（米）', en: 'Park radius (m)' },
   parkArea: { zh: '公园最小面积（平方米）', en: 'Park minimum area (m²)' },
   cellMeters: { zh: '网格大小（米）', en: 'Cell size (m)' },
+  distanceMode: { zh: '距离算法', en: 'Distance' },
+  distanceStraight: { zh: '直线距离', en: 'Straight line' },
+  distanceNetwork: { zh: '步行距离（沿街道，从公园入口）', en: 'On foot (along streets, from park entrances)' },
+  distanceNeedsStreets: {
+    zh: '步行距离需要街道图层（导入街道，或使用带街道的数据集）。',
+    en: 'Walking distance needs a streets layer (import one, or use a data set with streets).',
+  },
   notUsed: { zh: '此标准不使用', en: 'not used by this standard' },
   legend: { zh: '图例', en: 'Legend' },
   rulesInForce: { zh: '现行规则', en: 'Rules in force' },

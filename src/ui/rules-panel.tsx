@@ -1,10 +1,10 @@
 import { presets } from '../coverage';
 import type { PlannerApp } from '../state/planner-app';
-import type { RuleNumbers } from '../state/rule-editing';
+import type { RuleNumberKey } from '../state/rule-editing';
 import { type MessageKey, t } from './i18n';
 import { useStore } from './use-store';
 
-const fields: { key: keyof RuleNumbers; label: MessageKey; min: number; max: number; step: number }[] = [
+const fields: { key: RuleNumberKey; label: MessageKey; min: number; max: number; step: number }[] = [
   { key: 'greenRadiusMeters', label: 'greenRadius', min: 1, max: 5000, step: 10 },
   { key: 'greenMinimumAreaSquareMeters', label: 'greenArea', min: 0, max: 1e9, step: 100 },
   { key: 'parkRadiusMeters', label: 'parkRadius', min: 1, max: 5000, step: 10 },
@@ -18,7 +18,8 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
   const numbers = useStore(app.store, (state) => state.numbers);
   const cellMeters = useStore(app.store, (state) => state.cellMeters);
   const ruleError = useStore(app.store, (state) => state.ruleError);
-  const commit = (key: keyof RuleNumbers, input: HTMLInputElement) => {
+  const hasStreets = useStore(app.store, (state) => (state.data?.streets?.features.length ?? 0) > 0);
+  const commit = (key: RuleNumberKey, input: HTMLInputElement) => {
     const value = input.valueAsNumber;
     if (Number.isFinite(value) && value !== numbers[key]) app.setRuleNumber(key, value);
   };
@@ -39,6 +40,24 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
           ))}
         </select>
       </label>
+      <fieldset class="distance-mode" data-testid="distance-mode">
+        <legend>{t(language, 'distanceMode')}</legend>
+        {(['straight', 'network'] as const).map((mode) => (
+          <label key={mode}>
+            <input
+              type="radio"
+              name="distance-mode"
+              value={mode}
+              data-testid={`distance-${mode}`}
+              checked={numbers.distance === mode}
+              disabled={mode === 'network' && !hasStreets}
+              onChange={() => app.setDistance(mode)}
+            />{' '}
+            {t(language, mode === 'network' ? 'distanceNetwork' : 'distanceStraight')}
+          </label>
+        ))}
+        {!hasStreets && <p class="muted small">{t(language, 'distanceNeedsStreets')}</p>}
+      </fieldset>
       <div class="rule-grid">
         {fields.map(({ key, label, min, max, step }) => (
           <div class="field" key={key}>

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import type { CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
-import type { CoverageReplies, CoverageRequests, EditOperation, LayerName } from './coverage-protocol';
+import { type CoverageReplies, type CoverageRequests, type EditOperation, layerNames } from './coverage-protocol';
 import { CancelledError, WorkerClient } from './worker-client';
 
 export { CancelledError } from './worker-client';
@@ -94,20 +94,14 @@ export class CoverageClient {
   /** Starts sending a layer set unless the worker has it (or is receiving it); returns its id. */
   private sendLayers(layers: CoverageLayers): number {
     const held = this.sentLayers?.layers;
-    const same =
-      held &&
-      held.communities === layers.communities &&
-      (held.residential ?? null) === (layers.residential ?? null) &&
-      held.greenways === layers.greenways &&
-      held.greenspaces === layers.greenspaces;
+    const same = held && layerNames.every((layer) => (held[layer] ?? null) === (layers[layer] ?? null));
     if (same) return this.sentLayers!.layersId;
     const layersId = this.nextLayersId++;
     const worker = this.client.current;
     const entry = { layers, layersId, sending: Promise.resolve() };
     this.sentLayers = entry;
     entry.sending = (async () => {
-      const names: LayerName[] = ['communities', 'residential', 'greenways', 'greenspaces'];
-      for (const layer of names) {
+      for (const layer of layerNames) {
         const collection = layers[layer];
         if (!collection) continue;
         const { features } = collection;

@@ -31,7 +31,21 @@ export interface CoverageRequests {
   suggest: { count: number; candidates?: FeatureCollection | null; anywhere?: boolean; maxCandidates?: number };
 }
 
-export type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
+export type LayerName = keyof CoverageLayers;
+
+/** Every layer a set may hold, in the order they are sent; the last three serve walking distance only. */
+export const layerNames: readonly LayerName[] = [
+  'communities',
+  'residential',
+  'greenways',
+  'greenspaces',
+  'streets',
+  'barriers',
+  'entrances',
+];
+
+/** Layers that stay null (optional) unless a part of them arrives. */
+export const optionalLayers: readonly LayerName[] = ['residential', 'streets', 'barriers', 'entrances'];
 
 export type LayerSource = { kind: 'inline'; layers: CoverageLayers } | { kind: 'sent'; layersId: number };
 

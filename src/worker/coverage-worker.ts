@@ -6,13 +6,20 @@ import {
   buildCoverageSteps,
   type CoverageLayers,
   type CoverageModel,
+  NetworkCache,
   prepareGreenFeature,
   removeFeature,
   snapshotCoverage,
   transferables,
 } from '../coverage';
 import { suggestSitesSteps } from '../coverage/suggest';
-import type { CoverageReplies, CoverageRequest, EditOperation, LayerSource } from './coverage-protocol';
+import {
+  type CoverageReplies,
+  type CoverageRequest,
+  type EditOperation,
+  type LayerSource,
+  optionalLayers,
+} from './coverage-protocol';
 import { errorBody, replier } from './worker-client';
 
 /**
@@ -22,6 +29,8 @@ import { errorBody, replier } from './worker-client';
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let model: CoverageModel | null = null;
+/** The walking network's graph, snapping and entrances of the last run: a rule change reuses them. */
+const networkCache = new NetworkCache();
 let activeRequestId = -1;
 /** The suggest run in flight; a compute, an edit or a newer suggest resets it, which cancels that run. */
 let activeSuggestId = -1;
@@ -30,16 +39,16 @@ const cancelled = new Set<number>();
 let sent: { layersId: number; layers: CoverageLayers } | null = null;
 
 function receiveLayerPart(request: Extract<CoverageRequest, { type: 'layers' }>): void {
+  const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
   if (sent?.layersId !== request.layersId) {
-    const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [] });
-    // Residential land stays null (optional) unless a part of it arrives.
+    // Optional layers (residential land, the walking network) stay null unless a part of them arrives.
     sent = {
       layersId: request.layersId,
       layers: { communities: empty(), residential: null, greenways: empty(), greenspaces: empty() },
     };
   }
   const layers = sent.layers;
-  if (request.layer === 'residential') layers.residential ??= { type: 'FeatureCollection', features: [] };
+  if (optionalLayers.includes(request.layer)) layers[request.layer] ??= empty();
   const collection = layers[request.layer]!;
   for (const feature of request.features) collection.features.push(feature);
 }
@@ -73,7 +82,7 @@ async function compute(request: Extract<CoverageRequest, { type: 'compute' }>): 
   activeRequestId = requestId;
   const started = performance.now();
   try {
-    const steps = buildCoverageSteps(layersOf(request.source), request.rules, request.cellMeters);
+    const steps = buildCoverageSteps(layersOf(request.source), request.rules, request.cellMeters, { networkCache });
     let sliceStart = performance.now();
     for (;;) {
       const step = steps.next();
