@@ -43,3 +43,20 @@ export function fitBoundsClear(
     },
   );
 }
+
+/**
+ * Pans a map to the centre of `[west, south, east, north]` when the box is not wholly on screen (the
+ * zoom stays); quickly eased unless the user prefers reduced motion.
+ */
+export function panIntoView(map: maplibregl.Map, box: BoundingBox): void {
+  const container = map.getContainer();
+  const corners = [map.project([box[0], box[1]]), map.project([box[2], box[3]])];
+  const onScreen = corners.every(
+    ({ x, y }) => x >= 0 && y >= 0 && x <= container.clientWidth && y <= container.clientHeight,
+  );
+  if (onScreen) return;
+  map.easeTo({
+    center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
+    duration: prefersReducedMotion() ? 0 : 400,
+  });
+}
