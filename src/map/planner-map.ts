@@ -61,8 +61,13 @@ export class PlannerMap {
   private overlayOutOfTabOrder = false;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
-  /** The coverage's cell raster on the GPU. */
+  /**
+   * The coverage's cell raster on the GPU: painted and uploaded a slice at a time (a task each, so the
+   * page stays responsive while a million cells upload), then swapped in once a frame draws it.
+   */
   private readonly cells: CellRaster;
+  /** Whether the rasters show only the cells that miss a rule (read when a paint starts). */
+  private readonly gapsOnly = () => this.layers?.gapsOnly ?? false;
   private readonly swipe: SwipeComparison;
   /** Counts changes of the visible cell layers, and the last one a frame has drawn: see `isCellsDrawn`. */
   private deckVersion = 0;
@@ -209,20 +214,7 @@ export class PlannerMap {
     this.result = result;
     this.gaps = null;
     this.applyHighlights();
-    return this.paintCells();
-  }
-
-  /**
-   * Paints the cell raster and uploads it to the GPU a slice at a time (a task each, so the page stays
-   * responsive while a million cells upload), then swaps it in and waits for the frame that draws it.
-   */
-  private paintCells(): Promise<void> {
-    return this.cells.paint(this.result, () => this.layers?.gapsOnly ?? false);
-  }
-
-  /** Paints and uploads the swipe baseline's raster (none when not swiping), like `paintCells`. */
-  private paintSwipeBaseline(): Promise<void> {
-    return this.swipe.raster.paint(this.swipe.baseline, () => this.layers?.gapsOnly ?? false);
+    return this.cells.paint(this.result, this.gapsOnly);
   }
 
   /** Draws swapped-in textures: resolves on the frame that draws them. */
@@ -249,7 +241,7 @@ export class PlannerMap {
   setSwipeBaseline(baseline: CoverageResult | null): Promise<void> {
     if (baseline === this.swipe.baseline) return Promise.resolve();
     this.swipe.baseline = baseline;
-    return this.paintSwipeBaseline();
+    return this.swipe.raster.paint(baseline, this.gapsOnly);
   }
 
   /** Moves the swipe divider (percent of the map's width from its left edge): only uniforms change. */
@@ -273,8 +265,8 @@ export class PlannerMap {
     this.layers = { ...layers };
     this.applyVisibility();
     if (this.result && previous && previous.gapsOnly !== layers.gapsOnly) {
-      void this.paintCells();
-      if (this.swipe.baseline) void this.paintSwipeBaseline();
+      void this.cells.paint(this.result, this.gapsOnly);
+      if (this.swipe.baseline) void this.swipe.raster.paint(this.swipe.baseline, this.gapsOnly);
     } else this.updateDeck();
   }
 
