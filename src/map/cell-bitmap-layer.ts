@@ -1,8 +1,8 @@
 import type { DefaultProps } from '@deck.gl/core';
 import { BitmapLayer, type BitmapLayerProps } from '@deck.gl/layers';
 import type { ShaderModule } from '@luma.gl/shadertools';
-import { cellStateColors } from './cell-colors';
-import { fractionsToDevicePixels, fullWidth, type WidthFractions } from './swipe-clip';
+import { fractionsToDevicePixels, fullWidth, type WidthFractions } from '../geometry/swipe-clip';
+import { cellStateColors } from '../theme/cell-colors';
 
 /** Props CellBitmapLayer adds to BitmapLayer. */
 export interface CellBitmapLayerProps {

@@ -1,5 +1,5 @@
 import type { BoundingBox, CriterionId, Grid } from '../coverage';
-import { cellState, cellStateColors } from './cell-colors';
+import { cellState, cellStateColors } from '../theme/cell-colors';
 
 /** One tile of the cell raster: RGBA pixels, one per grid cell, north row first. */
 export interface CellRasterTile {

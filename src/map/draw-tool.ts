@@ -1,22 +1,20 @@
-import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
-import { ColumnLayer, GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { bbox } from '@turf/bbox';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
-import { ScenarioController, type ScenarioFeature, type ScenarioState } from '../state/scenario';
+import type { Position } from 'geojson';
+import { type Handle, nearestHandle } from '../geometry/vertex-handles';
+import { panIntoView } from './camera';
+import { type DrawEditor, type DrawFeature, type DrawState, movedFeatures } from './draw-editor';
+import { featureAtPixel } from './draw-hit';
+import { editingKeyDown, vertexKeyDown } from './draw-keys';
+import { ChangedCellPositions, drawLayers } from './draw-layers';
 import type { PlannerMap } from './planner-map';
 import {
-  deleteVertex,
-  type Handle,
-  handlesOf,
-  insertVertex,
-  moveVertex,
-  nearestHandle,
-  offsetByMeters,
-  partAt,
-  reshapeCrosses,
-  steppedVertex,
-  vertexKeyStepMeters,
-} from './vertex-handles';
+  deleteVertexOf,
+  dragVertex,
+  selectedHandles,
+  showsHandles,
+  type VertexGesture,
+  VertexTaps,
+} from './vertex-editing';
 
 /** Pixels a pointer may move and still count as a click (tap). */
 const clickTolerance = 5;
@@ -28,62 +26,21 @@ const hitTolerance = { mouse: 8, touch: 16 };
 const handleReach = { mouse: 10, touch: 22 };
 /** A finger held this long on a vertex without moving deletes it. */
 const longPressMs = 600;
-/** Two taps on the same vertex within this time delete it (a mouse uses the browser's dblclick). */
-const doubleTapMs = 500;
-
-function pointInRing(x: number, y: number, ring: [number, number][]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** `[west, south, east, north]` of a geometry's positions, or null when it has none. */
-function geometryBounds(geometry: Geometry): [number, number, number, number] | null {
-  const [west, south, east, north] = bbox(geometry);
-  return west <= east ? [west, south, east, north] : null;
-}
-
-function segmentDistance(px: number, py: number, a: [number, number], b: [number, number]): number {
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
-  const length = dx * dx + dy * dy;
-  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / length));
-  return Math.hypot(px - (a[0] + t * dx), py - (a[1] + t * dy));
-}
 
 /**
  * Scenario editing on the map with pointer events (mouse, pen and touch alike): place a pocket park
  * (click or tap; drag for a rectangle), draw a greenway (click points; double-click, Enter or the
  * finish button ends it), select and drag a scenario feature to move it. Draws the scenario's
- * features, the shape being drawn and the cells whose verdict changed as deck.gl layers of the map.
+ * features, the shape being drawn and the cells whose verdict changed as deck.gl layers of the map
+ * (`draw-layers.ts`); reshaping through vertex handles is `vertex-editing.ts`'s. It reads and edits
+ * the scenario through `DrawEditor` (`draw-editor.ts`), which the scenario controller satisfies.
  */
 export class DrawTool {
   private readonly element: HTMLElement;
   private gesture:
-    | { type: 'move'; pointerId: number; key: string; start: Position; origin: ScenarioFeature[]; moved: boolean }
-    | {
-        /** A vertex (or a midpoint, which inserts one) of the selected feature is dragged. */
-        type: 'vertex';
-        pointerId: number;
-        pointerType: string;
-        key: string;
-        /** The ring or line (index path into the coordinates). */
-        path: number[];
-        /** The vertex dragged; for a midpoint, the vertex before it (the new one is `index + 1`). */
-        index: number;
-        insert: boolean;
-        origin: ScenarioFeature[];
-        geometry: Geometry;
-        /** Handle position minus pointer position (degrees), so the vertex does not jump to the pointer. */
-        offset: [number, number];
-        startPixel: [number, number];
-        moved: boolean;
-        longPress: ReturnType<typeof setTimeout> | null;
-      }
+    | { type: 'move'; pointerId: number; key: string; start: Position; origin: DrawFeature[]; moved: boolean }
+    /** A vertex (or a midpoint, which inserts one) of the selected feature is dragged. */
+    | VertexGesture
     /** A long press deleted a vertex: the rest of the gesture does nothing. */
     | { type: 'done'; pointerId: number }
     | { type: 'park'; pointerId: number; start: Position; startPixel: [number, number]; end: Position | null }
@@ -95,9 +52,9 @@ export class DrawTool {
   private suppressClickUntil = 0;
   private readonly unsubscribe: () => void;
   private readonly listeners: [EventTarget, string, EventListener, boolean][] = [];
-  private changedPositions: { result: unknown; positions: Float32Array } | null = null;
-  /** The last tap on a vertex (touch or pen), for double-tap deletion. */
-  private lastVertexTap: { key: string; path: string; index: number; time: number } | null = null;
+  private readonly changedPositions = new ChangedCellPositions();
+  /** Taps on vertices (touch or pen), for double-tap deletion. */
+  private readonly vertexTaps = new VertexTaps();
   /** Handles are drawn larger after a touch (a finger needs a bigger target). */
   private coarsePointer = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
   private doubleClickZoom = true;
@@ -105,7 +62,7 @@ export class DrawTool {
 
   constructor(
     private readonly map: PlannerMap,
-    private readonly controller: ScenarioController,
+    private readonly editor: DrawEditor,
   ) {
     this.element = map.map.getCanvasContainer();
     // Every touch gesture on the map is the app's (MapLibre pans and zooms itself; the tools draw, move and
@@ -121,7 +78,7 @@ export class DrawTool {
     on(this.element, 'pointerup', (event: PointerEvent) => this.pointerUp(event));
     on(this.element, 'pointercancel', () => this.cancelGesture());
     on(this.element, 'dblclick', (event: MouseEvent) => {
-      if (this.controller.store.get().mode === 'greenway') {
+      if (this.editor.store.get().mode === 'greenway') {
         event.preventDefault();
         this.finishGreenway();
         return;
@@ -134,23 +91,30 @@ export class DrawTool {
       if (handle?.kind === 'vertex') {
         event.preventDefault();
         event.stopPropagation();
-        this.deleteVertexOf(this.controller.store.get().selectedKey!, handle.path, handle.index);
+        this.deleteVertexOf(this.editor.store.get().selectedKey!, handle.path, handle.index);
       }
     });
     on(this.element, 'contextmenu', (event: Event) => {
       // A long press on a vertex deletes it; it must not also open the context menu.
       if (this.gesture?.type === 'vertex' || this.gesture?.type === 'done') event.preventDefault();
     });
-    on(document, 'keydown', (event: KeyboardEvent) => this.keyDown(event));
+    const tool = {
+      finishGreenway: () => this.finishGreenway(),
+      cancelDrawing: () => {
+        this.greenway = [];
+        this.cancelGesture();
+      },
+      deleteSelectedVertex: () => this.deleteSelectedVertex(),
+    };
+    on(document, 'keydown', (event: KeyboardEvent) => editingKeyDown(event, this.editor, tool));
     // Capture: the vertex keys must be taken before MapLibre's keyboard handler (on the canvas) pans the map.
-    on(document, 'keydown', (event: KeyboardEvent) => this.vertexKeyDown(event), true);
-    map.clickSuppressed = () =>
-      this.controller.store.get().mode !== 'pan' || performance.now() < this.suppressClickUntil;
-    this.unsubscribe = controller.store.subscribe((state, previous) => this.stateChanged(state, previous));
-    this.stateChanged(controller.store.get(), null);
+    on(document, 'keydown', (event: KeyboardEvent) => vertexKeyDown(event, this.editor, this.gesture !== null), true);
+    map.clickSuppressed = () => this.editor.store.get().mode !== 'pan' || performance.now() < this.suppressClickUntil;
+    this.unsubscribe = editor.store.subscribe((state, previous) => this.stateChanged(state, previous));
+    this.stateChanged(editor.store.get(), null);
   }
 
-  private stateChanged(state: ScenarioState, previous: ScenarioState | null): void {
+  private stateChanged(state: DrawState, previous: DrawState | null): void {
     const drawing = state.mode === 'park' || state.mode === 'greenway';
     if (state.mode !== previous?.mode) {
       if (drawing) this.map.map.dragPan.disable();
@@ -159,7 +123,7 @@ export class DrawTool {
       if (state.mode !== 'greenway') this.greenway = [];
     }
     // A double-click (double tap) on a vertex handle deletes the vertex: the map must not zoom then.
-    const zoom = !drawing && !this.showsHandles(state);
+    const zoom = !drawing && !showsHandles(state);
     if (zoom !== this.doubleClickZoom) {
       this.doubleClickZoom = zoom;
       if (zoom) this.map.map.doubleClickZoom.enable();
@@ -177,22 +141,10 @@ export class DrawTool {
     }
   }
 
-  /** Whether the selected feature shows its vertex handles (it does in the pan and select tools). */
-  private showsHandles(state: ScenarioState): boolean {
-    return (state.mode === 'select' || state.mode === 'pan') && state.selectedKey !== null;
-  }
-
-  /** The selected feature's handles, when it shows them. */
-  private handles(state = this.controller.store.get()): Handle[] {
-    if (!this.showsHandles(state)) return [];
-    const selected = state.features.find((f) => f.key === state.selectedKey);
-    return selected ? handlesOf(selected.feature.geometry) : [];
-  }
-
   /** The selected feature's handle under a screen point (vertices before midpoints), or null. */
   handleAt(pixel: [number, number], pointerType: string): Handle | null {
     const reach = pointerType === 'mouse' ? handleReach.mouse : handleReach.touch;
-    return nearestHandle(this.handles(), ([x, y]) => this.map.project(x, y), pixel, reach);
+    return nearestHandle(selectedHandles(this.editor.store.get()), ([x, y]) => this.map.project(x, y), pixel, reach);
   }
 
   /**
@@ -200,18 +152,12 @@ export class DrawTool {
    * the line fewer than 2; returns whether it did.
    */
   deleteVertexOf(key: string, path: number[], index: number): boolean {
-    const features = this.controller.store.get().features;
-    const geometry = features.find((f) => f.key === key)?.feature.geometry;
-    const reshaped = geometry ? deleteVertex(geometry, path, index) : null;
-    if (!reshaped) return false;
-    this.controller.commit(ScenarioController.withGeometry(features, key, reshaped));
-    this.controller.selectVertex(null);
-    return true;
+    return deleteVertexOf(this.editor, key, path, index);
   }
 
   /** Deletes the selected vertex (panel button, Delete key); false when there is none or it must stay. */
   deleteSelectedVertex(): boolean {
-    const { selectedKey, selectedVertex } = this.controller.store.get();
+    const { selectedKey, selectedVertex } = this.editor.store.get();
     if (!selectedKey || !selectedVertex) return false;
     return this.deleteVertexOf(selectedKey, selectedVertex.path, selectedVertex.index);
   }
@@ -226,36 +172,7 @@ export class DrawTool {
   /** The scenario feature under a screen point (topmost first), or null. */
   hitTest(pixel: [number, number], pointerType = 'mouse'): string | null {
     const tolerance = pointerType === 'mouse' ? hitTolerance.mouse : hitTolerance.touch;
-    const features = this.controller.store.get().features;
-    for (let i = features.length - 1; i >= 0; i--) {
-      const geometry = features[i].feature.geometry;
-      if (!geometry) continue;
-      const project = (ring: Position[]) => ring.map(([x, y]) => this.map.project(x, y));
-      const lines: Position[][] =
-        geometry.type === 'LineString'
-          ? [geometry.coordinates]
-          : geometry.type === 'MultiLineString'
-            ? geometry.coordinates
-            : geometry.type === 'Polygon'
-              ? geometry.coordinates
-              : geometry.type === 'MultiPolygon'
-                ? geometry.coordinates.flat()
-                : [];
-      const polygons: Position[][] =
-        geometry.type === 'Polygon'
-          ? [geometry.coordinates[0]]
-          : geometry.type === 'MultiPolygon'
-            ? geometry.coordinates.map((polygon) => polygon[0])
-            : [];
-      if (polygons.some((ring) => pointInRing(pixel[0], pixel[1], project(ring)))) return features[i].key;
-      for (const line of lines) {
-        const points = project(line);
-        for (let k = 1; k < points.length; k++) {
-          if (segmentDistance(pixel[0], pixel[1], points[k - 1], points[k]) <= tolerance) return features[i].key;
-        }
-      }
-    }
-    return null;
+    return featureAtPixel(this.editor.store.get().features, pixel, (x, y) => this.map.project(x, y), tolerance);
   }
 
   private pointerDown(event: PointerEvent): void {
@@ -265,7 +182,7 @@ export class DrawTool {
       this.coarsePointer = coarse;
       this.render();
     }
-    const { mode } = this.controller.store.get();
+    const { mode } = this.editor.store.get();
     const { position, pixel } = this.lngLat(event);
     if (mode === 'select' || mode === 'pan') {
       const handle = this.handleAt(pixel, event.pointerType);
@@ -275,20 +192,20 @@ export class DrawTool {
       }
       const key = this.hitTest(pixel, event.pointerType);
       if (!key) {
-        if (mode === 'select') this.controller.select(null);
+        if (mode === 'select') this.editor.select(null);
         return;
       }
       // Grab the feature: the map must not pan under the pointer.
       this.map.map.dragPan.disable();
-      this.controller.select(key);
-      this.controller.selectVertex(null);
-      if (mode === 'pan') this.controller.setMode('select');
+      this.editor.select(key);
+      this.editor.selectVertex(null);
+      if (mode === 'pan') this.editor.setMode('select');
       this.gesture = {
         type: 'move',
         pointerId: event.pointerId,
         key,
         start: position,
-        origin: this.controller.store.get().features,
+        origin: this.editor.store.get().features,
         moved: false,
       };
       this.element.setPointerCapture?.(event.pointerId);
@@ -303,13 +220,13 @@ export class DrawTool {
 
   /** Starts dragging a vertex or midpoint handle of the selected feature. */
   private grabHandle(event: PointerEvent, handle: Handle, position: Position, pixel: [number, number]): void {
-    const state = this.controller.store.get();
+    const state = this.editor.store.get();
     const selected = state.features.find((f) => f.key === state.selectedKey);
     if (!selected?.feature.geometry) return;
     this.map.map.dragPan.disable();
-    if (state.mode === 'pan') this.controller.setMode('select');
-    if (handle.kind === 'vertex') this.controller.selectVertex({ path: handle.path, index: handle.index });
-    const gesture: Extract<NonNullable<DrawTool['gesture']>, { type: 'vertex' }> = {
+    if (state.mode === 'pan') this.editor.setMode('select');
+    if (handle.kind === 'vertex') this.editor.selectVertex({ path: handle.path, index: handle.index });
+    const gesture: VertexGesture = {
       type: 'vertex',
       pointerId: event.pointerId,
       pointerType: event.pointerType,
@@ -329,7 +246,7 @@ export class DrawTool {
         gesture.longPress = null;
         if (this.gesture !== gesture || gesture.moved) return;
         this.gesture = { type: 'done', pointerId: gesture.pointerId };
-        this.lastVertexTap = null;
+        this.vertexTaps.forget();
         this.deleteVertexOf(gesture.key, gesture.path, gesture.index);
       }, longPressMs);
     }
@@ -342,7 +259,7 @@ export class DrawTool {
     const gesture = this.gesture;
     const { position, pixel } = this.lngLat(event);
     if (!gesture) {
-      if (this.controller.store.get().mode === 'greenway' && this.greenway.length > 0) {
+      if (this.editor.store.get().mode === 'greenway' && this.greenway.length > 0) {
         this.hover = position;
         this.render();
       }
@@ -354,7 +271,7 @@ export class DrawTool {
       const dx = position[0] - gesture.start[0];
       const dy = position[1] - gesture.start[1];
       // Only the latest position matters: the controller sends edits once per frame, newest only.
-      this.controller.preview(ScenarioController.moved(gesture.origin, gesture.key, dx, dy));
+      this.editor.preview(movedFeatures(gesture.origin, gesture.key, dx, dy));
     } else if (gesture.type === 'vertex') {
       if (!gesture.moved) {
         const tolerance = gesture.pointerType === 'mouse' ? clickTolerance : touchTolerance;
@@ -363,22 +280,7 @@ export class DrawTool {
         if (gesture.longPress) clearTimeout(gesture.longPress);
         gesture.longPress = null;
       }
-      const target: Position = [position[0] + gesture.offset[0], position[1] + gesture.offset[1]];
-      // Always from the geometry as it was when the drag began: only the latest position matters.
-      const geometry = gesture.insert
-        ? insertVertex(gesture.geometry, gesture.path, gesture.index, target)
-        : moveVertex(gesture.geometry, gesture.path, gesture.index, target);
-      if (reshapeCrosses(gesture.geometry, geometry, gesture.path)) {
-        // Refused: the shape (and its handle) stays at the last accepted position, and the panel says why.
-        this.controller.setReshapeRefused('crossing');
-        return;
-      }
-      this.controller.setReshapeRefused(null);
-      const index = gesture.insert ? gesture.index + 1 : gesture.index;
-      const selected = this.controller.store.get().selectedVertex;
-      if (selected?.index !== index || selected.path.join() !== gesture.path.join())
-        this.controller.selectVertex({ path: gesture.path, index });
-      this.controller.preview(ScenarioController.withGeometry(gesture.origin, gesture.key, geometry));
+      dragVertex(this.editor, gesture, position);
     } else if (gesture.type === 'park') {
       if (Math.hypot(pixel[0] - gesture.startPixel[0], pixel[1] - gesture.startPixel[1]) > clickTolerance) {
         gesture.end = position;
@@ -393,7 +295,7 @@ export class DrawTool {
     this.gesture = null;
     const { position, pixel } = this.lngLat(event);
     if (gesture.type === 'move' || gesture.type === 'vertex' || gesture.type === 'done') {
-      if (this.controller.store.get().mode !== 'park' && this.controller.store.get().mode !== 'greenway')
+      if (this.editor.store.get().mode !== 'park' && this.editor.store.get().mode !== 'greenway')
         this.map.map.dragPan.enable();
     }
     if (gesture.type === 'done') {
@@ -402,27 +304,17 @@ export class DrawTool {
       if (gesture.type === 'vertex' && gesture.longPress) clearTimeout(gesture.longPress);
       if (gesture.moved) {
         // The whole drag is one undo step.
-        this.controller.commit(this.controller.store.get().features, gesture.origin);
+        this.editor.commit(this.editor.store.get().features, gesture.origin);
         this.suppressClickUntil = performance.now() + 300;
-        this.lastVertexTap = null;
+        this.vertexTaps.forget();
       } else if (gesture.type === 'vertex' && !gesture.insert && gesture.pointerType !== 'mouse') {
         // A double tap on a vertex deletes it.
-        const tap = { key: gesture.key, path: gesture.path.join(), index: gesture.index, time: performance.now() };
-        const last = this.lastVertexTap;
-        if (
-          last &&
-          last.key === tap.key &&
-          last.path === tap.path &&
-          last.index === tap.index &&
-          tap.time - last.time < doubleTapMs
-        ) {
-          this.lastVertexTap = null;
+        if (this.vertexTaps.isDoubleTap(gesture.key, gesture.path, gesture.index))
           this.deleteVertexOf(gesture.key, gesture.path, gesture.index);
-        } else this.lastVertexTap = tap;
       }
     } else if (gesture.type === 'park') {
-      if (gesture.end) this.controller.addRectangle(gesture.start, position);
-      else this.controller.addPocketPark(gesture.start[0], gesture.start[1]);
+      if (gesture.end) this.editor.addRectangle(gesture.start, position);
+      else this.editor.addPocketPark(gesture.start[0], gesture.start[1]);
       this.render();
     } else if (gesture.type === 'tap') {
       if (Math.hypot(pixel[0] - gesture.startPixel[0], pixel[1] - gesture.startPixel[1]) > clickTolerance) return;
@@ -440,8 +332,8 @@ export class DrawTool {
     if (gesture?.type === 'vertex' && gesture.longPress) clearTimeout(gesture.longPress);
     if (gesture?.type === 'move' || gesture?.type === 'vertex' || gesture?.type === 'done') {
       if ((gesture.type === 'move' || gesture.type === 'vertex') && gesture.moved)
-        this.controller.revertPreview(gesture.origin);
-      const mode = this.controller.store.get().mode;
+        this.editor.revertPreview(gesture.origin);
+      const mode = this.editor.store.get().mode;
       if (mode !== 'park' && mode !== 'greenway') this.map.map.dragPan.enable();
     }
     this.render();
@@ -452,7 +344,7 @@ export class DrawTool {
     const points = this.greenway;
     this.greenway = [];
     this.hover = null;
-    if (points.length >= 2) this.controller.addGreenway(points);
+    if (points.length >= 2) this.editor.addGreenway(points);
     this.render();
   }
 
@@ -461,21 +353,11 @@ export class DrawTool {
    * map with the select tool does, and pans the map to it when it is not wholly on screen (the zoom stays).
    */
   selectFeature(key: string): void {
-    this.controller.selectFeature(key);
-    const geometry = this.controller.store.get().features.find((f) => f.key === key)?.feature.geometry;
-    const box = geometry ? geometryBounds(geometry) : null;
-    if (!box) return;
-    const container = this.map.map.getContainer();
-    const corners = [this.map.project(box[0], box[1]), this.map.project(box[2], box[3])];
-    const onScreen = corners.every(
-      ([x, y]) => x >= 0 && y >= 0 && x <= container.clientWidth && y <= container.clientHeight,
-    );
-    if (onScreen) return;
-    const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
-    this.map.map.easeTo({
-      center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2],
-      duration: reducedMotion ? 0 : 400,
-    });
+    this.editor.selectFeature(key);
+    const geometry = this.editor.store.get().features.find((f) => f.key === key)?.feature.geometry;
+    if (!geometry) return;
+    const [west, south, east, north] = bbox(geometry);
+    if (west <= east) panIntoView(this.map.map, [west, south, east, north]);
   }
 
   /** Vertices placed so far of the greenway being drawn. */
@@ -483,225 +365,18 @@ export class DrawTool {
     return this.greenway.length;
   }
 
-  private keyDown(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement | null;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-    const key = event.key.toLowerCase();
-    if ((event.ctrlKey || event.metaKey) && key === 'z') {
-      event.preventDefault();
-      if (event.shiftKey) this.controller.redo();
-      else this.controller.undo();
-    } else if ((event.ctrlKey || event.metaKey) && key === 'y') {
-      event.preventDefault();
-      this.controller.redo();
-    } else if (key === 'enter' && this.controller.store.get().mode === 'greenway') {
-      this.finishGreenway();
-    } else if (key === 'escape') {
-      this.greenway = [];
-      this.cancelGesture();
-      this.controller.selectVertex(null);
-      this.controller.setMode('pan');
-    } else if ((key === 'delete' || key === 'backspace') && this.controller.store.get().selectedKey) {
-      event.preventDefault();
-      // With a vertex selected, the vertex goes (when the shape can lose it); else the feature.
-      if (this.controller.store.get().selectedVertex) this.deleteSelectedVertex();
-      else this.controller.remove();
-    }
-  }
-
-  /**
-   * The vertex keys, while the selected feature shows its handles: `]` and `[` select the next and previous
-   * vertex (Tab stays the browser's focus navigation); the arrow keys move the selected vertex east, west,
-   * north or south by `vertexKeyStepMeters` (Shift: the larger step). Keys typed into a field or meant for
-   * a slider (the swipe divider) are left alone.
-   */
-  private vertexKeyDown(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement | null;
-    if (
-      target &&
-      (target.isContentEditable ||
-        /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
-        target.closest?.('[role="slider"]'))
-    )
-      return;
-    if (event.ctrlKey || event.metaKey || event.altKey || this.gesture) return;
-    const state = this.controller.store.get();
-    if (!this.showsHandles(state)) return;
-    const selected = state.features.find((f) => f.key === state.selectedKey);
-    const geometry = selected?.feature.geometry;
-    if (!selected || !geometry) return;
-    if (event.key === '[' || event.key === ']') {
-      const vertex = steppedVertex(geometry, state.selectedVertex, event.key === ']' ? 1 : -1);
-      if (!vertex) return;
-      event.preventDefault();
-      event.stopPropagation();
-      this.controller.selectVertex(vertex);
-      return;
-    }
-    const direction: Record<string, [number, number]> = {
-      ArrowRight: [1, 0],
-      ArrowLeft: [-1, 0],
-      ArrowUp: [0, 1],
-      ArrowDown: [0, -1],
-    };
-    const unit = direction[event.key];
-    const vertex = state.selectedVertex;
-    const position = vertex ? partAt(geometry, vertex.path)?.vertices[vertex.index] : undefined;
-    if (!unit || !vertex || !position) return;
-    // The key is the vertex's now, whether or not the move is accepted: the map must not pan.
-    event.preventDefault();
-    event.stopPropagation();
-    const stepMeters = event.shiftKey ? vertexKeyStepMeters.shift : vertexKeyStepMeters.normal;
-    const moved = offsetByMeters(position, unit[0] * stepMeters, unit[1] * stepMeters);
-    const reshaped = moveVertex(geometry, vertex.path, vertex.index, moved);
-    if (reshapeCrosses(geometry, reshaped, vertex.path)) {
-      this.controller.setReshapeRefused('crossing');
-      return;
-    }
-    this.controller.setReshapeRefused(null);
-    // Each press is one undo step, as a nudge is in drawing programs: undo takes back exactly one press.
-    // The controller still sends the worker only the newest state once per frame, so a held key costs no more.
-    this.controller.commit(ScenarioController.withGeometry(state.features, selected.key, reshaped));
-  }
-
-  private changedCellPositions(state: ScenarioState): Float32Array {
-    const result = state.result;
-    if (!result || !state.changedCells) return new Float32Array(0);
-    if (this.changedPositions?.result === state.changedCells) return this.changedPositions.positions;
-    const { grid, cellIndex } = result;
-    const positions = new Float32Array(state.changedCells.length * 2);
-    state.changedCells.forEach((k, n) => {
-      const row = Math.floor(cellIndex[k] / grid.columns);
-      const column = cellIndex[k] - row * grid.columns;
-      positions[n * 2] = (column + 0.5) * grid.longitudeStep;
-      positions[n * 2 + 1] = (row + 0.5) * grid.latitudeStep;
-    });
-    this.changedPositions = { result: state.changedCells, positions };
-    return positions;
-  }
-
   private render(): void {
-    const state = this.controller.store.get();
-    const layers: Layer[] = [];
-    const grid = state.result?.grid;
-    const changed = this.changedCellPositions(state);
-    if (grid) {
-      layers.push(
-        new ColumnLayer({
-          id: 'scenario-changed-cells',
-          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
-          coordinateOrigin: [grid.west, grid.south, 0],
-          diskResolution: 4,
-          angle: 45,
-          radius: grid.cellMeters / Math.SQRT2,
-          extruded: false,
-          getElevation: 0,
-          data: { length: changed.length / 2, attributes: { getPosition: { value: changed, size: 2 } } },
-          filled: false,
-          stroked: true,
-          getLineColor: [0, 60, 220, 255],
-          lineWidthUnits: 'pixels',
-          getLineWidth: 1.5,
-          updateTriggers: { getPosition: changed },
-        }),
-      );
-    }
-    const collection: FeatureCollection = { type: 'FeatureCollection', features: state.features.map((f) => f.feature) };
-    layers.push(
-      new GeoJsonLayer({
-        id: 'scenario-features',
-        data: collection,
-        stroked: true,
-        filled: true,
-        getFillColor: [60, 200, 90, 220],
-        getLineColor: [255, 120, 0, 255],
-        lineWidthUnits: 'pixels',
-        getLineWidth: (feature: Feature) => (feature.geometry?.type.includes('LineString') ? 5 : 2),
-        lineCapRounded: true,
-        lineJointRounded: true,
-      }),
-    );
-    const selected = state.features.find((f) => f.key === state.selectedKey);
-    const preview: Feature[] = [];
+    const state = this.editor.store.get();
     const gesture = this.gesture;
-    if (gesture?.type === 'park' && gesture.end) {
-      const [a, b] = [gesture.start, gesture.end];
-      preview.push({
-        type: 'Feature',
-        properties: {},
-        geometry: {
-          type: 'Polygon',
-          coordinates: [
-            [
-              [a[0], a[1]],
-              [b[0], a[1]],
-              [b[0], b[1]],
-              [a[0], b[1]],
-              [a[0], a[1]],
-            ],
-          ],
-        },
-      });
-    }
-    if (this.greenway.length > 0) {
-      const points = this.hover ? [...this.greenway, this.hover] : this.greenway;
-      preview.push({
-        type: 'Feature',
-        properties: {},
-        geometry:
-          points.length > 1 ? { type: 'LineString', coordinates: points } : { type: 'Point', coordinates: points[0] },
-      });
-    }
-    layers.push(
-      new GeoJsonLayer({
-        id: 'scenario-selected',
-        data: selected ? [selected.feature, ...preview] : preview,
-        stroked: true,
-        filled: false,
-        getLineColor: [220, 30, 30, 255],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 3,
-        pointRadiusUnits: 'pixels',
-        getPointRadius: 5,
-        getFillColor: [220, 30, 30, 255],
-      }),
-    );
-    const handles = this.handles(state);
-    if (handles.length > 0) {
-      const vertex = state.selectedVertex;
-      const isSelected = (handle: Handle) =>
-        handle.kind === 'vertex' &&
-        vertex !== null &&
-        handle.index === vertex.index &&
-        handle.path.join() === vertex.path.join();
-      const [vertexRadius, midpointRadius] = this.coarsePointer ? [9, 7] : [6, 4];
-      layers.push(
-        new ScatterplotLayer<Handle>({
-          id: 'scenario-vertex-handles',
-          // Midpoints first, so vertices are drawn over them.
-          data: [...handles].reverse(),
-          getPosition: (handle) => handle.position as [number, number],
-          radiusUnits: 'pixels',
-          getRadius: (handle) => (handle.kind === 'vertex' ? vertexRadius : midpointRadius),
-          stroked: true,
-          filled: true,
-          lineWidthUnits: 'pixels',
-          getLineWidth: (handle) => (handle.kind === 'vertex' ? 2 : 1.5),
-          getLineColor: (handle) => (handle.kind === 'vertex' ? [220, 30, 30, 255] : [220, 30, 30, 200]),
-          getFillColor: (handle) =>
-            isSelected(handle)
-              ? [220, 30, 30, 255]
-              : handle.kind === 'vertex'
-                ? [255, 255, 255, 255]
-                : [255, 255, 255, 150],
-          updateTriggers: {
-            getFillColor: [vertex?.path.join(), vertex?.index],
-            getRadius: [vertexRadius],
-          },
-        }),
-      );
-    }
-    this.map.setExtraLayers('scenario', layers);
+    const overlay = {
+      rectangle:
+        gesture?.type === 'park' && gesture.end ? ([gesture.start, gesture.end] as [Position, Position]) : null,
+      greenway: this.greenway,
+      hover: this.hover,
+      handles: selectedHandles(state),
+      coarsePointer: this.coarsePointer,
+    };
+    this.map.setExtraLayers('scenario', drawLayers(state, overlay, this.changedPositions.of(state)));
   }
 
   destroy(): void {

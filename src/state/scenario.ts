@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { Feature, FeatureCollection, Position } from 'geojson';
 import type { GreenKind } from '../coverage';
 import { boxFeature, type SiteSpec, siteSpec, squareSite } from '../coverage/suggest-sites';
 import type { AppState, PlannerApp } from './planner-app';
@@ -269,27 +269,6 @@ export class ScenarioController {
         f.key === key ? { ...f, feature: { ...f.feature, properties: { ...f.feature.properties, ...properties } } } : f,
       );
     this.commit(features);
-  }
-
-  /** The features with one of them translated by (dx, dy) degrees from `origin` (the features when the drag began). */
-  static moved(origin: ScenarioFeature[], key: string, dx: number, dy: number): ScenarioFeature[] {
-    const round = (value: number) => Math.round(value * 1e7) / 1e7;
-    const shift = (value: unknown): unknown =>
-      Array.isArray(value) && typeof value[0] === 'number'
-        ? [round(value[0] + dx), round((value[1] as number) + dy)]
-        : Array.isArray(value)
-          ? value.map(shift)
-          : value;
-    return origin.map((f) => {
-      if (f.key !== key || !f.feature.geometry || !('coordinates' in f.feature.geometry)) return f;
-      const geometry = { ...f.feature.geometry, coordinates: shift(f.feature.geometry.coordinates) } as Geometry;
-      return { ...f, feature: { ...f.feature, geometry } };
-    });
-  }
-
-  /** The features with one feature's geometry replaced (a reshape: vertices moved, inserted or deleted). */
-  static withGeometry(features: ScenarioFeature[], key: string, geometry: Geometry): ScenarioFeature[] {
-    return features.map((f) => (f.key === key ? { ...f, feature: { ...f.feature, geometry } } : f));
   }
 
   // ---- before/after and swipe ----

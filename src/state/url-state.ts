@@ -1,20 +1,13 @@
 import { maximumCellMeters, minimumCellMeters, presetRules, presets } from '../coverage';
+import type { MapLayerVisibility as LayerVisibility } from '../map/map-types';
 import { type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 
 export type { RuleNumbers } from './rule-editing';
 
 export type Language = 'zh' | 'en';
 
-/** Which map layers are visible. */
-export interface LayerVisibility {
-  cells: boolean;
-  /** Show only cells that miss a rule (the gap view). */
-  gapsOnly: boolean;
-  greenways: boolean;
-  greenspaces: boolean;
-  communities: boolean;
-  streets: boolean;
-}
+/** Which map layers are visible (the map's own type: the screen state is what the map draws). */
+export type { MapLayerVisibility as LayerVisibility } from '../map/map-types';
 
 export const layerNames = ['cells', 'gapsOnly', 'greenways', 'greenspaces', 'communities', 'streets'] as const;
 export const defaultLayers: LayerVisibility = {

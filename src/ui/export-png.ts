@@ -1,6 +1,6 @@
 import { type CoverageResult, describeRules } from '../coverage';
-import { cellStateColors, statesInUse } from '../map/cell-colors';
 import type { Language } from '../state/url-state';
+import { cellStateColors, statesInUse } from '../theme/cell-colors';
 import { t } from './i18n';
 
 /**

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CoverageTotals, share } from '../coverage';
-import { cellStateColors, statesInUse } from '../map/cell-colors';
 import type { KioskController } from '../state/kiosk';
 import type { ResultsView } from '../state/results';
 import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
 import type { Language } from '../state/url-state';
+import { cellStateColors, statesInUse } from '../theme/cell-colors';
 import { MapView } from './map-view';
 import { useStore } from './use-store';
 

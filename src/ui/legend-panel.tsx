@@ -1,8 +1,8 @@
 import { describeRules } from '../coverage';
-import { cssColor, statesInUse } from '../map/cell-colors';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import { layerNames } from '../state/url-state';
+import { cssColor, statesInUse } from '../theme/cell-colors';
 import { t } from './i18n';
 import { useStore } from './use-store';
 

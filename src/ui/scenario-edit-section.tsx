@@ -1,4 +1,4 @@
-import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../map/vertex-handles';
+import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../geometry/vertex-handles';
 import type { ScenarioFeature } from '../state/scenario';
 import type { DrawActions } from '../state/services';
 import type { Language } from '../state/url-state';

@@ -1,6 +1,6 @@
 import '../../styles/swipe.css';
 import { useRef } from 'preact/hooks';
-import { dividerPercentAfterKey, dividerPercentAt } from '../map/swipe-clip';
+import { dividerPercentAfterKey, dividerPercentAt } from '../geometry/swipe-clip';
 import type { ScenarioController } from '../state/scenario';
 import type { Language } from '../state/url-state';
 import { t } from './i18n';

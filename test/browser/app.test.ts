@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cellStateColors } from '../../src/map/cell-colors';
+import { cellStateColors } from '../../src/theme/cell-colors';
 
 // Software WebGL (SwiftShader) compiles shaders slowly, more so on a busy machine: generous limits.
 const testTimeoutMs = 240_000;

@@ -14,9 +14,9 @@ import {
   summarizeCoverage,
 } from '../../src/coverage';
 import { squareSite } from '../../src/coverage/suggest-sites';
+import { editableParts, hasCrossingRings, ringsCross } from '../../src/geometry/vertex-handles';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
-import { cellState, cellStateColors } from '../../src/map/cell-colors';
-import { editableParts, hasCrossingRings, ringsCross } from '../../src/map/vertex-handles';
+import { cellState, cellStateColors } from '../../src/theme/cell-colors';
 import { formatCount, t } from '../../src/ui/i18n';
 import {
   browserSuiteOptions,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CriterionId, Grid } from '../../src/coverage';
-import { cellState, cellStateColors } from '../../src/map/cell-colors';
 import { cellRasterSteps, cellRasterTiles } from '../../src/map/cell-raster';
+import { cellState, cellStateColors } from '../../src/theme/cell-colors';
 
 function grid(columns: number, rows: number): Grid {
   return {

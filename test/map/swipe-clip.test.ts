@@ -7,7 +7,7 @@ import {
   fractionsToDevicePixels,
   fullWidth,
   swipeSideFractions,
-} from '../../src/map/swipe-clip';
+} from '../../src/geometry/swipe-clip';
 
 describe('swipe clip', () => {
   it('puts the baseline left of the divider and the scenario right of it, sharing the divider', () => {

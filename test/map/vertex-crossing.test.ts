@@ -13,7 +13,7 @@ import {
   reshapeCrosses,
   ringsCross,
   steppedVertex,
-} from '../../src/map/vertex-handles';
+} from '../../src/geometry/vertex-handles';
 
 /** Positions in units of 1e-4° from (104°, 30°), closed: hand-checked shapes read like graph paper. */
 function ring(...points: [number, number][]): Position[] {

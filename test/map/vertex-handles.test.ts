@@ -9,7 +9,7 @@ import {
   moveVertex,
   nearestHandle,
   vertexCount,
-} from '../../src/map/vertex-handles';
+} from '../../src/geometry/vertex-handles';
 
 const square: Polygon = {
   type: 'Polygon',

@@ -1,0 +1,154 @@
+import { COORDINATE_SYSTEM } from '@deck.gl/core';
+import type { Device, Texture } from '@luma.gl/core';
+import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
+import { fullWidth } from '../geometry/swipe-clip';
+import { CellBitmapLayer } from './cell-bitmap-layer';
+import { cellRasterSteps } from './cell-raster';
+
+/** A cell raster on the GPU: one texture per tile, with its bounds. */
+export type CellTextures = { bounds: BoundingBox; texture: Texture }[];
+
+/** Rows of a raster tile uploaded per task: about 1 MB, so no upload blocks the page for long. */
+const uploadBytesPerTask = 1 << 20;
+
+/** Resolves in a new task (not a microtask), so the browser can draw and handle input in between. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The criteria a result's rules use (the cell colours depend on them). */
+export function criteriaInUse(result: CoverageResult | null): CriterionId[] {
+  const rules = result?.rules;
+  return rules ? (['green', 'park'] as const).filter((id) => rules[id]) : [];
+}
+
+/**
+ * A result's cell raster as textures (none for no result), painted in slices of cells and uploaded
+ * about 1 MB per task, or null once `current()` turns false (what was uploaded so far is freed).
+ */
+async function uploadCellRaster(
+  device: Device,
+  result: CoverageResult,
+  gapsOnly: () => boolean,
+  current: () => boolean,
+): Promise<CellTextures | null> {
+  const uploaded: CellTextures = [];
+  const steps = cellRasterSteps(result.grid, result.cellIndex, result.verdicts, criteriaInUse(result), gapsOnly());
+  let step = steps.next();
+  while (!step.done) {
+    await nextTask();
+    if (!current()) return null;
+    step = steps.next();
+  }
+  for (const tile of step.value) {
+    const texture = device.createTexture({
+      format: 'rgba8unorm',
+      width: tile.width,
+      height: tile.height,
+      mipLevels: 1,
+      sampler: {
+        minFilter: 'nearest',
+        magFilter: 'nearest',
+        addressModeU: 'clamp-to-edge',
+        addressModeV: 'clamp-to-edge',
+      },
+    });
+    uploaded.push({ bounds: tile.bounds, texture });
+    const rowsPerTask = Math.max(1, Math.floor(uploadBytesPerTask / (tile.width * 4)));
+    for (let y = 0; y < tile.height; y += rowsPerTask) {
+      if (y > 0) await nextTask();
+      if (!current()) {
+        for (const { texture: unused } of uploaded) unused.destroy();
+        return null;
+      }
+      const height = Math.min(rowsPerTask, tile.height - y);
+      texture.writeData(tile.pixels.subarray(y * tile.width * 4, (y + height) * tile.width * 4), {
+        y,
+        width: tile.width,
+        height,
+      });
+    }
+  }
+  return uploaded;
+}
+
+/**
+ * One cell raster the map draws (the coverage's, or the swipe baseline's): its textures, and the
+ * paint in progress. A newer paint stops an older one's upload; `show` swaps the new textures in and
+ * resolves once they are drawn, and only then are the old ones freed.
+ */
+export class CellRaster {
+  /** The textures drawn now. */
+  tiles: CellTextures = [];
+  /** Counts paints, so that a newer paint stops an older one's upload. */
+  private generation = 0;
+  /** Paints started and not yet drawn. */
+  private pending = 0;
+  private closed = false;
+
+  constructor(
+    private readonly device: Promise<Device>,
+    /** Draws the swapped-in textures (resolves on the frame that draws them). */
+    private readonly show: () => Promise<void>,
+  ) {}
+
+  /** Whether no paint is in progress. */
+  get settled(): boolean {
+    return this.pending === 0;
+  }
+
+  /** Paints `result` (none: no textures; `gapsOnly` is read when painting starts), uploads it a slice at a time, swaps it in, and frees the old textures. */
+  async paint(result: CoverageResult | null, gapsOnly: () => boolean): Promise<void> {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && !this.closed;
+    this.pending++;
+    let uploaded: CellTextures | null;
+    try {
+      uploaded = [];
+      if (result) {
+        const device = await this.device;
+        uploaded = current() ? await uploadCellRaster(device, result, gapsOnly, current) : null;
+      }
+    } finally {
+      this.pending--;
+    }
+    if (!uploaded) return;
+    const previous = this.tiles;
+    this.tiles = uploaded;
+    await this.show();
+    // Only now is no layer bound to the old textures.
+    for (const { texture } of previous) texture.destroy();
+  }
+
+  /** Stops any paint in progress and frees the textures. */
+  destroy(): void {
+    this.closed = true;
+    this.generation++;
+    for (const { texture } of this.tiles) texture.destroy();
+    this.tiles = [];
+  }
+}
+
+/** The deck.gl layers of a raster's tiles, each drawn within `widthFractions` of the screen. */
+export function cellBitmapLayers(
+  raster: CellTextures,
+  idPrefix: string,
+  widthFractions = fullWidth,
+): CellBitmapLayer[] {
+  return raster.map(
+    ({ bounds, texture }, tile) =>
+      new CellBitmapLayer({
+        id: `${idPrefix}-${tile}`,
+        image: texture,
+        bounds,
+        _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
+        pickable: false,
+        widthFractions,
+      }),
+  );
+}
+
+/** An empty cell layer: its shader compiles on the first frame, before there are any cells. */
+export function emptyCellLayer(): CellBitmapLayer {
+  return new CellBitmapLayer({ id: 'cells-0', image: null, bounds: [0, 0, 0, 0], pickable: false });
+}

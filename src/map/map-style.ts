@@ -1,0 +1,157 @@
+import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import type { MapLanguage, MapLayerVisibility } from './map-types';
+
+/**
+ * The MapLibre style, as plain data: no remote tiles, glyphs or sprites. The map starts with
+ * `initialStyle()` (background only) and adds `dataLayers()` over the data set's GeoJSON sources
+ * (district, streets, river, communities, community-labels, greenspaces, greenways) once it has one.
+ *
+ * Constant paint properties only (no data-driven styling, no dash patterns): every fill layer shares
+ * one shader program and every line layer another, which matters where WebGL is software-rendered.
+ */
+
+/** Green space fills by kind: one MapLibre layer each with a constant colour (one shared shader). */
+const greenKindFills: { kind: string; color: string }[] = [
+  { kind: 'park', color: 'rgb(27, 120, 55)' },
+  { kind: 'pocket_park', color: 'rgb(90, 174, 97)' },
+  { kind: 'micro_green', color: 'rgb(166, 219, 160)' },
+  { kind: 'green_space', color: 'rgb(120, 198, 121)' },
+];
+
+/** The layers that draw green spaces and greenways (what hover and click look for). */
+export const greenLayerIds = [
+  ...greenKindFills.map(({ kind }) => `greenspaces-${kind}`),
+  'greenspaces-other',
+  'greenspaces-point',
+  'greenspaces-outline',
+  'greenways-line',
+];
+
+/** The style the map is created with: the background, before any data. */
+export function initialStyle(): StyleSpecification {
+  return {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f0e8' } }],
+  };
+}
+
+/** The layers over the data set's sources, bottom to top. */
+export function dataLayers(): LayerSpecification[] {
+  return [
+    {
+      id: 'district-fill',
+      type: 'fill',
+      source: 'district',
+      paint: { 'fill-color': '#fbfaf6', 'fill-antialias': false },
+    },
+    {
+      id: 'river-fill',
+      type: 'fill',
+      source: 'river',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': '#9ccbe8', 'fill-antialias': false },
+    },
+    {
+      id: 'river-line',
+      type: 'line',
+      source: 'river',
+      filter: ['==', ['geometry-type'], 'LineString'],
+      paint: { 'line-color': '#7fb7de', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 10] },
+    },
+    {
+      id: 'streets-local',
+      type: 'line',
+      source: 'streets',
+      filter: ['!=', ['get', 'class'], 'arterial'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#ddd6c6', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 4] },
+    },
+    {
+      id: 'streets-arterial',
+      type: 'line',
+      source: 'streets',
+      filter: ['==', ['get', 'class'], 'arterial'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#cfc3aa', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.4, 15, 9] },
+    },
+    ...greenKindFills.map(
+      ({ kind, color }): LayerSpecification => ({
+        id: `greenspaces-${kind}`,
+        type: 'fill',
+        source: 'greenspaces',
+        filter: ['==', ['get', 'kind'], kind],
+        paint: { 'fill-color': color, 'fill-opacity': 0.92, 'fill-antialias': false },
+      }),
+    ),
+    {
+      id: 'greenspaces-other',
+      type: 'fill',
+      source: 'greenspaces',
+      filter: ['!', ['in', ['get', 'kind'], ['literal', greenKindFills.map(({ kind }) => kind)]]],
+      paint: { 'fill-color': greenKindFills[3].color, 'fill-opacity': 0.92, 'fill-antialias': false },
+    },
+    {
+      id: 'greenspaces-point',
+      type: 'circle',
+      source: 'greenspaces',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-color': greenKindFills[1].color, 'circle-radius': 5, 'circle-stroke-width': 1 },
+    },
+    {
+      id: 'greenspaces-outline',
+      type: 'line',
+      source: 'greenspaces',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'line-color': '#145028', 'line-width': 1 },
+    },
+    {
+      id: 'greenways-line',
+      type: 'line',
+      source: 'greenways',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': '#006e3c', 'line-width': 3 },
+    },
+    {
+      id: 'communities-fill',
+      type: 'fill',
+      source: 'communities',
+      paint: { 'fill-color': '#000', 'fill-opacity': 0, 'fill-antialias': false },
+    },
+    {
+      id: 'communities-line',
+      type: 'line',
+      source: 'communities',
+      paint: { 'line-color': '#8a806c', 'line-width': 0.8 },
+    },
+    {
+      id: 'district-line',
+      type: 'line',
+      source: 'district',
+      paint: { 'line-color': '#3d3a33', 'line-width': 2 },
+    },
+    {
+      id: 'communities-label',
+      type: 'symbol',
+      source: 'community-labels',
+      minzoom: 11.5,
+      layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'], 'text-max-width': 8 },
+      paint: { 'text-color': '#2b2923', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 },
+    },
+  ];
+}
+
+/** The community labels' text in a language (English falls back to the Chinese name). */
+export function communityLabelText(language: MapLanguage): ExpressionSpecification {
+  return language === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
+}
+
+/** The layers each visibility switch shows or hides (cells and the gap view are deck.gl's, not here). */
+export function visibilityGroups(layers: MapLayerVisibility): [string[], boolean][] {
+  return [
+    [['streets-local', 'streets-arterial'], layers.streets],
+    [['communities-line', 'communities-label'], layers.communities],
+    [greenLayerIds.filter((id) => id.startsWith('greenspaces')), layers.greenspaces],
+    [['greenways-line'], layers.greenways],
+  ];
+}

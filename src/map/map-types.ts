@@ -1,0 +1,60 @@
+import type { FeatureCollection } from 'geojson';
+import type { CellState } from '../theme/cell-colors';
+
+/**
+ * The types the map is handed, defined here so that `src/map` imports no app folder: the app's own
+ * types (`DataSet`, `Language`, `LayerVisibility`, `MapView` in `src/state`) satisfy them as they are.
+ */
+
+/** What the map draws of a data set: the context layers and the green features. */
+export interface MapData {
+  communities: FeatureCollection;
+  greenways: FeatureCollection;
+  greenspaces: FeatureCollection;
+  district: FeatureCollection | null;
+  streets: FeatureCollection | null;
+  river: FeatureCollection | null;
+}
+
+/** The labels' language: community names are `name` in Chinese, `name_en` in English. */
+export type MapLanguage = 'zh' | 'en';
+
+/** Which map layers are visible. */
+export interface MapLayerVisibility {
+  cells: boolean;
+  /** Only cells that miss a rule (the gap view). */
+  gapsOnly: boolean;
+  greenways: boolean;
+  greenspaces: boolean;
+  communities: boolean;
+  streets: boolean;
+}
+
+/** Where the map looks: its centre and zoom. */
+export interface MapCamera {
+  longitude: number;
+  latitude: number;
+  zoom: number;
+}
+
+/** What is under the pointer: a residential cell and its two distances. */
+export interface CellInfo {
+  /** Position of the cell in the result's per-cell arrays. */
+  cell: number;
+  state: CellState;
+  greenMeters: number | null;
+  parkMeters: number | null;
+  reachMeters: { green: number | null; park: number | null };
+  community: number;
+  /** Gap area rank, or -1. */
+  gap: number;
+  /** The pointer is on the swipe's baseline side: these are the baseline's figures. */
+  baseline: boolean;
+}
+
+/** A green feature or a community under the pointer, as plain text fields. */
+export interface FeatureInfo {
+  layer: 'greenspaces' | 'greenways' | 'communities';
+  name: string;
+  kind: string;
+}

@@ -1,0 +1,17 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { DrawEditor } from '../../src/map/draw-editor';
+import type { MapCamera, MapData, MapLanguage, MapLayerVisibility } from '../../src/map/map-types';
+import type { DataSet } from '../../src/state/load-data';
+import type { ScenarioController } from '../../src/state/scenario';
+import type { Language, LayerVisibility, MapView } from '../../src/state/url-state';
+
+// The map defines the types it is handed; the app's own satisfy them as they are (checked by `tsc`).
+describe('the map types', () => {
+  it("are satisfied by the app's", () => {
+    expectTypeOf<DataSet>().toMatchTypeOf<MapData>();
+    expectTypeOf<Language>().toMatchTypeOf<MapLanguage>();
+    expectTypeOf<LayerVisibility>().toMatchTypeOf<MapLayerVisibility>();
+    expectTypeOf<MapView>().toMatchTypeOf<MapCamera>();
+    expectTypeOf<ScenarioController>().toMatchTypeOf<DrawEditor>();
+  });
+});
