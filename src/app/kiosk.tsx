@@ -1,6 +1,6 @@
 import '../../styles/kiosk.css';
 import { render } from 'preact';
-import { PlannerMap } from '../map/planner-map';
+import type { PlannerMap } from '../map/planner-map';
 import { KioskController } from '../state/kiosk';
 import { loadKioskConfig } from '../state/kiosk-config';
 import { registerKioskServiceWorker } from '../state/kiosk-offline';
@@ -12,6 +12,7 @@ import { Store } from '../state/store';
 import { KioskApp, type KioskServices } from '../ui/kiosk-app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
+import { createPlannerMap } from './create-map';
 import { installTestHooks } from './test-hooks';
 
 /**
@@ -44,18 +45,7 @@ export async function startKiosk(element: HTMLElement): Promise<KioskController>
         hooks.setMap(null);
       }
       if (!container) return;
-      const initial = app.store.get();
-      const map = new PlannerMap({
-        container,
-        view: initial.view,
-        language: initial.language,
-        onViewChange: (view) => app.setView(view),
-        onCommunityClick: (community) => {
-          app.selectCommunity(community);
-          const bbox = community !== null ? results.get().shown?.result.communities[community]?.bbox : null;
-          if (bbox) app.focus(bbox);
-        },
-      });
+      const map = createPlannerMap(container, app, results, services.hover);
       // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
       map.setInsets(insets);
       mounted = { map, binding: new MapBinding(map, app, results) };

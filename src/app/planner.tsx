@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { DrawTool } from '../map/draw-tool';
-import { PlannerMap } from '../map/planner-map';
+import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
@@ -9,9 +9,9 @@ import { ScenarioController } from '../state/scenario';
 import type { HoverState, MapSnapshot, PlannerServices } from '../state/services';
 import { Store } from '../state/store';
 import { App } from '../ui/app';
-import { kindLabel } from '../ui/i18n';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
+import { createPlannerMap } from './create-map';
 import { installTestHooks } from './test-hooks';
 
 /**
@@ -37,21 +37,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
       hooks.setMap(null);
     }
     if (!container) return;
-    const initial = app.store.get();
-    const map = new PlannerMap({
-      container,
-      view: initial.view,
-      language: initial.language,
-      onViewChange: (view) => app.setView(view),
-      onCommunityClick: (community) => {
-        app.selectCommunity(community);
-        const bbox = community !== null ? results.get().shown?.result.communities[community]?.bbox : null;
-        if (bbox) app.focus(bbox);
-      },
-      onCellInfo: (cell) => hover.set({ cell }),
-      onFeatureInfo: (feature) => hover.set({ feature }),
-      kindLabel: (kind) => kindLabel(app.store.get().language, kind),
-    });
+    const map = createPlannerMap(container, app, results, hover);
     const binding = new MapBinding(map, app, results, scenarios.store);
     mounted = { map, binding, tool: new DrawTool(map, scenarios) };
     hooks.setMap(map);
