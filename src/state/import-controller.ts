@@ -1,7 +1,5 @@
-import type { Feature, FeatureCollection } from 'geojson';
+import type { FeatureCollection } from 'geojson';
 import { InputError } from '../coverage/input-error';
-import { osmGreenSpace, osmGreenway } from '../io/osm';
-import { validateLayer } from '../io/validate';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
 import type { ImportedRead } from '../worker/import-protocol';
 import {
@@ -17,6 +15,7 @@ import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
+import { loadFlatGeobufUrl, studyArea, urlLayer } from './url-layers';
 
 /** The file the role dialog is about. */
 export interface PendingImport {
@@ -305,104 +304,4 @@ function toProblem(error: unknown, fileName: string): ImportProblem {
   const message = error instanceof Error ? error.message : String(error);
   const problem = message.startsWith(`${fileName}: `) ? message.slice(fileName.length + 2) : message;
   return new InputError(fileName, null, problem).toJSON();
-}
-
-/** The study area: the communities and residential land, widened by 2 km (beyond any rule's radius). */
-export function studyArea(data: Pick<DataSet, 'communities' | 'residential'>): {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-} {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  const visit = (value: unknown): void => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number') {
-      minX = Math.min(minX, value[0]);
-      maxX = Math.max(maxX, value[0]);
-      minY = Math.min(minY, value[1] as number);
-      maxY = Math.max(maxY, value[1] as number);
-      return;
-    }
-    for (const item of value) visit(item);
-  };
-  for (const collection of [data.communities, data.residential]) {
-    for (const feature of collection?.features ?? [])
-      if (feature.geometry && 'coordinates' in feature.geometry) visit(feature.geometry.coordinates);
-  }
-  if (!Number.isFinite(minX)) return { minX: -180, minY: -90, maxX: 180, maxY: 90 };
-  const dy = 2000 / 111_320;
-  const dx = dy / Math.max(0.1, Math.cos((((minY + maxY) / 2) * Math.PI) / 180));
-  return { minX: minX - dx, minY: minY - dy, maxX: maxX + dx, maxY: maxY + dy };
-}
-
-/** Only http(s) URLs and paths on this server. */
-function checkedUrl(url: string): string {
-  const resolved = new URL(url, document.baseURI);
-  if (resolved.protocol !== 'https:' && resolved.origin !== location.origin) {
-    throw new Error('only https URLs or paths on this server can be loaded');
-  }
-  return resolved.href;
-}
-
-/**
- * Loads the features of a FlatGeobuf file at `url` that meet the study area, with HTTP range requests
- * (the header, the spatial index, then only the features inside; the file needs its index), and checks
- * them for the role like an imported file.
- */
-export async function loadFlatGeobufUrl(
-  url: string,
-  role: ImportRole,
-  rect: { minX: number; minY: number; maxX: number; maxY: number },
-): Promise<FeatureCollection> {
-  const href = checkedUrl(url);
-  const name = url.split('/').pop() ?? url;
-  const { deserialize } = await import('flatgeobuf/lib/mjs/geojson.js');
-  const features: Feature[] = [];
-  const deadline = performance.now() + 120_000;
-  for await (const feature of deserialize(href, { rect })) {
-    features.push(feature as Feature);
-    if (performance.now() > deadline) throw new Error(`${name}: loading took longer than 120 s`);
-  }
-  let collection: FeatureCollection = { type: 'FeatureCollection', features };
-  const osmFilter = role === 'greenspaces' ? osmGreenSpace : role === 'greenways' ? osmGreenway : null;
-  if (osmFilter) {
-    collection = {
-      ...collection,
-      features: features.flatMap((feature) => {
-        const outcome = osmFilter(feature);
-        return 'feature' in outcome ? [outcome.feature] : [];
-      }),
-    };
-  }
-  return validateLayer(collection, role, name).collection;
-}
-
-const controllers = new WeakMap<PlannerApp, ImportController>();
-
-/** The import controller of an app (one per app). */
-export function importControllerFor(app: PlannerApp): ImportController {
-  let controller = controllers.get(app);
-  if (!controller) {
-    controller = new ImportController(app);
-    controllers.set(app, controller);
-  }
-  return controller;
-}
-
-/** A FlatGeobuf layer loaded from a URL, as it is kept (WGS 84, no mapping). */
-function urlLayer(role: ImportRole, url: string, collection: FeatureCollection): StoredLayer {
-  return {
-    role,
-    source: url,
-    collection,
-    mapping: null,
-    crs: 'EPSG:4326',
-    gcj02: false,
-    featureCount: collection.features.length,
-    savedAt: Date.now(),
-  };
 }

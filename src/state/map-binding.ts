@@ -1,17 +1,9 @@
-import { bbox } from '@turf/bbox';
-import type { FeatureCollection } from 'geojson';
-import type { BoundingBox } from '../coverage';
+import { collectionBounds } from '../coverage/geometry';
 import type { PlannerMap } from '../map/planner-map';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ResultsState, ResultsView } from './results';
 import type { ScenarioState } from './scenario';
 import type { Store } from './store';
-
-/** `[west, south, east, north]` of every position in a FeatureCollection, or null when it has none. */
-export function collectionBounds(collection: FeatureCollection): BoundingBox | null {
-  const [west, south, east, north] = bbox(collection);
-  return west <= east ? [west, south, east, north] : null;
-}
 
 /**
  * State drives the map: subscribes to the app, the shown results and the scenario (swipe) and calls
