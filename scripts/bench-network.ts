@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection } from 'geojson';
 import {
@@ -159,16 +159,23 @@ if (values['memory-probe']) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const format = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+/** Median wall time of `count` runs after a warm-up; also prints the median CPU time (the machine is shared). */
 function timeRuns(label: string, count: number, body: () => void): number {
   body();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < count; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     body();
     times.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   const result = median(times);
-  console.log(`${label.padEnd(52)} median ${format(result).padStart(8)} ms  (runs: ${times.map(format).join(', ')})`);
+  console.log(
+    `${label.padEnd(52)} median ${format(result).padStart(8)} ms, CPU ${format(median(cpuTimes)).padStart(6)} ms  (runs: ${times.map(format).join(', ')})`,
+  );
   return result;
 }
 
