@@ -180,7 +180,7 @@ function timeRuns(label: string, count: number, body: () => void): number {
 }
 
 console.log(
-  `GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  `GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0].toFixed(1)}`,
 );
 console.log(
   `city: 50 × 50 km, ${network.streets.features.length} street lines, 3 rivers, rules ${walkRules.id} (network)\n`,

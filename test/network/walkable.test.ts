@@ -41,8 +41,8 @@ describe('walk filter (issue 11, OSMnx walk rules)', () => {
     [{ waterway: 'river' }, false, 'a river in a streets layer'],
     [{ railway: 'rail' }, false, 'a railway in a streets layer'],
     [{ railway: 'abandoned', foot: 'designated' }, true, 'an old railway designated for walking'],
-  ])('%j → %s (%s)', (tags, walkable) => {
-    expect(isWalkable(tags as Record<string, string>)).toBe(walkable);
+  ] as [Record<string, string>, boolean, string][])('%j → %s (%s)', (tags, walkable) => {
+    expect(isWalkable(tags)).toBe(walkable);
   });
 
   it('entrance points: any untagged point; OSM gates and entrances unless private', () => {
