@@ -23,6 +23,9 @@ export interface Entrance {
   offsetMeters: number;
   /** A given entrance (layer or OSM gate) rather than a generated one. */
   given: boolean;
+  /** Where the entrance is drawn: the gate itself when given, else the point on the edge. */
+  lng: number;
+  lat: number;
 }
 
 /** Given entrance points (an entrances layer, OSM `entrance=*` / `barrier=gate` nodes), indexed. */
@@ -96,8 +99,10 @@ export function areaEntrances(
           t: point.t,
           offsetMeters: point.offsetMeters + (inside ? 0 : boundary),
           given: true,
+          lng,
+          lat,
         });
-      else found.push({ edge: -1, t: 0, offsetMeters: Infinity, given: true });
+      else found.push({ edge: -1, t: 0, offsetMeters: Infinity, given: true, lng, lat });
     }
     if (found.length > 0)
       return dedupe(
@@ -123,7 +128,14 @@ export function areaEntrances(
         if (!segmentsIntersect(cx, cy, dx, dy, ax, ay, bx, by)) continue;
         const fraction = intersectionFraction(cx, cy, dx, dy, ax, ay, bx, by);
         const edge = segments.segmentEdge[s];
-        found.push({ edge, t: edgeParameter(graph, edge, v, fraction), offsetMeters: 0, given: false });
+        found.push({
+          edge,
+          t: edgeParameter(graph, edge, v, fraction),
+          offsetMeters: 0,
+          given: false,
+          lng: cx + fraction * (dx - cx),
+          lat: cy + fraction * (dy - cy),
+        });
       }
     }
     // Samples: every 50 m of boundary, the nearest point of each edge within 30 m (ParkServe's access points).
@@ -136,7 +148,14 @@ export function areaEntrances(
         const lng = ring[i] + f * (ring[i + 2] - ring[i]);
         const lat = ring[i + 1] + f * (ring[i + 3] - ring[i + 1]);
         for (const point of edgePointsNear(graph, segments, barriers, lng, lat, boundaryLinkMaxMeters))
-          found.push({ edge: point.edge, t: point.t, offsetMeters: point.offsetMeters, given: false });
+          found.push({
+            edge: point.edge,
+            t: point.t,
+            offsetMeters: point.offsetMeters,
+            given: false,
+            lng: point.lng,
+            lat: point.lat,
+          });
         at += boundarySampleMeters;
       }
       untilNext = at - length;

@@ -437,3 +437,30 @@ function lowerBound(sorted: Uint32Array, value: number): number {
   }
   return low;
 }
+
+/** Every entrance of the model's areas, for drawing: `[lng, lat]` pairs, the area's feature id, and 1 if given. */
+export interface EntrancePoints {
+  lngLat: Float64Array;
+  featureId: Int32Array;
+  given: Uint8Array;
+}
+
+/** The entrances of every area, in feature-id order (see EntrancePoints). */
+export function entrancePoints(network: NetworkState): EntrancePoints {
+  const ids = [...network.entrances.keys()].sort((a, b) => a - b);
+  let count = 0;
+  for (const id of ids) count += network.entrances.get(id)!.length;
+  const lngLat = new Float64Array(2 * count);
+  const featureId = new Int32Array(count);
+  const given = new Uint8Array(count);
+  let i = 0;
+  for (const id of ids) {
+    for (const entrance of network.entrances.get(id)!) {
+      lngLat[2 * i] = entrance.lng;
+      lngLat[2 * i + 1] = entrance.lat;
+      featureId[i] = id;
+      given[i++] = entrance.given ? 1 : 0;
+    }
+  }
+  return { lngLat, featureId, given };
+}
