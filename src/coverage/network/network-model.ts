@@ -158,10 +158,17 @@ export function* buildNetworkSteps(
 ): Generator<{ phase: 'graph' | 'snapping' | 'entrances'; fraction: number }, NetworkState> {
   const graphKey = [layers.streets, layers.barriers ?? null, keys.greenways];
   const street = cache.get('lines', [layers.streets], () => walkableLines(layers.streets));
-  const built = cache.get('graph', graphKey, () => {
+  yield { phase: 'graph', fraction: 0.2 };
+  // Graph, then the two R-trees, each its own step so a worker can stop between them.
+  let built = cache.peek<{ graph: StreetGraph; segments: SegmentIndex; barriers: BarrierIndex }>('graph', graphKey);
+  if (!built) {
     const graph = buildStreetGraph(networkLines(street.lines, features));
-    return { graph, segments: buildSegmentIndex(graph), barriers: buildBarrierIndex(barrierPaths(layers.barriers)) };
-  });
+    yield { phase: 'graph', fraction: 0.6 };
+    const segments = buildSegmentIndex(graph);
+    yield { phase: 'graph', fraction: 0.9 };
+    built = { graph, segments, barriers: buildBarrierIndex(barrierPaths(layers.barriers)) };
+    cache.set('graph', graphKey, built);
+  }
   yield { phase: 'graph', fraction: 1 };
   const snapKey = [...graphKey, ...keys.grid, residentialCells.length, snapMaxMeters];
   let snap = cache.peek<CellSnap>('snap', snapKey);
@@ -185,16 +192,24 @@ export function* buildNetworkSteps(
     }
     cache.set('snap', snapKey, snap);
   }
+  yield { phase: 'snapping', fraction: 1 };
   const given = cache.get('given', [layers.entrances ?? null], () => givenEntrances(layers.entrances));
   const entranceKey = [...graphKey, layers.entrances ?? null, snapMaxMeters, keys.greenspaces];
-  const entrances = cache.get('entrances', entranceKey, () => {
-    const out = new Map<number, Entrance[]>();
+  let entrances = cache.peek<Map<number, Entrance[]>>('entrances', entranceKey);
+  if (!entrances) {
+    entrances = new Map<number, Entrance[]>();
+    let done = 0;
     for (const feature of features.values()) {
+      done++;
       if (feature.kind === 'greenway') continue;
-      out.set(feature.id, areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters));
+      entrances.set(
+        feature.id,
+        areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters),
+      );
+      if (done % 64 === 0) yield { phase: 'entrances', fraction: done / features.size };
     }
-    return out;
-  });
+    cache.set('entrances', entranceKey, entrances);
+  }
   yield { phase: 'entrances', fraction: 1 };
   return {
     streetLines: street.lines,
