@@ -273,6 +273,21 @@ console.log(
 );
 console.log(`${'remove it again (walks recomputed)'.padEnd(52)} median ${format(median(removeTimes)).padStart(8)} ms`);
 
+// --- A drawn greenway (2 km, joined to the lattice at none of its vertices): the network is rebuilt ---
+const greenwayTimes: number[] = [];
+for (let g = 0; g < (values.quick ? 1 : 3); g++) {
+  const x = (random() - 0.5) * 40_000;
+  const y = (random() - 0.5) * 40_000;
+  const coordinates = Array.from({ length: 21 }, (_, i) => at(x + i * 100, y + 30 * Math.sin(i)));
+  const feature: Feature = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } };
+  const greenway = prepareGreenFeature(feature, 3_000_000 + g, 'greenways', 0)!;
+  const start = performance.now();
+  addFeature(m, greenway);
+  greenwayTimes.push(performance.now() - start);
+  removeFeature(m, greenway.id);
+}
+console.log(`${'add a 2 km greenway (graph, snap, entrances rebuilt)'.padEnd(52)} median ${format(median(greenwayTimes)).padStart(8)} ms`);
+
 // --- Baseline 1: one Dijkstra per cell (single source, no cut-off, stops at the nearest entrance) ---
 const graph = net.graph;
 const parkCriterion = m.network!.criteria.park!;

@@ -66,13 +66,15 @@ export function walkableLines(streets: FeatureCollection): { lines: NetworkLine[
   const lines: NetworkLine[] = [];
   let notWalkable = 0;
   const add = (positions: Position[]) => {
-    if (!Array.isArray(positions) || positions.length < 2) return;
-    const flat = new Float64Array(positions.length * 2);
-    positions.forEach((p, i) => {
-      flat[2 * i] = p[0];
-      flat[2 * i + 1] = p[1];
-    });
-    lines.push({ coordinates: flat, featureId: -1 });
+    if (!Array.isArray(positions)) return;
+    // Positions that are not a pair of finite degrees are dropped (the reader has checked the rest).
+    const flat: number[] = [];
+    for (const p of positions) {
+      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+      if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) continue;
+      flat.push(p[0], p[1]);
+    }
+    if (flat.length >= 4) lines.push({ coordinates: Float64Array.from(flat), featureId: -1 });
   };
   for (const feature of streets.features) {
     const geometry = feature?.geometry;
