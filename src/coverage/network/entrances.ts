@@ -11,7 +11,7 @@ import {
   segmentsIntersect,
 } from './geometry';
 import { edgeParameter, type StreetGraph } from './graph';
-import { edgePointsNear, nearestEdgePoint, type SegmentIndex } from './snap';
+import { edgePointsNear, nearestEdgePoint, type SegmentIndex, searchSegments } from './snap';
 import { featureTags, isEntrancePoint } from './walkable';
 
 /** Where a green area is entered on foot: a point on a walkable edge and the link from the area to it. */
@@ -110,8 +110,8 @@ export function areaEntrances(
         graph,
       );
   }
-  if (!segments.index) return [];
   const c = graph.vertexLngLat;
+  const candidates: number[] = [];
   for (const ring of rings) {
     // Crossings: every street segment that touches or crosses a boundary segment enters there.
     for (let i = 0; i + 3 < ring.length; i += 2) {
@@ -119,15 +119,17 @@ export function areaEntrances(
       const ay = ring[i + 1];
       const bx = ring[i + 2];
       const by = ring[i + 3];
-      for (const s of segments.index.search(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by))) {
-        const v = segments.segmentVertex[s];
+      candidates.length = 0;
+      searchSegments(segments, Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by), candidates);
+      for (let j = 0; j < candidates.length; j += 2) {
+        const v = candidates[j];
         const cx = c[2 * v];
         const cy = c[2 * v + 1];
         const dx = c[2 * v + 2];
         const dy = c[2 * v + 3];
         if (!segmentsIntersect(cx, cy, dx, dy, ax, ay, bx, by)) continue;
         const fraction = intersectionFraction(cx, cy, dx, dy, ax, ay, bx, by);
-        const edge = segments.segmentEdge[s];
+        const edge = candidates[j + 1];
         found.push({
           edge,
           t: edgeParameter(graph, edge, v, fraction),
