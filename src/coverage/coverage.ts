@@ -9,15 +9,10 @@ import {
   prepareGreenFeature,
 } from './features';
 import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
+import { appendGreenway } from './network/append-greenway';
 import { areaEntrances } from './network/entrances';
-import {
-  addToNetworkCriterion,
-  buildNetworkSteps,
-  computeNetworkCriterion,
-  type NetworkCache,
-  type NetworkState,
-  rebuildNetwork,
-} from './network/network-model';
+import { buildNetworkSteps, type NetworkCache, type NetworkState, rebuildNetwork } from './network/network-model';
+import { addToNetworkCriterion, computeNetworkCriterion, extendNetworkCriterion } from './network/walk';
 import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
@@ -326,9 +321,33 @@ export function addFeature(model: CoverageModel, feature: GreenFeature): void {
   const network = model.network;
   if (!network) return;
   if (feature.kind === 'greenway') {
-    // A greenway adds edges: the graph, the snapping and the entrances are rebuilt, then every walk.
-    model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
-    for (const id of criterionIds(model)) computeWalk(model, id);
+    // A greenway adds edges: appended to the graph, only nearby cells snapped and areas re-entranced,
+    // and the walks extended from what changed; a rebuild when it would cut an old edge in two.
+    const appended = appendGreenway(network, feature, model.features, model.grid, model.residentialCells);
+    if (!appended) {
+      model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
+      for (const id of criterionIds(model)) computeWalk(model, id);
+      return;
+    }
+    model.network = appended.network;
+    for (const id of criterionIds(model)) {
+      if (!appended.onlyGained) {
+        computeWalk(model, id);
+        continue;
+      }
+      const criterion = model.rules[id]!;
+      const sources = [feature, ...appended.reentranced.map((area) => model.features.get(area)!)].filter((f) =>
+        qualifies(criterion, f.kind, f.areaSquareMeters),
+      );
+      extendNetworkCriterion(
+        appended.network,
+        appended.network.criteria[id]!,
+        appended.firstNewEdge,
+        sources,
+        appended.resnapped,
+        insideTest(model, id),
+      );
+    }
     return;
   }
   network.entrances.set(
