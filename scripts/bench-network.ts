@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection } from 'geojson';
 import {
@@ -159,21 +159,28 @@ if (values['memory-probe']) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const format = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+/** Median wall time of `count` runs after a warm-up; also prints the median CPU time (the machine is shared). */
 function timeRuns(label: string, count: number, body: () => void): number {
   body();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < count; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     body();
     times.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
   const result = median(times);
-  console.log(`${label.padEnd(52)} median ${format(result).padStart(8)} ms  (runs: ${times.map(format).join(', ')})`);
+  console.log(
+    `${label.padEnd(52)} median ${format(result).padStart(8)} ms, CPU ${format(median(cpuTimes)).padStart(6)} ms  (runs: ${times.map(format).join(', ')})`,
+  );
   return result;
 }
 
 console.log(
-  `GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  `GreenReach walking-distance benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0].toFixed(1)}`,
 );
 console.log(
   `city: 50 × 50 km, ${network.streets.features.length} street lines, 3 rivers, rules ${walkRules.id} (network)\n`,
@@ -265,6 +272,23 @@ console.log(
   `${`add a pocket park (0.3 ha), ${parks.length} places`.padEnd(52)} median ${format(median(addTimes)).padStart(8)} ms`,
 );
 console.log(`${'remove it again (walks recomputed)'.padEnd(52)} median ${format(median(removeTimes)).padStart(8)} ms`);
+
+// --- A drawn greenway (2 km, joined to the lattice at none of its vertices): the network is rebuilt ---
+const greenwayTimes: number[] = [];
+for (let g = 0; g < (values.quick ? 1 : 3); g++) {
+  const x = (random() - 0.5) * 40_000;
+  const y = (random() - 0.5) * 40_000;
+  const coordinates = Array.from({ length: 21 }, (_, i) => at(x + i * 100, y + 30 * Math.sin(i)));
+  const feature: Feature = { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } };
+  const greenway = prepareGreenFeature(feature, 3_000_000 + g, 'greenways', 0)!;
+  const start = performance.now();
+  addFeature(m, greenway);
+  greenwayTimes.push(performance.now() - start);
+  removeFeature(m, greenway.id);
+}
+console.log(
+  `${'add a 2 km greenway (graph, snap, entrances rebuilt)'.padEnd(52)} median ${format(median(greenwayTimes)).padStart(8)} ms`,
+);
 
 // --- Baseline 1: one Dijkstra per cell (single source, no cut-off, stops at the nearest entrance) ---
 const graph = net.graph;

@@ -178,10 +178,6 @@ async function main(argv: string[]): Promise<void> {
       `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings)`,
     );
   }
-  for (const layer of ['barriers', 'entrances'] as const) {
-    if (values[layer] && rules.distance !== 'network')
-      throw new UsageError(`--${layer} is used only with walking distance (--distance network)`);
-  }
   const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
   if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);

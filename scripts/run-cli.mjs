@@ -4,13 +4,16 @@
  * file is newer than it. A bundle starts in ~0.07 s where tsx needs ~0.35 s to load the TypeScript
  * sources each time, which matters for scripts that call the CLI many times.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'scripts/coverage-cli.ts');
-const bundle = join(root, 'node_modules/.cache/greenreach/coverage-cli.mjs');
+// One bundle per checkout: git worktrees that share node_modules must not run each other's CLI.
+const checkout = createHash('sha1').update(root).digest('hex').slice(0, 8);
+const bundle = join(root, `node_modules/.cache/greenreach/coverage-cli.${checkout}.mjs`);
 
 function newestSource(directory) {
   let newest = 0;

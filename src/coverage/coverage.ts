@@ -9,15 +9,8 @@ import {
 } from './features';
 import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
 import { InputError } from './input-error';
-import { areaEntrances } from './network/entrances';
-import {
-  addToNetworkCriterion,
-  buildNetworkSteps,
-  computeNetworkCriterion,
-  type NetworkCache,
-  type NetworkState,
-  rebuildNetwork,
-} from './network/network-model';
+import { addToNetwork, computeWalk, removeFromNetwork } from './network/coverage-network';
+import { buildNetworkSteps, type NetworkCache, type NetworkState } from './network/network-model';
 import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
@@ -121,7 +114,7 @@ export function* buildCoverageSteps(
   const walking = isNetworkMode(rules);
   if (walking) {
     if (!layers.streets)
-      throw new InputError('streets', null, 'walking distance (distance "network") needs a streets layer');
+      throw InputError.inLayer('streets', null, 'walking distance (distance "network") needs a streets layer', 'empty');
     assertFeatureCollection(layers.streets, 'streets');
     if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
     if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
@@ -294,26 +287,6 @@ export function isNetworkMode(rules: RuleSet): boolean {
   return rules.distance === 'network';
 }
 
-/** The residential cell `k` lies inside a qualifying area of criterion `id` (its straight-line distance is 0). */
-function insideTest(model: CoverageModel, id: CriterionId): (k: number) => boolean {
-  const squared = model.fields[id]!.squaredMeters;
-  const cells = model.residentialCells;
-  return (k) => squared[cells[k]] === 0;
-}
-
-/** The walk for criterion `id` from all of its qualifying features. */
-function computeWalk(model: CoverageModel, id: CriterionId): void {
-  const network = model.network!;
-  const criterion = model.rules[id]!;
-  const qualifying = [...model.features.values()].filter((f) => qualifies(criterion, f.kind, f.areaSquareMeters));
-  network.criteria[id] = computeNetworkCriterion(
-    network,
-    qualifying,
-    reachMeters(model.rules, criterion),
-    insideTest(model, id),
-  );
-}
-
 /** Adds a green feature to every field it qualifies for; returns the cells it may have changed, per criterion. */
 export function addFeature(model: CoverageModel, feature: GreenFeature): void {
   if (model.features.has(feature.id)) throw new Error(`feature id ${feature.id} is already used`);
@@ -323,34 +296,7 @@ export function addFeature(model: CoverageModel, feature: GreenFeature): void {
     const criterion = model.rules[id];
     if (criterion && qualifies(criterion, feature.kind, feature.areaSquareMeters)) model.fields[id]!.add(feature);
   }
-  const network = model.network;
-  if (!network) return;
-  if (feature.kind === 'greenway') {
-    // A greenway adds edges: the graph, the snapping and the entrances are rebuilt, then every walk.
-    model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
-    for (const id of criterionIds(model)) computeWalk(model, id);
-    return;
-  }
-  network.entrances.set(
-    feature.id,
-    areaEntrances(feature, network.graph, network.segments, network.barriers, network.given, network.snapMaxMeters),
-  );
-  // A new area only adds sources: its own search improves what it reaches, nothing else is read again.
-  for (const id of criterionIds(model)) {
-    if (!qualifies(model.rules[id], feature.kind, feature.areaSquareMeters)) continue;
-    addToNetworkCriterion(
-      network,
-      network.criteria[id]!,
-      feature,
-      model.grid,
-      model.residentialCells,
-      insideTest(model, id),
-    );
-  }
-}
-
-function criterionIds(model: CoverageModel): CriterionId[] {
-  return (['green', 'park'] as const).filter((id) => model.rules[id] && model.fields[id]);
+  if (model.network) addToNetwork(model, feature);
 }
 
 /** Removes a green feature and recomputes the cells it reached. Returns false when there was no such feature. */
@@ -358,14 +304,7 @@ export function removeFeature(model: CoverageModel, id: number): boolean {
   const feature = model.features.get(id);
   if (!feature || !model.features.delete(id)) return false;
   for (const criterionId of ['green', 'park'] as const) model.fields[criterionId]?.remove(id);
-  const network = model.network;
-  if (network) {
-    // Removing a source can lengthen walks anywhere it was nearest: the walks are computed again.
-    if (feature.kind === 'greenway')
-      model.network = rebuildNetwork(network, model.features, model.grid, model.scales, model.residentialCells);
-    else network.entrances.delete(id);
-    for (const criterionId of criterionIds(model)) computeWalk(model, criterionId);
-  }
+  if (model.network) removeFromNetwork(model, feature);
   return true;
 }
 

@@ -1,6 +1,7 @@
 import type { Community, CoverageModel, SkippedFeature } from './coverage';
 import { criterionDistances, residentialDistances } from './coverage';
 import type { Grid } from './grid';
+import { type EntrancePoints, entrancePoints } from './network/network-model';
 import type { DistanceMode } from './rules';
 import { type RuleSet, reachMeters } from './rules';
 import { type CoverageSummary, cellVerdicts, summarizeCoverage } from './summary';
@@ -31,6 +32,8 @@ export interface CoverageResult {
   parkStraightMeters: Float32Array | null;
   /** Network mode: 1 for cells with no walkable edge within the snap distance; null in straight mode. */
   offNetwork: Uint8Array | null;
+  /** Network mode: every area's entrances (for the map at high zoom); null in straight mode. */
+  entrances: EntrancePoints | null;
   /** Bit flags per cell: 1 meets green, 2 meets park, 4 meets every criterion in use. */
   verdicts: Uint8Array;
   communities: Community[];
@@ -58,6 +61,7 @@ export function snapshotCoverage(model: CoverageModel, timingsMs: Record<string,
     greenStraightMeters: model.network ? residentialDistances(model, 'green') : null,
     parkStraightMeters: model.network ? residentialDistances(model, 'park') : null,
     offNetwork: model.network ? Uint8Array.from(model.network.snap.edge, (edge) => (edge < 0 ? 1 : 0)) : null,
+    entrances: model.network ? entrancePoints(model.network) : null,
     verdicts,
     communities: model.communities,
     summary: summarizeCoverage(model, verdicts),
@@ -77,6 +81,9 @@ export function transferables(result: CoverageResult): ArrayBuffer[] {
     result.greenStraightMeters,
     result.parkStraightMeters,
     result.offNetwork,
+    result.entrances?.lngLat ?? null,
+    result.entrances?.featureId ?? null,
+    result.entrances?.given ?? null,
     result.verdicts,
   ]
     .filter((array) => array !== null)

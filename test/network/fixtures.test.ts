@@ -65,6 +65,10 @@ describe('hand-checked walking-distance scenes', () => {
         }
       }
       const summary = summaryRecord(result) as Record<string, unknown>;
+      // Every entrance counted in the summary is drawn, given ones flagged.
+      const network = summary.network as { entrances_given: number; entrances_generated: number };
+      expect(result.entrances!.featureId.length).toBe(network.entrances_given + network.entrances_generated);
+      expect(result.entrances!.given.reduce((a, b) => a + b, 0)).toBe(network.entrances_given);
       for (const [key, value] of Object.entries(expected.summary)) expect(summary[key], key).toBe(value);
       const { timings_ms: _timings, ...stable } = summary;
       const snapshot = {

@@ -81,10 +81,11 @@ describe('walking distance properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, where) => {
         const base = city(seed);
-        // One gate at a corner of every park, then a second gate along a park's boundary.
+        // A gate at a corner of every area (so every area is entered at its given gates: a first gate
+        // near an area would replace its generated entrances), then a second gate on a park's side.
         const parks = base.greenspaces.features.filter((f) => f.properties?.kind === 'park');
         const corner = (f: Feature, i: number) => (f.geometry as { coordinates: number[][][] }).coordinates[0][i];
-        const gates = parks.map((f) => ({
+        const gates = base.greenspaces.features.map((f) => ({
           type: 'Feature' as const,
           properties: {},
           geometry: { type: 'Point' as const, coordinates: corner(f, 0) },
@@ -138,26 +139,43 @@ describe('walking distance properties', () => {
 
   it('incremental pocket parks and greenways equal a full recompute; removing one restores the walk', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), parkArbitrary, fc.boolean(), (seed, park, greenway) => {
-        const base = city(seed);
-        const model = build(base);
-        const before = { green: walks(model, 'green').slice(), park: walks(model, 'park').slice() };
-        let feature: Feature = park;
-        let layer: 'greenspaces' | 'greenways' = 'greenspaces';
-        if (greenway) {
-          const row = base.lattice[2];
-          feature = line(row.slice(2, 6), { name: 'new greenway' });
-          layer = 'greenways';
-        }
-        const id = model.nextFeatureId;
-        addFeature(model, prepareGreenFeature(feature, id, layer, 0)!);
-        const full = build({ ...base, [layer]: collection([...base[layer].features, feature]) });
-        expectClose(walks(model, 'green'), walks(full, 'green'), 'green');
-        expectClose(walks(model, 'park'), walks(full, 'park'), 'park');
-        removeFeature(model, id);
-        expectClose(walks(model, 'green'), before.green, 'green after removal');
-        expectClose(walks(model, 'park'), before.park, 'park after removal');
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        parkArbitrary,
+        fc.constantFrom('park', 'greenway on junctions', 'greenway drawn freely', 'greenway through a street vertex'),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 800, noNaN: true }), fc.double({ min: 0, max: 800, noNaN: true })), {
+          minLength: 2,
+          maxLength: 5,
+        }),
+        (seed, park, what, drawn) => {
+          const base = city(seed);
+          const model = build(base);
+          const before = { green: walks(model, 'green').slice(), park: walks(model, 'park').slice() };
+          let feature: Feature = park;
+          let layer: 'greenspaces' | 'greenways' = 'greenspaces';
+          if (what !== 'park') {
+            layer = 'greenways';
+            const row = base.lattice[2];
+            // On lattice junctions (shared vertices: it joins the streets), drawn freely (it crosses them
+            // without joining), or through the vertex of a street (that street must be cut: a rebuild).
+            const points: [number, number][] =
+              what === 'greenway on junctions'
+                ? row.slice(2, 6)
+                : what === 'greenway drawn freely'
+                  ? drawn
+                  : [[base.bends[2][3][0], base.bends[2][3][1] + 300], base.bends[2][3]];
+            feature = line(points, { name: 'new greenway' });
+          }
+          const id = model.nextFeatureId;
+          addFeature(model, prepareGreenFeature(feature, id, layer, 0)!);
+          const full = build({ ...base, [layer]: collection([...base[layer].features, feature]) });
+          expectClose(walks(model, 'green'), walks(full, 'green'), 'green');
+          expectClose(walks(model, 'park'), walks(full, 'park'), 'park');
+          removeFeature(model, id);
+          expectClose(walks(model, 'green'), before.green, 'green after removal');
+          expectClose(walks(model, 'park'), before.park, 'park after removal');
+        },
+      ),
       runs,
     );
   });

@@ -13,12 +13,15 @@ export interface RandomStreetsOptions {
 
 /**
  * A seeded street grid for oracle and property tests: a jittered lattice whose rows and columns are
- * streets sharing their lattice vertices (junctions), some street pieces removed (gaps), a few
+ * streets sharing their lattice vertices (junctions) with a bend (an interior vertex) on every row
+ * between junctions, some street pieces removed (gaps), a few
  * diagonal footpaths that cross streets without a junction (bridges/tunnels), a river (barrier) across
  * the middle that every north–south street stops at except two bridges, random parks and green spaces,
  * and one greenway along a lattice row.
  */
-export function randomStreets(options: RandomStreetsOptions): CoverageLayers & { lattice: [number, number][][] } {
+export function randomStreets(
+  options: RandomStreetsOptions,
+): CoverageLayers & { lattice: [number, number][][]; bends: [number, number][][] } {
   const { seed, latitude, sizeMeters = 1200, spacingMeters = 120, parks = 6 } = options;
   const random = mulberry32(seed);
   const { line, rect, square } = frame(104.1, latitude);
@@ -37,14 +40,19 @@ export function randomStreets(options: RandomStreetsOptions): CoverageLayers & {
   const streets: Feature[] = [];
   const highways = ['residential', 'footway', 'tertiary', 'service', 'path', 'living_street'];
   const tag = () => ({ highway: highways[Math.floor(random() * highways.length)] });
-  // Rows: east–west streets, cut into pieces where a gap is drawn.
+  // Rows: east–west streets with a bend between junctions (an interior vertex), cut where a gap is drawn.
+  const bends: [number, number][][] = [];
   for (let i = 0; i < n; i++) {
+    bends.push([]);
     let piece: [number, number][] = [lattice[i][0]];
     for (let j = 1; j < n; j++) {
+      const [ax, ay] = lattice[i][j - 1];
+      const [bx, by] = lattice[i][j];
+      bends[i][j] = [(ax + bx) / 2, (ay + by) / 2 + (random() - 0.5) * spacingMeters * 0.2];
       if (random() < 0.08) {
         if (piece.length > 1) streets.push(line(piece, tag()));
         piece = [lattice[i][j]];
-      } else piece.push(lattice[i][j]);
+      } else piece.push(bends[i][j], lattice[i][j]);
     }
     if (piece.length > 1) streets.push(line(piece, tag()));
   }
@@ -105,5 +113,6 @@ export function randomStreets(options: RandomStreetsOptions): CoverageLayers & {
     barriers: collection(barriers),
     entrances: null,
     lattice,
+    bends,
   };
 }

@@ -1,6 +1,7 @@
 import Flatbush from 'flatbush';
 import type { FeatureCollection, Position } from 'geojson';
 import { segmentsIntersect } from './geometry';
+import { featureTags } from './walkable';
 
 /**
  * Barrier segments (rivers, railways, motorways: lines, or polygon rings) in a packed R-tree, so that a
@@ -15,7 +16,10 @@ export interface BarrierIndex {
   crosses(lngA: number, latA: number, lngB: number, latB: number): boolean;
 }
 
-/** Flat `[lng, lat, …]` paths of a barriers layer: every line and every polygon ring. Points are ignored. */
+/**
+ * Flat `[lng, lat, …]` paths of a barriers layer: every line and every polygon ring. Points are ignored,
+ * and so are features tagged `tunnel=yes|culvert` (a railway in a tunnel or a brook in a culvert blocks nothing).
+ */
 export function barrierPaths(collection: FeatureCollection | null | undefined): Float64Array[] {
   const out: Float64Array[] = [];
   const add = (positions: Position[]) => {
@@ -30,6 +34,8 @@ export function barrierPaths(collection: FeatureCollection | null | undefined): 
   for (const feature of collection?.features ?? []) {
     const geometry = feature?.geometry;
     if (!geometry) continue;
+    const tunnel = featureTags(feature.properties).tunnel;
+    if (tunnel === 'yes' || tunnel === 'culvert') continue;
     if (geometry.type === 'LineString') add(geometry.coordinates);
     else if (geometry.type === 'MultiLineString' || geometry.type === 'Polygon') geometry.coordinates.forEach(add);
     else if (geometry.type === 'MultiPolygon') for (const polygon of geometry.coordinates) polygon.forEach(add);

@@ -11,7 +11,7 @@ import {
   segmentsIntersect,
 } from './geometry';
 import { edgeParameter, type StreetGraph } from './graph';
-import { edgePointsNear, nearestEdgePoint, type SegmentIndex } from './snap';
+import { edgePointsNear, nearestEdgePoint, type SegmentIndex, searchSegments } from './snap';
 import { featureTags, isEntrancePoint } from './walkable';
 
 /** Where a green area is entered on foot: a point on a walkable edge and the link from the area to it. */
@@ -23,6 +23,9 @@ export interface Entrance {
   offsetMeters: number;
   /** A given entrance (layer or OSM gate) rather than a generated one. */
   given: boolean;
+  /** Where the entrance is drawn: the gate itself when given, else the point on the edge. */
+  lng: number;
+  lat: number;
 }
 
 /** Given entrance points (an entrances layer, OSM `entrance=*` / `barrier=gate` nodes), indexed. */
@@ -96,8 +99,10 @@ export function areaEntrances(
           t: point.t,
           offsetMeters: point.offsetMeters + (inside ? 0 : boundary),
           given: true,
+          lng,
+          lat,
         });
-      else found.push({ edge: -1, t: 0, offsetMeters: Infinity, given: true });
+      else found.push({ edge: -1, t: 0, offsetMeters: Infinity, given: true, lng, lat });
     }
     if (found.length > 0)
       return dedupe(
@@ -105,8 +110,8 @@ export function areaEntrances(
         graph,
       );
   }
-  if (!segments.index) return [];
   const c = graph.vertexLngLat;
+  const candidates: number[] = [];
   for (const ring of rings) {
     // Crossings: every street segment that touches or crosses a boundary segment enters there.
     for (let i = 0; i + 3 < ring.length; i += 2) {
@@ -114,16 +119,25 @@ export function areaEntrances(
       const ay = ring[i + 1];
       const bx = ring[i + 2];
       const by = ring[i + 3];
-      for (const s of segments.index.search(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by))) {
-        const v = segments.segmentVertex[s];
+      candidates.length = 0;
+      searchSegments(segments, Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by), candidates);
+      for (let j = 0; j < candidates.length; j += 2) {
+        const v = candidates[j];
         const cx = c[2 * v];
         const cy = c[2 * v + 1];
         const dx = c[2 * v + 2];
         const dy = c[2 * v + 3];
         if (!segmentsIntersect(cx, cy, dx, dy, ax, ay, bx, by)) continue;
         const fraction = intersectionFraction(cx, cy, dx, dy, ax, ay, bx, by);
-        const edge = segments.segmentEdge[s];
-        found.push({ edge, t: edgeParameter(graph, edge, v, fraction), offsetMeters: 0, given: false });
+        const edge = candidates[j + 1];
+        found.push({
+          edge,
+          t: edgeParameter(graph, edge, v, fraction),
+          offsetMeters: 0,
+          given: false,
+          lng: cx + fraction * (dx - cx),
+          lat: cy + fraction * (dy - cy),
+        });
       }
     }
     // Samples: every 50 m of boundary, the nearest point of each edge within 30 m (ParkServe's access points).
@@ -136,7 +150,14 @@ export function areaEntrances(
         const lng = ring[i] + f * (ring[i + 2] - ring[i]);
         const lat = ring[i + 1] + f * (ring[i + 3] - ring[i + 1]);
         for (const point of edgePointsNear(graph, segments, barriers, lng, lat, boundaryLinkMaxMeters))
-          found.push({ edge: point.edge, t: point.t, offsetMeters: point.offsetMeters, given: false });
+          found.push({
+            edge: point.edge,
+            t: point.t,
+            offsetMeters: point.offsetMeters,
+            given: false,
+            lng: point.lng,
+            lat: point.lat,
+          });
         at += boundarySampleMeters;
       }
       untilNext = at - length;

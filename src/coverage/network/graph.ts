@@ -78,45 +78,47 @@ class VertexTable {
   }
 }
 
-/** Builds the graph of `lines` (see StreetGraph). Lines with fewer than two distinct points are ignored. */
-export function buildStreetGraph(lines: readonly NetworkLine[]): StreetGraph {
-  let vertexTotal = 0;
-  for (const line of lines) vertexTotal += line.coordinates.length / 2;
-  const table = new VertexTable(vertexTotal);
-  const vertexSlot = new Int32Array(vertexTotal);
-  const seen = new Uint16Array(table.used.length);
-  const isEnd = new Uint8Array(table.used.length);
-  // Pass 1: count every rounded vertex; a vertex seen twice (anywhere) or ending a line is a node.
-  let v = 0;
-  for (const line of lines) {
-    const c = line.coordinates;
-    const count = c.length / 2;
-    for (let i = 0; i < count; i++, v++) {
-      const slot = table.slot(Math.round(c[2 * i] * quantum), Math.round(c[2 * i + 1] * quantum));
-      vertexSlot[v] = slot;
-      if (seen[slot] < 65535) seen[slot]++;
-      if (i === 0 || i === count - 1) isEnd[slot] = 1;
-    }
-  }
-  const slotNode = new Int32Array(table.used.length).fill(-1);
-  const nodeLngLat: number[] = [];
-  const edgeFrom: number[] = [];
-  const edgeTo: number[] = [];
-  const edgeLength: number[] = [];
-  const edgeFeature: number[] = [];
-  const edgeVertexStart: number[] = [];
-  const vertexLngLat: number[] = [];
-  const vertexAlong: number[] = [];
-  const nodeOf = (slot: number, lng: number, lat: number) => {
-    if (slotNode[slot] < 0) {
-      slotNode[slot] = nodeLngLat.length / 2;
-      nodeLngLat.push(lng, lat);
-    }
-    return slotNode[slot];
+/** Edges being collected, as plain arrays (vertex indices relative to the collection's own vertices). */
+interface EdgeLists {
+  nodeLngLat: number[];
+  edgeFrom: number[];
+  edgeTo: number[];
+  edgeLength: number[];
+  edgeFeature: number[];
+  edgeVertexStart: number[];
+  vertexLngLat: number[];
+  vertexAlong: number[];
+  walkable: number;
+}
+
+function emptyLists(): EdgeLists {
+  return {
+    nodeLngLat: [],
+    edgeFrom: [],
+    edgeTo: [],
+    edgeLength: [],
+    edgeFeature: [],
+    edgeVertexStart: [],
+    vertexLngLat: [],
+    vertexAlong: [],
+    walkable: 0,
   };
-  // Pass 2: walk each line and cut it into edges at its node vertices.
-  v = 0;
-  let walkable = 0;
+}
+
+/**
+ * Walks each line and cuts it into edges at its node vertices (`isNode(slot)`), appending to `out`;
+ * `nodeOf` gives (or creates) the node id of a slot.
+ */
+function cutLines(
+  lines: readonly NetworkLine[],
+  vertexSlot: Int32Array,
+  isNode: (slot: number) => boolean,
+  nodeOf: (slot: number, lng: number, lat: number) => number,
+  out: EdgeLists,
+  vertexBase: number,
+): void {
+  const { vertexLngLat, vertexAlong } = out;
+  let v = 0;
   for (const line of lines) {
     const c = line.coordinates;
     const count = c.length / 2;
@@ -133,15 +135,15 @@ export function buildStreetGraph(lines: readonly NetworkLine[]): StreetGraph {
       vertexLngLat.push(c[2 * i], c[2 * i + 1]);
       vertexAlong.push(along);
       const slot = vertexSlot[first + i];
-      if (seen[slot] < 2 && !isEnd[slot]) continue;
+      if (!isNode(slot)) continue;
       const endNode = nodeOf(slot, c[2 * i], c[2 * i + 1]);
       if (along > 0) {
-        edgeFrom.push(startNode);
-        edgeTo.push(endNode);
-        edgeLength.push(along);
-        edgeFeature.push(line.featureId);
-        edgeVertexStart.push(edgeStart);
-        walkable += along;
+        out.edgeFrom.push(startNode);
+        out.edgeTo.push(endNode);
+        out.edgeLength.push(along);
+        out.edgeFeature.push(line.featureId);
+        out.edgeVertexStart.push(vertexBase + edgeStart);
+        out.walkable += along;
       } else {
         // A zero-length piece (repeated vertices) is no edge: drop its vertices.
         vertexLngLat.length = edgeStart * 2;
@@ -158,8 +160,125 @@ export function buildStreetGraph(lines: readonly NetworkLine[]): StreetGraph {
     }
     // Vertices after the last node cannot exist (the line's end is a node), so nothing is left over.
   }
+}
+
+/** Quantised keys of every vertex of `lines`, their slots, how often each was seen and whether it ends a line. */
+function countVertices(
+  lines: readonly NetworkLine[],
+  table: VertexTable,
+  seen: Uint16Array,
+  isEnd: Uint8Array,
+): Int32Array {
+  let total = 0;
+  for (const line of lines) total += line.coordinates.length / 2;
+  const vertexSlot = new Int32Array(total);
+  let v = 0;
+  for (const line of lines) {
+    const c = line.coordinates;
+    const count = c.length / 2;
+    for (let i = 0; i < count; i++, v++) {
+      const slot = table.slot(Math.round(c[2 * i] * quantum), Math.round(c[2 * i + 1] * quantum));
+      vertexSlot[v] = slot;
+      if (seen[slot] < 65535) seen[slot]++;
+      if (i === 0 || i === count - 1) isEnd[slot] = 1;
+    }
+  }
+  return vertexSlot;
+}
+
+/** Builds the graph of `lines` (see StreetGraph). Lines with fewer than two distinct points are ignored. */
+export function buildStreetGraph(lines: readonly NetworkLine[]): StreetGraph {
+  let vertexTotal = 0;
+  for (const line of lines) vertexTotal += line.coordinates.length / 2;
+  const table = new VertexTable(vertexTotal);
+  const seen = new Uint16Array(table.used.length);
+  const isEnd = new Uint8Array(table.used.length);
+  // Pass 1: count every rounded vertex; a vertex seen twice (anywhere) or ending a line is a node.
+  const vertexSlot = countVertices(lines, table, seen, isEnd);
+  const slotNode = new Int32Array(table.used.length).fill(-1);
+  const out = emptyLists();
+  const nodeOf = (slot: number, lng: number, lat: number) => {
+    if (slotNode[slot] < 0) {
+      slotNode[slot] = out.nodeLngLat.length / 2;
+      out.nodeLngLat.push(lng, lat);
+    }
+    return slotNode[slot];
+  };
+  // Pass 2: cut each line into edges at its node vertices.
+  cutLines(lines, vertexSlot, (slot) => seen[slot] >= 2 || isEnd[slot] === 1, nodeOf, out, 0);
+  return assembleGraph(null, out);
+}
+
+/**
+ * The graph with `lines` added, built without re-reading the old lines, or null when a new line meets
+ * an old line at one of its interior vertices (that old edge would be cut in two: rebuild instead).
+ * Node and edge ids of the old graph are kept, and the result equals `buildStreetGraph(old lines + lines)`.
+ */
+export function appendLines(graph: StreetGraph, lines: readonly NetworkLine[]): StreetGraph | null {
+  let newTotal = 0;
+  for (const line of lines) newTotal += line.coordinates.length / 2;
+  const oldVertices = graph.vertexLngLat.length / 2;
+  const table = new VertexTable(oldVertices + newTotal);
+  // Old vertices: slot → node id at edge ends, −2 inside an edge (such a key occurs exactly once).
+  const slotNode = new Int32Array(table.used.length).fill(-1);
+  const c = graph.vertexLngLat;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const first = graph.edgeVertexStart[e];
+    const last = graph.edgeVertexStart[e + 1] - 1;
+    for (let v = first; v <= last; v++) {
+      const slot = table.slot(Math.round(c[2 * v] * quantum), Math.round(c[2 * v + 1] * quantum));
+      if (v === first) slotNode[slot] = graph.edgeFrom[e];
+      else if (v === last) slotNode[slot] = graph.edgeTo[e];
+      else if (slotNode[slot] === -1) slotNode[slot] = -2;
+    }
+  }
+  const seen = new Uint16Array(table.used.length);
+  const isEnd = new Uint8Array(table.used.length);
+  const vertexSlot = countVertices(lines, table, seen, isEnd);
+  for (let v = 0; v < vertexSlot.length; v++) if (slotNode[vertexSlot[v]] === -2) return null;
+  const out = emptyLists();
+  const nodeOf = (slot: number, lng: number, lat: number) => {
+    if (slotNode[slot] < 0) {
+      slotNode[slot] = graph.nodeCount + out.nodeLngLat.length / 2;
+      out.nodeLngLat.push(lng, lat);
+    }
+    return slotNode[slot];
+  };
+  cutLines(
+    lines,
+    vertexSlot,
+    (slot) => slotNode[slot] >= 0 || seen[slot] >= 2 || isEnd[slot] === 1,
+    nodeOf,
+    out,
+    oldVertices,
+  );
+  return assembleGraph(graph, out);
+}
+
+function concat<T extends Float64Array | Float32Array | Int32Array>(
+  base: T | null,
+  extra: number[],
+  make: (n: number) => T,
+): T {
+  const out = make((base?.length ?? 0) + extra.length);
+  if (base) out.set(base);
+  out.set(extra, base?.length ?? 0);
+  return out;
+}
+
+/** Typed arrays of `base` (or nothing) followed by `extra`, and the CSR adjacency of all edges. */
+function assembleGraph(base: StreetGraph | null, extra: EdgeLists): StreetGraph {
+  const edgeFrom = concat(base?.edgeFrom ?? null, extra.edgeFrom, (n) => new Int32Array(n));
+  const edgeTo = concat(base?.edgeTo ?? null, extra.edgeTo, (n) => new Int32Array(n));
+  const edgeLengthMeters = concat(base?.edgeLengthMeters ?? null, extra.edgeLength, (n) => new Float32Array(n));
+  const vertexLngLat = concat(base?.vertexLngLat ?? null, extra.vertexLngLat, (n) => new Float64Array(n));
   const edgeCount = edgeFrom.length;
-  edgeVertexStart.push(vertexLngLat.length / 2);
+  // Vertex starts: the base's (without its closing entry), the new ones, then the closing entry.
+  const edgeVertexStart = new Int32Array(edgeCount + 1);
+  if (base) edgeVertexStart.set(base.edgeVertexStart.subarray(0, base.edgeCount));
+  edgeVertexStart.set(extra.edgeVertexStart, base?.edgeCount ?? 0);
+  edgeVertexStart[edgeCount] = vertexLngLat.length / 2;
+  const nodeLngLat = concat(base?.nodeLngLat ?? null, extra.nodeLngLat, (n) => new Float64Array(n));
   const nodeCount = nodeLngLat.length / 2;
   // CSR: count degrees, prefix-sum them into offsets, then fill both directions of every edge.
   const offsets = new Int32Array(nodeCount + 1);
@@ -175,29 +294,29 @@ export function buildStreetGraph(lines: readonly NetworkLine[]): StreetGraph {
   for (let e = 0; e < edgeCount; e++) {
     const a = cursor[edgeFrom[e]]++;
     targets[a] = edgeTo[e];
-    targetLengthMeters[a] = edgeLength[e];
+    targetLengthMeters[a] = edgeLengthMeters[e];
     targetEdge[a] = e;
     const b = cursor[edgeTo[e]]++;
     targets[b] = edgeFrom[e];
-    targetLengthMeters[b] = edgeLength[e];
+    targetLengthMeters[b] = edgeLengthMeters[e];
     targetEdge[b] = e;
   }
   return {
     nodeCount,
-    nodeLngLat: Float64Array.from(nodeLngLat),
+    nodeLngLat,
     edgeCount,
-    edgeFrom: Int32Array.from(edgeFrom),
-    edgeTo: Int32Array.from(edgeTo),
-    edgeLengthMeters: Float32Array.from(edgeLength),
-    edgeFeature: Int32Array.from(edgeFeature),
-    edgeVertexStart: Int32Array.from(edgeVertexStart),
-    vertexLngLat: Float64Array.from(vertexLngLat),
-    vertexAlongMeters: Float64Array.from(vertexAlong),
+    edgeFrom,
+    edgeTo,
+    edgeLengthMeters,
+    edgeFeature: concat(base?.edgeFeature ?? null, extra.edgeFeature, (n) => new Int32Array(n)),
+    edgeVertexStart,
+    vertexLngLat,
+    vertexAlongMeters: concat(base?.vertexAlongMeters ?? null, extra.vertexAlong, (n) => new Float64Array(n)),
     offsets,
     targets,
     targetLengthMeters,
     targetEdge,
-    walkableLengthMeters: walkable,
+    walkableLengthMeters: (base?.walkableLengthMeters ?? 0) + extra.walkable,
   };
 }
 

@@ -1,9 +1,8 @@
 import type { FeatureCollection, Position } from 'geojson';
 import type { GreenFeature } from '../features';
-import { expandBoundingBox, type Grid, windowOfBoundingBox } from '../grid';
+import type { Grid } from '../grid';
 import type { RowScales } from '../stamp';
 import { type BarrierIndex, barrierPaths, buildBarrierIndex } from './barriers';
-import { multiSourceDijkstra, NodeHeap } from './dijkstra';
 import { areaEntrances, type Entrance, type GivenEntrances, givenEntrances } from './entrances';
 import { buildStreetGraph, type NetworkLine, type StreetGraph } from './graph';
 import { buildSegmentIndex, type CellSnap, type SegmentIndex, snapCellsSteps } from './snap';
@@ -66,13 +65,15 @@ export function walkableLines(streets: FeatureCollection): { lines: NetworkLine[
   const lines: NetworkLine[] = [];
   let notWalkable = 0;
   const add = (positions: Position[]) => {
-    if (!Array.isArray(positions) || positions.length < 2) return;
-    const flat = new Float64Array(positions.length * 2);
-    positions.forEach((p, i) => {
-      flat[2 * i] = p[0];
-      flat[2 * i + 1] = p[1];
-    });
-    lines.push({ coordinates: flat, featureId: -1 });
+    if (!Array.isArray(positions)) return;
+    // Positions that are not a pair of finite degrees are dropped (the reader has checked the rest).
+    const flat: number[] = [];
+    for (const p of positions) {
+      if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+      if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) continue;
+      flat.push(p[0], p[1]);
+    }
+    if (flat.length >= 4) lines.push({ coordinates: Float64Array.from(flat), featureId: -1 });
   };
   for (const feature of streets.features) {
     const geometry = feature?.geometry;
@@ -158,10 +159,17 @@ export function* buildNetworkSteps(
 ): Generator<{ phase: 'graph' | 'snapping' | 'entrances'; fraction: number }, NetworkState> {
   const graphKey = [layers.streets, layers.barriers ?? null, keys.greenways];
   const street = cache.get('lines', [layers.streets], () => walkableLines(layers.streets));
-  const built = cache.get('graph', graphKey, () => {
+  yield { phase: 'graph', fraction: 0.2 };
+  // Graph, then the two R-trees, each its own step so a worker can stop between them.
+  let built = cache.peek<{ graph: StreetGraph; segments: SegmentIndex; barriers: BarrierIndex }>('graph', graphKey);
+  if (!built) {
     const graph = buildStreetGraph(networkLines(street.lines, features));
-    return { graph, segments: buildSegmentIndex(graph), barriers: buildBarrierIndex(barrierPaths(layers.barriers)) };
-  });
+    yield { phase: 'graph', fraction: 0.6 };
+    const segments = buildSegmentIndex(graph);
+    yield { phase: 'graph', fraction: 0.9 };
+    built = { graph, segments, barriers: buildBarrierIndex(barrierPaths(layers.barriers)) };
+    cache.set('graph', graphKey, built);
+  }
   yield { phase: 'graph', fraction: 1 };
   const snapKey = [...graphKey, ...keys.grid, residentialCells.length, snapMaxMeters];
   let snap = cache.peek<CellSnap>('snap', snapKey);
@@ -185,16 +193,24 @@ export function* buildNetworkSteps(
     }
     cache.set('snap', snapKey, snap);
   }
+  yield { phase: 'snapping', fraction: 1 };
   const given = cache.get('given', [layers.entrances ?? null], () => givenEntrances(layers.entrances));
   const entranceKey = [...graphKey, layers.entrances ?? null, snapMaxMeters, keys.greenspaces];
-  const entrances = cache.get('entrances', entranceKey, () => {
-    const out = new Map<number, Entrance[]>();
+  let entrances = cache.peek<Map<number, Entrance[]>>('entrances', entranceKey);
+  if (!entrances) {
+    entrances = new Map<number, Entrance[]>();
+    let done = 0;
     for (const feature of features.values()) {
+      done++;
       if (feature.kind === 'greenway') continue;
-      out.set(feature.id, areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters));
+      entrances.set(
+        feature.id,
+        areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters),
+      );
+      if (done % 64 === 0) yield { phase: 'entrances', fraction: done / features.size };
     }
-    return out;
-  });
+    cache.set('entrances', entranceKey, entrances);
+  }
   yield { phase: 'entrances', fraction: 1 };
   return {
     streetLines: street.lines,
@@ -288,152 +304,29 @@ export function networkStats(network: NetworkState): NetworkStats {
   };
 }
 
-/**
- * The walk for one criterion from scratch: seeds at every qualifying feature's entrances (an entrance
- * at `t` along edge u→v seeds u with `offset + t·L` and v with `offset + (1 − t)·L`) and at both ends of
- * every qualifying greenway edge (0 m), one multi-source Dijkstra cut off at the reach, then every cell.
- */
-export function computeNetworkCriterion(
-  network: NetworkState,
-  qualifying: GreenFeature[],
-  reachMeters: number,
-  insideArea: (k: number) => boolean,
-): NetworkCriterion {
-  const { graph } = network;
-  const criterion: NetworkCriterion = {
-    reachMeters,
-    nodeMeters: new Float64Array(graph.nodeCount).fill(Infinity),
-    wholeEdge: new Uint8Array(graph.edgeCount),
-    pointEdge: new Uint8Array(graph.edgeCount),
-    points: new Map(),
-    cellMeters: new Float32Array(network.snap.edge.length),
-  };
-  const seedNodes: number[] = [];
-  const seedMeters: number[] = [];
-  for (const feature of qualifying) addSeeds(network, criterion, feature, seedNodes, seedMeters);
-  multiSourceDijkstra(graph, seedNodes, seedMeters, reachMeters, criterion.nodeMeters, new NodeHeap(4096));
-  const cells = criterion.cellMeters;
-  for (let k = 0; k < cells.length; k++) cells[k] = cellWalk(network, criterion, k, insideArea);
-  return criterion;
+/** Every entrance of the model's areas, for drawing: `[lng, lat]` pairs, the area's feature id, and 1 if given. */
+export interface EntrancePoints {
+  lngLat: Float64Array;
+  featureId: Int32Array;
+  given: Uint8Array;
 }
 
-/** Registers a feature's sources on the criterion and appends its Dijkstra seeds. */
-function addSeeds(
-  network: NetworkState,
-  criterion: NetworkCriterion,
-  feature: GreenFeature,
-  seedNodes: number[],
-  seedMeters: number[],
-): void {
-  const { graph } = network;
-  if (feature.kind === 'greenway') {
-    for (const e of network.greenwayEdges.get(feature.id) ?? []) {
-      criterion.wholeEdge[e] = 1;
-      seedNodes.push(graph.edgeFrom[e], graph.edgeTo[e]);
-      seedMeters.push(0, 0);
-    }
-    return;
-  }
-  for (const entrance of network.entrances.get(feature.id) ?? []) {
-    const { edge, t, offsetMeters } = entrance;
-    const length = graph.edgeLengthMeters[edge];
-    criterion.pointEdge[edge] = 1;
-    const list = criterion.points.get(edge);
-    if (list) list.push(t, offsetMeters);
-    else criterion.points.set(edge, [t, offsetMeters]);
-    seedNodes.push(graph.edgeFrom[edge], graph.edgeTo[edge]);
-    seedMeters.push(offsetMeters + t * length, offsetMeters + (1 - t) * length);
-  }
-}
-
-/**
- * A cell's walk: 0 inside a qualifying area; else its snap link plus the shorter way along its edge,
- * `offset + min(d_u + t·L, d_v + (1 − t)·L)`, or straight along the edge to an entrance on the same
- * edge, or just the link when the edge is a qualifying greenway; Infinity beyond the reach.
- */
-export function cellWalk(
-  network: NetworkState,
-  criterion: NetworkCriterion,
-  k: number,
-  insideArea: (k: number) => boolean,
-): number {
-  if (insideArea(k)) return 0;
-  const e = network.snap.edge[k];
-  if (e < 0) return Infinity;
-  const offset = network.snap.offsetMeters[k];
-  if (criterion.wholeEdge[e]) return offset <= criterion.reachMeters ? offset : Infinity;
-  const { graph } = network;
-  const t = network.snap.t[k];
-  const length = graph.edgeLengthMeters[e];
-  let walk = Math.min(
-    criterion.nodeMeters[graph.edgeFrom[e]] + t * length,
-    criterion.nodeMeters[graph.edgeTo[e]] + (1 - t) * length,
-  );
-  if (criterion.pointEdge[e]) {
-    const list = criterion.points.get(e)!;
-    for (let i = 0; i < list.length; i += 2) walk = Math.min(walk, Math.abs(t - list[i]) * length + list[i + 1]);
-  }
-  const total = offset + walk;
-  return total <= criterion.reachMeters ? total : Infinity;
-}
-
-/**
- * Adds one feature's sources to a criterion incrementally: its seeds improve the existing node
- * distances (a Dijkstra that only spreads where it beats them), and only the cells on edges it reached,
- * on its entrance edges and in its own window are read again. Equal to a full recompute.
- */
-export function addToNetworkCriterion(
-  network: NetworkState,
-  criterion: NetworkCriterion,
-  feature: GreenFeature,
-  grid: Grid,
-  residentialCells: Uint32Array,
-  insideArea: (k: number) => boolean,
-): void {
-  const { graph, snap } = network;
-  const seedNodes: number[] = [];
-  const seedMeters: number[] = [];
-  addSeeds(network, criterion, feature, seedNodes, seedMeters);
-  const changed: number[] = [];
-  multiSourceDijkstra(
-    graph,
-    seedNodes,
-    seedMeters,
-    criterion.reachMeters,
-    criterion.nodeMeters,
-    new NodeHeap(256),
-    changed,
-  );
-  const edges = new Set<number>();
-  for (const entrance of network.entrances.get(feature.id) ?? []) edges.add(entrance.edge);
-  for (const e of network.greenwayEdges.get(feature.id) ?? []) edges.add(e);
-  for (const node of changed) {
-    for (let a = graph.offsets[node]; a < graph.offsets[node + 1]; a++) edges.add(graph.targetEdge[a]);
-  }
-  const cells = criterion.cellMeters;
-  for (const e of edges) {
-    for (let i = snap.edgeCellStart[e]; i < snap.edgeCellStart[e + 1]; i++) {
-      const k = snap.edgeCells[i];
-      cells[k] = cellWalk(network, criterion, k, insideArea);
+/** The entrances of every area, in feature-id order (see EntrancePoints). */
+export function entrancePoints(network: NetworkState): EntrancePoints {
+  const ids = [...network.entrances.keys()].sort((a, b) => a - b);
+  let count = 0;
+  for (const id of ids) count += network.entrances.get(id)!.length;
+  const lngLat = new Float64Array(2 * count);
+  const featureId = new Int32Array(count);
+  const given = new Uint8Array(count);
+  let i = 0;
+  for (const id of ids) {
+    for (const entrance of network.entrances.get(id)!) {
+      lngLat[2 * i] = entrance.lng;
+      lngLat[2 * i + 1] = entrance.lat;
+      featureId[i] = id;
+      given[i++] = entrance.given ? 1 : 0;
     }
   }
-  // Cells inside the new area (0 m) lie in its own window.
-  const window = windowOfBoundingBox(grid, expandBoundingBox(feature.bbox, 1));
-  for (let row = window.rowStart; row < window.rowEnd; row++) {
-    let k = lowerBound(residentialCells, row * grid.columns + window.columnStart);
-    const end = row * grid.columns + window.columnEnd;
-    for (; k < residentialCells.length && residentialCells[k] < end; k++)
-      cells[k] = cellWalk(network, criterion, k, insideArea);
-  }
-}
-
-function lowerBound(sorted: Uint32Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return { lngLat, featureId, given };
 }

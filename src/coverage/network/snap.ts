@@ -6,22 +6,46 @@ import type { BarrierIndex } from './barriers';
 import { localScales, type Projection, projectOnSegment } from './geometry';
 import { edgeParameter, type StreetGraph } from './graph';
 
-/** The graph's geometry segments in a packed R-tree; segment `s` runs from vertex `segmentVertex[s]` to the next. */
+/**
+ * The graph's geometry segments in a packed R-tree; segment `s` runs from vertex `segmentVertex[s]` to
+ * the next. Segments appended later (a drawn greenway) live in `extra`, their own small tree, so the big
+ * one is never rebuilt; searches cover both (see searchSegments).
+ */
 export interface SegmentIndex {
   segmentVertex: Int32Array;
   segmentEdge: Int32Array;
   index: Flatbush | null;
+  extra: SegmentIndex | null;
 }
 
-/** Indexes every geometry segment of the graph. */
-export function buildSegmentIndex(graph: StreetGraph): SegmentIndex {
-  const count = graph.vertexLngLat.length / 2 - graph.edgeCount;
+/**
+ * Segments whose boxes meet the query box, as `(first vertex, edge)` pairs appended to `out`. Vertex
+ * ids follow segment order, so callers break distance ties by the lower vertex id, whatever the tree.
+ */
+export function searchSegments(
+  segments: SegmentIndex,
+  minX: number,
+  minY: number,
+  maxX: number,
+  maxY: number,
+  out: number[] = [],
+): number[] {
+  for (let level: SegmentIndex | null = segments; level; level = level.extra) {
+    if (!level.index) continue;
+    for (const s of level.index.search(minX, minY, maxX, maxY)) out.push(level.segmentVertex[s], level.segmentEdge[s]);
+  }
+  return out;
+}
+
+/** Indexes the geometry segments of edges `[firstEdge, graph.edgeCount)` (all of them by default). */
+export function buildSegmentIndex(graph: StreetGraph, firstEdge = 0): SegmentIndex {
+  const count = graph.vertexLngLat.length / 2 - graph.edgeVertexStart[firstEdge] - (graph.edgeCount - firstEdge);
   const segmentVertex = new Int32Array(count);
   const segmentEdge = new Int32Array(count);
   const c = graph.vertexLngLat;
   const index = count > 0 ? new Flatbush(count) : null;
   let s = 0;
-  for (let e = 0; e < graph.edgeCount; e++) {
+  for (let e = firstEdge; e < graph.edgeCount; e++) {
     for (let v = graph.edgeVertexStart[e]; v < graph.edgeVertexStart[e + 1] - 1; v++, s++) {
       segmentVertex[s] = v;
       segmentEdge[s] = e;
@@ -33,7 +57,7 @@ export function buildSegmentIndex(graph: StreetGraph): SegmentIndex {
     }
   }
   index?.finish();
-  return { segmentVertex, segmentEdge, index };
+  return { segmentVertex, segmentEdge, index, extra: null };
 }
 
 /** A point joined to the network: the edge, the position along it (0–1 of its length) and the link length. */
@@ -58,28 +82,25 @@ export function nearestEdgePoint(
   lat: number,
   maxMeters: number,
 ): EdgePoint | null {
-  if (!segments.index) return null;
   const [kx, ky] = localScales(lat);
   const dLng = (maxMeters * 1.01 + 0.01) / kx;
   const dLat = (maxMeters * 1.01 + 0.01) / ky;
-  const candidates = segments.index.search(lng - dLng, lat - dLat, lng + dLng, lat + dLat);
+  const candidates = searchSegments(segments, lng - dLng, lat - dLat, lng + dLng, lat + dLat);
   const c = graph.vertexLngLat;
   const projection: Projection = { fraction: 0, distanceMeters: 0 };
-  const found: { s: number; fraction: number; distance: number }[] = [];
-  for (const s of candidates) {
-    const v = segments.segmentVertex[s];
+  const found: { v: number; edge: number; fraction: number; distance: number }[] = [];
+  for (let i = 0; i < candidates.length; i += 2) {
+    const v = candidates[i];
     projectOnSegment(lng, lat, c[2 * v], c[2 * v + 1], c[2 * v + 2], c[2 * v + 3], kx, ky, projection);
     if (projection.distanceMeters <= maxMeters)
-      found.push({ s, fraction: projection.fraction, distance: projection.distanceMeters });
+      found.push({ v, edge: candidates[i + 1], fraction: projection.fraction, distance: projection.distanceMeters });
   }
-  // Nearest first; equal distances keep the lower segment id, so the choice never depends on the tree.
-  found.sort((a, b) => a.distance - b.distance || a.s - b.s);
-  for (const { s, fraction, distance } of found) {
-    const v = segments.segmentVertex[s];
+  // Nearest first; equal distances keep the lower segment, so the choice never depends on the tree.
+  found.sort((a, b) => a.distance - b.distance || a.v - b.v);
+  for (const { v, edge, fraction, distance } of found) {
     const pointLng = c[2 * v] + fraction * (c[2 * v + 2] - c[2 * v]);
     const pointLat = c[2 * v + 1] + fraction * (c[2 * v + 3] - c[2 * v + 1]);
     if (barriers.crosses(lng, lat, pointLng, pointLat)) continue;
-    const edge = segments.segmentEdge[s];
     return { edge, t: edgeParameter(graph, edge, v, fraction), offsetMeters: distance, lng: pointLng, lat: pointLat };
   }
   return null;
@@ -98,26 +119,25 @@ export function edgePointsNear(
   lat: number,
   maxMeters: number,
 ): EdgePoint[] {
-  if (!segments.index) return [];
   const [kx, ky] = localScales(lat);
   const dLng = (maxMeters * 1.01 + 0.01) / kx;
   const dLat = (maxMeters * 1.01 + 0.01) / ky;
   const c = graph.vertexLngLat;
   const projection: Projection = { fraction: 0, distanceMeters: 0 };
-  // The nearest segment of each edge (lower segment id on ties).
-  const byEdge = new Map<number, { s: number; fraction: number; distance: number }>();
-  for (const s of segments.index.search(lng - dLng, lat - dLat, lng + dLng, lat + dLat)) {
-    const v = segments.segmentVertex[s];
+  // The nearest segment of each edge (the lower segment on ties).
+  const byEdge = new Map<number, { v: number; fraction: number; distance: number }>();
+  const candidates = searchSegments(segments, lng - dLng, lat - dLat, lng + dLng, lat + dLat);
+  for (let i = 0; i < candidates.length; i += 2) {
+    const v = candidates[i];
     projectOnSegment(lng, lat, c[2 * v], c[2 * v + 1], c[2 * v + 2], c[2 * v + 3], kx, ky, projection);
     if (projection.distanceMeters > maxMeters) continue;
-    const edge = segments.segmentEdge[s];
+    const edge = candidates[i + 1];
     const old = byEdge.get(edge);
-    if (!old || projection.distanceMeters < old.distance || (projection.distanceMeters === old.distance && s < old.s))
-      byEdge.set(edge, { s, fraction: projection.fraction, distance: projection.distanceMeters });
+    if (!old || projection.distanceMeters < old.distance || (projection.distanceMeters === old.distance && v < old.v))
+      byEdge.set(edge, { v, fraction: projection.fraction, distance: projection.distanceMeters });
   }
   const out: EdgePoint[] = [];
-  for (const [edge, { s, fraction, distance }] of byEdge) {
-    const v = segments.segmentVertex[s];
+  for (const [edge, { v, fraction, distance }] of byEdge) {
     const pointLng = c[2 * v] + fraction * (c[2 * v + 2] - c[2 * v]);
     const pointLat = c[2 * v + 1] + fraction * (c[2 * v + 3] - c[2 * v + 1]);
     if (barriers.crosses(lng, lat, pointLng, pointLat)) continue;
