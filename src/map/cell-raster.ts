@@ -1,5 +1,5 @@
 import type { BoundingBox, CriterionId, Grid } from '../coverage';
-import { cellState, cellStateColors } from '../theme/cell-colors';
+import { cellState, cellStateColors, type WalkState, walkState, walkStateColors } from '../theme/cell-colors';
 
 /** One tile of the cell raster: RGBA pixels, one per grid cell, north row first. */
 export interface CellRasterTile {
@@ -19,6 +19,38 @@ export interface CellRasterTile {
 export const maxTileCells = 2048;
 
 /**
+ * The palette of the coverage-state view: RGBA per verdict (3 bits), transparent for cells that meet
+ * the rules when `gapsOnly`.
+ */
+export function statePalette(inUse: readonly CriterionId[], gapsOnly: boolean): Uint8Array {
+  const palette = new Uint8Array(8 * 4);
+  for (let verdict = 0; verdict < 8; verdict++) {
+    const state = cellState(verdict, inUse);
+    if (!(gapsOnly && state === 'both')) palette.set(cellStateColors[state], verdict * 4);
+  }
+  return palette;
+}
+
+/**
+ * The "walk vs straight line" view: a code per cell (0 met on foot, 1 met in a straight line only,
+ * 2 missed both ways) and its palette; with `gapsOnly`, cells met on foot are transparent.
+ */
+export function walkPaint(
+  walkVerdicts: Uint8Array,
+  straightVerdicts: Uint8Array,
+  gapsOnly: boolean,
+): { codes: Uint8Array; palette: Uint8Array } {
+  const order: WalkState[] = ['metOnFoot', 'lostOnFoot', 'missedBoth'];
+  const codes = new Uint8Array(walkVerdicts.length);
+  for (let k = 0; k < codes.length; k++) codes[k] = order.indexOf(walkState(walkVerdicts[k], straightVerdicts[k]));
+  const palette = new Uint8Array(order.length * 4);
+  order.forEach((state, code) => {
+    if (!(gapsOnly && state === 'metOnFoot')) palette.set(walkStateColors[state], code * 4);
+  });
+  return { codes, palette };
+}
+
+/**
  * Paints the residential cells of a coverage result into RGBA tiles, one pixel per grid cell, in the
  * colour of the cell's state (transparent where there is no residential cell, and where the cell meets
  * the rules when `gapsOnly`). The grid is regular in longitude and latitude, so a tile is an image
@@ -33,7 +65,7 @@ export function cellRasterTiles(
   gapsOnly: boolean,
   tileCells = maxTileCells,
 ): CellRasterTile[] {
-  const steps = cellRasterSteps(grid, cellIndex, verdicts, inUse, gapsOnly, tileCells, Infinity);
+  const steps = cellRasterSteps(grid, cellIndex, verdicts, statePalette(inUse, gapsOnly), tileCells, Infinity);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -41,24 +73,19 @@ export function cellRasterTiles(
 }
 
 /**
- * `cellRasterTiles` a slice at a time: yields after every `cellsPerStep` cells (so the page can paint a
- * million cells without one long task), returns the tiles.
+ * Paints a code per residential cell (a verdict, or a walk state) in its palette colour (RGBA per code),
+ * a slice at a time: yields after every `cellsPerStep` cells (so the page can paint a million cells
+ * without one long task), returns the tiles.
  */
 export function* cellRasterSteps(
   grid: Grid,
   cellIndex: Uint32Array,
-  verdicts: Uint8Array,
-  inUse: readonly CriterionId[],
-  gapsOnly: boolean,
+  codes: Uint8Array,
+  palette: Uint8Array,
   tileCells = maxTileCells,
   cellsPerStep = 200_000,
 ): Generator<void, CellRasterTile[]> {
-  // Colour by verdict (3 bits): one lookup per cell instead of a state computation.
-  const lookup = new Uint8Array(8 * 4);
-  for (let verdict = 0; verdict < 8; verdict++) {
-    const state = cellState(verdict, inUse);
-    if (!(gapsOnly && state === 'both')) lookup.set(cellStateColors[state], verdict * 4);
-  }
+  const lookup = palette;
   const tileColumns = Math.ceil(grid.columns / tileCells);
   const tileRows = Math.ceil(grid.rows / tileCells);
   const tiles: CellRasterTile[] = [];
@@ -98,7 +125,7 @@ export function* cellRasterSteps(
     const x = column - tile.column;
     const y = tile.height - 1 - (row - tile.row);
     const out = (y * tile.width + x) * 4;
-    const source = verdicts[k] * 4;
+    const source = codes[k] * 4;
     const pixels = tile.pixels;
     pixels[out] = lookup[source];
     pixels[out + 1] = lookup[source + 1];

@@ -1,9 +1,10 @@
 import { COORDINATE_SYSTEM } from '@deck.gl/core';
 import type { Device, Texture } from '@luma.gl/core';
 import type { BoundingBox, CoverageResult, CriterionId } from '../coverage';
+import { compareWalk } from '../coverage/walk-comparison';
 import { fullWidth } from '../geometry/swipe-clip';
 import { CellBitmapLayer } from './cell-bitmap-layer';
-import { cellRasterSteps } from './cell-raster';
+import { cellRasterSteps, statePalette, walkPaint } from './cell-raster';
 
 /** A cell raster on the GPU: one texture per tile, with its bounds. */
 export type CellTextures = { bounds: BoundingBox; texture: Texture }[];
@@ -22,6 +23,20 @@ export function criteriaInUse(result: CoverageResult | null): CriterionId[] {
   return rules ? (['green', 'park'] as const).filter((id) => rules[id]) : [];
 }
 
+/** How cells are coloured: by coverage state (only the gaps with `gapsOnly`), or walk against straight line. */
+export interface CellView {
+  gapsOnly: boolean;
+  /** Walking-distance results: colour what the walk changes (met on foot, lost on foot, missed both). */
+  walkDifference: boolean;
+}
+
+/** The code per cell and the palette a result is painted with in a view. */
+export function cellPaint(result: CoverageResult, view: CellView): { codes: Uint8Array; palette: Uint8Array } {
+  const comparison = view.walkDifference ? compareWalk(result) : null;
+  if (comparison) return walkPaint(result.verdicts, comparison.straightVerdicts, view.gapsOnly);
+  return { codes: result.verdicts, palette: statePalette(criteriaInUse(result), view.gapsOnly) };
+}
+
 /**
  * A result's cell raster as textures (none for no result), painted in slices of cells and uploaded
  * about 1 MB per task, or null once `current()` turns false (what was uploaded so far is freed).
@@ -29,11 +44,12 @@ export function criteriaInUse(result: CoverageResult | null): CriterionId[] {
 async function uploadCellRaster(
   device: Device,
   result: CoverageResult,
-  gapsOnly: () => boolean,
+  view: () => CellView,
   current: () => boolean,
 ): Promise<CellTextures | null> {
   const uploaded: CellTextures = [];
-  const steps = cellRasterSteps(result.grid, result.cellIndex, result.verdicts, criteriaInUse(result), gapsOnly());
+  const { codes, palette } = cellPaint(result, view());
+  const steps = cellRasterSteps(result.grid, result.cellIndex, codes, palette);
   let step = steps.next();
   while (!step.done) {
     await nextTask();
@@ -97,8 +113,8 @@ export class CellRaster {
     return this.pending === 0;
   }
 
-  /** Paints `result` (none: no textures; `gapsOnly` is read when painting starts), uploads it a slice at a time, swaps it in, and frees the old textures. */
-  async paint(result: CoverageResult | null, gapsOnly: () => boolean): Promise<void> {
+  /** Paints `result` (none: no textures; `view` is read when painting starts), uploads it a slice at a time, swaps it in, and frees the old textures. */
+  async paint(result: CoverageResult | null, view: () => CellView): Promise<void> {
     const generation = ++this.generation;
     const current = () => generation === this.generation && !this.closed;
     this.pending++;
@@ -107,7 +123,7 @@ export class CellRaster {
       uploaded = [];
       if (result) {
         const device = await this.device;
-        uploaded = current() ? await uploadCellRaster(device, result, gapsOnly, current) : null;
+        uploaded = current() ? await uploadCellRaster(device, result, view, current) : null;
       }
     } finally {
       this.pending--;

@@ -40,6 +40,9 @@ export function cellAt(
         state: cellState(result.verdicts[middle], criteria),
         greenMeters: result.greenMeters ? result.greenMeters[middle] : null,
         parkMeters: result.parkMeters ? result.parkMeters[middle] : null,
+        greenStraightMeters: result.greenStraightMeters ? result.greenStraightMeters[middle] : null,
+        parkStraightMeters: result.parkStraightMeters ? result.parkStraightMeters[middle] : null,
+        offNetwork: result.offNetwork ? result.offNetwork[middle] === 1 : false,
         reachMeters: result.reachMeters,
         community: result.cellCommunity[middle],
         // Gap areas are the scenario's: the baseline's cells are not numbered.

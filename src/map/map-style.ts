@@ -131,6 +131,19 @@ export function dataLayers(): LayerSpecification[] {
       paint: { 'line-color': '#3d3a33', 'line-width': 2 },
     },
     {
+      // Walking distance: the park entrances the walks start from (given gates filled, generated ones hollow).
+      id: 'entrances',
+      type: 'circle',
+      source: 'entrances',
+      minzoom: 14.5,
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 14.5, 2.5, 18, 6],
+        'circle-color': ['case', ['==', ['get', 'given'], 1], '#145028', '#ffffff'],
+        'circle-stroke-color': '#145028',
+        'circle-stroke-width': 1.5,
+      },
+    },
+    {
       id: 'communities-label',
       type: 'symbol',
       source: 'community-labels',

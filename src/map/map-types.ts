@@ -24,6 +24,8 @@ export interface MapLayerVisibility {
   cells: boolean;
   /** Only cells that miss a rule (the gap view). */
   gapsOnly: boolean;
+  /** Walking distance: colour cells by what the walk changes against the straight line. */
+  walkDifference: boolean;
   greenways: boolean;
   greenspaces: boolean;
   communities: boolean;
@@ -44,6 +46,11 @@ export interface CellInfo {
   state: CellState;
   greenMeters: number | null;
   parkMeters: number | null;
+  /** Walking distance: the straight-line distances beside the walks (`greenMeters`, `parkMeters`); else null. */
+  greenStraightMeters: number | null;
+  parkStraightMeters: number | null;
+  /** Walking distance: no walkable street within the snap distance. */
+  offNetwork: boolean;
   reachMeters: { green: number | null; park: number | null };
   community: number;
   /** Gap area rank, or -1. */

@@ -8,8 +8,9 @@ import type { BoundingBox, CoverageResult } from '../coverage';
 import type { GapAnalysis } from '../coverage/gap-areas';
 import type { SwipeSide } from '../geometry/swipe-clip';
 import { cameraOf, fitBoundsClear, initialCamera } from './camera';
-import { CellRaster, cellBitmapLayers, criteriaInUse, emptyCellLayer } from './cell-textures';
+import { CellRaster, type CellView, cellBitmapLayers, criteriaInUse, emptyCellLayer } from './cell-textures';
 import { communityLabelPoints } from './community-labels';
+import { entranceCollection } from './entrance-points';
 import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
 import { cellAt, featureAt, MapPointer } from './map-pointer';
@@ -66,8 +67,11 @@ export class PlannerMap {
    * page stays responsive while a million cells upload), then swapped in once a frame draws it.
    */
   private readonly cells: CellRaster;
-  /** Whether the rasters show only the cells that miss a rule (read when a paint starts). */
-  private readonly gapsOnly = () => this.layers?.gapsOnly ?? false;
+  /** How the rasters colour cells: only the gaps, or the walk against the straight line (read when a paint starts). */
+  private readonly cellView = (): CellView => ({
+    gapsOnly: this.layers?.gapsOnly ?? false,
+    walkDifference: this.layers?.walkDifference ?? false,
+  });
   private readonly swipe: SwipeComparison;
   /** Counts changes of the visible cell layers, and the last one a frame has drawn: see `isCellsDrawn`. */
   private deckVersion = 0;
@@ -183,6 +187,7 @@ export class PlannerMap {
       'community-labels': communityLabelPoints(data.communities),
       greenspaces: data.greenspaces,
       greenways: data.greenways,
+      entrances: entranceCollection(this.result),
     };
     for (const [id, collection] of Object.entries(sources)) {
       const source = this.map.getSource(id) as GeoJSONSource | undefined;
@@ -212,9 +217,10 @@ export class PlannerMap {
    */
   setCoverage(result: CoverageResult | null): Promise<void> {
     this.result = result;
+    (this.map.getSource('entrances') as GeoJSONSource | undefined)?.setData(entranceCollection(result));
     this.gaps = null;
     this.applyHighlights();
-    return this.cells.paint(this.result, this.gapsOnly);
+    return this.cells.paint(this.result, this.cellView);
   }
 
   /** Draws swapped-in textures: resolves on the frame that draws them. */
@@ -241,7 +247,7 @@ export class PlannerMap {
   setSwipeBaseline(baseline: CoverageResult | null): Promise<void> {
     if (baseline === this.swipe.baseline) return Promise.resolve();
     this.swipe.baseline = baseline;
-    return this.swipe.raster.paint(baseline, this.gapsOnly);
+    return this.swipe.raster.paint(baseline, this.cellView);
   }
 
   /** Moves the swipe divider (percent of the map's width from its left edge): only uniforms change. */
@@ -264,9 +270,11 @@ export class PlannerMap {
     const previous = this.layers;
     this.layers = { ...layers };
     this.applyVisibility();
-    if (this.result && previous && previous.gapsOnly !== layers.gapsOnly) {
-      void this.cells.paint(this.result, this.gapsOnly);
-      if (this.swipe.baseline) void this.swipe.raster.paint(this.swipe.baseline, this.gapsOnly);
+    const repaint =
+      previous && (previous.gapsOnly !== layers.gapsOnly || previous.walkDifference !== layers.walkDifference);
+    if (this.result && repaint) {
+      void this.cells.paint(this.result, this.cellView);
+      if (this.swipe.baseline) void this.swipe.raster.paint(this.swipe.baseline, this.cellView);
     } else this.updateDeck();
   }
 

@@ -9,10 +9,19 @@ export type Language = 'zh' | 'en';
 /** Which map layers are visible (the map's own type: the screen state is what the map draws). */
 export type { MapLayerVisibility as LayerVisibility } from '../map/map-types';
 
-export const layerNames = ['cells', 'gapsOnly', 'greenways', 'greenspaces', 'communities', 'streets'] as const;
+export const layerNames = [
+  'cells',
+  'gapsOnly',
+  'walkDifference',
+  'greenways',
+  'greenspaces',
+  'communities',
+  'streets',
+] as const;
 export const defaultLayers: LayerVisibility = {
   cells: true,
   gapsOnly: false,
+  walkDifference: false,
   greenways: true,
   greenspaces: true,
   communities: true,

@@ -16,10 +16,35 @@ export const cellStateColors: Readonly<Record<CellState, [number, number, number
   neither: [136, 34, 85, 215],
 };
 
+/** How a cell fares on foot against the straight line (the "walk vs straight line" view). */
+export type WalkState = 'metOnFoot' | 'lostOnFoot' | 'missedBoth';
+export const walkStates: readonly WalkState[] = ['lostOnFoot', 'metOnFoot', 'missedBoth'];
+
+/**
+ * Colours of the "walk vs straight line" view: the cells the walk loses stand out (Tol's muted purple,
+ * far from the state colours' lightness); the others are quiet greys. None uses the hatched alpha of
+ * "neither".
+ */
+export const walkStateColors: Readonly<Record<WalkState, [number, number, number, number]>> = {
+  lostOnFoot: [170, 68, 153, 235],
+  metOnFoot: [187, 187, 187, 120],
+  missedBoth: [102, 102, 102, 140],
+};
+
+/** The walk state of a cell: every rule met on foot, met in a straight line only, or missed both ways. */
+export function walkState(walkVerdict: number, straightVerdict: number): WalkState {
+  if (walkVerdict & 4) return 'metOnFoot';
+  return straightVerdict & 4 ? 'lostOnFoot' : 'missedBoth';
+}
+
+/** CSS colour of an RGBA colour, for the legend. */
+export function rgbaCss([r, g, b, a]: readonly number[]): string {
+  return `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(2)})`;
+}
+
 /** CSS colour of a state, for the legend. */
 export function cssColor(state: CellState): string {
-  const [r, g, b, a] = cellStateColors[state];
-  return `rgba(${r}, ${g}, ${b}, ${(a / 255).toFixed(2)})`;
+  return rgbaCss(cellStateColors[state]);
 }
 
 /**

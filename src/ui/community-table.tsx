@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
-import type { CoverageResult } from '../coverage';
+import { useMemo, useState } from 'preact/hooks';
+import { type CoverageResult, share } from '../coverage';
+import { compareWalk, type WalkComparison } from '../coverage/walk-comparison';
 import type { CommunitySortKey, PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import type { Language } from '../state/url-state';
@@ -21,6 +22,8 @@ interface Row {
   green: number | null;
   park: number | null;
   both: number | null;
+  /** Walking distance: the share meeting every rule in a straight line (beside `both`, on foot); else null. */
+  bothStraight: number | null;
   uncovered: number;
 }
 
@@ -30,10 +33,17 @@ export function communityRows(
   subdistricts: string[],
   language: Language,
   sort: { key: CommunitySortKey; descending: boolean },
+  comparison: WalkComparison | null = null,
 ): Row[] {
   const rows: Row[] = result.communities.map((community, index) => {
     const totals = result.summary.communities[index];
+    const walk = comparison?.communities[index];
     return {
+      bothStraight: walk
+        ? totals.population !== null && walk.populationMeetingBothStraight !== null
+          ? share(walk.populationMeetingBothStraight, totals.population)
+          : share(walk.cellsMeetingBothStraight, totals.cells)
+        : null,
       index,
       name: communityName(community, language),
       subdistrict: subdistricts[index] ?? '',
@@ -78,6 +88,7 @@ export function CommunityTable({
   const sort = useStore(app.store, (state) => state.sort);
   const selected = useStore(app.store, (state) => state.selectedCommunity);
   const [showAll, setShowAll] = useState(false);
+  const comparison = useMemo(() => (result ? compareWalk(result) : null), [result]);
   if (!result || !data) return null;
   const subdistricts = data.communities.features.map((feature) => {
     const value =
@@ -86,7 +97,7 @@ export function CommunityTable({
         : feature.properties?.subdistrict;
     return typeof value === 'string' ? value : '';
   });
-  const rows = communityRows(result, subdistricts, language, sort);
+  const rows = communityRows(result, subdistricts, language, sort, comparison);
   // The selected community is always listed, even beyond the first rows.
   const shown = showAll ? rows : rows.filter((row, position) => position < firstRows || row.index === selected);
   return (
@@ -130,7 +141,15 @@ export function CommunityTable({
                 <td>{formatCount(language, row.population)}</td>
                 <td>{formatShare(row.green)}</td>
                 <td>{formatShare(row.park)}</td>
-                <td>{formatShare(row.both)}</td>
+                <td>
+                  {formatShare(row.both)}
+                  {row.bothStraight !== null && (
+                    <span class="straight-share" data-testid="straight-share">
+                      {' '}
+                      {t(language, 'straightShare', { share: formatShare(row.bothStraight) })}
+                    </span>
+                  )}
+                </td>
                 <td>{formatCount(language, row.uncovered)}</td>
               </tr>
             ))}

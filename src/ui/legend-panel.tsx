@@ -1,9 +1,11 @@
+import { useMemo } from 'preact/hooks';
 import { describeRules } from '../coverage';
+import { compareWalk } from '../coverage/walk-comparison';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import { layerNames } from '../state/url-state';
-import { cssColor, statesInUse } from '../theme/cell-colors';
-import { t } from './i18n';
+import { cssColor, rgbaCss, statesInUse, walkStateColors, walkStates } from '../theme/cell-colors';
+import { formatCount, t } from './i18n';
 import { useStore } from './use-store';
 
 /** The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. */
@@ -13,6 +15,12 @@ export function LegendPanel({ app, results }: { app: PlannerApp; results: Result
   const appRules = useStore(app.store, (state) => state.rules);
   const rules = shownRules ?? appRules;
   const layers = useStore(app.store, (state) => state.layers);
+  const shown = useStore(results.store, (state) => state.shown?.result ?? null);
+  const walking = shown?.distance === 'network';
+  const comparison = useMemo(
+    () => (walking && layers.walkDifference ? compareWalk(shown!) : null),
+    [shown, walking, layers.walkDifference],
+  );
   const inUse = (['green', 'park'] as const).filter((id) => rules[id]);
   const single = inUse.length < 2;
   return (
@@ -21,30 +29,51 @@ export function LegendPanel({ app, results }: { app: PlannerApp; results: Result
       <p class="rules-in-force" data-testid="rules-in-force">
         <strong>{t(language, 'rulesInForce')}:</strong> {rules.name[language]} — {describeRules(rules, language)}
       </p>
-      <ul class="legend">
-        {statesInUse(inUse).map((state) => (
-          <li key={state}>
-            <span class={`swatch swatch-${state}`} style={{ background: cssColor(state) }} aria-hidden="true" />
-            <span>
-              {single ? t(language, state === 'both' ? 'meets' : 'notMeets') : t(language, state)}
-              {state === 'neither' && <span class="muted"> ({t(language, 'neitherPattern')})</span>}
-            </span>
-          </li>
-        ))}
-      </ul>
+      {comparison ? (
+        <ul class="legend" data-testid="walk-legend">
+          {walkStates.map((state) => (
+            <li key={state}>
+              <span class="swatch" style={{ background: rgbaCss(walkStateColors[state]) }} aria-hidden="true" />
+              <span>
+                {t(language, `walk_${state}`)}
+                {state === 'lostOnFoot' && (
+                  <span class="muted" data-testid="walk-lost-cells">
+                    {' '}
+                    ({formatCount(language, comparison.city.cellsLostOnFoot)} {t(language, 'cells')})
+                  </span>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul class="legend">
+          {statesInUse(inUse).map((state) => (
+            <li key={state}>
+              <span class={`swatch swatch-${state}`} style={{ background: cssColor(state) }} aria-hidden="true" />
+              <span>
+                {single ? t(language, state === 'both' ? 'meets' : 'notMeets') : t(language, state)}
+                {state === 'neither' && <span class="muted"> ({t(language, 'neitherPattern')})</span>}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       <fieldset class="layers">
         <legend>{t(language, 'layers')}</legend>
-        {layerNames.map((name) => (
-          <label key={name} class="check">
-            <input
-              type="checkbox"
-              data-testid={`layer-${name}`}
-              checked={layers[name]}
-              onChange={(event) => app.setLayer(name, (event.currentTarget as HTMLInputElement).checked)}
-            />
-            <span>{t(language, `layer_${name}`)}</span>
-          </label>
-        ))}
+        {layerNames
+          .filter((name) => walking || name !== 'walkDifference')
+          .map((name) => (
+            <label key={name} class="check">
+              <input
+                type="checkbox"
+                data-testid={`layer-${name}`}
+                checked={layers[name]}
+                onChange={(event) => app.setLayer(name, (event.currentTarget as HTMLInputElement).checked)}
+              />
+              <span>{t(language, `layer_${name}`)}</span>
+            </label>
+          ))}
       </fieldset>
     </section>
   );

@@ -4,6 +4,7 @@ import type { ResultsView } from '../state/results';
 import type { ScenarioController } from '../state/scenario';
 import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
+import type { Language } from '../state/url-state';
 import { communityName, formatMeters, isMessageKey, kindLabel, t } from './i18n';
 import { SwipeDivider } from './swipe-divider';
 import { useStore } from './use-store';
@@ -85,14 +86,17 @@ export function MapView({
               {cell.baseline && <span data-testid="cell-info-baseline"> · {t(language, 'baseline')}</span>}
             </strong>
             <div>{cellCommunity}</div>
+            {cell.offNetwork && <div data-testid="cell-off-network">{t(language, 'offNetwork')}</div>}
             {cell.greenMeters !== null && (
-              <div>
-                {t(language, 'toGreen')}: {formatMeters(language, cell.greenMeters, cell.reachMeters.green)}
+              <div data-testid="cell-green">
+                {t(language, 'toGreen')}:{' '}
+                {distanceText(language, cell.greenMeters, cell.greenStraightMeters, cell.reachMeters.green)}
               </div>
             )}
             {cell.parkMeters !== null && (
-              <div>
-                {t(language, 'toPark')}: {formatMeters(language, cell.parkMeters, cell.reachMeters.park)}
+              <div data-testid="cell-park">
+                {t(language, 'toPark')}:{' '}
+                {distanceText(language, cell.parkMeters, cell.parkStraightMeters, cell.reachMeters.park)}
               </div>
             )}
             {cell.gap >= 0 && (
@@ -107,4 +111,17 @@ export function MapView({
       </div>
     </div>
   );
+}
+
+/**
+ * A cell's distance: the straight line alone, or (walking distance) the walk beside the straight line,
+ * e.g. "320 m on foot, 210 m straight", with the reason when the walk is much longer.
+ */
+function distanceText(language: Language, meters: number, straightMeters: number | null, reach: number | null): string {
+  if (straightMeters === null) return formatMeters(language, meters, reach);
+  const walk = t(language, 'onFoot', { meters: formatMeters(language, meters, reach) });
+  const straight = t(language, 'straightLine', { meters: formatMeters(language, straightMeters, reach) });
+  // A walk half again as long as the line goes round something: a river, a railway, a fence.
+  const detour = Number.isFinite(meters) && meters > 1.5 * straightMeters + 50 ? ` (${t(language, 'detour')})` : '';
+  return `${walk}, ${straight}${detour}`;
 }

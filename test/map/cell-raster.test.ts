@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CriterionId, Grid } from '../../src/coverage';
-import { cellRasterSteps, cellRasterTiles } from '../../src/map/cell-raster';
+import { cellRasterSteps, cellRasterTiles, statePalette } from '../../src/map/cell-raster';
 import { cellState, cellStateColors } from '../../src/theme/cell-colors';
 
 function grid(columns: number, rows: number): Grid {
@@ -99,7 +99,7 @@ describe('cell raster', () => {
   it('paints the same tiles a slice at a time', () => {
     const cells = Uint32Array.from({ length: 40 }, (_, k) => k * 3);
     const verdicts = Uint8Array.from(cells, (_, k) => k % 8);
-    const steps = cellRasterSteps(grid(12, 10), cells, verdicts, both, false, 5, 7);
+    const steps = cellRasterSteps(grid(12, 10), cells, verdicts, statePalette(both, false), 5, 7);
     let yields = 0;
     let step = steps.next();
     while (!step.done) {
