@@ -1,0 +1,234 @@
+/**
+ * Plane geometry in the generator's local metric frame (x east, y north, metres): rings, clipping of
+ * polylines against rings, offsets, insets, bilinear quads, polygon boolean operations (turf) and a
+ * spatial hash for "anything near here?" queries.
+ */
+import { difference, featureCollection, intersect, polygon as turfPolygon } from '@turf/turf';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { signedArea as closedRingArea } from '../../src/coverage/gap-outlines';
+
+/** A point in the local metric frame: x east, y north, metres. */
+export type Pt = [number, number];
+/** Open ring (first point not repeated). */
+export type Ring = Pt[];
+/** Outer ring then holes. */
+export type Poly = Ring[];
+
+/** Signed area (m², counter-clockwise positive) of an open ring: the engine's shoelace on the closed ring. */
+export function signedArea(ring: Ring): number {
+  return closedRingArea([...ring, ring[0]]);
+}
+
+/** Area of a polygon (outer ring minus holes), m². */
+export function polyArea(poly: Poly): number {
+  return poly.reduce((sum, ring, k) => sum + (k === 0 ? 1 : -1) * Math.abs(signedArea(ring)), 0);
+}
+
+/** Mean of a ring's vertices (the centre of a lattice quad). */
+export function centroidOf(ring: Ring): Pt {
+  let x = 0;
+  let y = 0;
+  for (const p of ring) {
+    x += p[0];
+    y += p[1];
+  }
+  return [x / ring.length, y / ring.length];
+}
+
+/** The bounding box of points. */
+export interface Bounds {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** The bounding box of points (Infinity/−Infinity for none). */
+export function boundsOf(points: readonly Pt[]): Bounds {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const [x, y] of points) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  return { minX, minY, maxX, maxY };
+}
+
+/** Even–odd point-in-ring test. */
+export function pointInRing(p: Pt, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Euclidean distance, m. */
+export function distance(a: Pt, b: Pt): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1]);
+}
+
+/** The point at t along a→b. */
+export function lerp(a: Pt, b: Pt, t: number): Pt {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+}
+
+/** Parameter t along a→b where it crosses c→d, or null. */
+export function segmentCrossing(a: Pt, b: Pt, c: Pt, d: Pt): number | null {
+  const rx = b[0] - a[0];
+  const ry = b[1] - a[1];
+  const sx = d[0] - c[0];
+  const sy = d[1] - c[1];
+  const denominator = rx * sy - ry * sx;
+  if (denominator === 0) return null;
+  const qx = c[0] - a[0];
+  const qy = c[1] - a[1];
+  const t = (qx * sy - qy * sx) / denominator;
+  const u = (qx * ry - qy * rx) / denominator;
+  return t > 0 && t < 1 && u >= 0 && u <= 1 ? t : null;
+}
+
+/** The parts of a polyline inside a ring. */
+export function clipPolyline(path: Pt[], ring: Ring): Pt[][] {
+  const runs: Pt[][] = [];
+  let current: Pt[] | null = null;
+  for (let k = 0; k + 1 < path.length; k++) {
+    const a = path[k];
+    const b = path[k + 1];
+    const ts = [0, 1];
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const t = segmentCrossing(a, b, ring[j], ring[i]);
+      if (t !== null) ts.push(t);
+    }
+    ts.sort((x, y) => x - y);
+    for (let m = 0; m + 1 < ts.length; m++) {
+      if (ts[m + 1] - ts[m] < 1e-12) continue;
+      const inside = pointInRing(lerp(a, b, (ts[m] + ts[m + 1]) / 2), ring);
+      if (inside) {
+        if (!current) {
+          current = [lerp(a, b, ts[m])];
+          runs.push(current);
+        }
+        current.push(lerp(a, b, ts[m + 1]));
+      } else {
+        current = null;
+      }
+    }
+  }
+  return runs;
+}
+
+/** Length of a polyline, m. */
+export function pathLength(path: Pt[]): number {
+  let sum = 0;
+  for (let k = 1; k < path.length; k++) sum += distance(path[k - 1], path[k]);
+  return sum;
+}
+
+/** A polyline moved sideways by `offset` metres (positive = to the left of the direction of travel). */
+export function offsetPolyline(path: Pt[], offset: number): Pt[] {
+  return path.map((p, k) => {
+    const a = path[Math.max(0, k - 1)];
+    const b = path[Math.min(path.length - 1, k + 1)];
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    const length = Math.hypot(dx, dy) || 1;
+    return [p[0] - (dy / length) * offset, p[1] + (dx / length) * offset];
+  });
+}
+
+/** A quadrilateral (counter-clockwise) with each edge k moved inwards by `insets[k]` metres. */
+export function insetQuad(quad: Pt[], insets: number[]): Pt[] {
+  const normals = quad.map((p, k) => {
+    const q = quad[(k + 1) % 4];
+    const length = distance(p, q);
+    return [-(q[1] - p[1]) / length, (q[0] - p[0]) / length] as Pt;
+  });
+  return quad.map((p, k) => {
+    const a = (k + 3) % 4; // edge ending at p
+    const b = k; // edge starting at p
+    const [ax, ay] = normals[a];
+    const [bx, by] = normals[b];
+    const det = ax * by - ay * bx;
+    if (Math.abs(det) < 1e-6) return [p[0] + ax * insets[a], p[1] + ay * insets[a]] as Pt;
+    const x = (insets[a] * by - ay * insets[b]) / det;
+    const y = (ax * insets[b] - insets[a] * bx) / det;
+    return [p[0] + x, p[1] + y] as Pt;
+  });
+}
+
+/** Bilinear point of a quad (corners at (0,0), (1,0), (1,1), (0,1)). */
+export function bilinear(quad: Pt[], s: number, t: number): Pt {
+  const [q0, q1, q2, q3] = quad;
+  const a = (1 - s) * (1 - t);
+  const b = s * (1 - t);
+  const c = s * t;
+  const d = (1 - s) * t;
+  return [a * q0[0] + b * q1[0] + c * q2[0] + d * q3[0], a * q0[1] + b * q1[1] + c * q2[1] + d * q3[1]];
+}
+
+/** The ring with its first point repeated at the end (GeoJSON/turf form). */
+export function closeRing(ring: Ring): Position[] {
+  return [...ring, ring[0]];
+}
+
+/** A polygon as a turf Feature (closed rings). */
+export function toTurf(poly: Poly) {
+  return turfPolygon(poly.map(closeRing));
+}
+
+/** The polygons of a turf result (open rings); none for null. */
+export function fromTurf(geometry: Polygon | MultiPolygon | null | undefined): Poly[] {
+  if (!geometry) return [];
+  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return parts.map((rings) => rings.map((ring) => ring.slice(0, -1).map((p) => [p[0], p[1]] as Pt)));
+}
+
+/** subject ∩ clip, as polygons (turf). */
+export function clipPolys(subject: Poly, clip: Poly): Poly[] {
+  return fromTurf(intersect(featureCollection([toTurf(subject), toTurf(clip)]))?.geometry);
+}
+
+/** subject − hole, as polygons (turf). */
+export function subtractPolys(subject: Poly, hole: Poly): Poly[] {
+  return fromTurf(difference(featureCollection([toTurf(subject), toTurf(hole)]))?.geometry);
+}
+
+/** A bucketed point set for "anything within r of p?" queries. */
+export class SpatialHash {
+  private readonly buckets = new Map<string, { p: Pt; radius: number }[]>();
+  constructor(private readonly size: number) {}
+  private key(i: number, j: number): string {
+    return `${i},${j}`;
+  }
+  add(p: Pt, radius = 0): void {
+    const key = this.key(Math.floor(p[0] / this.size), Math.floor(p[1] / this.size));
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = [];
+      this.buckets.set(key, bucket);
+    }
+    bucket.push({ p, radius });
+  }
+  /** Whether some stored point lies within `distance + its radius` of p (radius + distance ≤ reach). */
+  near(p: Pt, minDistance: number, reach: number): boolean {
+    const i0 = Math.floor((p[0] - reach) / this.size);
+    const i1 = Math.floor((p[0] + reach) / this.size);
+    const j0 = Math.floor((p[1] - reach) / this.size);
+    const j1 = Math.floor((p[1] + reach) / this.size);
+    for (let i = i0; i <= i1; i++) {
+      for (let j = j0; j <= j1; j++) {
+        for (const entry of this.buckets.get(this.key(i, j)) ?? []) {
+          if (distance(entry.p, p) < minDistance + entry.radius) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
