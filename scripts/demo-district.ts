@@ -17,29 +17,54 @@
  *
  * The generator runs in named steps, one file each under scripts/demo/ (each says why it exists):
  * outline → lattice → river → communities → subdistricts → land-use → parks → residential →
- * small-greens → streets → greenways → population, then output (metres → WGS84). Every step draws
+ * small-greens → streets → greenways → railway → network (streets cut at the river and railways,
+ * bridges and crossings) → entrances → population, then output (metres → WGS84). Every step draws
  * from its own seeded stream (random.ts), so changing one step does not reshuffle the others.
  */
 
+import type { Feature, LineString, Polygon } from 'geojson';
 import { layoutCommunities } from './demo/communities';
+import { placeEntrances } from './demo/entrances';
 import { layGreenways } from './demo/greenways';
 import { assignLandUse, keepSomeHomes } from './demo/land-use';
 import { streetLattice } from './demo/lattice';
+import { type NetworkStreet, walkableStreets } from './demo/network';
 import { districtOutline } from './demo/outline';
-import { collection, feature, lineFeature } from './demo/output';
+import { collection, feature, lineFeature, pointFeature } from './demo/output';
 import { placeLargeParks } from './demo/parks';
 import { communityFeatures, residentialCompounds } from './demo/population';
+import { layRailways } from './demo/railway';
 import { Random } from './demo/random';
 import { divideCompounds } from './demo/residential';
 import { shaRiver } from './demo/river';
 import { carveSmallGreens } from './demo/small-greens';
 import { layStreets } from './demo/streets';
 import { groupSubdistricts } from './demo/subdistricts';
-import { type DemoDistrict, type DemoDistrictOptions, defaultDemoScale, defaultDemoSeed } from './demo/types';
+import {
+  type BarrierProperties,
+  type DemoDistrict,
+  type DemoDistrictOptions,
+  defaultDemoScale,
+  defaultDemoSeed,
+  type StreetProperties,
+} from './demo/types';
 import { mulberry32 } from './seeded-random';
 
 export * from './demo/types';
 export { mulberry32 };
+
+/** A street of the network as a feature: the map's `class` and OSM-style `highway`, `bridge`/`tunnel`, `layer`. */
+function streetFeature(street: NetworkStreet): Feature<LineString, StreetProperties> {
+  const properties: StreetProperties = {
+    name: street.name.zh,
+    name_en: street.name.en,
+    class: street.arterial ? 'arterial' : 'local',
+    highway: street.highway,
+  };
+  if (street.bridge) Object.assign(properties, { bridge: 'yes', layer: 1 });
+  if (street.tunnel) Object.assign(properties, { tunnel: 'yes', layer: -1 });
+  return lineFeature(street.path, properties);
+}
 
 /** Generates the district: the same seed and scale always give the same features. */
 export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistrict {
@@ -85,7 +110,7 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
   );
   carveSmallGreens(rng('pocket-parks'), rng('micro-greens'), compounds.parcels, community.cells, communityLevel, green);
   const streets = layStreets(rng('streets'), lattice, district.outline, green.parkCellOf);
-  const greenways = layGreenways(
+  const { greenways, lines: greenwayLines } = layGreenways(
     rng('greenways'),
     lattice,
     district.outline,
@@ -95,6 +120,18 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
     communityLevel,
     scale,
   );
+  const railways = layRailways(
+    rng('railway'),
+    lattice,
+    district,
+    river.line,
+    green.parkCellOf,
+    usage,
+    greenwayLines,
+    scale,
+  );
+  const network = walkableStreets(rng('crossings'), streets, river, railways, greenways);
+  const entrances = placeEntrances(green.greens, network);
   const residential = residentialCompounds(compounds);
   const communities = communityFeatures(communityRng, rng('population'), community.polys, residential, subdistricts);
 
@@ -112,21 +149,34 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
     ]),
     communities: collection(communities),
     residential: collection(residential.map((r) => feature(r.poly, { id: r.id, name: `小区 ${r.id}` }))),
-    streets: collection(
-      streets.map((run) =>
-        lineFeature(run.path, {
-          name: run.name.zh,
-          name_en: run.name.en,
-          class: run.arterial ? ('arterial' as const) : ('local' as const),
-        }),
-      ),
-    ),
+    streets: collection(network.map(streetFeature)),
     river: collection(river.polys.map((poly) => feature(poly, { name: '沙河', name_en: 'Sha River' }))),
     greenways: collection(
       greenways.map((g) => lineFeature(g.path, { name: g.name.zh, name_en: g.name.en, kind: 'greenway' as const })),
     ),
     greenspaces: collection(
       green.greens.map((g) => feature([g.ring], { name: g.name.zh, name_en: g.name.en, kind: g.kind })),
+    ),
+    barriers: collection<Polygon | LineString, BarrierProperties>([
+      ...river.polys.map((poly) =>
+        feature(poly, { name: '沙河', name_en: 'Sha River', waterway: 'river' as const, natural: 'water' as const }),
+      ),
+      ...railways.flatMap((r) =>
+        r.runs.map((run) => lineFeature(run, { name: r.name.zh, name_en: r.name.en, railway: 'rail' as const })),
+      ),
+    ]),
+    entrances: collection(
+      entrances.map((e) => {
+        const g = green.greens[e.green];
+        return pointFeature(e.at, {
+          name: `${g.name.zh}${e.number}号门`,
+          name_en: `${g.name.en} Gate ${e.number}`,
+          greenspace: g.name.zh,
+          kind: e.kind,
+          entrance: e.number === 1 ? ('main' as const) : ('yes' as const),
+          ...(e.kind === 'park' ? { barrier: 'gate' as const } : {}),
+        });
+      }),
     ),
   };
 }

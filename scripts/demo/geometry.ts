@@ -94,10 +94,16 @@ export function segmentCrossing(a: Pt, b: Pt, c: Pt, d: Pt): number | null {
   return t > 0 && t < 1 && u >= 0 && u <= 1 ? t : null;
 }
 
-/** The parts of a polyline inside a ring. */
-export function clipPolyline(path: Pt[], ring: Ring): Pt[][] {
-  const runs: Pt[][] = [];
-  let current: Pt[] | null = null;
+/** A piece of a polyline wholly inside or wholly outside a ring. */
+export interface PolylineRun {
+  path: Pt[];
+  inside: boolean;
+}
+
+/** A polyline cut where it crosses a ring, in order: alternating runs inside and outside. */
+export function splitPolyline(path: Pt[], ring: Ring): PolylineRun[] {
+  const runs: PolylineRun[] = [];
+  let current = null as PolylineRun | null;
   for (let k = 0; k + 1 < path.length; k++) {
     const a = path[k];
     const b = path[k + 1];
@@ -110,18 +116,26 @@ export function clipPolyline(path: Pt[], ring: Ring): Pt[][] {
     for (let m = 0; m + 1 < ts.length; m++) {
       if (ts[m + 1] - ts[m] < 1e-12) continue;
       const inside = pointInRing(lerp(a, b, (ts[m] + ts[m + 1]) / 2), ring);
-      if (inside) {
-        if (!current) {
-          current = [lerp(a, b, ts[m])];
-          runs.push(current);
-        }
-        current.push(lerp(a, b, ts[m + 1]));
-      } else {
-        current = null;
+      if (current === null || current.inside !== inside) {
+        current = { path: [lerp(a, b, ts[m])], inside };
+        runs.push(current);
       }
+      current.path.push(lerp(a, b, ts[m + 1]));
     }
   }
   return runs;
+}
+
+/** The parts of a polyline inside a ring. */
+export function clipPolyline(path: Pt[], ring: Ring): Pt[][] {
+  return splitPolyline(path, ring)
+    .filter((run) => run.inside)
+    .map((run) => run.path);
+}
+
+/** A band of ±`halfWidth` metres around a polyline, as one ring. */
+export function bandAround(path: Pt[], halfWidth: number): Ring {
+  return [...offsetPolyline(path, halfWidth), ...offsetPolyline(path, -halfWidth).reverse()];
 }
 
 /** Length of a polyline, m. */

@@ -15,6 +15,12 @@ export interface Greenway {
   name: { zh: string; en: string };
 }
 
+/** The greenways and the lattice lines (`u3`, `v17`: family and index) the community greenways follow. */
+export interface Greenways {
+  greenways: Greenway[];
+  lines: Set<string>;
+}
+
 /** Lays the riverside greenway and about 16 community greenways per unit of scale (`greenways` stream). */
 export function layGreenways(
   greenwayRng: Random,
@@ -25,7 +31,7 @@ export function layGreenways(
   communityPolys: Poly[],
   communityLevel: Level[],
   scale: number,
-): Greenway[] {
+): Greenways {
   const { nu, nv } = lattice;
   const greenwayFeatures: Greenway[] = [];
   const riverside = clipPolyline(offsetPolyline(riverLine, -40), outline).filter((run) => pathLength(run) > 300);
@@ -62,5 +68,5 @@ export function layGreenways(
     greenwayFeatures.push({ path, name: { zh: `${run.name.zh}社区绿道`, en: `${run.name.en} Community Greenway` } });
     placed++;
   }
-  return greenwayFeatures;
+  return { greenways: greenwayFeatures, lines: usedStreets };
 }

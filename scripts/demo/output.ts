@@ -2,7 +2,7 @@
  * Output: metres → WGS84 [lng, lat] around the demo centre, RFC 7946 winding (exterior rings
  * counter-clockwise, holes clockwise), 7 decimals (≈ 1 cm), consecutive duplicates dropped.
  */
-import type { Feature, FeatureCollection, LineString, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, LineString, Point, Polygon, Position } from 'geojson';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage/geodesy';
 import { type Poly, type Pt, type Ring, signedArea } from './geometry';
 import { demoCenter } from './types';
@@ -54,7 +54,14 @@ export function lineFeature<P>(path: Pt[], properties: P): Feature<LineString, P
   return { type: 'Feature', properties, geometry: { type: 'LineString', coordinates } };
 }
 
+/** A Point feature. */
+export function pointFeature<P>(p: Pt, properties: P): Feature<Point, P> {
+  return { type: 'Feature', properties, geometry: { type: 'Point', coordinates: toLngLat(p) } };
+}
+
 /** A FeatureCollection of the features. */
-export function collection<G extends Polygon | LineString, P>(features: Feature<G, P>[]): FeatureCollection<G, P> {
+export function collection<G extends Polygon | LineString | Point, P>(
+  features: Feature<G, P>[],
+): FeatureCollection<G, P> {
   return { type: 'FeatureCollection', features };
 }

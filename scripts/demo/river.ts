@@ -4,7 +4,7 @@
  * feature, keeps compounds and green spaces off the water (a 60 m corridor of banks and greenway)
  * and is what the riverside greenway follows.
  */
-import { centroidOf, clipPolys, distance, offsetPolyline, type Poly, type Pt, SpatialHash } from './geometry';
+import { bandAround, centroidOf, clipPolys, distance, type Poly, type Pt, SpatialHash } from './geometry';
 import type { Lattice } from './lattice';
 import type { DistrictOutline } from './outline';
 import type { Random } from './random';
@@ -49,9 +49,6 @@ export function shaRiver(riverRng: Random, district: DistrictOutline, lattice: L
       riverOrigin[1] + riverDirection[1] * s + riverNormal[1] * lateral,
     ]);
   }
-  const band = (halfWidth: number): Poly => [
-    [...offsetPolyline(line, halfWidth), ...offsetPolyline(line, -halfWidth).reverse()],
-  ];
   /** The corridor near a point: bands along the runs of the centreline that come within `reach` (fast clipping). */
   const corridorNear = (center: Pt, reach: number): Poly[] => {
     const pieces: Poly[] = [];
@@ -61,15 +58,13 @@ export function shaRiver(riverRng: Random, district: DistrictOutline, lattice: L
       if (near && start < 0) start = k;
       if (!near && start >= 0) {
         const run = line.slice(Math.max(0, start - 2), Math.min(line.length, k + 2));
-        pieces.push([
-          [...offsetPolyline(run, riverCorridorHalfWidth), ...offsetPolyline(run, -riverCorridorHalfWidth).reverse()],
-        ]);
+        pieces.push([bandAround(run, riverCorridorHalfWidth)]);
         start = -1;
       }
     }
     return pieces;
   };
-  const riverPolys = clipPolys(band(riverHalfWidth), districtPoly);
+  const riverPolys = clipPolys([bandAround(line, riverHalfWidth)], districtPoly);
   const riverHash = new SpatialHash(250);
   for (const p of line) riverHash.add(p);
   const cellCrossesRiver = (c: number) => {

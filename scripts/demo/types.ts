@@ -2,7 +2,7 @@
  * The demo district's public types and constants: options, the properties of every layer, the
  * layers in the order they are written, the default seed and scale, and the centre and area.
  */
-import type { FeatureCollection, LineString, Polygon } from 'geojson';
+import type { FeatureCollection, LineString, Point, Polygon } from 'geojson';
 
 /** Options of `generateDistrict`. */
 export interface DemoDistrictOptions {
@@ -25,11 +25,36 @@ export interface ResidentialProperties {
   id: number;
   name: string;
 }
-/** Properties of a street. */
+/**
+ * Properties of a street (OSM-style tags besides the map's `class`): `bridge=yes` + `layer=1` over the
+ * river or a railway, `tunnel=yes` + `layer=-1` under a railway; absent on the other streets.
+ */
 export interface StreetProperties {
   name: string;
   name_en: string;
   class: 'arterial' | 'local';
+  highway: Highway;
+  bridge?: 'yes';
+  tunnel?: 'yes';
+  layer?: 1 | -1;
+}
+/** Properties of a barrier: the river (polygon, `waterway=river`, `natural=water`) or a railway (line, `railway=rail`). */
+export interface BarrierProperties {
+  name: string;
+  name_en: string;
+  waterway?: 'river';
+  natural?: 'water';
+  railway?: 'rail';
+}
+/** Properties of an entrance (a point on a green space's boundary): OSM `entrance` and, for parks, `barrier=gate`. */
+export interface EntranceProperties {
+  name: string;
+  name_en: string;
+  /** Name of the green space it opens. */
+  greenspace: string;
+  kind: GreenspaceKind;
+  entrance: 'main' | 'yes';
+  barrier?: 'gate';
 }
 /** A Chinese name and its toneless pinyin / English form. */
 export interface NamedProperties {
@@ -64,6 +89,8 @@ export interface DemoDistrict {
   river: FeatureCollection<Polygon, NamedProperties>;
   greenways: FeatureCollection<LineString, GreenwayProperties>;
   greenspaces: FeatureCollection<Polygon, GreenspaceProperties>;
+  barriers: FeatureCollection<Polygon | LineString, BarrierProperties>;
+  entrances: FeatureCollection<Point, EntranceProperties>;
 }
 
 /** Layer names in the order they are written. */
@@ -75,6 +102,8 @@ export const demoLayers = [
   'river',
   'greenways',
   'greenspaces',
+  'barriers',
+  'entrances',
 ] as const;
 /** A layer name of the demo district. */
 export type DemoLayer = (typeof demoLayers)[number];
@@ -87,3 +116,6 @@ export const defaultDemoScale = 1;
 export const demoCenter: [number, number] = [104.1, 30.66];
 /** District area at scale 1, m². */
 export const demoAreaSquareMeters = 110e6;
+
+/** The OSM `highway` values the demo's streets carry. */
+export type Highway = 'primary' | 'secondary' | 'residential';
