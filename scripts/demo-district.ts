@@ -18,11 +18,12 @@
  * The generator runs in named steps, one file each under scripts/demo/ (each says why it exists):
  * outline → lattice → river → communities → subdistricts → land-use → parks → residential →
  * small-greens → streets → greenways → railway → network (streets cut at the river and railways,
- * bridges and crossings) → entrances → population, then output (metres → WGS84). Every step draws
+ * bridges and crossings) → entrances → buildings → population, then output (metres → WGS84). Every step draws
  * from its own seeded stream (random.ts), so changing one step does not reshuffle the others.
  */
 
 import type { Feature, LineString, Polygon } from 'geojson';
+import { placeBuildings } from './demo/buildings';
 import { layoutCommunities } from './demo/communities';
 import { placeEntrances } from './demo/entrances';
 import { layGreenways } from './demo/greenways';
@@ -132,6 +133,7 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
   );
   const network = walkableStreets(rng('crossings'), streets, river, railways, greenways);
   const entrances = placeEntrances(green.greens, network);
+  const buildings = placeBuildings(rng('buildings'), compounds.parcels, communityLevel);
   const residential = residentialCompounds(compounds);
   const communities = communityFeatures(communityRng, rng('population'), community.polys, residential, subdistricts);
 
@@ -177,6 +179,9 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
           ...(e.kind === 'park' ? { barrier: 'gate' as const } : {}),
         });
       }),
+    ),
+    buildings: collection(
+      buildings.map((b) => feature([b.ring], { building: 'apartments' as const, 'building:levels': b.levels })),
     ),
   };
 }

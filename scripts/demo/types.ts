@@ -46,6 +46,11 @@ export interface BarrierProperties {
   natural?: 'water';
   railway?: 'rail';
 }
+/** Properties of a building footprint (OSM-style): `building=apartments` and its number of storeys. */
+export interface BuildingProperties {
+  building: 'apartments';
+  'building:levels': number;
+}
 /** Properties of an entrance (a point on a green space's boundary): OSM `entrance` and, for parks, `barrier=gate`. */
 export interface EntranceProperties {
   name: string;
@@ -91,6 +96,7 @@ export interface DemoDistrict {
   greenspaces: FeatureCollection<Polygon, GreenspaceProperties>;
   barriers: FeatureCollection<Polygon | LineString, BarrierProperties>;
   entrances: FeatureCollection<Point, EntranceProperties>;
+  buildings: FeatureCollection<Polygon, BuildingProperties>;
 }
 
 /** Layer names in the order they are written. */
@@ -104,6 +110,7 @@ export const demoLayers = [
   'greenspaces',
   'barriers',
   'entrances',
+  'buildings',
 ] as const;
 /** A layer name of the demo district. */
 export type DemoLayer = (typeof demoLayers)[number];
