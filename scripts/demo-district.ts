@@ -26,6 +26,7 @@ import type { Feature, LineString, Polygon } from 'geojson';
 import { placeBuildings } from './demo/buildings';
 import { layoutCommunities } from './demo/communities';
 import { placeEntrances } from './demo/entrances';
+import { clipPolyline } from './demo/geometry';
 import { layGreenways } from './demo/greenways';
 import { assignLandUse, keepSomeHomes } from './demo/land-use';
 import { streetLattice } from './demo/lattice';
@@ -162,6 +163,9 @@ export function generateDistrict(options: DemoDistrictOptions = {}): DemoDistric
     barriers: collection<Polygon | LineString, BarrierProperties>([
       ...river.polys.map((poly) =>
         feature(poly, { name: '沙河', name_en: 'Sha River', waterway: 'river' as const, natural: 'water' as const }),
+      ),
+      ...clipPolyline(river.line, district.outline).map((run) =>
+        lineFeature(run, { name: '沙河', name_en: 'Sha River', waterway: 'river' as const }),
       ),
       ...railways.flatMap((r) =>
         r.runs.map((run) => lineFeature(run, { name: r.name.zh, name_en: r.name.en, railway: 'rail' as const })),

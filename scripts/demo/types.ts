@@ -38,7 +38,10 @@ export interface StreetProperties {
   tunnel?: 'yes';
   layer?: 1 | -1;
 }
-/** Properties of a barrier: the river (polygon, `waterway=river`, `natural=water`) or a railway (line, `railway=rail`). */
+/**
+ * Properties of a barrier: the river's water (polygon, `waterway=river` + `natural=water`), its centreline
+ * (line, `waterway=river`) or a railway (line, `railway=rail`).
+ */
 export interface BarrierProperties {
   name: string;
   name_en: string;

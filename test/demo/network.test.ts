@@ -19,7 +19,7 @@ let streets: DemoDistrict['streets']['features'];
 beforeAll(() => {
   demo = generateDistrict();
   water = demo.barriers.features.filter(
-    (f): f is Feature<Polygon, BarrierProperties> => f.properties.waterway === 'river',
+    (f): f is Feature<Polygon, BarrierProperties> => f.properties.natural === 'water' && f.geometry.type === 'Polygon',
   );
   railways = demo.barriers.features.filter(
     (f): f is Feature<LineString, BarrierProperties> => f.properties.railway === 'rail',
@@ -34,7 +34,9 @@ const crossesRailway = (line: Feature<LineString | Polygon>) => railways.some((r
 describe('demo barriers', () => {
   it('has the Sha River as water and at least one railway, both synthetic-named', () => {
     expect(water.length).toBeGreaterThanOrEqual(1);
-    expect(water[0].properties).toMatchObject({ name: '沙河', name_en: 'Sha River', natural: 'water' });
+    expect(water[0].properties).toMatchObject({ name: '沙河', name_en: 'Sha River', waterway: 'river' });
+    const centreline = demo.barriers.features.filter((f) => f.geometry.type === 'LineString' && f.properties.waterway);
+    expect(centreline.map((f) => f.properties.name)).toEqual(['沙河']);
     expect(railways.length).toBeGreaterThanOrEqual(1);
     for (const r of railways) expect(r.properties?.name).toMatch(/铁路$/);
     // A railway never meets the river: it keeps 600 m away.
