@@ -61,12 +61,14 @@ export function boundsOf(points: readonly Pt[]): Bounds {
 /** Even–odd point-in-ring test. */
 export function pointInRing(p: Pt, ring: Ring): boolean {
   let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
-  }
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++)
+    if (edgeCrossesRay(p, ring[i], ring[j])) inside = !inside;
   return inside;
+}
+
+/** Whether the edge qi–qj crosses the ray from p towards +x (the even–odd rule's test). */
+function edgeCrossesRay(p: Pt, [xi, yi]: Pt, [xj, yj]: Pt): boolean {
+  return yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi;
 }
 
 /** Euclidean distance, m. */
@@ -100,22 +102,77 @@ export interface PolylineRun {
   inside: boolean;
 }
 
-/** A polyline cut where it crosses a ring, in order: alternating runs inside and outside. */
-export function splitPolyline(path: Pt[], ring: Ring): PolylineRun[] {
+/**
+ * A ring's edges bucketed in horizontal strips, so that crossing and inside tests of a long ring (a
+ * river's band) look only at the edges near a point. Edge k joins ring[k − 1] and ring[k] (ring[n − 1]
+ * and ring[0] for k = 0), as in {@link pointInRing}.
+ */
+export class RingIndex {
+  private readonly strips = new Map<number, number[]>();
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+  constructor(
+    readonly ring: Ring,
+    private readonly stripHeight = 100,
+  ) {
+    this.seen = new Uint32Array(ring.length);
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const low = Math.floor(Math.min(ring[i][1], ring[j][1]) / stripHeight);
+      const high = Math.floor(Math.max(ring[i][1], ring[j][1]) / stripHeight);
+      for (let s = low; s <= high; s++) {
+        let strip = this.strips.get(s);
+        if (!strip) {
+          strip = [];
+          this.strips.set(s, strip);
+        }
+        strip.push(i);
+      }
+    }
+  }
+  /** Each edge (by the index of its end vertex) whose strip range meets [y0, y1], once. */
+  edgesBetween(y0: number, y1: number, visit: (i: number) => void): void {
+    this.stamp++;
+    const high = Math.floor(Math.max(y0, y1) / this.stripHeight);
+    for (let s = Math.floor(Math.min(y0, y1) / this.stripHeight); s <= high; s++) {
+      for (const i of this.strips.get(s) ?? []) {
+        if (this.seen[i] === this.stamp) continue;
+        this.seen[i] = this.stamp;
+        visit(i);
+      }
+    }
+  }
+}
+
+/**
+ * A polyline cut where it crosses a ring, in order: alternating runs inside and outside. With an index
+ * of the ring, only nearby edges are tested (the same edges that can cross, so the same result).
+ */
+export function splitPolyline(path: Pt[], ring: Ring, index?: RingIndex): PolylineRun[] {
   const runs: PolylineRun[] = [];
   let current = null as PolylineRun | null;
+  const edges = (y0: number, y1: number, visit: (i: number, j: number) => void) => {
+    if (!index) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) visit(i, j);
+    } else index.edgesBetween(y0, y1, (i) => visit(i, i === 0 ? ring.length - 1 : i - 1));
+  };
   for (let k = 0; k + 1 < path.length; k++) {
     const a = path[k];
     const b = path[k + 1];
     const ts = [0, 1];
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    edges(a[1], b[1], (i, j) => {
       const t = segmentCrossing(a, b, ring[j], ring[i]);
       if (t !== null) ts.push(t);
-    }
+    });
     ts.sort((x, y) => x - y);
     for (let m = 0; m + 1 < ts.length; m++) {
       if (ts[m + 1] - ts[m] < 1e-12) continue;
-      const inside = pointInRing(lerp(a, b, (ts[m] + ts[m + 1]) / 2), ring);
+      const middle = lerp(a, b, (ts[m] + ts[m + 1]) / 2);
+      let inside = false;
+      if (!index) inside = pointInRing(middle, ring);
+      else
+        index.edgesBetween(middle[1], middle[1], (i) => {
+          if (edgeCrossesRay(middle, ring[i], ring[i === 0 ? ring.length - 1 : i - 1])) inside = !inside;
+        });
       if (current === null || current.inside !== inside) {
         current = { path: [lerp(a, b, ts[m])], inside };
         runs.push(current);
@@ -131,6 +188,15 @@ export function clipPolyline(path: Pt[], ring: Ring): Pt[][] {
   return splitPolyline(path, ring)
     .filter((run) => run.inside)
     .map((run) => run.path);
+}
+
+/** A polyline lengthened by `meters` straight on at both ends. */
+export function extendEnds(path: Pt[], meters: number): Pt[] {
+  const away = (end: Pt, before: Pt): Pt => {
+    const length = distance(end, before) || 1;
+    return [end[0] + ((end[0] - before[0]) / length) * meters, end[1] + ((end[1] - before[1]) / length) * meters];
+  };
+  return [away(path[0], path[1]), ...path, away(path[path.length - 1], path[path.length - 2])];
 }
 
 /** A band of ±`halfWidth` metres around a polyline, as one ring. */

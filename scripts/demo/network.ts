@@ -1,15 +1,25 @@
 /**
  * Step 13, the walkable street network. Why: walking distance (issue 11) needs streets that meet at
  * shared vertices and barriers that are crossed only where a crossing exists. The street runs of
- * step 9 already share their lattice corners; here the runs on a railway's line are dropped, every
+ * step 9 already share their lattice corners; here the stretch of street a railway replaces is dropped, every
  * street is cut where it meets the river (a band 5 m wider than the water) or a railway (12 m each
- * side), and only a few of those meetings become crossings: a bridge over the river (a straight
+ * side and beyond its ends), and only a few of those meetings become crossings: a bridge over the river (a straight
  * segment from bank to bank, sharing its two ends with the street on either side), or an overpass
  * or underpass of a railway (a segment that crosses the track without a vertex on it). Arterials
  * are crossed more often than local streets, and wherever a greenway crosses the barrier its street
  * crosses too. Pieces left isolated by the cuts (under 300 m of connected street) are dropped.
  */
-import { bandAround, distance, lerp, type Pt, pathLength, type Ring, splitPolyline } from './geometry';
+import {
+  bandAround,
+  distance,
+  extendEnds,
+  lerp,
+  type Pt,
+  pathLength,
+  type Ring,
+  RingIndex,
+  splitPolyline,
+} from './geometry';
 import type { Greenway } from './greenways';
 import type { Railway } from './railway';
 import type { Random } from './random';
@@ -39,6 +49,7 @@ export interface NetworkStreet {
 interface Barrier {
   kind: 'river' | 'railway';
   ring: Ring;
+  index: RingIndex;
   /** Chance that a street meeting the barrier crosses it: arterial, local. */
   chance: [number, number];
 }
@@ -47,6 +58,10 @@ interface Barrier {
 export function highwayOf(run: Pick<StreetRun, 'arterial' | 'name'>): Highway {
   if (!run.arterial) return 'residential';
   return run.name.zh.endsWith('大道') ? 'primary' : 'secondary';
+}
+
+function barrier(kind: Barrier['kind'], ring: Ring, chance: Barrier['chance']): Barrier {
+  return { kind, ring, index: new RingIndex(ring), chance };
 }
 
 /** Cuts the street runs at the river and the railways and adds the crossings, from the `crossings` stream. */
@@ -58,23 +73,21 @@ export function walkableStreets(
   greenways: Greenway[],
 ): NetworkStreet[] {
   const barriers: Barrier[] = [
-    { kind: 'river', ring: bandAround(river.line, riverClearance), chance: [0.3, 0.02] },
-    ...railways.map(
-      (r): Barrier => ({ kind: 'railway', ring: bandAround(r.line, railwayClearance), chance: [0.5, 0.03] }),
+    barrier('river', bandAround(river.line, riverClearance), [0.3, 0.02]),
+    ...railways.map((r) =>
+      barrier('railway', bandAround(extendEnds(r.line, railwayClearance), railwayClearance), [0.5, 0.03]),
     ),
   ];
   // Where greenways cross each barrier: the streets beside them cross there too.
   const greenwayCrossings = barriers.map((barrier) =>
     greenways.flatMap((g) =>
-      splitPolyline(g.path, barrier.ring)
+      splitPolyline(g.path, barrier.ring, barrier.index)
         .filter((run, k, all) => run.inside && k > 0 && k < all.length - 1)
         .map((run) => lerp(run.path[0], run.path[run.path.length - 1], 0.5)),
     ),
   );
-  const onRailwayLine = new Set(railways.map((r) => r.index));
   const out: NetworkStreet[] = [];
   for (const run of runs) {
-    if (run.family === 'u' && onRailwayLine.has(run.index)) continue;
     const highway = highwayOf(run);
     const street = (path: Pt[], crossing: Partial<NetworkStreet> = {}): NetworkStreet => ({
       path,
@@ -90,7 +103,7 @@ export function walkableStreets(
     barriers.forEach((barrier, b) => {
       const next: Pt[][] = [];
       for (const piece of pieces) {
-        const parts = splitPolyline(piece, barrier.ring);
+        const parts = splitPolyline(piece, barrier.ring, barrier.index);
         parts.forEach((part, k) => {
           if (!part.inside) {
             next.push(part.path);
