@@ -2,8 +2,11 @@
  * Writes the synthetic demo district (scripts/demo-district.ts) as one FlatGeobuf per layer plus a
  * manifest.json, by default into data/demo (the app's built-in data).
  *
- *   tsx scripts/generate-demo.ts [--seed N] [--scale S] [--out DIR] [--check] [--cell M]
+ *   tsx scripts/generate-demo.ts [--seed N] [--scale S] [--out DIR] [--osm FILE] [--check] [--cell M]
  *
+ * --osm FILE also writes the district as OpenStreetMap XML (scripts/demo/osm-xml.ts, streamed), for
+ * tests and benchmarks that need an extract of any size (`osmium cat FILE -o FILE.pbf` gives a PBF);
+ * with --osm the FlatGeobuf files are written only when --out is given too.
  * --check runs the coverage engine on the result with the Chengdu 300/500 rules (cells of --cell
  * metres, default 50) and prints the city-wide and per-community shares. The same seed and scale
  * always give byte-identical files (test/demo checks the committed data/demo against this script).
@@ -11,11 +14,12 @@
  * Residential land is about 71 km² per unit of scale (≈ 28,400 residential cells of 50 m), so a
  * benchmark with at least 1M residential 50 m cells needs --scale 36 (≈ 3,960 km², ≈ 1.02M cells).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCoverage, presetRules, share, summarizeCoverage } from '../src/coverage';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
+import { type OsmCounts, writeDemoOsm } from './demo/osm-xml';
 import {
   type DemoDistrict,
   type DemoDistrictOptions,
@@ -49,6 +53,11 @@ export function buildDemoFiles(options: DemoDistrictOptions = {}): {
   manifest: DemoManifest;
 } {
   const district = generateDistrict(options);
+  return { district, ...demoFiles(district) };
+}
+
+/** The files of a generated district: `<layer>.fgb` for every layer and `manifest.json`. */
+function demoFiles(district: DemoDistrict): { files: Map<string, Uint8Array>; manifest: DemoManifest } {
   const files = new Map<string, Uint8Array>();
   const layers = {} as DemoManifest['layers'];
   for (const layer of demoLayers) {
@@ -68,7 +77,7 @@ export function buildDemoFiles(options: DemoDistrictOptions = {}): {
     layers,
   };
   files.set('manifest.json', new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-  return { district, files, manifest };
+  return { files, manifest };
 }
 
 export interface DemoCoverageFigures {
@@ -122,8 +131,39 @@ export function demoCoverageFigures(district: DemoDistrict, cellMeters = 50): De
   };
 }
 
-function parseArguments(argv: string[]): { seed: number; scale: number; out: string; check: boolean; cell: number } {
-  const options = { seed: defaultDemoSeed, scale: defaultDemoScale, out: defaultDemoDirectory, check: false, cell: 50 };
+/** Writes the district as OSM XML to `file`, streamed (see scripts/demo/osm-xml.ts). */
+export function writeDemoOsmFile(district: DemoDistrict, file: string): OsmCounts {
+  const fd = openSync(file, 'w');
+  try {
+    return writeDemoOsm(district, (piece) => {
+      writeSync(fd, piece);
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Arguments {
+  seed: number;
+  scale: number;
+  out: string;
+  /** Whether --out was given (with --osm, the FlatGeobuf files are written only then). */
+  outGiven: boolean;
+  osm: string | null;
+  check: boolean;
+  cell: number;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const options: Arguments = {
+    seed: defaultDemoSeed,
+    scale: defaultDemoScale,
+    out: defaultDemoDirectory,
+    outGiven: false,
+    osm: null,
+    check: false,
+    cell: 50,
+  };
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     const value = () => {
@@ -143,16 +183,38 @@ function parseArguments(argv: string[]): { seed: number; scale: number; out: str
         'an integer from 0 to 4294967295',
       );
     else if (flag === '--scale') options.scale = number(value(), (n) => n > 0 && n <= 200, 'a number in (0, 200]');
-    else if (flag === '--out') options.out = value();
+    else if (flag === '--out') {
+      options.out = value();
+      options.outGiven = true;
+    } else if (flag === '--osm') options.osm = value();
     else if (flag === '--cell')
       options.cell = number(value(), (n) => n >= 10 && n <= 500, 'a number of metres from 10 to 500');
     else if (flag === '--check') options.check = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: tsx scripts/generate-demo.ts [--seed N] [--scale S] [--out DIR] [--check] [--cell M]');
+      console.log(
+        'usage: tsx scripts/generate-demo.ts [--seed N] [--scale S] [--out DIR] [--osm FILE] [--check] [--cell M]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument "${flag}" (try --help)`);
   }
   return options;
+}
+
+function writeDemoDirectory(district: DemoDistrict, out: string, started: number): void {
+  const { files, manifest } = demoFiles(district);
+  const directory = resolve(out);
+  mkdirSync(directory, { recursive: true });
+  for (const [file, bytes] of files) writeFileSync(join(directory, file), bytes);
+  let total = 0;
+  for (const bytes of files.values()) total += bytes.length;
+  console.log(
+    `demo district: seed ${manifest.seed}, scale ${manifest.scale} → ${directory} (${(performance.now() - started).toFixed(0)} ms)`,
+  );
+  for (const layer of demoLayers) {
+    const { file, features, bytes } = manifest.layers[layer];
+    console.log(`  ${file.padEnd(17)} ${String(features).padStart(7)} features ${String(bytes).padStart(10)} bytes`);
+  }
+  console.log(`  total ${total} bytes (${(total / 1024 / 1024).toFixed(2)} MiB)`);
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -166,20 +228,14 @@ function main(): void {
     process.exit(2);
   }
   const started = performance.now();
-  const { district, files, manifest } = buildDemoFiles({ seed: options.seed, scale: options.scale });
-  const directory = resolve(options.out);
-  mkdirSync(directory, { recursive: true });
-  for (const [file, bytes] of files) writeFileSync(join(directory, file), bytes);
-  let total = 0;
-  for (const bytes of files.values()) total += bytes.length;
-  console.log(
-    `demo district: seed ${manifest.seed}, scale ${manifest.scale} → ${directory} (${(performance.now() - started).toFixed(0)} ms)`,
-  );
-  for (const layer of demoLayers) {
-    const { file, features, bytes } = manifest.layers[layer];
-    console.log(`  ${file.padEnd(17)} ${String(features).padStart(7)} features ${String(bytes).padStart(10)} bytes`);
+  const district = generateDistrict({ seed: options.seed, scale: options.scale });
+  if (options.osm) {
+    const counts = writeDemoOsmFile(district, options.osm);
+    console.log(
+      `demo district: seed ${district.seed}, scale ${district.scale} → ${resolve(options.osm)}: ${counts.nodes} nodes, ${counts.ways} ways, ${counts.relations} relations, ${(counts.bytes / 1024 / 1024).toFixed(2)} MiB (${(performance.now() - started).toFixed(0)} ms)`,
+    );
   }
-  console.log(`  total ${total} bytes (${(total / 1024 / 1024).toFixed(2)} MiB)`);
+  if (!options.osm || options.outGiven) writeDemoDirectory(district, options.out, started);
   if (!options.check) return;
   const figures = demoCoverageFigures(district, options.cell);
   console.log(
