@@ -60,6 +60,32 @@ export function dataLayers(): LayerSpecification[] {
       paint: { 'line-color': '#7fb7de', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 15, 10] },
     },
     {
+      // Water from the barriers layer (OSM natural=water / waterway areas): the basemap's rivers and lakes.
+      id: 'water-fill',
+      type: 'fill',
+      source: 'barriers',
+      filter: [
+        'all',
+        ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]],
+        ['any', ['has', 'waterway'], ['==', ['get', 'natural'], 'water']],
+      ],
+      paint: { 'fill-color': '#9ccbe8', 'fill-antialias': false },
+    },
+    {
+      id: 'water-line',
+      type: 'line',
+      source: 'barriers',
+      filter: ['all', ['in', ['geometry-type'], ['literal', ['LineString', 'MultiLineString']]], ['has', 'waterway']],
+      paint: { 'line-color': '#7fb7de', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 15, 4] },
+    },
+    {
+      id: 'buildings',
+      type: 'fill',
+      source: 'buildings',
+      minzoom: 15,
+      paint: { 'fill-color': '#d9d0c1', 'fill-outline-color': '#c2b6a3', 'fill-opacity': 0.8 },
+    },
+    {
       id: 'streets-local',
       type: 'line',
       source: 'streets',
@@ -74,6 +100,25 @@ export function dataLayers(): LayerSpecification[] {
       filter: ['==', ['get', 'class'], 'arterial'],
       layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': '#cfc3aa', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.4, 15, 9] },
+    },
+    {
+      // Railways: a grey line with white ties, as topographic maps draw them.
+      id: 'railway',
+      type: 'line',
+      source: 'barriers',
+      filter: ['==', ['get', 'railway'], 'rail'],
+      paint: { 'line-color': '#6f6a60', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 15, 4] },
+    },
+    {
+      id: 'railway-ties',
+      type: 'line',
+      source: 'barriers',
+      filter: ['==', ['get', 'railway'], 'rail'],
+      paint: {
+        'line-color': '#ffffff',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.8, 15, 2.5],
+        'line-dasharray': [2, 3],
+      },
     },
     ...greenKindFills.map(
       ({ kind, color }): LayerSpecification => ({
@@ -162,7 +207,7 @@ export function communityLabelText(language: MapLanguage): ExpressionSpecificati
 /** The layers each visibility switch shows or hides (cells and the gap view are deck.gl's, not here). */
 export function visibilityGroups(layers: MapLayerVisibility): [string[], boolean][] {
   return [
-    [['streets-local', 'streets-arterial'], layers.streets],
+    [['streets-local', 'streets-arterial', 'railway', 'railway-ties', 'buildings'], layers.streets],
     [['communities-line', 'communities-label'], layers.communities],
     [greenLayerIds.filter((id) => id.startsWith('greenspaces')), layers.greenspaces],
     [['greenways-line'], layers.greenways],

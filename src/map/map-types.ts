@@ -14,6 +14,10 @@ export interface MapData {
   district: FeatureCollection | null;
   streets: FeatureCollection | null;
   river: FeatureCollection | null;
+  /** Rivers, water and railways (the walking network's barriers), drawn as the basemap's water and rail. */
+  barriers?: FeatureCollection | null;
+  /** Building footprints, drawn at high zoom. */
+  buildings?: FeatureCollection | null;
 }
 
 /** The labels' language: community names are `name` in Chinese, `name_en` in English. */

@@ -183,6 +183,8 @@ export class PlannerMap {
       district: data.district ?? empty,
       streets: data.streets ?? empty,
       river: data.river ?? empty,
+      barriers: data.barriers ?? empty,
+      buildings: data.buildings ?? empty,
       communities: withIds(data.communities),
       'community-labels': communityLabelPoints(data.communities),
       greenspaces: data.greenspaces,

@@ -15,6 +15,8 @@ export interface DataSet {
   barriers: FeatureCollection | null;
   /** Walking distance: given park entrances (points). */
   entrances: FeatureCollection | null;
+  /** Building footprints (basemap at high zoom). */
+  buildings: FeatureCollection | null;
   /** `manifest.json` of the data set, when it has one. */
   manifest: DataManifest | null;
   /** Bytes downloaded. */
@@ -40,9 +42,18 @@ export type DataLayerName =
   | 'greenways'
   | 'greenspaces'
   | 'barriers'
-  | 'entrances';
+  | 'entrances'
+  | 'buildings';
 const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
-const optionalLayers: DataLayerName[] = ['district', 'residential', 'streets', 'river', 'barriers', 'entrances'];
+const optionalLayers: DataLayerName[] = [
+  'district',
+  'residential',
+  'streets',
+  'river',
+  'barriers',
+  'entrances',
+  'buildings',
+];
 
 /**
  * Streams one FlatGeobuf file into a FeatureCollection with the io driver (features are decoded as
@@ -116,6 +127,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
     river: layers.river,
     barriers: layers.barriers,
     entrances: layers.entrances,
+    buildings: layers.buildings,
     manifest,
     bytes,
   };

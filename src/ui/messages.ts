@@ -64,8 +64,8 @@ export const messages = {
   coverageRate: { zh: '覆盖率', en: 'Coverage rate' },
   gaps: { zh: '缺口区域', en: 'Gap areas' },
   gapsHelp: {
-    zh: '相连的未达标居住网格（8邻接），按居民数排序。',
-    en: 'Connected residential cells that miss a rule (8-connected), most residents first.',
+    zh: '共边相连、未达到任一现行规则的居住网格，按居民数排序；与导出的缺口文件一致。',
+    en: 'Residential cells that miss any rule in use, joined where they share an edge, most residents first; the same areas as the exported gaps file.',
   },
   gapArea: { zh: '缺口', en: 'Gap' },
   nearestPark: { zh: '最近公园', en: 'Nearest park' },
