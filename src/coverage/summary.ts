@@ -16,24 +16,18 @@ export interface CoverageTotals {
   populationMeetingBoth: number | null;
 }
 
-/** Totals for the city, each community and the cells outside every community. */
-export interface AreaTotals {
+export interface CoverageSummary {
   city: CoverageTotals;
   /** One entry per `model.communities`, same order. */
   communities: CoverageTotals[];
   /** Residential cells outside every community. */
   outsideCommunities: CoverageTotals;
-}
-
-export interface CoverageSummary extends AreaTotals {
   /** How the distances were measured. */
   distance: DistanceMode;
   /** Network mode: the network's figures; null for straight-line distance. */
   network: NetworkStats | null;
   /** Network mode: cells of the city meeting every criterion in a straight line (to compare with the walk); else null. */
   cellsMeetingBothStraight: number | null;
-  /** Network mode: every total in a straight line (the community table's straight-line column); else null. */
-  straight: AreaTotals | null;
 }
 
 /**
@@ -99,20 +93,6 @@ function accumulate(totals: CoverageTotals, verdict: number, population: number)
 
 /** City and per-community totals from the model's current fields (pass `verdicts` if already computed). */
 export function summarizeCoverage(model: CoverageModel, verdicts = cellVerdicts(model)): CoverageSummary {
-  const totals = areaTotals(model, verdicts);
-  // Walking distance: the same totals in a straight line, for the "on foot vs straight line" figures.
-  const straight = model.network ? areaTotals(model, cellVerdicts(model, 'straight')) : null;
-  return {
-    ...totals,
-    distance: model.network ? 'network' : 'straight',
-    network: model.network ? networkStats(model.network) : null,
-    cellsMeetingBothStraight: straight ? straight.city.cellsMeetingBoth : null,
-    straight,
-  };
-}
-
-/** City, per-community and outside-community totals of a set of verdicts. */
-function areaTotals(model: CoverageModel, verdicts: Uint8Array): AreaTotals {
   const city = emptyTotals(model);
   const communities = model.communities.map(() => emptyTotals(model));
   const outsideCommunities = emptyTotals(model);
@@ -122,7 +102,20 @@ function areaTotals(model: CoverageModel, verdicts: Uint8Array): AreaTotals {
     const community = model.cellCommunity[k];
     accumulate(community >= 0 ? communities[community] : outsideCommunities, verdicts[k], population);
   }
-  return { city, communities, outsideCommunities };
+  let cellsMeetingBothStraight: number | null = null;
+  if (model.network) {
+    cellsMeetingBothStraight = 0;
+    const straight = cellVerdicts(model, 'straight');
+    for (let k = 0; k < straight.length; k++) if (straight[k] & 4) cellsMeetingBothStraight++;
+  }
+  return {
+    city,
+    communities,
+    outsideCommunities,
+    distance: model.network ? 'network' : 'straight',
+    network: model.network ? networkStats(model.network) : null,
+    cellsMeetingBothStraight,
+  };
 }
 
 /** `part / whole`, or null when either is unknown or the whole is zero. */
