@@ -169,6 +169,7 @@ export function addToNetworkCriterion(
   }
 }
 
+/** The first position in `sorted` whose value is at least `value` (binary search). */
 export function lowerBound(sorted: Uint32Array, value: number): number {
   let low = 0;
   let high = sorted.length;
