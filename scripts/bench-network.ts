@@ -135,6 +135,7 @@ walkRules.distance = 'network';
 function run(rules: RuleSet, cache: NetworkCache, phases: Record<string, number> = {}): CoverageModel {
   const steps = buildCoverageSteps(layers, rules, 50, { networkCache: cache });
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   for (;;) {
     const step = steps.next();
     const now = performance.now();
@@ -143,7 +144,10 @@ function run(rules: RuleSet, cache: NetworkCache, phases: Record<string, number>
       ? 'straight-line engine'
       : step.value.phase;
     phases[phase] = (phases[phase] ?? 0) + (now - last);
+    const cpu = process.cpuUsage(lastCpu);
+    phases[`${phase} CPU`] = (phases[`${phase} CPU`] ?? 0) + (cpu.user + cpu.system) / 1000;
     last = now;
+    lastCpu = process.cpuUsage();
   }
 }
 
@@ -199,7 +203,9 @@ const m = model as unknown as CoverageModel;
 const net = m.network!;
 const phaseMedian = (name: string) => median(coldPhases.map((p) => p[name] ?? 0));
 for (const name of ['straight-line engine', 'graph', 'snapping', 'entrances', 'walk-green', 'walk-park'])
-  console.log(`  ${name.padEnd(50)} median ${format(phaseMedian(name)).padStart(8)} ms`);
+  console.log(
+    `  ${name.padEnd(50)} median ${format(phaseMedian(name)).padStart(8)} ms, CPU ${format(phaseMedian(`${name} CPU`)).padStart(6)} ms`,
+  );
 const networkColdMs =
   phaseMedian('graph') +
   phaseMedian('snapping') +
@@ -230,8 +236,16 @@ const warmWalkMs = median(
     (p) => (p['walk-green'] ?? 0) + (p['walk-park'] ?? 0) + (p.graph ?? 0) + (p.snapping ?? 0) + (p.entrances ?? 0),
   ),
 );
+const warmWalkCpuMs = median(
+  warmPhases.map((p) =>
+    ['graph', 'snapping', 'entrances', 'walk-green', 'walk-park'].reduce(
+      (sum, name) => sum + (p[`${name} CPU`] ?? 0),
+      0,
+    ),
+  ),
+);
 console.log(
-  `  ${'of which the network part (cached graph, 2 walks)'.padEnd(50)} median ${format(warmWalkMs).padStart(8)} ms`,
+  `  ${'of which the network part (cached graph, 2 walks)'.padEnd(50)} median ${format(warmWalkMs).padStart(8)} ms, CPU ${format(warmWalkCpuMs).padStart(6)} ms`,
 );
 const walkOnlyMs = timeRuns('one walk: Dijkstra from all park entrances + 1M reads', runs, () => {
   const criterion = m.rules.park!;
@@ -287,7 +301,7 @@ for (let g = 0; g < (values.quick ? 1 : 3); g++) {
   removeFeature(m, greenway.id);
 }
 console.log(
-  `${'add a 2 km greenway (graph, snap, entrances rebuilt)'.padEnd(52)} median ${format(median(greenwayTimes)).padStart(8)} ms`,
+  `${'add a 2 km greenway (appended, walks extended)'.padEnd(52)} median ${format(median(greenwayTimes)).padStart(8)} ms`,
 );
 
 // --- Baseline 1: one Dijkstra per cell (single source, no cut-off, stops at the nearest entrance) ---
@@ -375,7 +389,7 @@ warm walk vs one Dijkstra per cell: ${Math.round(perCell1MMs / walkOnlyMs).toLoc
 warm whole run vs straight-line engine: ${(warmMs / straightMs).toFixed(2)}×; cold network part vs straight-line engine: ${(networkColdMs / straightMs).toFixed(2)}×
 
 target check                               measured     target
-warm recompute, network part (1M cells)    ${format(warmWalkMs).padStart(7)} ms   ≤ 300 ms   ${status(warmWalkMs, 300)}
+warm recompute, network part (1M cells)    ${format(warmWalkMs).padStart(7)} ms   ≤ 300 ms   ${status(warmWalkMs, 300)} (CPU ${format(warmWalkCpuMs)} ms)
 warm recompute, whole run incl. straight   ${format(warmMs).padStart(7)} ms   (≤ 300 ms) ${status(warmMs, 300)}
 cold, network part (graph+snap+walks)      ${format(networkColdMs).padStart(7)} ms   ≤ 2000 ms  ${status(networkColdMs, 2000)}
 cold, whole run                            ${format(coldMs).padStart(7)} ms   (≤ 2000 ms) ${status(coldMs, 2000)}

@@ -28,6 +28,7 @@ export function computeWalk(model: CoverageModel, id: CriterionId): void {
   );
 }
 
+/** The criteria the rules use (and that have a straight-line field). */
 export function criterionIds(model: CoverageModel): CriterionId[] {
   return (['green', 'park'] as const).filter((id) => model.rules[id] && model.fields[id]);
 }

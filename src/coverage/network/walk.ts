@@ -27,9 +27,36 @@ export function computeNetworkCriterion(
   const seedMeters: number[] = [];
   for (const feature of qualifying) addSeeds(network, criterion, feature, seedNodes, seedMeters);
   multiSourceDijkstra(graph, seedNodes, seedMeters, reachMeters, criterion.nodeMeters, new NodeHeap(4096));
-  const cells = criterion.cellMeters;
-  for (let k = 0; k < cells.length; k++) cells[k] = cellWalk(network, criterion, k, insideArea);
+  readAllCells(network, criterion, insideArea);
   return criterion;
+}
+
+/**
+ * `cellWalk` for every cell, with the arrays hoisted out of the loop (a million cells): the same
+ * arithmetic in the same order, so it gives the same Float32 values as `cellWalk`.
+ */
+function readAllCells(network: NetworkState, criterion: NetworkCriterion, insideArea: (k: number) => boolean): void {
+  const { edge, t: cellT, offsetMeters } = network.snap;
+  const { edgeFrom, edgeTo, edgeLengthMeters } = network.graph;
+  const { nodeMeters, wholeEdge, pointEdge, points, reachMeters } = criterion;
+  const cells = criterion.cellMeters;
+  for (let k = 0; k < cells.length; k++) {
+    const e = edge[k];
+    if (insideArea(k)) cells[k] = 0;
+    else if (e < 0) cells[k] = Infinity;
+    else if (wholeEdge[e]) cells[k] = offsetMeters[k] <= reachMeters ? offsetMeters[k] : Infinity;
+    else {
+      const t = cellT[k];
+      const length = edgeLengthMeters[e];
+      let walk = Math.min(nodeMeters[edgeFrom[e]] + t * length, nodeMeters[edgeTo[e]] + (1 - t) * length);
+      if (pointEdge[e]) {
+        const list = points.get(e)!;
+        for (let i = 0; i < list.length; i += 2) walk = Math.min(walk, Math.abs(t - list[i]) * length + list[i + 1]);
+      }
+      const total = offsetMeters[k] + walk;
+      cells[k] = total <= reachMeters ? total : Infinity;
+    }
+  }
 }
 
 /** Registers a feature's sources on the criterion and appends its Dijkstra seeds. */
@@ -142,6 +169,7 @@ export function addToNetworkCriterion(
   }
 }
 
+/** The first position in `sorted` whose value is at least `value` (binary search). */
 export function lowerBound(sorted: Uint32Array, value: number): number {
   let low = 0;
   let high = sorted.length;
