@@ -85,7 +85,8 @@ export function* osmXmlLines(
   }
   for (const relation of relations) {
     const out = [`  <relation id="${relation.id}" version="1">`];
-    for (const m of relation.members) out.push(`    <member type="${m.type}" ref="${m.ref}" role="${escapeXml(m.role)}"/>`);
+    for (const m of relation.members)
+      out.push(`    <member type="${m.type}" ref="${m.ref}" role="${escapeXml(m.role)}"/>`);
     tagLines(relation.tags, out);
     out.push('  </relation>');
     yield `${out.join('\n')}\n`;

@@ -1,0 +1,232 @@
+/**
+ * What a pass over an OSM file keeps, in compact typed arrays: every node's coordinates (16 bytes a
+ * node: a Float64 id and Int32 longitude/latitude in 1e-7 degrees, PBF's own precision), every way's
+ * node ids (ways are needed as multipolygon members before the relation that uses them is read), the
+ * tags of the nodes and ways whose tags the layers can use, and the relations the layers can use.
+ * Everything else (untagged-node tags, metadata, uninteresting tags) is dropped as it is read.
+ *
+ * The drivers (read-pbf.ts, read-xml.ts, read-overpass-json.ts) feed an `OsmStore` through `OsmSink`;
+ * `finish()` returns an `OsmExtract` whose arrays can be transferred between threads.
+ */
+
+/** OSM tags of one element. */
+export type OsmTags = Record<string, string>;
+
+/** Member types in PBF's numbering. */
+export const MEMBER_NODE = 0;
+export const MEMBER_WAY = 1;
+export const MEMBER_RELATION = 2;
+
+/** One relation member: type (0 node, 1 way, 2 relation), referenced id, role. */
+export interface OsmMember {
+  type: number;
+  ref: number;
+  role: string;
+}
+
+/** A relation kept by the reader. */
+export interface OsmRelation {
+  id: number;
+  members: OsmMember[];
+  tags: OsmTags;
+}
+
+/** What the format drivers call for each element, in file order. */
+export interface OsmSink {
+  /** A node; `lon7`/`lat7` are degrees × 1e7, rounded. */
+  node(id: number, lon7: number, lat7: number, tags: OsmTags | null): void;
+  /** A way; `refs[0..count)` are its node ids (the array may be reused by the caller). */
+  way(id: number, refs: ArrayLike<number>, count: number, tags: OsmTags | null): void;
+  relation(id: number, members: OsmMember[], tags: OsmTags | null): void;
+}
+
+/** Which tags are worth keeping (from the tag table): a test per element type. */
+export interface OsmKeepFilter {
+  node(tags: OsmTags): boolean;
+  way(tags: OsmTags): boolean;
+  relation(tags: OsmTags): boolean;
+}
+
+/** The elements kept from one file, sorted by id. Arrays are transferable. */
+export interface OsmExtract {
+  fileName: string;
+  /** Elements read (all, not only those kept). */
+  counts: { nodes: number; ways: number; relations: number };
+  nodeIds: Float64Array;
+  nodeLon7: Int32Array;
+  nodeLat7: Int32Array;
+  /** Tagged nodes kept: index into nodeIds, and their tags. */
+  taggedNodes: { index: Int32Array; tags: OsmTags[] };
+  wayIds: Float64Array;
+  /** Node ids of way i: wayRefs[wayRefStart[i] .. wayRefStart[i + 1]). */
+  wayRefStart: Float64Array;
+  wayRefs: Float64Array;
+  /** Kept tags of way i, or null. */
+  wayTags: (OsmTags | null)[];
+  relations: OsmRelation[];
+}
+
+class Growable<T extends Float64Array | Int32Array> {
+  array: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.array = make(1024);
+  }
+  push(value: number): void {
+    if (this.length === this.array.length) this.grow(this.length + 1);
+    this.array[this.length++] = value;
+  }
+  grow(minimum: number): void {
+    let size = this.array.length * 2;
+    while (size < minimum) size *= 2;
+    const next = this.make(size);
+    next.set(this.array.subarray(0, this.length) as never);
+    this.array = next;
+  }
+  trimmed(): T {
+    return this.array.slice(0, this.length) as T;
+  }
+}
+
+/** Index of `id` in the ascending `ids`, or -1. */
+export function findId(ids: Float64Array, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = ids[middle];
+    if (value < id) low = middle + 1;
+    else if (value > id) high = middle - 1;
+    else return middle;
+  }
+  return -1;
+}
+
+/** Collects elements from a driver (see the file comment). */
+export class OsmStore implements OsmSink {
+  readonly counts = { nodes: 0, ways: 0, relations: 0 };
+  private readonly nodeIds = new Growable((n) => new Float64Array(n));
+  private readonly nodeLon = new Growable((n) => new Int32Array(n));
+  private readonly nodeLat = new Growable((n) => new Int32Array(n));
+  private readonly taggedIndex: number[] = [];
+  private readonly taggedTags: OsmTags[] = [];
+  private readonly wayIds = new Growable((n) => new Float64Array(n));
+  private readonly wayRefStart = new Growable((n) => new Float64Array(n));
+  private readonly wayRefs = new Growable((n) => new Float64Array(n));
+  private readonly wayTags: (OsmTags | null)[] = [];
+  private readonly relations: OsmRelation[] = [];
+  private nodesSorted = true;
+  private waysSorted = true;
+  private lastNode = -Infinity;
+  private lastWay = -Infinity;
+
+  constructor(private readonly keep: OsmKeepFilter) {}
+
+  node(id: number, lon7: number, lat7: number, tags: OsmTags | null): void {
+    this.counts.nodes++;
+    if (id <= this.lastNode) this.nodesSorted = false;
+    this.lastNode = id;
+    if (tags && this.keep.node(tags)) {
+      this.taggedIndex.push(this.nodeIds.length);
+      this.taggedTags.push(tags);
+    }
+    this.nodeIds.push(id);
+    this.nodeLon.push(lon7);
+    this.nodeLat.push(lat7);
+  }
+
+  way(id: number, refs: ArrayLike<number>, count: number, tags: OsmTags | null): void {
+    this.counts.ways++;
+    if (id <= this.lastWay) this.waysSorted = false;
+    this.lastWay = id;
+    this.wayIds.push(id);
+    this.wayRefStart.push(this.wayRefs.length);
+    const store = this.wayRefs;
+    if (store.length + count > store.array.length) store.grow(store.length + count);
+    for (let k = 0; k < count; k++) store.array[store.length + k] = refs[k];
+    store.length += count;
+    this.wayTags.push(tags && this.keep.way(tags) ? tags : null);
+  }
+
+  relation(id: number, members: OsmMember[], tags: OsmTags | null): void {
+    this.counts.relations++;
+    if (tags && this.keep.relation(tags)) this.relations.push({ id, members, tags });
+    else if (members.some((m) => m.type === MEMBER_RELATION)) this.relations.push({ id, members, tags: tags ?? {} });
+  }
+
+  /** The kept elements, sorted by id (files sorted by type then id, as osmium writes them, need no sort). */
+  finish(fileName: string): OsmExtract {
+    let nodeIds = this.nodeIds.trimmed();
+    let nodeLon7 = this.nodeLon.trimmed();
+    let nodeLat7 = this.nodeLat.trimmed();
+    let taggedIndex = Int32Array.from(this.taggedIndex);
+    if (!this.nodesSorted) {
+      const order = sortedOrder(nodeIds);
+      const where = new Int32Array(order.length);
+      for (let k = 0; k < order.length; k++) where[order[k]] = k;
+      nodeIds = permute(nodeIds, order, new Float64Array(order.length));
+      nodeLon7 = permute(nodeLon7, order, new Int32Array(order.length));
+      nodeLat7 = permute(nodeLat7, order, new Int32Array(order.length));
+      taggedIndex = taggedIndex.map((i) => where[i]);
+    }
+    this.wayRefStart.push(this.wayRefs.length);
+    let wayIds = this.wayIds.trimmed();
+    let wayRefStart = this.wayRefStart.trimmed();
+    let wayRefs = this.wayRefs.trimmed();
+    let wayTags = this.wayTags;
+    if (!this.waysSorted) {
+      const order = sortedOrder(wayIds);
+      const starts = new Float64Array(order.length + 1);
+      const refs = new Float64Array(wayRefs.length);
+      let at = 0;
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k];
+        starts[k] = at;
+        refs.set(wayRefs.subarray(wayRefStart[i], wayRefStart[i + 1]), at);
+        at += wayRefStart[i + 1] - wayRefStart[i];
+      }
+      starts[order.length] = at;
+      wayIds = permute(wayIds, order, new Float64Array(order.length));
+      wayTags = Array.from(order, (i) => this.wayTags[i]);
+      wayRefStart = starts;
+      wayRefs = refs;
+    }
+    return {
+      fileName,
+      counts: { ...this.counts },
+      nodeIds,
+      nodeLon7,
+      nodeLat7,
+      taggedNodes: { index: taggedIndex, tags: this.taggedTags },
+      wayIds,
+      wayRefStart,
+      wayRefs,
+      wayTags,
+      relations: this.relations.sort((a, b) => a.id - b.id),
+    };
+  }
+}
+
+function sortedOrder(ids: Float64Array): Uint32Array {
+  const order = new Uint32Array(ids.length);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  return order.sort((a, b) => ids[a] - ids[b]);
+}
+
+function permute<T extends Float64Array | Int32Array>(values: T, order: Uint32Array, out: T): T {
+  for (let k = 0; k < order.length; k++) out[k] = values[order[k]];
+  return out;
+}
+
+/** The typed-array buffers of an extract, for `postMessage(extract, transferList(extract))`. */
+export function extractTransferList(extract: OsmExtract): ArrayBuffer[] {
+  return [
+    extract.nodeIds,
+    extract.nodeLon7,
+    extract.nodeLat7,
+    extract.taggedNodes.index,
+    extract.wayIds,
+    extract.wayRefStart,
+    extract.wayRefs,
+  ].map((array) => array.buffer as ArrayBuffer);
+}
