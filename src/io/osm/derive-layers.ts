@@ -48,6 +48,7 @@ export interface OsmLayerReport {
 
 /** The result of `deriveOsmLayers`. */
 export interface OsmDerived {
+  /** The derived layers (those asked for; all by default). */
   layers: Record<OsmLayerName, FeatureCollection>;
   report: {
     fileName: string;
@@ -71,7 +72,18 @@ export interface OsmDeriveOptions {
   progressIntervalMs?: number;
   /** Metres around green areas within which a path counts as "along" them (default 20). */
   alongGreenMeters?: number;
+  /**
+   * The layers to derive (default all). Leaving out `buildings` and `basemap` saves most of the memory
+   * on a large extract; the layers others depend on are derived anyway and left out of the result.
+   */
+  layers?: readonly OsmLayerName[];
 }
+
+const DEPENDS_ON: Partial<Record<OsmLayerName, OsmLayerName[]>> = {
+  greenways: ['greenspaces'],
+  entrances: ['greenspaces'],
+  communities: ['residential'],
+};
 
 interface Candidate {
   element: OsmElementRef;
@@ -90,7 +102,10 @@ interface Match {
 
 /** Derives all layers from an extract (see the file comment). */
 export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOptions = {}): Promise<OsmDerived> {
-  const table = (options.table ?? defaultTagTable()).filter((rule) => rule.enabled);
+  const wanted = new Set(options.layers ?? OSM_LAYERS);
+  const needed = new Set(wanted);
+  for (const layer of wanted) for (const dependency of DEPENDS_ON[layer] ?? []) needed.add(dependency);
+  const table = (options.table ?? defaultTagTable()).filter((rule) => rule.enabled && needed.has(rule.layer));
   const { signal } = options;
   const geometry = new OsmGeometry(extract, options.missingNodes ?? 'error');
   const interval = options.progressIntervalMs ?? 100;
@@ -216,6 +231,11 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
   const reports = {} as Record<OsmLayerName, OsmLayerReport>;
   let done = 0;
   const makeLayer = async (layer: OsmLayerName, keep: (m: Match, g: Geometry) => boolean = () => true) => {
+    if (!needed.has(layer)) {
+      layers[layer] = { type: 'FeatureCollection', features: [] };
+      reports[layer] = { features: 0, rules: {}, guessed: [] };
+      return 0;
+    }
     const tiers = new Map<number, { features: Feature[]; rules: Record<string, number>; guessed: Set<string> }>();
     for (const match of matches.get(layer)!) {
       if ((++done & 1023) === 0) await tick(0.5 + (0.5 * done) / (total * 2));
@@ -302,7 +322,7 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     reports.residential = { features: blocks.length, rules, guessed: reports.residential.guessed };
   }
   await makeLayer('communities');
-  if (layers.communities.features.length === 0) {
+  if (needed.has('communities') && layers.communities.features.length === 0) {
     const grid = statisticalGrid(polygonsOf(layers.residential));
     layers.communities = {
       type: 'FeatureCollection',
@@ -333,6 +353,7 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
   const ordered = {} as Record<OsmLayerName, FeatureCollection>;
   const orderedReports = {} as Record<OsmLayerName, OsmLayerReport>;
   for (const layer of OSM_LAYERS) {
+    if (!wanted.has(layer)) continue;
     ordered[layer] = layers[layer];
     orderedReports[layer] = reports[layer];
   }

@@ -45,6 +45,8 @@ export interface OsmKeepFilter {
   node(tags: OsmTags): boolean;
   way(tags: OsmTags): boolean;
   relation(tags: OsmTags): boolean;
+  /** The tags to keep of a kept element (may drop keys, may return a shared object: never mutate it). */
+  pick?(tags: OsmTags): OsmTags;
 }
 
 /** The elements kept from one file, sorted by id. Arrays are transferable. */
@@ -128,7 +130,7 @@ export class OsmStore implements OsmSink {
     this.lastNode = id;
     if (tags && this.keep.node(tags)) {
       this.taggedIndex.push(this.nodeIds.length);
-      this.taggedTags.push(tags);
+      this.taggedTags.push(this.keep.pick ? this.keep.pick(tags) : tags);
     }
     this.nodeIds.push(id);
     this.nodeLon.push(lon7);
@@ -145,7 +147,7 @@ export class OsmStore implements OsmSink {
     if (store.length + count > store.array.length) store.grow(store.length + count);
     for (let k = 0; k < count; k++) store.array[store.length + k] = refs[k];
     store.length += count;
-    this.wayTags.push(tags && this.keep.way(tags) ? tags : null);
+    this.wayTags.push(tags && this.keep.way(tags) ? (this.keep.pick ? this.keep.pick(tags) : tags) : null);
   }
 
   relation(id: number, members: OsmMember[], tags: OsmTags | null): void {
