@@ -4,6 +4,7 @@
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
+ *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
@@ -54,10 +55,12 @@ import { flatGeobufChunks } from '../src/io/flatgeobuf';
 import { writeGeoJson } from '../src/io/geojson';
 import { FileError } from '../src/io/input-error';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { readOsmInput } from './cli/osm-input';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
-       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...`;
+       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -142,7 +145,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
-    if (!values[required]) throw new UsageError(`--${required} is required\n${usage}`);
+    if (!values[required] && !(values.osm && required !== 'out')) {
+      throw new UsageError(`--${required} is required\n${usage}`);
+    }
   }
   const cellMeters = Number(values.cell);
   if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
@@ -177,6 +182,15 @@ async function main(argv: string[]): Promise<void> {
     });
     layers[layer] = imported[layer].collection;
   }
+  const osm = values.osm
+    ? await readOsmInput(values.osm, layerNames, new Set(layerNames.filter((l) => values[l])), progressLine)
+    : null;
+  for (const [layer, read] of osm?.imported ?? []) {
+    files[layer as LayerName] = `derived/${layer}.fgb`;
+    imported[layer as LayerName] = read;
+    layers[layer as LayerName] = read.collection;
+  }
+  if (osm) process.stdout.write(osm.description);
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
@@ -244,6 +258,7 @@ async function main(argv: string[]): Promise<void> {
     writeFileSync(join(staging, 'communities.csv'), communityCsv(result));
     writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gapCollection(result)));
     const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
+    if (osm) written.push(...osm.write(staging));
     if (suggestions) {
       writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
       written.push('suggestions.geojson');
@@ -256,13 +271,19 @@ async function main(argv: string[]): Promise<void> {
       total: round(performance.now() - started),
     };
     const summary = summaryRecord(result, {
-      inputs: { ...files, ...(values.add ? { add: basename(values.add) } : {}) },
+      inputs: {
+        ...files,
+        ...(values.add ? { add: basename(values.add) } : {}),
+        ...(values.osm ? { osm: basename(values.osm) } : {}),
+      },
       cells_file: cellsName,
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
+      ...(osm ? { osm: osm.summary } : {}),
     });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });
     for (const name of written) renameSync(join(staging, name), join(outDirectory, name));
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
@@ -365,6 +386,7 @@ function parse(argv: string[]) {
       add: { type: 'string' },
       suggest: { type: 'string' },
       candidates: { type: 'string' },
+      osm: { type: 'string' },
       crs: { type: 'string', multiple: true },
       gcj02: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },

@@ -301,3 +301,10 @@ describe('Three Rivers, Michigan (data/three-rivers)', async () => {
     expect(classifyOsmTags({ highway: 'footway', bridge: 'yes' })).toBeNull();
   });
 });
+
+describe('docs/osm-tags.md', () => {
+  it('lists every rule of the tag table', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'osm-tags.md'), 'utf8');
+    for (const rule of defaultTagTable()) expect(doc).toContain(`\`${rule.id}\``);
+  });
+});
