@@ -105,7 +105,10 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
   const wanted = new Set(options.layers ?? OSM_LAYERS);
   const needed = new Set(wanted);
   for (const layer of wanted) for (const dependency of DEPENDS_ON[layer] ?? []) needed.add(dependency);
-  const table = (options.table ?? defaultTagTable()).filter((rule) => rule.enabled && needed.has(rule.layer));
+  const table = lowestTiers(
+    (options.table ?? defaultTagTable()).filter((rule) => rule.enabled && needed.has(rule.layer)),
+    extract,
+  );
   const { signal } = options;
   const geometry = new OsmGeometry(extract, options.missingNodes ?? 'error');
   const interval = options.progressIntervalMs ?? 100;
@@ -361,6 +364,32 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     layers: ordered,
     report: { fileName: extract.fileName, ...extract.counts, layers: orderedReports, skipped: geometry.skipped },
   };
+}
+
+/**
+ * Keeps, in each layer with tiers, only the rules of the lowest tier whose tags occur in the extract (a
+ * quick scan of the tags), so a city with residential land never holds its buildings as candidates.
+ */
+function lowestTiers(table: OsmTagRule[], extract: OsmExtract): OsmTagRule[] {
+  const tiered = new Map<OsmLayerName, OsmTagRule[]>();
+  for (const rule of table) if ((rule.tier ?? 0) > 0) tiered.set(rule.layer, []);
+  if (tiered.size === 0) return table;
+  for (const rule of table) tiered.get(rule.layer)?.push(rule);
+  const lowest = new Map<OsmLayerName, number>();
+  const scan = (tags: OsmTags | null) => {
+    if (!tags) return;
+    for (const [layer, rules] of tiered) {
+      const best = lowest.get(layer) ?? Infinity;
+      for (const rule of rules) {
+        const tier = rule.tier ?? 0;
+        if (tier < best && ruleMatchesTags(rule, tags)) lowest.set(layer, tier);
+      }
+    }
+  };
+  const allLowest = () => lowest.size === tiered.size && [...lowest.values()].every((tier) => tier === 0);
+  for (let i = 0; i < extract.wayTags.length && !((i & 1023) === 0 && allLowest()); i++) scan(extract.wayTags[i]);
+  for (const relation of extract.relations) scan(relation.tags);
+  return table.filter((rule) => !tiered.has(rule.layer) || (rule.tier ?? 0) === (lowest.get(rule.layer) ?? 0));
 }
 
 function isOtherLand(tags: OsmTags): boolean {

@@ -79,14 +79,15 @@ class Growable<T extends Float64Array | Int32Array> {
     this.array[this.length++] = value;
   }
   grow(minimum: number): void {
-    let size = this.array.length * 2;
-    while (size < minimum) size *= 2;
+    let size = Math.ceil(this.array.length * 1.5);
+    while (size < minimum) size = Math.ceil(size * 1.5);
     const next = this.make(size);
     next.set(this.array.subarray(0, this.length) as never);
     this.array = next;
   }
+  /** The values (a view: no copy, so a large extract is not held twice at the end of the read). */
   trimmed(): T {
-    return this.array.slice(0, this.length) as T;
+    return this.array.subarray(0, this.length) as T;
   }
 }
 
