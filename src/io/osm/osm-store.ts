@@ -68,28 +68,55 @@ export interface OsmExtract {
   relations: OsmRelation[];
 }
 
+/**
+ * A typed array built by appending, in chunks of 64k values doubling up to 1M (no copy of everything on
+ * growth); `finish`
+ * copies the chunks into one exact-size array, releasing each chunk as it goes, so the peak is the
+ * final size plus one chunk.
+ */
 class Growable<T extends Float64Array | Int32Array> {
-  array: T;
+  private chunks: (T | null)[] = [];
+  private current: T;
+  private at = 0;
   length = 0;
   constructor(private readonly make: (n: number) => T) {
-    this.array = make(1024);
+    this.current = make(FIRST_CHUNK);
+    this.chunks.push(this.current);
   }
   push(value: number): void {
-    if (this.length === this.array.length) this.grow(this.length + 1);
-    this.array[this.length++] = value;
+    if (this.at === this.current.length) this.next();
+    this.current[this.at++] = value;
+    this.length++;
   }
-  grow(minimum: number): void {
-    let size = Math.ceil(this.array.length * 1.5);
-    while (size < minimum) size = Math.ceil(size * 1.5);
-    const next = this.make(size);
-    next.set(this.array.subarray(0, this.length) as never);
-    this.array = next;
+  pushMany(values: ArrayLike<number>, count: number): void {
+    for (let k = 0; k < count; k++) {
+      if (this.at === this.current.length) this.next();
+      this.current[this.at++] = values[k];
+    }
+    this.length += count;
   }
-  /** The values (a view: no copy, so a large extract is not held twice at the end of the read). */
-  trimmed(): T {
-    return this.array.subarray(0, this.length) as T;
+  private next(): void {
+    this.current = this.make(Math.min(CHUNK, this.current.length * 2));
+    this.chunks.push(this.current);
+    this.at = 0;
+  }
+  /** The values as one array (the chunks are released: push no more). */
+  finish(): T {
+    const out = this.make(this.length);
+    let offset = 0;
+    for (let k = 0; k < this.chunks.length; k++) {
+      const chunk = this.chunks[k]!;
+      const n = Math.min(chunk.length, this.length - offset);
+      out.set(chunk.subarray(0, n) as never, offset);
+      offset += n;
+      this.chunks[k] = null;
+    }
+    return out;
   }
 }
+
+const FIRST_CHUNK = 1 << 16;
+const CHUNK = 1 << 20;
 
 /** Index of `id` in the ascending `ids`, or -1. */
 export function findId(ids: Float64Array, id: number): number {
@@ -144,10 +171,7 @@ export class OsmStore implements OsmSink {
     this.lastWay = id;
     this.wayIds.push(id);
     this.wayRefStart.push(this.wayRefs.length);
-    const store = this.wayRefs;
-    if (store.length + count > store.array.length) store.grow(store.length + count);
-    for (let k = 0; k < count; k++) store.array[store.length + k] = refs[k];
-    store.length += count;
+    this.wayRefs.pushMany(refs, count);
     this.wayTags.push(tags && this.keep.way(tags) ? (this.keep.pick ? this.keep.pick(tags) : tags) : null);
   }
 
@@ -159,9 +183,9 @@ export class OsmStore implements OsmSink {
 
   /** The kept elements, sorted by id (files sorted by type then id, as osmium writes them, need no sort). */
   finish(fileName: string): OsmExtract {
-    let nodeIds = this.nodeIds.trimmed();
-    let nodeLon7 = this.nodeLon.trimmed();
-    let nodeLat7 = this.nodeLat.trimmed();
+    let nodeIds = this.nodeIds.finish();
+    let nodeLon7 = this.nodeLon.finish();
+    let nodeLat7 = this.nodeLat.finish();
     let taggedIndex = Int32Array.from(this.taggedIndex);
     if (!this.nodesSorted) {
       const order = sortedOrder(nodeIds);
@@ -173,9 +197,9 @@ export class OsmStore implements OsmSink {
       taggedIndex = taggedIndex.map((i) => where[i]);
     }
     this.wayRefStart.push(this.wayRefs.length);
-    let wayIds = this.wayIds.trimmed();
-    let wayRefStart = this.wayRefStart.trimmed();
-    let wayRefs = this.wayRefs.trimmed();
+    let wayIds = this.wayIds.finish();
+    let wayRefStart = this.wayRefStart.finish();
+    let wayRefs = this.wayRefs.finish();
     let wayTags = this.wayTags;
     if (!this.waysSorted) {
       const order = sortedOrder(wayIds);
