@@ -173,6 +173,18 @@ describe('hand-made extract (park with a hole, broken relation, private garden, 
     const controller = new AbortController();
     controller.abort();
     await expect(readOsmExtract(bytes('park-river.osm'), { signal: controller.signal })).rejects.toThrow(/abort/i);
+    const extract = await readOsmExtract(bytes('park-river.osm'));
+    await expect(deriveOsmLayers(extract, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    const fractions: number[] = [];
+    await deriveOsmLayers(extract, { progressIntervalMs: 0, onProgress: (p) => fractions.push(p.fraction) });
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('derives only the layers asked for', async () => {
+    const derived = await derive(bytes('park-river.osm'), 'park-river.osm', { layers: ['greenways', 'entrances'] });
+    expect(Object.keys(derived.layers)).toEqual(['greenways', 'entrances']);
+    expect(derived.layers.greenways).toEqual(layers.greenways);
+    expect(derived.layers.entrances).toEqual(layers.entrances);
   });
 });
 

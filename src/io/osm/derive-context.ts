@@ -5,8 +5,11 @@
  * extract has no communities.
  */
 import Flatbush from 'flatbush';
+import type { FeatureCollection } from 'geojson';
 import { traceCellOutlines } from '../../coverage/gap-outlines';
 import { pointInRing } from './assemble-areas';
+import type { OsmExtract, OsmTags } from './osm-store';
+import { type OsmLayerName, type OsmTagRule, OTHER_LAND, ruleMatchesTags } from './tag-table';
 
 const METERS_PER_DEGREE = 111_320;
 
@@ -234,4 +237,49 @@ export function statisticalGrid(
         ],
       };
     });
+}
+
+/**
+ * Keeps, in each layer with tiers, only the rules of the lowest tier whose tags occur in the extract (a
+ * quick scan of the tags), so a city with residential land never holds its buildings as candidates.
+ */
+export function lowestTiers(table: OsmTagRule[], extract: OsmExtract): OsmTagRule[] {
+  const tiered = new Map<OsmLayerName, OsmTagRule[]>();
+  for (const rule of table) if ((rule.tier ?? 0) > 0) tiered.set(rule.layer, []);
+  if (tiered.size === 0) return table;
+  for (const rule of table) tiered.get(rule.layer)?.push(rule);
+  const lowest = new Map<OsmLayerName, number>();
+  const scan = (tags: OsmTags | null) => {
+    if (!tags) return;
+    for (const [layer, rules] of tiered) {
+      const best = lowest.get(layer) ?? Infinity;
+      for (const rule of rules) {
+        const tier = rule.tier ?? 0;
+        if (tier < best && ruleMatchesTags(rule, tags)) lowest.set(layer, tier);
+      }
+    }
+  };
+  const allLowest = () => lowest.size === tiered.size && [...lowest.values()].every((tier) => tier === 0);
+  for (let i = 0; i < extract.wayTags.length && !((i & 1023) === 0 && allLowest()); i++) scan(extract.wayTags[i]);
+  for (const relation of extract.relations) scan(relation.tags);
+  return table.filter((rule) => !tiered.has(rule.layer) || (rule.tier ?? 0) === (lowest.get(rule.layer) ?? 0));
+}
+
+/** Whether the tags are land that is not homes (industrial, schools, …). */
+export function isOtherLand(tags: OsmTags): boolean {
+  for (const key in OTHER_LAND) {
+    const value = tags[key];
+    if (value !== undefined && OTHER_LAND[key].includes(value)) return true;
+  }
+  return false;
+}
+
+/** The polygons ([outer, ...holes]) of a collection's Polygon and MultiPolygon features. */
+export function polygonsOf(collection: FeatureCollection): [number, number][][][] {
+  const out: [number, number][][][] = [];
+  for (const f of collection.features) {
+    if (f.geometry?.type === 'Polygon') out.push(f.geometry.coordinates as [number, number][][]);
+    else if (f.geometry?.type === 'MultiPolygon') out.push(...(f.geometry.coordinates as [number, number][][][]));
+  }
+  return out;
 }

@@ -9,7 +9,16 @@
 import area from '@turf/area';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { isClosedWay } from './assemble-areas';
-import { bufferIntoBlocks, PolygonIndex, ringCentre, shareNear, statisticalGrid } from './derive-context';
+import {
+  bufferIntoBlocks,
+  isOtherLand,
+  lowestTiers,
+  PolygonIndex,
+  polygonsOf,
+  ringCentre,
+  shareNear,
+  statisticalGrid,
+} from './derive-context';
 import { featureProperties, type OsmElementRef } from './derive-properties';
 import { throwIfAborted } from './osm-error';
 import { type MissingNodePolicy, OsmGeometry, type OsmSkipped } from './osm-geometry';
@@ -19,7 +28,6 @@ import {
   type OsmGeometryKind,
   type OsmLayerName,
   type OsmTagRule,
-  OTHER_LAND,
   ruleKind,
   ruleMatchesTags,
 } from './tag-table';
@@ -364,47 +372,4 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     layers: ordered,
     report: { fileName: extract.fileName, ...extract.counts, layers: orderedReports, skipped: geometry.skipped },
   };
-}
-
-/**
- * Keeps, in each layer with tiers, only the rules of the lowest tier whose tags occur in the extract (a
- * quick scan of the tags), so a city with residential land never holds its buildings as candidates.
- */
-function lowestTiers(table: OsmTagRule[], extract: OsmExtract): OsmTagRule[] {
-  const tiered = new Map<OsmLayerName, OsmTagRule[]>();
-  for (const rule of table) if ((rule.tier ?? 0) > 0) tiered.set(rule.layer, []);
-  if (tiered.size === 0) return table;
-  for (const rule of table) tiered.get(rule.layer)?.push(rule);
-  const lowest = new Map<OsmLayerName, number>();
-  const scan = (tags: OsmTags | null) => {
-    if (!tags) return;
-    for (const [layer, rules] of tiered) {
-      const best = lowest.get(layer) ?? Infinity;
-      for (const rule of rules) {
-        const tier = rule.tier ?? 0;
-        if (tier < best && ruleMatchesTags(rule, tags)) lowest.set(layer, tier);
-      }
-    }
-  };
-  const allLowest = () => lowest.size === tiered.size && [...lowest.values()].every((tier) => tier === 0);
-  for (let i = 0; i < extract.wayTags.length && !((i & 1023) === 0 && allLowest()); i++) scan(extract.wayTags[i]);
-  for (const relation of extract.relations) scan(relation.tags);
-  return table.filter((rule) => !tiered.has(rule.layer) || (rule.tier ?? 0) === (lowest.get(rule.layer) ?? 0));
-}
-
-function isOtherLand(tags: OsmTags): boolean {
-  for (const key in OTHER_LAND) {
-    const value = tags[key];
-    if (value !== undefined && OTHER_LAND[key].includes(value)) return true;
-  }
-  return false;
-}
-
-function polygonsOf(collection: FeatureCollection): [number, number][][][] {
-  const out: [number, number][][][] = [];
-  for (const f of collection.features) {
-    if (f.geometry?.type === 'Polygon') out.push(f.geometry.coordinates as [number, number][][]);
-    else if (f.geometry?.type === 'MultiPolygon') out.push(...(f.geometry.coordinates as [number, number][][][]));
-  }
-  return out;
 }

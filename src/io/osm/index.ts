@@ -12,6 +12,7 @@ export type { OsmDerived, OsmDeriveOptions, OsmLayerReport } from './derive-laye
 export { deriveOsmLayers, OSM_LAYERS } from './derive-layers';
 export type { OsmSummary } from './derived-files';
 export { derivedFlatGeobufFiles, OSM_ATTRIBUTION, osmSummary } from './derived-files';
+export { KEPT_TAG_KEYS, osmKeepFilter } from './keep-filter';
 export type { OsmErrorCode, OsmMessage } from './osm-error';
 export { OsmError } from './osm-error';
 export type { MissingNodePolicy, OsmSkipped } from './osm-geometry';
@@ -20,4 +21,4 @@ export { extractTransferList } from './osm-store';
 export type { OsmFormat, OsmReadOptions, OsmReadProgress, OsmSource } from './read-osm';
 export { detectOsmFormat, readOsmExtract } from './read-osm';
 export type { OsmGeometryKind, OsmLayerName, OsmTagRule } from './tag-table';
-export { defaultTagTable, KEPT_TAG_KEYS } from './tag-table';
+export { defaultTagTable } from './tag-table';

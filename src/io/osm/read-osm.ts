@@ -6,12 +6,13 @@
  * chunks or blocks. No Node-only API is used, so the same code runs in a Web Worker and in Node (pass a
  * Blob: a File in the browser, `await fs.openAsBlob(path)` in Node, or the bytes).
  */
+
+import { osmKeepFilter } from './keep-filter';
 import { OsmError, throwIfAborted } from './osm-error';
 import { type OsmExtract, type OsmKeepFilter, OsmStore } from './osm-store';
 import { readOverpassJson } from './read-overpass-json';
 import { readPbf } from './read-pbf';
 import { readOsmXml } from './read-xml';
-import { osmKeepFilter } from './tag-table';
 
 /** Where the bytes come from: a Blob/File, bytes in memory, or anything with a byte stream. */
 export type OsmSource = Blob | Uint8Array | { size?: number; stream(): ReadableStream<Uint8Array> };
