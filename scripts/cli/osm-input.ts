@@ -3,12 +3,19 @@
  * JSON) with src/io/osm, derives every layer, and hands the CLI the layers it did not get as flags.
  * Each derived layer is written as FlatGeobuf and read back through src/io/read-layer.ts like any
  * input (so it is checked and repaired the same way, and summary.json's `import` describes it as
- * `derived/<layer>.fgb`). The files go to `derived/<layer>.fgb` in the output folder.
+ * `derived/<layer>.fgb`). The files go to `derived/<layer>.fgb` in the output folder; buildings and the
+ * basemap are streamed from the extract into their files (never held as GeoJSON).
  */
-import { mkdirSync, openAsBlob, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openAsBlob, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deriveOsmLayers, OSM_LAYERS } from '../../src/io/osm/derive-layers';
-import { derivedFlatGeobufFiles, type OsmSummary, osmSummary } from '../../src/io/osm/derived-files';
+import {
+  derivedFlatGeobufFiles,
+  type OsmSummary,
+  osmSummary,
+  STREAMED_LAYERS,
+  streamedFlatGeobuf,
+} from '../../src/io/osm/derived-files';
 import { readOsmExtract } from '../../src/io/osm/read-osm';
 import type { OsmLayerName } from '../../src/io/osm/tag-table';
 import { type ReadLayerResult, readLayerFile } from '../../src/io/read-layer';
@@ -22,7 +29,10 @@ export interface OsmCliInput {
   summary: OsmSummary & { used: string[]; overridden: string[] };
   /** Lines to print: what was derived. */
   description: string;
-  /** Writes derived/<layer>.fgb into `directory`; returns the paths written, relative to it. */
+  /**
+   * Writes derived/<layer>.fgb into `directory` (buildings and the basemap streamed, their counts added to
+   * `summary` and printed); returns the paths written, relative to it.
+   */
   write(directory: string): string[];
 }
 
@@ -45,6 +55,7 @@ export async function readOsmInput(
       ),
   });
   const derived = await deriveOsmLayers(extract, {
+    layers: OSM_LAYERS.filter((layer) => !STREAMED_LAYERS.includes(layer as never)),
     onProgress: (p) => progress(`deriving layers ${Math.round(p.fraction * 100)}%`),
   });
   const files = derivedFlatGeobufFiles(derived);
@@ -66,6 +77,7 @@ export async function readOsmInput(
   ];
   for (const layer of OSM_LAYERS) {
     const report = derived.report.layers[layer];
+    if (!report) continue;
     const rules = Object.entries(report.rules)
       .map(([rule, n]) => `${rule.replace(`${layer}/`, '')} ${n}`)
       .join(', ');
@@ -90,6 +102,21 @@ export async function readOsmInput(
       for (const [file, bytes] of files) {
         writeFileSync(join(directory, 'derived', file), bytes);
         written.push(join('derived', file));
+      }
+      for (const layer of STREAMED_LAYERS) {
+        const report = { features: 0, rules: {} as Record<string, number>, guessed: [] as string[] };
+        const descriptor = openSync(join(directory, 'derived', `${layer}.fgb`), 'w');
+        try {
+          for (const piece of streamedFlatGeobuf(extract, layer, report)) writeSync(descriptor, piece);
+        } finally {
+          closeSync(descriptor);
+        }
+        summary.layers[layer] = report;
+        written.push(join('derived', `${layer}.fgb`));
+        const rules = Object.entries(report.rules)
+          .map(([rule, n]) => `${rule.replace(`${layer}/`, '')} ${n}`)
+          .join(', ');
+        process.stdout.write(`  ${layer}: ${report.features} features${rules ? ` (${rules})` : ''}, streamed\n`);
       }
       return written;
     },

@@ -10,6 +10,7 @@ import { classifyOsmTags } from '../../src/io/osm';
 import { deriveOsmLayers, OSM_LAYERS, type OsmDerived } from '../../src/io/osm/derive-layers';
 import { OsmError } from '../../src/io/osm/osm-error';
 import { readOsmExtract } from '../../src/io/osm/read-osm';
+import { streamOsmLayer } from '../../src/io/osm/stream-layer';
 import { defaultTagTable } from '../../src/io/osm/tag-table';
 
 const here = join(import.meta.dirname, 'in');
@@ -299,6 +300,18 @@ describe('Three Rivers, Michigan (data/three-rivers)', async () => {
     expect(layers.residential.features.length).toBeGreaterThan(5);
     expect(report.layers.residential.guessed.join(' ')).toMatch(/no landuse=residential/);
     expect(report.skipped).toEqual([]);
+  });
+
+  it('streamed layers (buildings, basemap, streets, barriers) equal the derived ones', async () => {
+    const extract = await readOsmExtract(new Uint8Array(readFileSync(join(root, 'three-rivers.osm'))));
+    for (const layer of ['buildings', 'basemap', 'streets', 'barriers'] as const) {
+      const report = { features: 0, rules: {}, guessed: [] };
+      expect([...streamOsmLayer(extract, layer, { report })]).toEqual(xml.layers[layer].features);
+      expect(report).toMatchObject({
+        features: xml.report.layers[layer].features,
+        rules: xml.report.layers[layer].rules,
+      });
+    }
   });
 
   it('the PBF copy gives the same layers', async () => {

@@ -84,3 +84,39 @@ export function featureProperties(
   }
   return p;
 }
+
+const NAME_COLUMNS = [
+  { name: 'osm_id', type: 'string' },
+  { name: 'name', type: 'string' },
+  { name: 'name_zh', type: 'string' },
+  { name: 'name_en', type: 'string' },
+  { name: 'rule', type: 'string' },
+] as const;
+
+/**
+ * The FlatGeobuf columns of the layers that can be streamed (`streamOsmLayer`): every property
+ * `featureProperties` can give them, so the writer can take the features one at a time.
+ */
+export const STREAMED_COLUMNS: Record<
+  'buildings' | 'basemap' | 'streets' | 'barriers',
+  readonly { name: string; type: 'string' | 'double' | 'json' }[]
+> = {
+  buildings: [...NAME_COLUMNS, { name: 'building', type: 'string' }, { name: 'levels', type: 'double' }],
+  basemap: [
+    ...NAME_COLUMNS,
+    { name: 'class', type: 'string' },
+    { name: 'highway', type: 'string' },
+    { name: 'place', type: 'string' },
+    { name: 'bridge', type: 'string' },
+    { name: 'tunnel', type: 'string' },
+    { name: 'levels', type: 'double' },
+  ],
+  streets: [...NAME_COLUMNS, { name: 'highway', type: 'string' }, { name: 'tags', type: 'json' }],
+  barriers: [
+    ...NAME_COLUMNS,
+    { name: 'kind', type: 'string' },
+    { name: 'bridge', type: 'string' },
+    { name: 'tunnel', type: 'string' },
+    { name: 'tags', type: 'json' },
+  ],
+};
