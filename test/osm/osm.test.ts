@@ -8,6 +8,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { classifyOsmTags } from '../../src/io/osm';
 import { deriveOsmLayers, OSM_LAYERS, type OsmDerived } from '../../src/io/osm/derive-layers';
+import { derivedFlatGeobufFiles } from '../../src/io/osm/derived-files';
 import { OsmError } from '../../src/io/osm/osm-error';
 import { readOsmExtract } from '../../src/io/osm/read-osm';
 import { streamOsmLayer } from '../../src/io/osm/stream-layer';
@@ -312,6 +313,15 @@ describe('Three Rivers, Michigan (data/three-rivers)', async () => {
         rules: xml.report.layers[layer].rules,
       });
     }
+  });
+
+  it('the committed data/three-rivers/*.fgb and manifest.json are what scripts/convert-three-rivers.ts writes', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+    for (const [file, data] of derivedFlatGeobufFiles(xml)) {
+      expect(new Uint8Array(readFileSync(join(root, file))), file).toEqual(data);
+      expect(manifest.layers[file.replace('.fgb', '')]).toMatchObject({ file, bytes: data.length });
+    }
+    expect(manifest.attribution).toMatch(/OpenStreetMap contributors, ODbL/);
   });
 
   it('the PBF copy gives the same layers', async () => {
