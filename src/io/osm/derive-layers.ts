@@ -137,6 +137,8 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     );
   }
   const matches = new Map<OsmLayerName, Match[]>(OSM_LAYERS.map((layer) => [layer, []]));
+  // Land that is not homes, only needed when plain buildings may be guessed to be homes.
+  const needOtherLand = table.some((rule) => rule.context === 'outside-other-land');
   const otherLand: [number, number][][][] = [];
   const otherLandRule: OsmTagRule = { id: 'other land', layer: 'basemap', tags: {}, geometry: ['area'], enabled: true };
   const classify = (candidate: Candidate) => {
@@ -146,7 +148,7 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
       seen.add(rule.layer);
       matches.get(rule.layer)!.push({ candidate, rule });
     }
-    if (candidate.geometry === 'area' && isOtherLand(candidate.tags)) {
+    if (needOtherLand && candidate.geometry === 'area' && isOtherLand(candidate.tags)) {
       matches.get('basemap')!.push({ candidate, rule: otherLandRule });
     }
     return seen.size > 0;
@@ -163,7 +165,7 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     if (
       tags.area !== 'no' &&
       isClosedWay(geometry.wayRefs(i)) &&
-      (areaRules.some((r) => ruleMatchesTags(r, tags)) || isOtherLand(tags))
+      (areaRules.some((r) => ruleMatchesTags(r, tags)) || (needOtherLand && isOtherLand(tags)))
     ) {
       classify({ element, tags, geometry: 'area', way: i });
     }
