@@ -5,11 +5,13 @@
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+ *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *
  * Walking distance (`--distance network`, or rules with "distance": "network" such as `--rules parkserve`)
- * needs `--streets` (LineStrings; OSM tags are filtered by the walk rules); `--barriers` (lines/polygons)
- * and `--entrances` (points) are optional. Cells then also get green_straight_m, park_straight_m and
- * off_network, and summary.json `network` and `cells_meeting_both_straight`.
+ * needs `--streets` (LineStrings; OSM tags are filtered by the walk rules), or an `--osm` extract whose
+ * streets are derived; `--barriers` (lines/polygons) and `--entrances` (points) are optional. Cells then
+ * also get green_straight_m, park_straight_m and off_network, and summary.json `network` and
+ * `cells_meeting_both_straight`.
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
@@ -59,11 +61,13 @@ import {
 import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../src/io/geojson';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { readOsmInput } from './cli/osm-input';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
-       [--distance network|straight] [--streets F] [--barriers F] [--entrances F]`;
+       [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -159,7 +163,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
-    if (!values[required]) throw new UsageError(`--${required} is required\n${usage}`);
+    if (!values[required] && !(values.osm && required !== 'out')) {
+      throw new UsageError(`--${required} is required\n${usage}`);
+    }
   }
   const cellMeters = Number(values.cell);
   if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
@@ -173,9 +179,9 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`--distance ${values.distance}: use network or straight`);
     rules.distance = values.distance;
   }
-  if (rules.distance === 'network' && !values.streets) {
+  if (rules.distance === 'network' && !values.streets && !values.osm) {
     throw new UsageError(
-      `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings)`,
+      `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
     );
   }
   const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
@@ -226,6 +232,27 @@ async function main(argv: string[]): Promise<void> {
     });
     layers[layer] = imported[layer].collection;
   }
+  const osm = values.osm
+    ? await readOsmInput(
+        values.osm,
+        layerNames,
+        new Set([...layerNames, ...networkLayerNames].filter((l) => values[l])),
+        progressLine,
+      )
+    : null;
+  // Walking distance from an extract: its streets, barriers and entrances, unless given as flags.
+  if (rules.distance === 'network') {
+    for (const [layer, collection] of osm?.network ?? []) {
+      networkFiles[layer as NetworkLayerName] = `derived/${layer}.fgb`;
+      networkLayers[layer as NetworkLayerName] = collection;
+    }
+  }
+  for (const [layer, read] of osm?.imported ?? []) {
+    files[layer as LayerName] = `derived/${layer}.fgb`;
+    imported[layer as LayerName] = read;
+    layers[layer as LayerName] = read.collection;
+  }
+  if (osm) process.stdout.write(osm.description);
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
@@ -288,6 +315,7 @@ async function main(argv: string[]): Promise<void> {
     writeFileSync(join(staging, 'communities.csv'), communityCsv(result));
     writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gapCollection(result)));
     const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
+    if (osm) written.push(...osm.write(staging));
     if (suggestions) {
       writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
       written.push('suggestions.geojson');
@@ -300,13 +328,20 @@ async function main(argv: string[]): Promise<void> {
       total: round(performance.now() - started),
     };
     const summary = summaryRecord(result, {
-      inputs: { ...files, ...networkFiles, ...(values.add ? { add: basename(values.add) } : {}) },
+      inputs: {
+        ...files,
+        ...networkFiles,
+        ...(values.add ? { add: basename(values.add) } : {}),
+        ...(values.osm ? { osm: basename(values.osm) } : {}),
+      },
       cells_file: cellsName,
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
+      ...(osm ? { osm: osm.summary } : {}),
     });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });
     for (const name of written) renameSync(join(staging, name), join(outDirectory, name));
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
@@ -412,6 +447,7 @@ function parse(argv: string[]) {
       add: { type: 'string' },
       suggest: { type: 'string' },
       candidates: { type: 'string' },
+      osm: { type: 'string' },
       crs: { type: 'string', multiple: true },
       gcj02: { type: 'string', multiple: true },
       distance: { type: 'string' },

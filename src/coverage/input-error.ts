@@ -32,7 +32,9 @@ export type InputErrorCode =
   /** An attribute the layer needs is missing or has a value it cannot use (e.g. an unknown `kind`). */
   | 'attribute'
   /** Any other problem with the input. */
-  | 'invalid';
+  | 'invalid'
+  /** A format driver's own finer code, prefixed by the format (e.g. `osm.pbf-truncated`). */
+  | `${string}.${string}`;
 
 /** An InputError as plain data (what {@link InputError.toJSON} returns and a worker posts). */
 export interface InputErrorJSON {

@@ -1,9 +1,11 @@
 import type { Feature, GeoJsonProperties } from 'geojson';
+import { defaultTagTable, type OsmTagRule, ruleKind, ruleMatchesTags } from './osm/tag-table';
 
 /**
  * OpenStreetMap features (from osmtogeojson, Overpass turbo's GeoJSON export, or QGIS/ogr2ogr OSM
  * exports) classified by their tags into a GreenReach role and, for green spaces, a `kind`. The table
- * is documented in docs/osm-tags.md; keep the two in step.
+ * is data (src/io/osm/tag-table.ts, shared with the extract deriver in src/io/osm/), documented in
+ * docs/osm-tags.md; keep the two in step.
  *
  * Tags are read from the properties themselves (Overpass turbo, ogr2ogr with tags as columns) or from a
  * nested `tags` object (raw osmtogeojson output). ogr2ogr's `other_tags` hstore text
@@ -34,8 +36,6 @@ const OSM_KEYS = [
   'building',
   'entrance',
 ];
-const GREENWAY_NAME = /绿道|greenway|green\s*way/i;
-const POCKET_PARK_NAME = /小游园|游园|微绿地|口袋公园|街头绿地|pocket\s*park/i;
 
 /** The tags of a feature (a fresh object; never the prototype), or null when it carries no OSM tags. */
 export function osmTags(properties: GeoJsonProperties): Record<string, string> | null {
@@ -56,59 +56,28 @@ export function osmTags(properties: GeoJsonProperties): Record<string, string> |
   return OSM_KEYS.some((key) => key in tags) ? tags : null;
 }
 
+const CLASSIFY_LAYERS: readonly OsmRole[] = ['greenspaces', 'greenways', 'residential', 'communities'];
+let classifyRules: OsmTagRule[] | null = null;
+
 /**
  * Role and kind of an OSM feature from its tags, or null when GreenReach has no use for it (a gate, a
- * building, a road that is not a greenway, a private garden). See docs/osm-tags.md.
+ * building, a road that is not a greenway, a private garden). The rules are the tag table's
+ * (src/io/osm/tag-table.ts, shown in docs/osm-tags.md), in its order, without the rules that need a whole
+ * extract (route relations, paths inside parks, building blocks).
  */
-export function classifyOsmTags(tags: Record<string, string>): OsmClass | null {
-  const name = `${tags.name ?? ''} ${tags['name:zh'] ?? ''} ${tags['name:en'] ?? ''}`;
-  const isPrivate = tags.access === 'private' || tags.access === 'no';
-  const leisure = tags.leisure;
-  const landuse = tags.landuse;
-  if (!isPrivate) {
-    if (leisure === 'park') {
-      return POCKET_PARK_NAME.test(name)
-        ? { role: 'greenspaces', kind: 'pocket_park', tag: 'leisure=park' }
-        : { role: 'greenspaces', kind: 'park', tag: 'leisure=park' };
+export function classifyOsmTags(tags: Record<string, string>, table?: readonly OsmTagRule[]): OsmClass | null {
+  classifyRules ??= defaultTagTable();
+  const rules = table ?? classifyRules;
+  for (const layer of CLASSIFY_LAYERS) {
+    for (const rule of rules) {
+      if (rule.layer !== layer || !rule.enabled || rule.scope === 'extract') continue;
+      if (!ruleMatchesTags(rule, tags)) continue;
+      const kind = ruleKind(rule, tags) as OsmKind | undefined;
+      const tag = Object.keys(rule.tags)
+        .map((key) => `${key}=${tags[key]}`)
+        .join(' ');
+      return kind ? { role: layer, kind, tag } : { role: layer, tag };
     }
-    if (leisure === 'garden') return { role: 'greenspaces', kind: 'pocket_park', tag: 'leisure=garden' };
-    if (leisure === 'playground') return { role: 'greenspaces', kind: 'micro_green', tag: 'leisure=playground' };
-    if (leisure === 'nature_reserve')
-      return { role: 'greenspaces', kind: 'green_space', tag: 'leisure=nature_reserve' };
-    if (landuse === 'recreation_ground')
-      return { role: 'greenspaces', kind: 'green_space', tag: 'landuse=recreation_ground' };
-    if (landuse === 'grass') return { role: 'greenspaces', kind: 'green_space', tag: 'landuse=grass' };
-    if (landuse === 'village_green') return { role: 'greenspaces', kind: 'green_space', tag: 'landuse=village_green' };
-    if (landuse === 'forest' || tags.natural === 'wood') {
-      return {
-        role: 'greenspaces',
-        kind: 'green_space',
-        tag: landuse === 'forest' ? 'landuse=forest' : 'natural=wood',
-      };
-    }
-  }
-  const highway = tags.highway;
-  const route = tags.route;
-  if (
-    route &&
-    ['bicycle', 'foot', 'hiking', 'greenway'].includes(route) &&
-    (route === 'greenway' || GREENWAY_NAME.test(name))
-  ) {
-    return { role: 'greenways', kind: 'greenway', tag: `route=${route}` };
-  }
-  if (highway && ['footway', 'cycleway', 'path', 'pedestrian', 'track'].includes(highway)) {
-    if (GREENWAY_NAME.test(name) || tags.greenway === 'yes') {
-      return { role: 'greenways', kind: 'greenway', tag: `highway=${highway}` };
-    }
-    return null;
-  }
-  if (landuse === 'residential') return { role: 'residential', tag: 'landuse=residential' };
-  const adminLevel = Number(tags.admin_level);
-  if (tags.boundary === 'administrative' && adminLevel >= 8) {
-    return { role: 'communities', tag: `boundary=administrative admin_level=${tags.admin_level}` };
-  }
-  if (tags.place === 'neighbourhood' || tags.place === 'quarter' || tags.place === 'suburb') {
-    return { role: 'communities', tag: `place=${tags.place}` };
   }
   return null;
 }
