@@ -3,6 +3,7 @@ import { DrawTool } from '../map/draw-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
+import { OsmImportController } from '../state/osm-import';
 import { PlannerApp } from '../state/planner-app';
 import { ResultsView } from '../state/results';
 import { ScenarioController } from '../state/scenario';
@@ -11,6 +12,7 @@ import { Store } from '../state/store';
 import { App } from '../ui/app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
+import { OsmClient } from '../worker/osm-client';
 import { createPlannerMap } from './create-map';
 import { installTestHooks } from './test-hooks';
 
@@ -22,6 +24,7 @@ import { installTestHooks } from './test-hooks';
 export function startPlanner(element: HTMLElement): PlannerServices {
   const app = new PlannerApp(new CoverageClient());
   const imports = new ImportController(app);
+  const osmImport = new OsmImportController(app, () => new OsmClient());
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
@@ -64,6 +67,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const services: PlannerServices = {
     app,
     imports,
+    osmImport,
     scenarios,
     results,
     hover,

@@ -181,10 +181,12 @@ export class PlannerMap {
     });
     const sources: Record<string, FeatureCollection> = {
       district: data.district ?? empty,
-      streets: data.streets ?? empty,
+      // An extract's basemap draws the roads and buildings itself (its streets are the walking network).
+      streets: data.basemap ? empty : (data.streets ?? empty),
+      basemap: data.basemap ?? empty,
       river: data.river ?? empty,
       barriers: data.barriers ?? empty,
-      buildings: data.buildings ?? empty,
+      buildings: data.basemap ? empty : (data.buildings ?? empty),
       communities: withIds(data.communities),
       'community-labels': communityLabelPoints(data.communities),
       greenspaces: data.greenspaces,

@@ -17,6 +17,8 @@ export interface DataSet {
   entrances: FeatureCollection | null;
   /** Building footprints (basemap at high zoom). */
   buildings: FeatureCollection | null;
+  /** An OpenStreetMap extract's basemap (roads by class, water, rail, buildings, place names). */
+  basemap: FeatureCollection | null;
   /** `manifest.json` of the data set, when it has one. */
   manifest: DataManifest | null;
   /** Bytes downloaded. */
@@ -43,7 +45,8 @@ export type DataLayerName =
   | 'greenspaces'
   | 'barriers'
   | 'entrances'
-  | 'buildings';
+  | 'buildings'
+  | 'basemap';
 const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
 const optionalLayers: DataLayerName[] = [
   'district',
@@ -53,6 +56,7 @@ const optionalLayers: DataLayerName[] = [
   'barriers',
   'entrances',
   'buildings',
+  'basemap',
 ];
 
 /**
@@ -128,6 +132,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
     barriers: layers.barriers,
     entrances: layers.entrances,
     buildings: layers.buildings,
+    basemap: layers.basemap,
     manifest,
     bytes,
   };

@@ -1,6 +1,7 @@
 import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
+import { datasetSearch } from './datasets';
 import { type DataSet, loadDataSet } from './load-data';
 import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 import { Store } from './store';
@@ -165,7 +166,7 @@ export class PlannerApp {
   }
 
   /** Replaces engine layers (the planner's imported files, or the demo's again) and recomputes. */
-  replaceLayers(patch: Partial<Pick<DataSet, 'communities' | 'residential' | 'greenways' | 'greenspaces'>>): void {
+  replaceLayers(patch: Partial<Omit<DataSet, 'bytes'>>): void {
     const { data } = this.store.get();
     if (!data) return;
     this.store.set({ data: { ...data, ...patch }, selectedCommunity: null, selectedGap: null });
@@ -244,6 +245,12 @@ export class PlannerApp {
       const search = formatScreen(this.store.get());
       if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}${location.hash}`);
     }, 150);
+  }
+
+  /** Opens another data set (a shipped one, by its `data/<name>/` path): the page loads it afresh. */
+  openDataset(path: string): void {
+    if (path === this.store.get().dataPath) return;
+    location.assign(`${location.pathname}${datasetSearch(formatScreen(this.store.get()), path)}`);
   }
 
   /** The current screen as a URL search string (what "copy link" copies). */

@@ -1,5 +1,6 @@
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import type { ImportController } from './import-controller';
+import type { OsmImportController } from './osm-import';
 import type { PlannerApp } from './planner-app';
 import type { ResultsView } from './results';
 import type { ScenarioController } from './scenario';
@@ -32,6 +33,7 @@ export interface MapSnapshot {
 export interface PlannerServices {
   app: PlannerApp;
   imports: ImportController;
+  osmImport: OsmImportController;
   scenarios: ScenarioController;
   results: ResultsView;
   hover: Store<HoverState>;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { shippedDatasets } from '../state/datasets';
 import type { PlannerServices } from '../state/services';
 import { CommunityTable } from './community-table';
 import { ExportPanel } from './export-panel';
@@ -7,6 +8,7 @@ import { t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
+import { OsmImportDialog } from './osm-import-dialog';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
 import { SummaryPanel } from './summary-panel';
@@ -19,6 +21,11 @@ export function App({ services }: { services: PlannerServices }) {
   const error = useStore(app.store, (state) => state.error);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
   const imported = useImported(imports);
+  const dataPath = useStore(app.store, (state) => state.dataPath);
+  const attribution = useStore(app.store, (state) => {
+    const value = state.data?.manifest?.attribution;
+    return typeof value === 'string' ? value : null;
+  });
   const [copied, setCopied] = useState(false);
 
   const selectCommunity = (community: number) => {
@@ -49,6 +56,24 @@ export function App({ services }: { services: PlannerServices }) {
           {t(language, 'title')} <span class="tagline">{t(language, 'tagline')}</span>
         </h1>
         <div class="top-actions">
+          <label class="dataset">
+            <span class="visually-hidden">{t(language, 'dataset')}</span>
+            <select
+              data-testid="dataset"
+              aria-label={t(language, 'dataset')}
+              value={dataPath}
+              onChange={(event) => app.openDataset((event.currentTarget as HTMLSelectElement).value)}
+            >
+              {shippedDatasets.map((dataset) => (
+                <option key={dataset.path} value={dataset.path}>
+                  {dataset.name[language]}
+                </option>
+              ))}
+              {!shippedDatasets.some((dataset) => dataset.path === dataPath) && (
+                <option value={dataPath}>{dataPath}</option>
+              )}
+            </select>
+          </label>
           <button type="button" onClick={copyLink} data-testid="copy-link">
             {copied ? t(language, 'copied') : t(language, 'copyLink')}
           </button>
@@ -64,9 +89,15 @@ export function App({ services }: { services: PlannerServices }) {
         </div>
       </header>
       <ImportBanner app={app} imports={imports} />
+      <OsmImportDialog controller={services.osmImport} language={language} />
       {synthetic && !imported && (
         <p class="synthetic" role="note" data-testid="synthetic-note">
           {t(language, 'synthetic')}
+        </p>
+      )}
+      {attribution && (
+        <p class="attribution-note" role="note" data-testid="attribution">
+          {t(language, 'dataFrom')}: {attribution}
         </p>
       )}
       {error && (
@@ -78,7 +109,7 @@ export function App({ services }: { services: PlannerServices }) {
         <aside class="side side-left">
           <RulesPanel app={app} />
           <LegendPanel app={app} results={results} />
-          <ImportPanel app={app} imports={imports} />
+          <ImportPanel app={app} imports={imports} osmImport={services.osmImport} />
           <ExportPanel app={app} imports={imports} results={results} mapSnapshot={services.mapSnapshot} />
         </aside>
         <main class="main">
