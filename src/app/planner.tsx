@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { DrawTool } from '../map/draw-tool';
+import type { DrawTool } from '../map/draw-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
@@ -28,12 +28,14 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
-  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool } | null = null;
+  // The drawing tool (and the deck.gl layers only it uses) loads beside the data, off the first page.
+  const drawToolModule = import('../map/draw-tool');
+  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null } | null = null;
   const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
 
   const attachMap = (container: HTMLElement | null) => {
     if (mounted) {
-      mounted.tool.destroy();
+      mounted.tool?.destroy();
       mounted.binding.dispose();
       mounted.map.destroy();
       mounted = null;
@@ -42,7 +44,11 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
     const binding = new MapBinding(map, app, results, scenarios.store);
-    mounted = { map, binding, tool: new DrawTool(map, scenarios) };
+    const current = { map, binding, tool: null as DrawTool | null };
+    mounted = current;
+    void drawToolModule.then(({ DrawTool }) => {
+      if (mounted === current) current.tool = new DrawTool(map, scenarios);
+    });
     hooks.setMap(map);
   };
 
@@ -74,12 +80,17 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     attachMap,
     mapSnapshot,
     draw: {
-      finishGreenway: () => mounted?.tool.finishGreenway(),
-      selectFeature: (key) => (mounted ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),
-      deleteSelectedVertex: () => void mounted?.tool.deleteSelectedVertex(),
+      finishGreenway: () => mounted?.tool?.finishGreenway(),
+      selectFeature: (key) => (mounted?.tool ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),
+      deleteSelectedVertex: () => void mounted?.tool?.deleteSelectedVertex(),
     },
   };
   render(<App services={services} />, element);
-  void app.start((data) => imports.restore(data));
+  // The first computation starts once the drawing tool is there, so "ready" means every tool works.
+  void app.start(async (data) => {
+    const restored = await imports.restore(data);
+    await drawToolModule;
+    return restored;
+  });
   return services;
 }

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
+import { OSM_ATTRIBUTION } from '../io/osm/attribution';
 import type { OsmLayerName } from '../io/osm/index';
-import { OSM_ATTRIBUTION } from '../io/osm/index';
 import { type OsmClient, type OsmDerivation, OsmFailedError } from '../worker/osm-client';
 import type { OsmFailure, OsmProgress } from '../worker/osm-protocol';
 import { CancelledError } from '../worker/worker-client';

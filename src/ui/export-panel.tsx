@@ -1,16 +1,4 @@
 import { useState } from 'preact/hooks';
-import { findGapAreas } from '../coverage/gap-areas';
-import {
-  cellColumns,
-  cellFeatures,
-  cellGeoJsonChunks,
-  communityCollection,
-  communityCsv,
-  gapCollection,
-  rulesRecord,
-} from '../io/coverage-export';
-import { flatGeobufChunks } from '../io/flatgeobuf-write';
-import { writeGeoJson } from '../io/geojson';
 import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
@@ -61,8 +49,22 @@ export function ExportPanel({
     setError(null);
     const stem = `greenreach-${current.rules.id}-${current.grid.cellMeters}m`;
     try {
-      // Let the busy state paint before a long synchronous encode.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // The writers load on the first export (they are not needed to see coverage); the busy state paints meanwhile.
+      const [{ findGapAreas }, exports, { flatGeobufChunks }, { writeGeoJson }] = await Promise.all([
+        import('../coverage/gap-areas'),
+        import('../io/coverage-export'),
+        import('../io/flatgeobuf-write'),
+        import('../io/geojson'),
+      ]);
+      const {
+        cellColumns,
+        cellFeatures,
+        cellGeoJsonChunks,
+        communityCollection,
+        communityCsv,
+        gapCollection,
+        rulesRecord,
+      } = exports;
       if (kind === 'cellsGeojson') {
         download(new Blob([...cellGeoJsonChunks(current)], { type: 'application/geo+json' }), `${stem}-cells.geojson`);
       } else if (kind === 'cellsFgb') {
