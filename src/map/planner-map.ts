@@ -47,6 +47,9 @@ export interface PlannerMapOptions {
  * map keeps their number small: green features are MapLibre fill and line layers with constant paint
  * (the programs the base map compiles anyway), and deck.gl has two programs, both compiled when the
  * map first draws, before any data has arrived.
+ *
+ * (About 410 lines: each job lives in its own module; what is left here is the one public surface the
+ * state's MapBinding drives and the wiring between those modules, which reads best in one place.)
  */
 export class PlannerMap {
   readonly map: maplibregl.Map;
