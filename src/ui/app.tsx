@@ -56,6 +56,18 @@ export function App({ services }: { services: PlannerServices }) {
           {t(language, 'title')} <span class="tagline">{t(language, 'tagline')}</span>
         </h1>
         <div class="top-actions">
+          <button type="button" onClick={copyLink} data-testid="copy-link">
+            {copied ? t(language, 'copied') : t(language, 'copyLink')}
+          </button>
+          <button
+            type="button"
+            data-testid="language"
+            lang={language === 'zh' ? 'en' : 'zh-CN'}
+            aria-label={t(language, 'languageLabel')}
+            onClick={() => app.setLanguage(language === 'zh' ? 'en' : 'zh')}
+          >
+            {t(language, 'language')}
+          </button>
           <label class="dataset">
             <span class="visually-hidden">{t(language, 'dataset')}</span>
             <select
@@ -74,18 +86,6 @@ export function App({ services }: { services: PlannerServices }) {
               )}
             </select>
           </label>
-          <button type="button" onClick={copyLink} data-testid="copy-link">
-            {copied ? t(language, 'copied') : t(language, 'copyLink')}
-          </button>
-          <button
-            type="button"
-            data-testid="language"
-            lang={language === 'zh' ? 'en' : 'zh-CN'}
-            aria-label={t(language, 'languageLabel')}
-            onClick={() => app.setLanguage(language === 'zh' ? 'en' : 'zh')}
-          >
-            {t(language, 'language')}
-          </button>
         </div>
       </header>
       <ImportBanner app={app} imports={imports} />
