@@ -220,6 +220,23 @@ export class OsmImportController {
     this.close();
   }
 
+  /**
+   * The derived layers as one zip of FlatGeobuf files (`<layer>.fgb`, the derivation in each file's
+   * metadata, ODbL in its description), for a planner to fix in QGIS and load back; null before a derivation.
+   */
+  async derivedZip(): Promise<Blob | null> {
+    const { derivation, file } = this.store.get();
+    if (!derivation || !file) return null;
+    // The writers load only for this download.
+    const [{ derivedFlatGeobufFiles }, { zipSync }] = await Promise.all([
+      import('../io/osm/derived-files'),
+      import('fflate'),
+    ]);
+    const files = derivedFlatGeobufFiles(derivation as Parameters<typeof derivedFlatGeobufFiles>[0]);
+    const zip = zipSync(Object.fromEntries(files), { level: 6 });
+    return new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+  }
+
   /** Closes the dialog: stops a read or derivation in flight and frees the worker (and the extract it holds). */
   close(): void {
     this.abort?.abort();

@@ -82,6 +82,23 @@ export function OsmImportDialog({ controller, language }: { controller: OsmImpor
         )}
         <p class="muted small">{t(language, 'osmNote')}</p>
         <div class="dialog-actions">
+          <button
+            type="button"
+            disabled={!derivation || busy}
+            data-testid="osm-download"
+            onClick={async () => {
+              const zip = await controller.derivedZip();
+              if (!zip || !state.file) return;
+              const url = URL.createObjectURL(zip);
+              const anchor = document.createElement('a');
+              anchor.href = url;
+              anchor.download = `${state.file.name.replace(/\.(osm\.pbf|osm\.gz|osm\.bz2|osm|pbf|json)$/i, '')}-layers.zip`;
+              anchor.click();
+              setTimeout(() => URL.revokeObjectURL(url), 60_000);
+            }}
+          >
+            {t(language, 'osmDownload')}
+          </button>
           <button type="button" onClick={() => controller.close()} data-testid="osm-cancel">
             {t(language, 'cancel')}
           </button>

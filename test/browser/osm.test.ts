@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -54,6 +57,13 @@ describe.skipIf(!executable)('OpenStreetMap extracts in Chromium', browserSuiteO
       .locator('input')
       .uncheck();
     await expect.poll(() => page.getByTestId('osm-count-greenspaces').textContent()).toBe('15');
+    // Everything derived can be downloaded (FlatGeobuf in a zip) to fix in QGIS and load back.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('osm-download').click()]);
+    expect(download.suggestedFilename()).toBe('three-rivers-layers.zip');
+    const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
+    const greenspaces = readFlatGeobuf(files['greenspaces.fgb'], 'greenspaces.fgb');
+    expect(greenspaces.features).toHaveLength(15);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['streets.fgb', 'communities.fgb', 'basemap.fgb']));
     await page.getByTestId('osm-use').click();
     await waitForCoverage(page);
     await page.waitForFunction((cells) => window.__greenreach!.residentialCells !== cells, demoCells, {
