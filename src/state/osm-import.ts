@@ -2,7 +2,8 @@ import type { FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { OSM_ATTRIBUTION } from '../io/osm/attribution';
 import type { OsmLayerName } from '../io/osm/index';
-import { type OsmClient, type OsmDerivation, OsmFailedError } from '../worker/osm-client';
+import { OsmError } from '../io/osm/osm-error';
+import type { OsmClient, OsmDerivation } from '../worker/osm-client';
 import type { OsmFailure, OsmProgress } from '../worker/osm-protocol';
 import { CancelledError } from '../worker/worker-client';
 import type { DataSet } from './load-data';
@@ -135,7 +136,8 @@ export class OsmImportController {
 
   private failed(error: unknown, client: OsmClient): void {
     if (this.client !== client || error instanceof CancelledError) return;
-    if (error instanceof OsmFailedError) this.fail(error.failure);
+    if (error instanceof OsmError)
+      this.fail({ fileName: error.fileName, code: error.code, en: error.en, zh: error.zh });
     else {
       const text = error instanceof Error ? error.message : String(error);
       const fileName = this.store.get().file?.name ?? '';

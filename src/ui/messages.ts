@@ -114,6 +114,20 @@ export const messages = {
   selected: { zh: '所选社区', en: 'Selected community' },
   unknown: { zh: '未知', en: 'unknown' },
   skipped: { zh: '跳过的要素', en: 'Skipped features' },
+  // ---- the kiosk (both languages at once) ----
+  kioskResidents: { zh: '居民', en: 'residents' },
+  kioskHomes: { zh: '住宅', en: 'homes' },
+  kioskGreenLine: { zh: '{share} 的{who}{radius}米内见绿', en: '{share} of {who} within {radius} m of green' },
+  kioskParkLine: { zh: '{share} 的{who}{radius}米内见园', en: '{share} of {who} within {radius} m of a park' },
+  kioskWholeDistrict: { zh: '全区', en: 'Whole district' },
+  kioskSynthetic: { zh: '虚构示范数据', en: 'Synthetic demo data' },
+  kioskPaused: { zh: '轻触社区查看数据，稍后自动继续', en: 'Tap a community; the tour resumes by itself' },
+  kioskRecovering: { zh: '正在恢复…', en: 'Recovering…' },
+  kioskLoading: { zh: '正在加载…', en: 'Loading…' },
+  kioskState_both: { zh: '都达标', en: 'both' },
+  kioskState_greenOnly: { zh: '仅见绿', en: 'green only' },
+  kioskState_parkOnly: { zh: '仅见园', en: 'park only' },
+  kioskState_neither: { zh: '都未达标', en: 'neither' },
   // ---- import and export ----
   importHeading: { zh: '导入图层', en: 'Import layers' },
   importHelp: {

@@ -1,15 +1,8 @@
 import type { FeatureCollection } from 'geojson';
 import type { OsmDerived, OsmLayerName } from '../io/osm/index';
-import type { OsmFailure, OsmProgress, OsmReplies, OsmRequests } from './osm-protocol';
+import { OsmError } from '../io/osm/osm-error';
+import type { OsmProgress, OsmReplies, OsmRequests } from './osm-protocol';
 import { WorkerClient } from './worker-client';
-
-/** An extract that could not be read or derived, with the reason in both interface languages. */
-export class OsmFailedError extends Error {
-  constructor(readonly failure: OsmFailure) {
-    super(`${failure.fileName}: ${failure.en}`);
-    this.name = 'OsmFailedError';
-  }
-}
 
 /** What a derivation gives: the layers and the report (counts, rules that made each layer, guesses). */
 export interface OsmDerivation {
@@ -32,7 +25,7 @@ export class OsmClient {
     options: { onProgress?: (progress: OsmProgress) => void; signal?: AbortSignal } = {},
   ): Promise<{ nodes: number; ways: number; relations: number }> {
     const message = await this.client.request('read', { file, fileName: file.name }, options).reply;
-    if (message.type === 'failed') throw new OsmFailedError(message);
+    if (message.type === 'failed') throw new OsmError(message.fileName, message.code, message.en, message.zh);
     if (message.type !== 'extract') throw new Error(`unexpected reply ${message.type}`);
     return { nodes: message.nodes, ways: message.ways, relations: message.relations };
   }
@@ -43,7 +36,7 @@ export class OsmClient {
     options: { onProgress?: (progress: OsmProgress) => void; signal?: AbortSignal } = {},
   ): Promise<OsmDerivation> {
     const message = await this.client.request('derive', { disabledRules }, options).reply;
-    if (message.type === 'failed') throw new OsmFailedError(message);
+    if (message.type === 'failed') throw new OsmError(message.fileName, message.code, message.en, message.zh);
     if (message.type !== 'derived') throw new Error(`unexpected reply ${message.type}`);
     return { layers: message.layers, report: message.report };
   }

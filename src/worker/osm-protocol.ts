@@ -26,7 +26,7 @@ export interface OsmProgress {
 /** A problem with the extract, in both interface languages. */
 export interface OsmFailure {
   fileName: string;
-  code: OsmErrorCode | 'osm.too-large' | 'osm.failed';
+  code: OsmErrorCode;
   en: string;
   zh: string;
 }
