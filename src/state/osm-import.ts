@@ -42,6 +42,20 @@ export interface OsmImportState {
   inUse: { name: string; layers: OsmLayerName[] } | null;
 }
 
+/** The state of a newly opened extract (nothing read yet). */
+function freshExtract(file: OsmImportState['file']): Omit<OsmImportState, 'inUse'> {
+  return {
+    file,
+    phase: 'reading',
+    progress: null,
+    counts: null,
+    derivation: null,
+    disabledRules: [],
+    droppedLayers: [],
+    failure: null,
+  };
+}
+
 /**
  * A city from an OpenStreetMap extract, in one step: the file is read in the OSM worker (streaming,
  * progress, cancellable), its layers derived by the tag table, shown with their counts, the rules that
@@ -50,17 +64,7 @@ export interface OsmImportState {
  * in IndexedDB like imported files.
  */
 export class OsmImportController {
-  readonly store = new Store<OsmImportState>({
-    file: null,
-    phase: 'idle',
-    progress: null,
-    counts: null,
-    derivation: null,
-    disabledRules: [],
-    droppedLayers: [],
-    failure: null,
-    inUse: null,
-  });
+  readonly store = new Store<OsmImportState>({ ...freshExtract(null), phase: 'idle', inUse: null });
   private client: OsmClient | null = null;
   private abort: AbortController | null = null;
 
@@ -77,16 +81,7 @@ export class OsmImportController {
   /** Reads an extract and derives its layers (a newer file replaces one in progress). */
   async open(file: Blob & { name: string }): Promise<void> {
     this.close();
-    this.store.set({
-      file: { name: file.name, size: file.size },
-      phase: 'reading',
-      progress: null,
-      counts: null,
-      derivation: null,
-      disabledRules: [],
-      droppedLayers: [],
-      failure: null,
-    });
+    this.store.set(freshExtract({ name: file.name, size: file.size }));
     if (file.size > maxBrowserOsmBytes) {
       const mib = Math.round(file.size / 2 ** 20);
       this.fail({

@@ -2,6 +2,7 @@ import type { OsmLayerName } from '../io/osm/index';
 import { type OsmImportController, osmUsableLayers } from '../state/osm-import';
 import type { Language } from '../state/url-state';
 import { formatCount, type MessageKey, t } from './i18n';
+import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
 
 /**
@@ -15,105 +16,90 @@ export function OsmImportDialog({ controller, language }: { controller: OsmImpor
   const { derivation, progress, failure } = state;
   const busy = state.phase === 'reading' || state.phase === 'deriving';
   return (
-    <div class="import-backdrop">
-      <div
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') controller.close();
-        }}
-        ref={(element) => {
-          if (element && !element.contains(document.activeElement)) element.focus();
-        }}
-        tabIndex={-1}
-        class="import-dialog osm-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="osm-dialog-title"
-        data-testid="osm-dialog"
-      >
-        <h2 id="osm-dialog-title">
-          {t(language, 'osmTitle')}: {state.file.name}
-        </h2>
-        {busy && (
-          <p aria-live="polite" data-testid="osm-progress">
-            {t(language, state.phase === 'reading' ? 'osmReading' : 'osmDeriving')}{' '}
-            {progress?.bytesRead !== undefined && `${(progress.bytesRead / 2 ** 20).toFixed(1)} MiB · `}
-            {progress?.nodes !== undefined &&
-              t(language, 'osmElements', {
-                nodes: formatCount(language, progress.nodes),
-                ways: formatCount(language, progress.ways ?? 0),
-                relations: formatCount(language, progress.relations ?? 0),
-              })}
-            <progress max={1} value={progress?.fraction ?? 0} />
-          </p>
-        )}
-        {failure && (
-          <p class="error" role="alert" data-testid="osm-error">
-            {failure.fileName}: {language === 'zh' ? failure.zh : failure.en}
-          </p>
-        )}
-        {state.counts && (
-          <p class="muted small" data-testid="osm-counts">
-            {t(language, 'osmElements', {
-              nodes: formatCount(language, state.counts.nodes),
-              ways: formatCount(language, state.counts.ways),
-              relations: formatCount(language, state.counts.relations),
+    <ModalDialog labelledBy="osm-dialog-title" testId="osm-dialog" wide onClose={() => controller.close()}>
+      <h2 id="osm-dialog-title">
+        {t(language, 'osmTitle')}: {state.file.name}
+      </h2>
+      {busy && (
+        <p aria-live="polite" data-testid="osm-progress">
+          {t(language, state.phase === 'reading' ? 'osmReading' : 'osmDeriving')}{' '}
+          {progress?.bytesRead !== undefined && `${(progress.bytesRead / 2 ** 20).toFixed(1)} MiB · `}
+          {progress?.nodes !== undefined &&
+            t(language, 'osmElements', {
+              nodes: formatCount(language, progress.nodes),
+              ways: formatCount(language, progress.ways ?? 0),
+              relations: formatCount(language, progress.relations ?? 0),
             })}
-            {derivation && derivation.report.skipped.length > 0 && (
-              <> · {t(language, 'osmSkipped', { count: derivation.report.skipped.length })}</>
-            )}
-          </p>
-        )}
-        {derivation && (
-          <table class="osm-layers small" data-testid="osm-layers">
-            <thead>
-              <tr>
-                <th>{t(language, 'osmUse')}</th>
-                <th>{t(language, 'osmLayer')}</th>
-                <th>{t(language, 'osmFeatures')}</th>
-                <th>{t(language, 'osmRules')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {osmUsableLayers.map((layer) => (
-                <LayerRow key={layer} controller={controller} layer={layer} language={language} />
-              ))}
-            </tbody>
-          </table>
-        )}
-        <p class="muted small">{t(language, 'osmNote')}</p>
-        <div class="dialog-actions">
-          <button
-            type="button"
-            disabled={!derivation || busy}
-            data-testid="osm-download"
-            onClick={async () => {
-              const zip = await controller.derivedZip();
-              if (!zip || !state.file) return;
-              const url = URL.createObjectURL(zip);
-              const anchor = document.createElement('a');
-              anchor.href = url;
-              anchor.download = `${state.file.name.replace(/\.(osm\.pbf|osm\.gz|osm\.bz2|osm|pbf|json)$/i, '')}-layers.zip`;
-              anchor.click();
-              setTimeout(() => URL.revokeObjectURL(url), 60_000);
-            }}
-          >
-            {t(language, 'osmDownload')}
-          </button>
-          <button type="button" onClick={() => controller.close()} data-testid="osm-cancel">
-            {t(language, 'cancel')}
-          </button>
-          <button
-            type="button"
-            class="primary"
-            disabled={!derivation || busy || controller.usedLayers().length === 0}
-            onClick={() => controller.use()}
-            data-testid="osm-use"
-          >
-            {t(language, 'osmUseLayers')}
-          </button>
-        </div>
+          <progress max={1} value={progress?.fraction ?? 0} />
+        </p>
+      )}
+      {failure && (
+        <p class="error" role="alert" data-testid="osm-error">
+          {failure.fileName}: {language === 'zh' ? failure.zh : failure.en}
+        </p>
+      )}
+      {state.counts && (
+        <p class="muted small" data-testid="osm-counts">
+          {t(language, 'osmElements', {
+            nodes: formatCount(language, state.counts.nodes),
+            ways: formatCount(language, state.counts.ways),
+            relations: formatCount(language, state.counts.relations),
+          })}
+          {derivation && derivation.report.skipped.length > 0 && (
+            <> · {t(language, 'osmSkipped', { count: derivation.report.skipped.length })}</>
+          )}
+        </p>
+      )}
+      {derivation && (
+        <table class="osm-layers small" data-testid="osm-layers">
+          <thead>
+            <tr>
+              <th>{t(language, 'osmUse')}</th>
+              <th>{t(language, 'osmLayer')}</th>
+              <th>{t(language, 'osmFeatures')}</th>
+              <th>{t(language, 'osmRules')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {osmUsableLayers.map((layer) => (
+              <LayerRow key={layer} controller={controller} layer={layer} language={language} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="muted small">{t(language, 'osmNote')}</p>
+      <div class="dialog-actions">
+        <button
+          type="button"
+          disabled={!derivation || busy}
+          data-testid="osm-download"
+          onClick={async () => {
+            const zip = await controller.derivedZip();
+            if (!zip || !state.file) return;
+            const url = URL.createObjectURL(zip);
+            const anchor = document.createElement('a');
+            anchor.href = url;
+            anchor.download = `${state.file.name.replace(/\.(osm\.pbf|osm\.gz|osm\.bz2|osm|pbf|json)$/i, '')}-layers.zip`;
+            anchor.click();
+            setTimeout(() => URL.revokeObjectURL(url), 60_000);
+          }}
+        >
+          {t(language, 'osmDownload')}
+        </button>
+        <button type="button" onClick={() => controller.close()} data-testid="osm-cancel">
+          {t(language, 'cancel')}
+        </button>
+        <button
+          type="button"
+          class="primary"
+          disabled={!derivation || busy || controller.usedLayers().length === 0}
+          onClick={() => controller.use()}
+          data-testid="osm-use"
+        >
+          {t(language, 'osmUseLayers')}
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }
 
