@@ -11,8 +11,8 @@ import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
 import { InputError } from './input-error';
 import { addToNetwork, computeWalk, removeFromNetwork } from './network/coverage-network';
 import { buildNetworkSteps, type NetworkCache, type NetworkState } from './network/network-model';
-import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { spreadPopulation } from './population';
+import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
 /** The four input layers, as WGS84 GeoJSON. Without `residential`, communities are the residential area. */

@@ -161,7 +161,8 @@ function nearestResidential(grid: Grid, positionOf: Int32Array, point: Position,
 
 /** The mean of a ring's vertices (the closing vertex once): a building's centre, for its cell. */
 function ringCentre(ring: Position[]): [number, number] {
-  const n = ring.length > 1 && ring[0][0] === ring.at(-1)![0] && ring[0][1] === ring.at(-1)![1] ? ring.length - 1 : ring.length;
+  const n =
+    ring.length > 1 && ring[0][0] === ring.at(-1)![0] && ring[0][1] === ring.at(-1)![1] ? ring.length - 1 : ring.length;
   let x = 0;
   let y = 0;
   for (let i = 0; i < n; i++) {
