@@ -67,7 +67,8 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
-       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
+       [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -253,14 +254,35 @@ async function main(argv: string[]): Promise<void> {
     layers[layer as LayerName] = read.collection;
   }
   if (osm) process.stdout.write(osm.description);
+  // Residents from the planner's population layer (points or polygons with a count), by floor area.
+  const populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {};
+  for (const layer of ['population', 'buildings'] as const) {
+    const path = values[layer];
+    if (!path) continue;
+    const read = await readLayerAt(path, {});
+    const wanted =
+      layer === 'population' ? ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
+    if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
+      throw new InputError(basename(path), null, `a ${layer} layer needs ${wanted.join(' or ')} features; found none`, {
+        code: 'geometry',
+      });
+    }
+    populationLayers[layer] = read.collection;
+  }
+  if (populationLayers.buildings && !populationLayers.population) {
+    throw new UsageError('--buildings weighs a --population layer: give --population FILE too');
+  }
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
   const computeStarted = performance.now();
   let model: ReturnType<typeof buildCoverage>;
   try {
-    model = buildCoverage({ ...layers, ...networkLayers } as CoverageLayers, rules, cellMeters, (progress) =>
-      progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+    model = buildCoverage(
+      { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers,
+      rules,
+      cellMeters,
+      (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
     );
   } catch (error) {
     if (error instanceof InputError) {
@@ -333,6 +355,8 @@ async function main(argv: string[]): Promise<void> {
         ...networkFiles,
         ...(values.add ? { add: basename(values.add) } : {}),
         ...(values.osm ? { osm: basename(values.osm) } : {}),
+        ...(values.population ? { population: basename(values.population) } : {}),
+        ...(values.buildings ? { buildings: basename(values.buildings) } : {}),
       },
       cells_file: cellsName,
       skipped_features: skippedFeatures(imported, result.skipped),
@@ -448,6 +472,8 @@ function parse(argv: string[]) {
       suggest: { type: 'string' },
       candidates: { type: 'string' },
       osm: { type: 'string' },
+      population: { type: 'string' },
+      buildings: { type: 'string' },
       crs: { type: 'string', multiple: true },
       gcj02: { type: 'string', multiple: true },
       distance: { type: 'string' },
