@@ -2,8 +2,20 @@ import type { OsmLayerName } from '../io/osm/index';
 import { type OsmImportController, osmUsableLayers } from '../state/osm-import';
 import type { Language } from '../state/url-state';
 import { formatCount, type MessageKey, t } from './i18n';
+import { LayerPreview } from './layer-preview';
 import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
+
+/** The layers the preview draws, bottom to top, in the map's colours. */
+const previewStyles: { layer: OsmLayerName; fill: string | null; stroke: string }[] = [
+  { layer: 'residential', fill: '#e9dcc0', stroke: '#cdb98f' },
+  { layer: 'barriers', fill: null, stroke: '#4a90c2' },
+  { layer: 'streets', fill: null, stroke: '#b9ae97' },
+  { layer: 'greenspaces', fill: '#7cc37c', stroke: '#2e7d32' },
+  { layer: 'greenways', fill: null, stroke: '#006e3c' },
+  { layer: 'communities', fill: null, stroke: '#3d3a33' },
+  { layer: 'entrances', fill: null, stroke: '#145028' },
+];
 
 /**
  * The dialog of an OpenStreetMap extract: reading progress (bytes, nodes, ways, relations), then every
@@ -49,6 +61,14 @@ export function OsmImportDialog({ controller, language }: { controller: OsmImpor
             <> · {t(language, 'osmSkipped', { count: derivation.report.skipped.length })}</>
           )}
         </p>
+      )}
+      {derivation && (
+        <LayerPreview
+          label={t(language, 'osmPreview')}
+          layers={previewStyles
+            .filter(({ layer }) => !state.droppedLayers.includes(layer) && derivation.layers[layer])
+            .map(({ layer, fill, stroke }) => ({ collection: derivation.layers[layer]!, fill, stroke }))}
+        />
       )}
       {derivation && (
         <table class="osm-layers small" data-testid="osm-layers">

@@ -50,6 +50,8 @@ describe.skipIf(!executable)('OpenStreetMap extracts in Chromium', browserSuiteO
     expect(await page.getByTestId('osm-counts').textContent()).toContain('5,015 nodes');
     // The counts the CLI derives from the same file (data/three-rivers/manifest.json).
     expect(await page.getByTestId('osm-count-greenspaces').textContent()).toBe('17');
+    // The preview draws the derived layers before they are used.
+    expect(await page.locator('[data-testid="layer-preview"] path').count()).toBeGreaterThanOrEqual(5);
     expect(await page.getByTestId('osm-count-streets').textContent()).toBe('329');
     // Switching a tag rule off derives again without it.
     await page
