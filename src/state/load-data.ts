@@ -58,6 +58,8 @@ const optionalLayers: DataLayerName[] = [
   'buildings',
   'basemap',
 ];
+/** Layers loaded after the first computation (drawn only at high zoom): they do not delay the first answer. */
+export const deferredLayers: readonly DataLayerName[] = ['buildings'];
 
 /**
  * Streams one FlatGeobuf file into a FeatureCollection with the io driver (features are decoded as
@@ -112,6 +114,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
   const entries = await Promise.all(
     [...requiredLayers, ...optionalLayers]
       .filter((layer) => requiredLayers.includes(layer) || !listed || listed.has(layer))
+      .filter((layer) => !deferredLayers.includes(layer))
       .map(
         async (layer) =>
           [
@@ -160,4 +163,16 @@ function manifestLayerNames(manifest: DataManifest | null): Set<string> | null {
 /** Drops features without geometry, so community indices match the engine's `communities`. */
 function withoutNullGeometry(collection: FeatureCollection): FeatureCollection {
   return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
+}
+
+/** The deferred layers of a data set (null where it has none), loaded after the first computation. */
+export async function loadDeferredLayers(
+  baseUrl: string,
+): Promise<Partial<Record<DataLayerName, FeatureCollection | null>>> {
+  const entries = await Promise.all(
+    deferredLayers.map(
+      async (layer) => [layer, await fetchFlatGeobuf(new URL(`${layer}.fgb`, baseUrl).href, true, () => {})] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
 }

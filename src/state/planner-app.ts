@@ -2,7 +2,7 @@ import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, Rul
 import { presetRules } from '../coverage';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { datasetSearch } from './datasets';
-import { type DataSet, loadDataSet } from './load-data';
+import { type DataSet, loadDataSet, loadDeferredLayers } from './load-data';
 import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 import { Store } from './store';
 import {
@@ -113,8 +113,22 @@ export class PlannerApp {
       // Let the map draw the data first (set by the map view; a bounded wait).
       await this.mapDataDrawn?.();
       await this.compute();
+      void this.loadDeferred(dataPath);
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /** Loads the layers drawn only at high zoom (buildings) once the first answer is on screen. */
+  private async loadDeferred(dataPath: string): Promise<void> {
+    try {
+      const layers = await loadDeferredLayers(new URL(dataPath, document.baseURI).href);
+      const { data } = this.store.get();
+      // Layers the planner replaced meanwhile (an OSM extract brings its own buildings) stay as they are.
+      if (!data || this.store.get().dataPath !== dataPath || data.buildings) return;
+      if (layers.buildings) this.store.set({ data: { ...data, buildings: layers.buildings } });
+    } catch (error) {
+      console.warn('GreenReach: buildings not loaded', error);
     }
   }
 
