@@ -63,7 +63,8 @@ type EngineLayers = Pick<DataSet, ImportRole>;
 export class ImportController {
   readonly store = new Store<ImportState>({ pending: null, queue: [], imported: [], errors: [], reading: null });
   /** The demo (data set) layers, to go back to. */
-  private demo: EngineLayers | null = null;
+  /** The data set as loaded (every layer and its manifest), to go back to: an OSM extract replaces more than the four roles. */
+  private demo: Omit<DataSet, 'bytes'> | null = null;
 
   constructor(private readonly app: PlannerApp) {}
 
@@ -233,12 +234,8 @@ export class ImportController {
    * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
    */
   async restore(data: DataSet, search = location.search): Promise<DataSet> {
-    this.demo = {
-      communities: data.communities,
-      residential: data.residential,
-      greenways: data.greenways,
-      greenspaces: data.greenspaces,
-    };
+    const { bytes: _bytes, ...layers } = data;
+    this.demo = layers;
     const patch: Partial<EngineLayers> = {};
     const imported: ImportedLayer[] = [];
     for (const layer of await loadLayers()) {

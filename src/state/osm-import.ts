@@ -234,6 +234,11 @@ export class OsmImportController {
     return new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
   }
 
+  /** Forgets which extract is in use (the planner went back to the data set's own layers). */
+  forget(): void {
+    this.store.set({ inUse: null });
+  }
+
   /** Closes the dialog: stops a read or derivation in flight and frees the worker (and the extract it holds). */
   close(): void {
     this.abort?.abort();

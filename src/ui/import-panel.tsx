@@ -114,7 +114,7 @@ export function ImportPanel({
           ))}
         </ul>
       )}
-      {imported.length > 0 && (
+      {(imported.length > 0 || osmInUse) && (
         <div data-testid="imported-layers">
           <h3>{t(language, 'importedLayers')}</h3>
           <ul>
@@ -125,7 +125,14 @@ export function ImportPanel({
               </li>
             ))}
           </ul>
-          <button type="button" data-testid="reset-demo" onClick={() => void controller.resetToDemo()}>
+          <button
+            type="button"
+            data-testid="reset-demo"
+            onClick={() => {
+              osmImport.forget();
+              void controller.resetToDemo();
+            }}
+          >
             {t(language, 'resetDemo')}
           </button>
         </div>

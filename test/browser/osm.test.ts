@@ -81,6 +81,11 @@ describe.skipIf(!executable)('OpenStreetMap extracts in Chromium', browserSuiteO
     await waitForCoverage(page);
     const walk = await page.evaluate(() => window.__greenreach!.summary!.city.cellsMeetingBoth);
     expect(walk).toBeLessThan(straight);
+    // Reset to demo brings back every layer of the data set: its communities, streets and district.
+    await page.getByTestId('reset-demo').click();
+    await page.waitForFunction((cells) => window.__greenreach!.residentialCells === cells, demoCells, { polling: 50 });
+    expect(await page.getByTestId('synthetic-note').count()).toBe(1);
+    expect(await page.getByTestId('osm-in-use').count()).toBe(0);
     expect(consoleErrors).toEqual([]);
   }, 300_000);
 
