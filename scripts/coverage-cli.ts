@@ -2,7 +2,7 @@
  * The coverage CLI (a stable interface: other tools and tests call it).
  *
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
- *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+ *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
@@ -15,7 +15,7 @@
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
- * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
+ * Writes DIR/cells.geojson (or cells.fgb, or cells.tif + cells-verdicts.tif), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
  * and DIR/summary.json. `--add` applies a
  * scenario (new features with `kind`: lines are greenways, polygons green spaces) before the figures are
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
@@ -60,11 +60,12 @@ import {
 } from '../src/io/coverage-export';
 import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../src/io/geojson';
+import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { readOsmInput } from './cli/osm-input';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
-       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
@@ -172,7 +173,9 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
   }
   const format = values.format;
-  if (format !== 'geojson' && format !== 'fgb') throw new UsageError(`--format ${format}: use geojson or fgb`);
+  if (format !== 'geojson' && format !== 'fgb' && format !== 'tif') {
+    throw new UsageError(`--format ${format}: use geojson, fgb or tif`);
+  }
   const rules = readRules(values.rules);
   if (values.distance !== undefined) {
     if (values.distance !== 'network' && values.distance !== 'straight')
@@ -294,27 +297,31 @@ async function main(argv: string[]): Promise<void> {
   const staging = mkdtempSync(join(outDirectory, '.greenreach-'));
   try {
     const writeStarted = performance.now();
-    const cellsName = format === 'fgb' ? 'cells.fgb' : 'cells.geojson';
-    // Cells are streamed to disk in both formats: a million cells never become one object in memory.
-    const chunks: Iterable<string | Uint8Array> =
-      format === 'fgb'
-        ? flatGeobufChunks(cellFeatures(result), {
-            layerName: 'cells',
-            columns: cellColumnsFor(result),
-            description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
-            metadata: JSON.stringify({ rules: rulesRecord(result) }),
-          })
-        : cellGeoJsonChunks(result);
-    const descriptor = openSync(join(staging, cellsName), 'w');
-    try {
-      for (const chunk of chunks) writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    } finally {
-      closeSync(descriptor);
+    const cellsName = cellsFileName(format);
+    const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
+    if (format === 'tif') {
+      // The grid as rasters: distances (Float32 bands) and verdicts (UInt8 categories with a colour table).
+      const rasters = geotiffChunks(result);
+      writeChunks(join(staging, cellsName), rasters.cells);
+      writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
+      written.push('cells-verdicts.tif');
+    } else {
+      // Cells are streamed to disk in both vector formats: a million cells never become one object in memory.
+      writeChunks(
+        join(staging, cellsName),
+        format === 'fgb'
+          ? flatGeobufChunks(cellFeatures(result), {
+              layerName: 'cells',
+              columns: cellColumnsFor(result),
+              description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
+              metadata: JSON.stringify({ rules: rulesRecord(result) }),
+            })
+          : cellGeoJsonChunks(result),
+      );
     }
     writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
     writeFileSync(join(staging, 'communities.csv'), communityCsv(result));
     writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gapCollection(result)));
-    const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
     if (osm) written.push(...osm.write(staging));
     if (suggestions) {
       writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
@@ -335,6 +342,7 @@ async function main(argv: string[]): Promise<void> {
         ...(values.osm ? { osm: basename(values.osm) } : {}),
       },
       cells_file: cellsName,
+      ...(format === 'tif' ? { verdicts_file: 'cells-verdicts.tif' } : {}),
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
@@ -355,6 +363,21 @@ async function main(argv: string[]): Promise<void> {
     if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The cells file of each `--format`. */
+function cellsFileName(format: 'geojson' | 'fgb' | 'tif'): string {
+  return format === 'fgb' ? 'cells.fgb' : format === 'tif' ? 'cells.tif' : 'cells.geojson';
+}
+
+/** Streams chunks to a file. */
+function writeChunks(path: string, chunks: Iterable<string | Uint8Array>): void {
+  const descriptor = openSync(path, 'w');
+  try {
+    for (const chunk of chunks) writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } finally {
+    closeSync(descriptor);
   }
 }
 
