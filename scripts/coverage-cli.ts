@@ -2,7 +2,7 @@
  * The coverage CLI (a stable interface: other tools and tests call it).
  *
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
- *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif] --out DIR
+ *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
@@ -15,7 +15,7 @@
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
- * Writes DIR/cells.geojson (or cells.fgb, or cells.tif + cells-verdicts.tif), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
+ * Writes DIR/cells.geojson (or cells.fgb, cells.tif + cells-verdicts.tif, cells.parquet + communities.parquet), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
  * and DIR/summary.json. `--add` applies a
  * scenario (new features with `kind`: lines are greenways, polygons green spaces) before the figures are
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
@@ -60,12 +60,13 @@ import {
 } from '../src/io/coverage-export';
 import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { writeGeoJson } from '../src/io/geojson';
+import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { readOsmInput } from './cli/osm-input';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
-       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif] --out DIR
+       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
@@ -173,8 +174,8 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
   }
   const format = values.format;
-  if (format !== 'geojson' && format !== 'fgb' && format !== 'tif') {
-    throw new UsageError(`--format ${format}: use geojson, fgb or tif`);
+  if (format !== 'geojson' && format !== 'fgb' && format !== 'tif' && format !== 'parquet') {
+    throw new UsageError(`--format ${format}: use geojson, fgb, tif or parquet`);
   }
   const rules = readRules(values.rules);
   if (values.distance !== undefined) {
@@ -305,6 +306,11 @@ async function main(argv: string[]): Promise<void> {
       writeChunks(join(staging, cellsName), rasters.cells);
       writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
       written.push('cells-verdicts.tif');
+    } else if (format === 'parquet') {
+      writeFileSync(join(staging, cellsName), cellsParquetBytes(result));
+      const communities = communityCollection(result, layers.communities!).features;
+      writeFileSync(join(staging, 'communities.parquet'), communitiesParquetBytes(result, communities));
+      written.push('communities.parquet');
     } else {
       // Cells are streamed to disk in both vector formats: a million cells never become one object in memory.
       writeChunks(
@@ -343,6 +349,7 @@ async function main(argv: string[]): Promise<void> {
       },
       cells_file: cellsName,
       ...(format === 'tif' ? { verdicts_file: 'cells-verdicts.tif' } : {}),
+      ...(format === 'parquet' ? { communities_parquet_file: 'communities.parquet' } : {}),
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
@@ -367,8 +374,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** The cells file of each `--format`. */
-function cellsFileName(format: 'geojson' | 'fgb' | 'tif'): string {
-  return format === 'fgb' ? 'cells.fgb' : format === 'tif' ? 'cells.tif' : 'cells.geojson';
+function cellsFileName(format: 'geojson' | 'fgb' | 'tif' | 'parquet'): string {
+  return format === 'geojson' ? 'cells.geojson' : `cells.${format}`;
 }
 
 /** Streams chunks to a file. */

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { runCoverageCli } from '../support/run-cli';
@@ -22,7 +23,7 @@ function run(out: string, format: string) {
   return runCoverageCli(args);
 }
 
-describe('coverage CLI: --format tif', () => {
+describe('coverage CLI: --format tif and parquet', () => {
   it('GDAL is installed (required when CI is set)', () => {
     if (!gdal && process.env.CI) expect.fail(`${skipReason}; CI must have it`);
     if (!gdal) console.warn(`skipping: ${skipReason}`);
@@ -79,5 +80,27 @@ describe('coverage CLI: --format tif', () => {
       const expected = meets_both ? 4 : meets_green ? 2 : meets_park ? 3 : 1;
       expect(categories[i]).toBe(expected);
     });
+  });
+
+  it('--format parquet writes cells.parquet and communities.parquet that DuckDB reads', async () => {
+    const done = run('parquet', 'parquet');
+    expect(done.status, done.stderr).toBe(0);
+    const out = join(directory, 'parquet');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.cells_file).toBe('cells.parquet');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    const count = async (file: string) =>
+      (
+        await connection.runAndReadAll(`select count(*)::integer as n from read_parquet('${join(out, file)}')`)
+      ).getRowObjectsJson()[0].n;
+    expect(await count('cells.parquet')).toBe(summary.cells);
+    const communities = JSON.parse(readFileSync(join(out, 'communities.geojson'), 'utf8'));
+    expect(await count('communities.parquet')).toBe(communities.features.length);
+    const [row] = (
+      await connection.runAndReadAll(
+        `select count(*)::integer as n from read_parquet('${join(out, 'cells.parquet')}') where off_network`,
+      )
+    ).getRowObjectsJson();
+    expect(row.n).toBe(summary.network.cells_off_network);
   });
 });
