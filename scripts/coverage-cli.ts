@@ -49,8 +49,6 @@ import {
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
-  cellColumnsFor,
-  cellFeatures,
   cellGeoJsonChunks,
   communityCollection,
   communityCsv,
@@ -58,7 +56,7 @@ import {
   rulesRecord,
   summaryRecord,
 } from '../src/io/coverage-export';
-import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
+import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
 import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
@@ -316,9 +314,8 @@ async function main(argv: string[]): Promise<void> {
       writeChunks(
         join(staging, cellsName),
         format === 'fgb'
-          ? flatGeobufChunks(cellFeatures(result), {
+          ? flatGeobufCellChunks(result, {
               layerName: 'cells',
-              columns: cellColumnsFor(result),
               description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
               metadata: JSON.stringify({ rules: rulesRecord(result) }),
             })

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { runCoverageCli } from '../support/run-cli';
 
 // The CLI's raster output on OpenStreetMap data of Three Rivers on foot: the GeoTIFF's pixels equal the
@@ -23,7 +24,7 @@ function run(out: string, format: string) {
   return runCoverageCli(args);
 }
 
-describe('coverage CLI: --format tif and parquet', () => {
+describe('coverage CLI: output formats (tif, parquet, fgb) on foot', () => {
   it('GDAL is installed (required when CI is set)', () => {
     if (!gdal && process.env.CI) expect.fail(`${skipReason}; CI must have it`);
     if (!gdal) console.warn(`skipping: ${skipReason}`);
@@ -102,5 +103,21 @@ describe('coverage CLI: --format tif and parquet', () => {
       )
     ).getRowObjectsJson();
     expect(row.n).toBe(summary.network.cells_off_network);
+  });
+
+  it('--format fgb on foot: every cell of the GeoJSON run, same geometry and fields', () => {
+    if (!existsSync(join(directory, 'geojson', 'cells.geojson'))) expect(run('geojson', 'geojson').status).toBe(0);
+    const done = run('fgb', 'fgb');
+    expect(done.status, done.stderr).toBe(0);
+    const bytes = readFileSync(join(directory, 'fgb', 'cells.fgb'));
+    const fgb = readFlatGeobuf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'cells.fgb');
+    const cells = JSON.parse(readFileSync(join(directory, 'geojson', 'cells.geojson'), 'utf8')) as FeatureCollection;
+    const key = (f: { geometry: unknown }) => JSON.stringify((f.geometry as { coordinates: unknown }).coordinates);
+    const byRing = new Map(fgb.features.map((f) => [key(f), f.properties]));
+    expect(byRing.size).toBe(cells.features.length);
+    for (const feature of cells.features) {
+      const properties = byRing.get(key(feature));
+      expect(properties).toEqual(feature.properties);
+    }
   });
 });
