@@ -21,17 +21,7 @@
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FeatureCollection } from 'geojson';
@@ -62,11 +52,20 @@ import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { readOsmInput } from './cli/osm-input';
+import {
+  checkOutputFolder,
+  createStaging,
+  estimateCellsBytes,
+  OutputError,
+  removeStaleOutputs,
+  removeStaleStaging,
+  yieldToSignals,
+} from './cli/output-folder';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
-       [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+       [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
@@ -167,7 +166,10 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`--${required} is required\n${usage}`);
     }
   }
-  const cellMeters = Number(values.cell);
+  // The output folder is checked before any input is read: a bad --out is found in a millisecond.
+  const outDirectory = resolve(values.out!);
+  checkOutputFolder(outDirectory);
+  const cellMeters = decimal(values.cell);
   if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
     throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
   }
@@ -186,7 +188,11 @@ async function main(argv: string[]): Promise<void> {
       `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
     );
   }
-  const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
+  const suggestCount = values.suggest === undefined ? null : decimal(values.suggest);
+  const maxOutputMegabytes = decimal(values['max-output-mb']);
+  if (!(maxOutputMegabytes > 0)) {
+    throw new UsageError(`--max-output-mb ${values['max-output-mb']}: give a number of megabytes above 0`);
+  }
   if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
@@ -233,6 +239,7 @@ async function main(argv: string[]): Promise<void> {
       gcj02: perLayer.gcj02.has(layer),
     });
     layers[layer] = imported[layer].collection;
+    refuseUnusableLayer(basename(path), imported[layer]);
   }
   const osm = values.osm
     ? await readOsmInput(
@@ -291,18 +298,29 @@ async function main(argv: string[]): Promise<void> {
 
   // Write everything into a fresh directory beside the target, then move the files in: a failure
   // leaves no partial output behind.
-  const outDirectory = resolve(values.out!);
-  mkdirSync(outDirectory, { recursive: true });
-  const staging = mkdtempSync(join(outDirectory, '.greenreach-'));
+  const cellsName = cellsFileName(format);
+  const estimate = estimateCellsBytes(result, format);
+  if (estimate > maxOutputMegabytes * 2 ** 20) {
+    const tif =
+      format === 'tif'
+        ? ''
+        : `; --format tif writes the grid as a raster of about ${megabytes(estimateCellsBytes(result, 'tif'))} MB at most`;
+    throw new UsageError(
+      `${cellsName} would be about ${megabytes(estimate)} MB (${result.cellIndex.length} cells), over the limit of --max-output-mb ${maxOutputMegabytes}${tif}; or use larger cells, or raise --max-output-mb`,
+    );
+  }
+  // Runs killed outright (SIGKILL) leave their staging folder: the next run into the folder removes it.
+  removeStaleStaging(outDirectory);
+  const stagingFolder = createStaging(outDirectory);
+  const staging = stagingFolder.path;
   try {
     const writeStarted = performance.now();
-    const cellsName = cellsFileName(format);
     const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
     if (format === 'tif') {
       // The grid as rasters: distances (Float32 bands) and verdicts (UInt8 categories with a colour table).
       const rasters = geotiffChunks(result);
-      writeChunks(join(staging, cellsName), rasters.cells);
-      writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
+      await writeChunks(join(staging, cellsName), rasters.cells);
+      await writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
       written.push('cells-verdicts.tif');
     } else if (format === 'parquet') {
       writeFileSync(join(staging, cellsName), cellsParquetBytes(result));
@@ -311,7 +329,7 @@ async function main(argv: string[]): Promise<void> {
       written.push('communities.parquet');
     } else {
       // Cells are streamed to disk in both vector formats: a million cells never become one object in memory.
-      writeChunks(
+      await writeChunks(
         join(staging, cellsName),
         format === 'fgb'
           ? flatGeobufCellChunks(result, {
@@ -355,6 +373,10 @@ async function main(argv: string[]): Promise<void> {
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });
     for (const name of written) renameSync(join(staging, name), join(outDirectory, name));
+    // Files of an earlier run that this one did not write (suggestions, another format's cells) would be
+    // read as this run's results: remove them.
+    const stale = removeStaleOutputs(outDirectory, written);
+    if (stale.length) process.stdout.write(`removed files of an earlier run: ${stale.join(', ')}\n`);
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
     const city = result.summary.city;
@@ -366,7 +388,7 @@ async function main(argv: string[]): Promise<void> {
     );
     if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    stagingFolder.dispose();
   }
 }
 
@@ -375,14 +397,42 @@ function cellsFileName(format: 'geojson' | 'fgb' | 'tif' | 'parquet'): string {
   return format === 'geojson' ? 'cells.geojson' : `cells.${format}`;
 }
 
-/** Streams chunks to a file. */
-function writeChunks(path: string, chunks: Iterable<string | Uint8Array>): void {
+/** Streams chunks to a file, letting SIGINT/SIGTERM be handled every ~50 ms (the staging is removed then). */
+async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
   const descriptor = openSync(path, 'w');
   try {
-    for (const chunk of chunks) writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    let yielded = performance.now();
+    for (const chunk of chunks) {
+      writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (performance.now() - yielded > 50) {
+        await yieldToSignals();
+        yielded = performance.now();
+      }
+    }
   } finally {
     closeSync(descriptor);
   }
+}
+
+/** A decimal number as typed (`50`, `12.5`); anything else (hex `0x20`, `1e2`, `Infinity`, blank) is NaN. */
+function decimal(text: string | undefined): number {
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+}
+
+function megabytes(bytes: number): string {
+  return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
+}
+
+/**
+ * A layer with features of which none can be used (all null geometries, all points among parks, …) would
+ * give figures with nothing to measure: refused, with the count skipped and why.
+ */
+function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
+  if (read.featuresRead === 0 || read.collection.features.length > 0) return;
+  const reasons = new Map<string, number>();
+  for (const { reason } of read.skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+  throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
 /** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */
@@ -481,6 +531,7 @@ function parse(argv: string[]) {
       streets: { type: 'string' },
       barriers: { type: 'string' },
       entrances: { type: 'string' },
+      'max-output-mb': { type: 'string', default: '4096' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -490,7 +541,7 @@ function parse(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error) => {
   if (process.stderr.isTTY) process.stderr.write('\r');
-  if (error instanceof UsageError || error instanceof InputError) {
+  if (error instanceof UsageError || error instanceof InputError || error instanceof OutputError) {
     process.stderr.write(`greenreach: ${error.message}\n`);
     process.exit(2);
   }
