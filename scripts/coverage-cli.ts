@@ -6,6 +6,7 @@
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
+ *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
  * Walking distance (`--distance network`, or rules with "distance": "network" such as `--rules parkserve`)
  * needs `--streets` (LineStrings; OSM tags are filtered by the walk rules), or an `--osm` extract whose
@@ -51,6 +52,7 @@ import { writeGeoJson } from '../src/io/geojson';
 import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { MergeError, mergeSummaries } from './cli/merge-summaries';
 import { readOsmInput } from './cli/osm-input';
 import {
   checkOutputFolder,
@@ -66,7 +68,8 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
-       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
+       npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -160,6 +163,16 @@ async function main(argv: string[]): Promise<void> {
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     return;
+  }
+  if (values.merge) {
+    if (!values.out) throw new UsageError(`--out is required\n${usage}`);
+    mergeRun(options.positionals, resolve(values.out));
+    return;
+  }
+  if (options.positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${options.positionals[0]}" (folders are given only with --merge)\n${usage}`,
+    );
   }
   for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
     if (!values[required] && !(values.osm && required !== 'out')) {
@@ -392,6 +405,35 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * `--merge DIR… --out DIR`: one summary.json adding up the parts' summaries (a national run as many city
+ * jobs); the folder is checked first and the file written whole or not at all.
+ */
+function mergeRun(folders: string[], out: string): void {
+  checkOutputFolder(out);
+  const parts = folders.map((folder) => {
+    const path = join(folder, 'summary.json');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`--merge ${folder}: no summary.json there`);
+    }
+    try {
+      return { name: folder, summary: JSON.parse(text) };
+    } catch {
+      throw new UsageError(`${path}: not JSON`);
+    }
+  });
+  const merged = mergeSummaries(parts);
+  const temporary = join(out, `.greenreach-${process.pid}-summary.json`);
+  writeFileSync(temporary, `${JSON.stringify(merged, null, 2)}\n`);
+  renameSync(temporary, join(out, 'summary.json'));
+  process.stdout.write(
+    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}; wrote ${join(out, 'summary.json')}\n`,
+  );
+}
+
 /** The cells file of each `--format`. */
 function cellsFileName(format: 'geojson' | 'fgb' | 'tif' | 'parquet'): string {
   return format === 'geojson' ? 'cells.geojson' : `cells.${format}`;
@@ -532,16 +574,22 @@ function parse(argv: string[]) {
       barriers: { type: 'string' },
       entrances: { type: 'string' },
       'max-output-mb': { type: 'string', default: '4096' },
+      merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
   });
 }
 
 main(process.argv.slice(2)).catch((error) => {
   if (process.stderr.isTTY) process.stderr.write('\r');
-  if (error instanceof UsageError || error instanceof InputError || error instanceof OutputError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof InputError ||
+    error instanceof OutputError ||
+    error instanceof MergeError
+  ) {
     process.stderr.write(`greenreach: ${error.message}\n`);
     process.exit(2);
   }
