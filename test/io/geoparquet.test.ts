@@ -106,9 +106,7 @@ describe('GeoParquet read by DuckDB', () => {
   });
 
   it('communities: one row per community with its statistics and polygon', async () => {
-    const rows = await query(
-      `select *, ST_AsText(geometry) as wkt from read_parquet('${communitiesFile}')`,
-    );
+    const rows = await query(`select *, ST_AsText(geometry) as wkt from read_parquet('${communitiesFile}')`);
     expect(rows.length).toBe(communities.length);
     rows.forEach((row, i) => {
       const properties = communities[i].properties!;
