@@ -7,8 +7,25 @@ import { mapPng } from './export-png';
 import { type MessageKey, t } from './i18n';
 import { useStore } from './use-store';
 
-type ExportKind = 'cellsGeojson' | 'cellsFgb' | 'gaps' | 'communitiesGeojson' | 'communitiesCsv' | 'png';
-const kinds: ExportKind[] = ['cellsGeojson', 'cellsFgb', 'gaps', 'communitiesGeojson', 'communitiesCsv', 'png'];
+type ExportKind =
+  | 'cellsGeojson'
+  | 'cellsFgb'
+  | 'cellsTif'
+  | 'verdictsTif'
+  | 'gaps'
+  | 'communitiesGeojson'
+  | 'communitiesCsv'
+  | 'png';
+const kinds: ExportKind[] = [
+  'cellsGeojson',
+  'cellsFgb',
+  'cellsTif',
+  'verdictsTif',
+  'gaps',
+  'communitiesGeojson',
+  'communitiesCsv',
+  'png',
+];
 
 /** Starts a download of `blob` through a Blob URL (revoked a minute later). */
 export function download(blob: Blob, fileName: string): void {
@@ -87,6 +104,15 @@ export function ExportPanel({
       } else if (kind === 'communitiesGeojson') {
         const collection = communityCollection(current, state.data.communities);
         download(new Blob([writeGeoJson(collection)], { type: 'application/geo+json' }), `${stem}-communities.geojson`);
+      } else if (kind === 'cellsTif' || kind === 'verdictsTif') {
+        // The grid as Cloud-Optimized GeoTIFFs: distances (Float32 bands) or verdicts (UInt8, colour table).
+        const { geotiffBytes } = await import('../io/geotiff-cells');
+        const files = geotiffBytes(current);
+        const bytes = kind === 'cellsTif' ? files.cells : files.verdicts;
+        download(
+          new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/tiff' }),
+          `${stem}-${kind === 'cellsTif' ? 'cells' : 'cells-verdicts'}.tif`,
+        );
       } else if (kind === 'communitiesCsv') {
         download(new Blob([communityCsv(current)], { type: 'text/csv;charset=utf-8' }), `${stem}-communities.csv`);
       } else {

@@ -186,6 +186,8 @@ export const messages = {
   export_gaps: { zh: '缺口区域 GeoJSON', en: 'Gap areas GeoJSON' },
   export_communitiesGeojson: { zh: '社区统计 GeoJSON', en: 'Community statistics GeoJSON' },
   export_communitiesCsv: { zh: '社区统计 CSV', en: 'Community statistics CSV' },
+  export_cellsTif: { zh: '距离栅格 GeoTIFF', en: 'Distances GeoTIFF' },
+  export_verdictsTif: { zh: '达标栅格 GeoTIFF', en: 'Verdicts GeoTIFF' },
   export_png: { zh: '地图 PNG', en: 'Map PNG' },
   dataSources: { zh: '数据来源', en: 'Data sources' },
   demoData: { zh: '合成示例数据', en: 'synthetic demo data' },
