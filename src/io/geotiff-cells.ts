@@ -110,10 +110,16 @@ export function cellRasters(result: CoverageResult): { distances: CogImage; verd
   };
 }
 
-/** Both files as chunks to stream to disk (the CLI). */
-export function geotiffChunks(result: CoverageResult): { cells: Uint8Array[]; verdicts: Uint8Array[] } {
+/** Both files as chunks to stream to disk (the CLI); `deflate` as in {@link CogImage}. */
+export function geotiffChunks(
+  result: CoverageResult,
+  deflate?: CogImage['deflate'],
+): { cells: Uint8Array[]; verdicts: Uint8Array[] } {
   const rasters = cellRasters(result);
-  return { cells: cogChunks(rasters.distances), verdicts: cogChunks(rasters.verdicts) };
+  return {
+    cells: cogChunks({ ...rasters.distances, deflate }),
+    verdicts: cogChunks({ ...rasters.verdicts, deflate }),
+  };
 }
 
 /** Both files as bytes (the app's export menu): `cells.tif` and `cells-verdicts.tif`. */
