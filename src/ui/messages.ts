@@ -32,7 +32,11 @@ export const messages = {
   both: { zh: '见绿且见园', en: 'Meets both' },
   greenOnly: { zh: '仅见绿', en: 'Green only' },
   parkOnly: { zh: '仅见园', en: 'Park only' },
-  neither: { zh: '均未达到（缺口）', en: 'Neither (gap)' },
+  neither: { zh: '均未达到', en: 'Neither' },
+  legendGapNote: {
+    zh: '缺口：未达到任一现行规则的居住网格（含仅见绿、仅见园），按社区分开。',
+    en: 'A gap is any residential cell failing a rule in use (green-only and park-only cells too), split by community.',
+  },
   meets: { zh: '达标', en: 'Meets the rule' },
   notMeets: { zh: '未达标（缺口）', en: 'Misses the rule (gap)' },
   neitherPattern: { zh: '白色斜线', en: 'white diagonal hatching' },
@@ -64,8 +68,8 @@ export const messages = {
   coverageRate: { zh: '覆盖率', en: 'Coverage rate' },
   gaps: { zh: '缺口区域', en: 'Gap areas' },
   gapsHelp: {
-    zh: '共边相连、未达到任一现行规则的居住网格，按居民数排序；与导出的缺口文件一致。',
-    en: 'Residential cells that miss any rule in use, joined where they share an edge, most residents first; the same areas as the exported gaps file.',
+    zh: '共边相连、未达到任一现行规则的居住网格，在社区边界处分开（各社区缺口居民之和等于其未覆盖居民），按居民数排序；与导出的缺口文件一致。',
+    en: "Residential cells that miss any rule in use, joined where they share an edge and split at community boundaries (so each community's gap residents add up to its uncovered residents), most residents first; the same areas as the exported gaps file.",
   },
   gapArea: { zh: '缺口', en: 'Gap' },
   nearestPark: { zh: '最近公园', en: 'Nearest park' },
