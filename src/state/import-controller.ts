@@ -11,6 +11,7 @@ import {
   importRoles,
   previewLines,
 } from './import-layers';
+import { checkLayerExtent, type ExtentCheck, layersBounds } from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
@@ -32,7 +33,18 @@ export interface PendingImport {
   crs: string;
   gcj02: boolean;
   busy: boolean;
+  /**
+   * Set when the confirmed layer does not lie (wholly) where the layers it is measured against lie:
+   * the dialog then asks to use it anyway, to replace the other layers, or to cancel.
+   */
+  extent: { check: ExtentCheck; reference: ExtentReference } | null;
 }
+
+/** What an imported layer's extent is compared with. */
+export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
+
+/** What to do with a layer lying elsewhere: use it as it is, or use it and drop the layers elsewhere. */
+export type ExtentChoice = 'useAnyway' | 'replaceOthers';
 
 /** A layer of the planner's own in use. */
 export interface ImportedLayer {
@@ -65,6 +77,9 @@ export class ImportController {
   /** The demo (data set) layers, to go back to. */
   private demo: EngineLayers | null = null;
 
+  /** The confirmed layer waiting for the planner's choice about its extent. */
+  private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
+
   constructor(private readonly app: PlannerApp) {}
 
   /** Queues files (drop or picker); the dialog opens for the first. */
@@ -90,6 +105,7 @@ export class ImportController {
         crs: '',
         gcj02: false,
         busy: true,
+        extent: null,
       },
     });
     await this.inspect();
@@ -150,6 +166,7 @@ export class ImportController {
   }
 
   private closePending(): void {
+    this.held = null;
     this.store.set({ pending: null });
     if (this.store.get().queue.length > 0) void this.next();
   }
@@ -185,10 +202,14 @@ export class ImportController {
         featureCount: collection.features.length,
         savedAt: Date.now(),
       };
-      this.use(layer, read.skippedCount, read.warnings);
-      this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== pending.file.name) }));
-      this.closePending();
-      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+      const extent = this.checkExtent(layer);
+      if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
+        // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
+        this.held = { layer, skippedCount: read.skippedCount, warnings: read.warnings };
+        this.setPending({ busy: false, extent });
+        return;
+      }
+      await this.finish(layer, read.skippedCount, read.warnings);
     } catch (error) {
       this.fail(toProblem(error, pending.file.name));
       this.closePending();
@@ -197,10 +218,54 @@ export class ImportController {
     }
   }
 
-  private use(layer: StoredLayer, skippedCount: number, warnings: string[]): void {
+  /** The planner's answer to the extent warning: use the held layer (and maybe drop the layers elsewhere). */
+  async resolveExtent(choice: ExtentChoice): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    if (choice === 'replaceOthers') {
+      const data = this.app.store.get().data;
+      const box = layersBounds([held.layer.collection]);
+      const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+      const patch: Partial<Record<ImportRole, FeatureCollection | null>> = {};
+      for (const role of importRoles) {
+        if (role === held.layer.role || !data?.[role] || !box) continue;
+        // Only the layers that do not meet the new one go: those of the old study area.
+        if (checkLayerExtent(data[role]!, [held.layer.collection]).status !== 'outside') continue;
+        patch[role] = role === 'residential' ? null : empty;
+      }
+      this.app.replaceLayers(patch as Partial<EngineLayers>);
+      this.store.set((state) => ({ imported: state.imported.filter((entry) => !(entry.role in patch)) }));
+    }
+    await this.finish(held.layer, held.skippedCount, held.warnings, true);
+  }
+
+  /** Compares a confirmed layer with the layers it will be measured against. */
+  private checkExtent(layer: StoredLayer): PendingImport['extent'] {
+    const data = this.app.store.get().data;
+    if (!data) return null;
+    const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
+      layer.role === 'communities'
+        ? data.residential
+          ? ['residential', [data.residential]]
+          : ['greenLayers', [data.greenspaces, data.greenways]]
+        : layer.role === 'residential'
+          ? ['communities', [data.communities]]
+          : ['communities', [data.communities, data.residential]];
+    return { check: checkLayerExtent(layer.collection, collections), reference };
+  }
+
+  private async finish(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): Promise<void> {
+    const fileName = this.store.get().pending?.file.name;
+    this.use(layer, skippedCount, warnings, focus);
+    this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== fileName) }));
+    this.closePending();
+    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+  }
+
+  private use(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): void {
     this.app.replaceLayers({ [layer.role]: layer.collection });
     // New communities or residential land may lie elsewhere than the demo: show them.
-    if (layer.role === 'communities' || layer.role === 'residential') {
+    if (focus || layer.role === 'communities' || layer.role === 'residential') {
       const area = studyArea({ communities: layer.collection, residential: null });
       if (area.maxX - area.minX < 360) this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
     }

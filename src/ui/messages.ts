@@ -139,6 +139,23 @@ export const messages = {
     zh: '坐标来自中国网络地图（GCJ-02），转换为 WGS84',
     en: 'Coordinates come from a Chinese web map (GCJ-02): convert to WGS84',
   },
+  extentOutside: {
+    zh: '此图层距离您的{reference}约 {distance} 公里，与其不重叠：用它计算，所有居民都会显示为未覆盖。',
+    en: 'This layer lies {distance} km from your {reference} and does not overlap them: used as it is, every resident would show as uncovered.',
+  },
+  extentPartial: {
+    zh: '此图层只有 {share}（{inside} / {total} 个要素）位于您的{reference}范围内，其余在范围之外。',
+    en: 'Only {share} of this layer ({inside} of {total} features) lies within your {reference}; the rest lies outside.',
+  },
+  extentRef_communities: { zh: '社区', en: 'communities' },
+  extentRef_residential: { zh: '居住用地', en: 'residential land' },
+  extentRef_greenLayers: { zh: '绿地与绿道', en: 'green spaces and greenways' },
+  extentUseAnyway: { zh: '仍然使用', en: 'Use it anyway' },
+  extentReplaceOthers: { zh: '使用并移除其他区域的图层', en: 'Use it and remove the layers lying elsewhere' },
+  extentReplaceHelp: {
+    zh: '换到新的研究区域：与此图层不重叠的图层（如示例数据）被移除，请再导入该区域的其他图层。',
+    en: "Moves to a new study area: the layers that do not meet this one (such as the demo's) are removed; import that area's other layers next.",
+  },
   gcj02Help: {
     zh: 'GCJ-02（“火星坐标”）是中国网络地图（高德、腾讯等）使用的加偏坐标系，与 WGS84 相差约 300–500 米。',
     en: 'GCJ-02 ("Mars coordinates") is the obfuscated datum of Chinese web maps (Amap, Tencent, …); it is offset 300–500 m from WGS84.',
