@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { InputError } from '../coverage/input-error';
+import { normalizeGreenKinds } from '../io/osm';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
 import type { ImportedRead } from '../worker/import-protocol';
 import {
@@ -7,9 +8,11 @@ import {
   applyMapping,
   guessMapping,
   guessRole,
+  guessRoleWithReasons,
   type ImportRole,
   importRoles,
   previewLines,
+  type RoleReason,
 } from './import-layers';
 import { checkLayerExtent, type ExtentCheck, layersBounds } from './layer-extent';
 import type { DataSet } from './load-data';
@@ -26,6 +29,8 @@ export interface PendingImport {
   /** Why the file could not be read as it is (e.g. projected coordinates with no CRS). */
   error: ImportProblem | null;
   role: ImportRole;
+  /** The role the file's content suggested and why (shown in the dialog), or null before reading. */
+  guess: { role: ImportRole; reasons: RoleReason[] } | null;
   mapping: AttributeMapping;
   attributes: string[];
   preview: string[];
@@ -99,6 +104,7 @@ export class ImportController {
         read: null,
         error: null,
         role: guessRole({ type: 'FeatureCollection', features: [] }, file.name),
+        guess: null,
         mapping: { name: null, name_en: null, population: null, kind: null },
         attributes: [],
         preview: [],
@@ -124,14 +130,14 @@ export class ImportController {
       });
       if (this.store.get().pending?.file !== pending.file) return;
       const firstRead = pending.read === null;
+      const guess = firstRead ? guessRoleWithReasons(read.collection, pending.file.name) : pending.guess;
       this.setPending({
+        guess,
         read,
         busy: false,
         attributes: attributeList(read.collection),
         preview: previewLines(read.collection),
-        ...(firstRead
-          ? { role: guessRole(read.collection, pending.file.name), mapping: guessMapping(read.collection) }
-          : {}),
+        ...(firstRead ? { role: guess!.role, mapping: guessMapping(read.collection) } : {}),
       });
     } catch (error) {
       if (this.store.get().pending?.file !== pending.file) return;
@@ -191,7 +197,14 @@ export class ImportController {
           { layer: pending.role, code: 'empty' },
         );
       }
-      const collection = applyMapping(read.collection, pending.mapping, pending.role);
+      let collection = applyMapping(read.collection, pending.mapping, pending.role);
+      let warnings = read.warnings;
+      if (pending.role === 'greenspaces' && pending.mapping.kind) {
+        // The mapped column (e.g. OSM `leisure`) goes through the same alias/OSM table as a `kind` column.
+        const kinds = normalizeGreenKinds(collection.features, pending.mapping.kind);
+        collection = { ...collection, features: kinds.features };
+        warnings = [...warnings, ...kinds.warnings];
+      }
       const layer: StoredLayer = {
         role: pending.role,
         source: pending.file.name,
@@ -205,11 +218,11 @@ export class ImportController {
       const extent = this.checkExtent(layer);
       if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
         // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
-        this.held = { layer, skippedCount: read.skippedCount, warnings: read.warnings };
+        this.held = { layer, skippedCount: read.skippedCount, warnings };
         this.setPending({ busy: false, extent });
         return;
       }
-      await this.finish(layer, read.skippedCount, read.warnings);
+      await this.finish(layer, read.skippedCount, warnings);
     } catch (error) {
       this.fail(toProblem(error, pending.file.name));
       this.closePending();

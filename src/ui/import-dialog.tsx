@@ -61,6 +61,12 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
             ))}
           </select>
         </label>
+        {pending.guess && (
+          <p class="muted small" data-testid="import-role-reason">
+            {t(language, 'roleGuess', { role: t(language, `role_${pending.guess.role}`) })}{' '}
+            {pending.guess.reasons.map((reason) => t(language, `roleReason_${reason.code}`, reason.values)).join('; ')}
+          </p>
+        )}
         <fieldset>
           <legend>{t(language, 'mapping')}</legend>
           {roleAttributes[pending.role].map((field) => (
