@@ -1,7 +1,7 @@
-import type { ImportController } from '../state/import-controller';
+import type { ImportController, PendingImport } from '../state/import-controller';
 import { type AttributeMapping, type ImportRole, importRoles, roleAttributes } from '../state/import-layers';
 import type { Language } from '../state/url-state';
-import { t } from './i18n';
+import { formatCount, formatShare, t } from './i18n';
 import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
 
@@ -48,6 +48,12 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
           ))}
         </select>
       </label>
+      {pending.guess && (
+        <p class="muted small" data-testid="import-role-reason">
+          {t(language, 'roleGuess', { role: t(language, `role_${pending.guess.role}`) })}{' '}
+          {pending.guess.reasons.map((reason) => t(language, `roleReason_${reason.code}`, reason.values)).join('; ')}
+        </p>
+      )}
       <fieldset>
         <legend>{t(language, 'mapping')}</legend>
         {roleAttributes[pending.role].map((field) => (
@@ -126,6 +132,7 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
           ))}
         </ul>
       )}
+      {pending.extent && <ExtentWarning controller={controller} language={language} extent={pending.extent} />}
       <div class="dialog-actions">
         <button type="button" onClick={() => controller.cancel()} data-testid="import-cancel">
           {t(language, 'cancel')}
@@ -134,6 +141,7 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
           type="button"
           class="primary"
           disabled={pending.busy || !read}
+          hidden={pending.extent !== null}
           onClick={() => void controller.confirm()}
           data-testid="import-confirm"
         >
@@ -141,5 +149,57 @@ export function ImportDialog({ controller, language }: { controller: ImportContr
         </button>
       </div>
     </ModalDialog>
+  );
+}
+
+/** Where the confirmed layer lies against the planner's other layers, and what to do about it. */
+function ExtentWarning({
+  controller,
+  language,
+  extent,
+}: {
+  controller: ImportController;
+  language: Language;
+  extent: NonNullable<PendingImport['extent']>;
+}) {
+  const { check } = extent;
+  const reference = t(language, `extentRef_${extent.reference}`);
+  const role = controller.store.get().pending?.role;
+  const text =
+    check.status === 'outside'
+      ? t(language, 'extentOutside', { reference, distance: formatCount(language, check.distanceKm) })
+      : check.status === 'partial'
+        ? t(language, 'extentPartial', {
+            reference,
+            share: formatShare(check.shareInside),
+            inside: formatCount(language, check.featuresInside),
+            total: formatCount(language, check.features),
+          })
+        : '';
+  // Replacing the other layers makes sense when the file sets a new study area.
+  const canReplace = check.status === 'outside' && (role === 'communities' || role === 'residential');
+  return (
+    <div class="extent-warning" role="alert" data-testid="import-extent">
+      <p class="error">{text}</p>
+      {canReplace && <p class="muted small">{t(language, 'extentReplaceHelp')}</p>}
+      <div class="dialog-actions">
+        <button
+          type="button"
+          onClick={() => void controller.resolveExtent('useAnyway')}
+          data-testid="import-extent-use"
+        >
+          {t(language, 'extentUseAnyway')}
+        </button>
+        {canReplace && (
+          <button
+            type="button"
+            onClick={() => void controller.resolveExtent('replaceOthers')}
+            data-testid="import-extent-replace"
+          >
+            {t(language, 'extentReplaceOthers')}
+          </button>
+        )}
+      </div>
+    </div>
   );
 }

@@ -122,6 +122,13 @@ export function ImportPanel({
               <li key={layer.role}>
                 {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
                 {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
+                {layer.warnings.length > 0 && (
+                  <ul class="muted small" data-testid={`imported-warnings-${layer.role}`}>
+                    {layer.warnings.slice(0, 6).map((warning) => (
+                      <li key={warning}>{warning}</li>
+                    ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ul>
