@@ -5,9 +5,11 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { startKiosk } from './app/kiosk';
 import { startPlanner } from './app/planner';
 import { isKiosk } from './state/kiosk-config';
+import { isReport } from './state/report-options';
 
 setWorkerUrl(workerUrl);
 const element = document.getElementById('app')!;
-// ?kiosk: the read-only touring screen; otherwise the planner.
+// ?kiosk: the read-only touring screen; ?report: the printable report (loaded on demand); otherwise the planner.
 if (isKiosk(location.search)) void startKiosk(element);
+else if (isReport(location.search)) void import('./app/report').then(({ startReport }) => startReport(element));
 else startPlanner(element);
