@@ -34,6 +34,8 @@ export interface PlannerMapOptions {
   onFeatureInfo?: (info: FeatureInfo | null) => void;
   /** Text for a feature's kind in the current language. */
   kindLabel?: (kind: string) => string;
+  /** Device pixels per CSS pixel for both canvases (a print-resolution map); default the screen's. */
+  pixelRatio?: number;
 }
 
 /**
@@ -104,6 +106,7 @@ export class PlannerMap {
       maxPitch: 0,
       dragRotate: false,
       canvasContextAttributes: { preserveDrawingBuffer: true },
+      ...(options.pixelRatio ? { pixelRatio: options.pixelRatio } : {}),
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -117,6 +120,7 @@ export class PlannerMap {
     this.swipe = new SwipeComparison(deviceReady, show);
     this.overlay = new MapboxOverlay({
       interleaved: false,
+      ...(options.pixelRatio ? { useDevicePixels: options.pixelRatio } : {}),
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
       onAfterRender: () => {

@@ -8,7 +8,7 @@ import { t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
-import { OsmImportDialog } from './osm-import-dialog';
+import { OsmDialogSlot } from './osm-dialog-slot';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
 import { SummaryPanel } from './summary-panel';
@@ -89,7 +89,7 @@ export function App({ services }: { services: PlannerServices }) {
         </div>
       </header>
       <ImportBanner app={app} imports={imports} />
-      <OsmImportDialog controller={services.osmImport} language={language} />
+      <OsmDialogSlot controller={services.osmImport} language={language} />
       {synthetic && !imported && (
         <p class="synthetic" role="note" data-testid="synthetic-note">
           {t(language, 'synthetic')}

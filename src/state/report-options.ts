@@ -1,0 +1,90 @@
+/** Paper sizes the report prints on. */
+export type Paper = 'a4' | 'a3';
+export type Orientation = 'landscape' | 'portrait';
+
+/** What `?report` reads beyond the screen state (which `parseScreen` reads as the planner does). */
+export interface ReportOptions {
+  paper: Paper;
+  orientation: Orientation;
+}
+
+/** Paper in millimetres (ISO 216), portrait. */
+const paperMillimetres: Record<Paper, [number, number]> = { a4: [210, 297], a3: [297, 420] };
+
+/** Page margin in millimetres. */
+export const reportMarginMm = 10;
+
+/** The map is rendered at this many dots per inch (print resolution, ≥ 200). */
+export const reportDpi = 220;
+
+/** Whether the URL asks for the printable report (`?report`, with any other screen keys). */
+export function isReport(search: string): boolean {
+  return new URLSearchParams(search).has('report');
+}
+
+/** `paper=a4|a3` and `orientation=landscape|portrait` (default A4 landscape). */
+export function parseReportOptions(search: string): ReportOptions {
+  const params = new URLSearchParams(search);
+  const paper = params.get('paper')?.toLowerCase();
+  const orientation = params.get('orientation')?.toLowerCase();
+  return {
+    paper: paper === 'a3' ? 'a3' : 'a4',
+    orientation: orientation === 'portrait' ? 'portrait' : 'landscape',
+  };
+}
+
+/** The page, its printable area and the map frame, in millimetres, and the map's device pixels per CSS pixel. */
+export interface ReportLayout {
+  pageMm: [number, number];
+  contentMm: [number, number];
+  mapMm: [number, number];
+  /** Device pixels per CSS pixel that give `reportDpi` on paper (a CSS pixel is 1/96 inch). */
+  pixelRatio: number;
+  /** The map's size in device pixels. */
+  mapPixels: [number, number];
+}
+
+/**
+ * The page layout of the report: landscape puts a side column (legend, figures) of 85 mm beside the
+ * map; portrait puts the map over them at 4:3.
+ */
+export function reportLayout(options: ReportOptions): ReportLayout {
+  const [short, long] = paperMillimetres[options.paper];
+  const pageMm: [number, number] = options.orientation === 'landscape' ? [long, short] : [short, long];
+  const contentMm: [number, number] = [pageMm[0] - 2 * reportMarginMm, pageMm[1] - 2 * reportMarginMm];
+  // Leave 38 mm for the title block and a footer line.
+  const mapMm: [number, number] =
+    options.orientation === 'landscape'
+      ? [contentMm[0] - 85, contentMm[1] - 38]
+      : [contentMm[0], Math.round(contentMm[0] * 0.75)];
+  const pixelRatio = reportDpi / 96;
+  const mapPixels: [number, number] = [
+    Math.round((mapMm[0] / 25.4) * reportDpi),
+    Math.round((mapMm[1] / 25.4) * reportDpi),
+  ];
+  return { pageMm, contentMm, mapMm, pixelRatio, mapPixels };
+}
+
+/** A round scale-bar length (1, 2 or 5 × 10ⁿ m) of at most `maxMeters`. */
+export function scaleBarMeters(maxMeters: number): number {
+  if (!(maxMeters > 0) || !Number.isFinite(maxMeters)) return 0;
+  const power = 10 ** Math.floor(Math.log10(maxMeters));
+  return [5, 2, 1].map((m) => m * power).find((value) => value <= maxMeters) ?? power;
+}
+
+/** The planner URL's search with `report` (and paper, orientation, community) set: the report of that screen. */
+export function reportSearch(
+  screenSearch: string,
+  options: Partial<ReportOptions> & { community?: number | null } = {},
+): string {
+  const params = new URLSearchParams(screenSearch);
+  params.delete('report');
+  if (options.paper) params.set('paper', options.paper);
+  if (options.orientation) params.set('orientation', options.orientation);
+  if (options.community !== undefined) {
+    if (options.community === null) params.delete('community');
+    else params.set('community', String(options.community));
+  }
+  const rest = params.toString();
+  return `?report${rest ? `&${rest}` : ''}`;
+}

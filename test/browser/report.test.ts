@@ -1,0 +1,165 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CoverageSummary, describeRules, type RuleSet } from '../../src/coverage';
+import { cellStateColors } from '../../src/theme/cell-colors';
+import { formatCount, formatShare } from '../../src/ui/i18n';
+import { totalsShares, uncoveredResidents } from '../../src/ui/summary-panel';
+import {
+  browserSuiteOptions,
+  buildIfStale,
+  chromiumForTests,
+  launchBrowser,
+  openPage,
+  startServer,
+  stopProcess,
+} from './harness';
+
+// The printable report (?report): a PDF from headless Chromium, read back as text (pdftotext) and as
+// pictures (pdftoppm), as a planner would print it.
+
+const executable = chromiumForTests();
+const poppler = (() => {
+  try {
+    execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Decodes a PNG in the page: width, height and RGBA bytes. */
+async function decodePng(page: Page, path: string): Promise<{ width: number; height: number; data: number[] }> {
+  return page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    return {
+      width: bitmap.width,
+      height: bitmap.height,
+      data: Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data),
+    };
+  }, readFileSync(path).toString('base64'));
+}
+
+/** A legend swatch's colour as printed on white paper. */
+function onWhite([r, g, b, a]: readonly number[]): [number, number, number] {
+  const alpha = a / 255;
+  return [r, g, b].map((value) => Math.round(value * alpha + 255 * (1 - alpha))) as [number, number, number];
+}
+
+function countNear(data: number[], colour: readonly number[], tolerance = 14): number {
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (
+      Math.abs(data[i] - colour[0]) <= tolerance &&
+      Math.abs(data[i + 1] - colour[1]) <= tolerance &&
+      Math.abs(data[i + 2] - colour[2]) <= tolerance
+    )
+      count++;
+  }
+  return count;
+}
+
+describe.skipIf(!executable || !poppler)('printable report in Chromium', browserSuiteOptions, () => {
+  let browser: Browser;
+  let server: { url: string; process: ChildProcess };
+  let work: string;
+
+  beforeAll(async () => {
+    buildIfStale();
+    server = await startServer();
+    browser = await launchBrowser(executable!);
+    work = mkdtempSync(join(tmpdir(), 'greenreach-report-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stopProcess(server?.process);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Opens a report URL, waits until it is ready, prints it and converts its pages. */
+  async function printReport(search: string, name: string) {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}${search}`, { locale: 'en-GB' });
+    await page.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000, polling: 100 });
+    expect(await page.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
+    const summary = (await page.evaluate(() => window.__greenreach!.summary)) as CoverageSummary;
+    const rules = (await page.evaluate(() => window.__greenreach!.rules)) as RuleSet;
+    const pdf = join(work, `${name}.pdf`);
+    writeFileSync(pdf, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    execFileSync('pdftoppm', ['-png', '-r', '110', pdf, join(work, name)]);
+    const pages = readdirSync(work)
+      .filter((file) => file.startsWith(`${name}-`) && file.endsWith('.png'))
+      .sort()
+      .map((file) => join(work, file));
+    if (process.env.REPORT_KEEP) for (const file of pages) execFileSync('cp', [file, process.env.REPORT_KEEP]);
+    return { page, context, consoleErrors, summary, rules, text, pages };
+  }
+
+  it('prints the district report: map, legend colours, title, rules and the app’s figures', async () => {
+    const report = await printReport('?report&lang=en&paper=a4&orientation=landscape', 'district');
+    const { page, summary, rules, text, pages } = report;
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('Green-space access report');
+    expect(text).toContain(rules.name.en);
+    const description = describeRules(rules, 'en').replace(/\s+/g, ' ');
+    expect(text).toContain(description.slice(0, 40));
+    const shares = totalsShares(summary.city);
+    for (const figure of [shares.green, shares.park, shares.both]) expect(text).toContain(formatShare(figure));
+    expect(text).toContain(formatCount('en', summary.city.population));
+    expect(text).toContain(formatCount('en', uncoveredResidents(summary.city)));
+    expect(text).toContain('Top 10 gap areas by residents');
+    expect(text).toContain('Synthetic demo data');
+
+    const first = await decodePng(page, pages[0]);
+    // A4 landscape at 110 dpi.
+    expect(first.width).toBeGreaterThan(first.height);
+    // The map frame (left part of the page under the title) is drawn: mostly not white paper.
+    const { width, height, data } = first;
+    let drawn = 0;
+    let total = 0;
+    for (let y = Math.round(height * 0.3); y < Math.round(height * 0.85); y += 2) {
+      for (let x = Math.round(width * 0.08); x < Math.round(width * 0.6); x += 2) {
+        const i = (y * width + x) * 4;
+        total++;
+        if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) drawn++;
+      }
+    }
+    expect(drawn / total).toBeGreaterThan(0.5);
+    // Every legend swatch's colour is on the page (the "neither" swatch between its hatching).
+    for (const state of ['both', 'greenOnly', 'parkOnly', 'neither'] as const) {
+      expect(countNear(data, onWhite(cellStateColors[state])), state).toBeGreaterThan(40);
+    }
+    // The map image itself is at print resolution (≥ 200 dpi over the frame's millimetres).
+    const image = await page.evaluate(() => {
+      const element = document.querySelector<HTMLImageElement>('[data-testid=report-map-image]')!;
+      return { natural: element.naturalWidth, css: element.getBoundingClientRect().width };
+    });
+    expect((image.natural / (image.css / 96)) | 0).toBeGreaterThanOrEqual(200);
+    expect(report.consoleErrors).toEqual([]);
+    await report.context.close();
+  }, 400_000);
+
+  it('prints a community page in Chinese on A3 portrait: its figures and nearest parks', async () => {
+    const report = await printReport('?report&lang=zh&community=0&paper=a3&orientation=portrait', 'community');
+    const { page, summary, text, pages } = report;
+    const first = await decodePng(page, pages[0]);
+    expect(first.height).toBeGreaterThan(first.width);
+    const name = await page.evaluate(() => window.__greenreach!.state().result!.communities[0].name);
+    expect(text).toContain(`社区报告：${name}`);
+    const shares = totalsShares(summary.communities[0]);
+    for (const figure of [shares.green, shares.park, shares.both]) expect(text).toContain(formatShare(figure));
+    expect(text).toContain('最近的公园');
+    expect(await page.getByTestId('report-parks').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(report.consoleErrors).toEqual([]);
+    await report.context.close();
+  }, 400_000);
+});
