@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { PlannerServices } from '../state/services';
 import { CommunityTable } from './community-table';
+import { ErrorBanner } from './error-banner';
 import { ExportPanel } from './export-panel';
 import { CommunityPanel, GapList } from './gap-list';
 import { t } from './i18n';
@@ -16,7 +17,6 @@ import { useStore } from './use-store';
 export function App({ services }: { services: PlannerServices }) {
   const { app, imports, scenarios, results } = services;
   const language = useStore(app.store, (state) => state.language);
-  const error = useStore(app.store, (state) => state.error);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
   const imported = useImported(imports);
   const [copied, setCopied] = useState(false);
@@ -69,11 +69,7 @@ export function App({ services }: { services: PlannerServices }) {
           {t(language, 'synthetic')}
         </p>
       )}
-      {error && (
-        <p class="error banner" role="alert">
-          {t(language, 'error')}: {error}
-        </p>
-      )}
+      <ErrorBanner app={app} />
       <div class="body">
         <aside class="side side-left">
           <RulesPanel app={app} />

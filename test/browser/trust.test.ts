@@ -99,4 +99,56 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+
+  it(
+    'a grid too large clears the figures, says so in Chinese with the numbers, and offers the cell size that fits',
+    async () => {
+      const { page, context } = await openPage(browser, `${origin}?lang=zh&cell=10`);
+      await waitForCoverage(page, 180_000);
+      expect(await page.getByTestId('summary-source').count()).toBe(1);
+      // Residential land of about 87 × 100 km around the demo: too many 10 m cells, 20 m ones fit.
+      const land = JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { population: 1000 },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [103.7, 30.2],
+                  [104.6, 30.2],
+                  [104.6, 31.1],
+                  [103.7, 31.1],
+                  [103.7, 30.2],
+                ],
+              ],
+            },
+          },
+        ],
+      });
+      await importFile(page, 'land.geojson', land);
+      await page.getByTestId('import-role').selectOption('residential');
+      await page.getByTestId('import-confirm').click();
+      const banner = page.getByTestId('app-error');
+      await banner.waitFor({ timeout: 120_000 });
+      const text = (await banner.textContent()) ?? '';
+      expect(text).toMatch(/10 米网格覆盖此区域有 [\d,]+万 个网格（上限 6,400万）；使用 \d+ 米或更大的网格即可/);
+      expect(text).not.toMatch(/use larger cells|more than/);
+      // The old figures are gone: no summary, no community rows, no cells.
+      expect(await page.evaluate(() => window.__greenreach!.summary)).toBeNull();
+      expect(await page.getByTestId('summary-source').count()).toBe(0);
+      expect(await page.locator('[data-testid=community-table] tbody tr').count()).toBe(0);
+      // The button applies the cell size that fits.
+      const fix = page.getByTestId('app-error-fix');
+      const size = Number(/(\d+)/.exec((await fix.textContent()) ?? '')![1]);
+      expect(size).toBeGreaterThanOrEqual(20);
+      await fix.click();
+      expect(await page.evaluate(() => window.__greenreach!.state().cellMeters)).toBe(size);
+      expect(await page.getByTestId('app-error').count()).toBe(0);
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });
