@@ -6,6 +6,7 @@ import type { ImportedRead } from '../worker/import-protocol';
 import {
   type AttributeMapping,
   applyMapping,
+  attributeKeys,
   guessMapping,
   guessRole,
   guessRoleWithReasons,
@@ -14,12 +15,12 @@ import {
   previewLines,
   type RoleReason,
 } from './import-layers';
-import { checkLayerExtent, type ExtentCheck, layersBounds } from './layer-extent';
+import { checkAgainstStudyArea, type ExtentCheck, type ExtentReference, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
-import { loadFlatGeobufUrl, studyArea, urlLayer } from './url-layers';
+import { defaultUrlDeadlines, loadFlatGeobufUrl, studyArea, type UrlDeadlines, urlLayer } from './url-layers';
 
 /** The file the role dialog is about. */
 export interface PendingImport {
@@ -45,9 +46,6 @@ export interface PendingImport {
   extent: { check: ExtentCheck; reference: ExtentReference } | null;
 }
 
-/** What an imported layer's extent is compared with. */
-export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
-
 /** What to do with a layer lying elsewhere: use it as it is, or use it and drop the layers elsewhere. */
 export type ExtentChoice = 'useAnyway' | 'replaceOthers';
 
@@ -67,6 +65,16 @@ export interface ImportState {
   errors: ImportProblem[];
   /** What is being read right now (a file name), for the status line. */
   reading: string | null;
+  /** URL layers still loading after start-up (the app runs on the other layers meanwhile). */
+  loadingUrls: string[];
+  /** URL layers that failed, with their role, for a retry. */
+  failedUrls: { url: string; role: ImportRole }[];
+}
+
+type UrlOutcome = { collection: FeatureCollection } | { error: unknown };
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 type EngineLayers = Pick<DataSet, ImportRole>;
@@ -78,7 +86,18 @@ type EngineLayers = Pick<DataSet, ImportRole>;
  * A bad file only adds an error: the layers in use stay.
  */
 export class ImportController {
-  readonly store = new Store<ImportState>({ pending: null, queue: [], imported: [], errors: [], reading: null });
+  readonly store = new Store<ImportState>({
+    pending: null,
+    queue: [],
+    imported: [],
+    errors: [],
+    reading: null,
+    loadingUrls: [],
+    failedUrls: [],
+  });
+  /** Deadlines of URL layers; how long start-up waits for them before it runs on what it has. */
+  urlDeadlines: UrlDeadlines = defaultUrlDeadlines;
+  startupWaitMs = 8_000;
   /** The demo (data set) layers, to go back to. */
   private demo: EngineLayers | null = null;
 
@@ -135,7 +154,7 @@ export class ImportController {
         guess,
         read,
         busy: false,
-        attributes: attributeList(read.collection),
+        attributes: attributeKeys(read.collection),
         preview: previewLines(read.collection),
         ...(firstRead ? { role: guess!.role, mapping: guessMapping(read.collection) } : {}),
       });
@@ -215,7 +234,8 @@ export class ImportController {
         featureCount: collection.features.length,
         savedAt: Date.now(),
       };
-      const extent = this.checkExtent(layer);
+      const data = this.app.store.get().data;
+      const extent = data ? checkAgainstStudyArea(layer.role, layer.collection, data) : null;
       if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
         // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
         this.held = { layer, skippedCount: read.skippedCount, warnings };
@@ -237,34 +257,11 @@ export class ImportController {
     if (!held) return;
     if (choice === 'replaceOthers') {
       const data = this.app.store.get().data;
-      const box = layersBounds([held.layer.collection]);
-      const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
-      const patch: Partial<Record<ImportRole, FeatureCollection | null>> = {};
-      for (const role of importRoles) {
-        if (role === held.layer.role || !data?.[role] || !box) continue;
-        // Only the layers that do not meet the new one go: those of the old study area.
-        if (checkLayerExtent(data[role]!, [held.layer.collection]).status !== 'outside') continue;
-        patch[role] = role === 'residential' ? null : empty;
-      }
-      this.app.replaceLayers(patch as Partial<EngineLayers>);
+      const patch = data ? layersElsewhere(held.layer.role, held.layer.collection, data) : {};
+      this.app.replaceLayers(patch);
       this.store.set((state) => ({ imported: state.imported.filter((entry) => !(entry.role in patch)) }));
     }
     await this.finish(held.layer, held.skippedCount, held.warnings, true);
-  }
-
-  /** Compares a confirmed layer with the layers it will be measured against. */
-  private checkExtent(layer: StoredLayer): PendingImport['extent'] {
-    const data = this.app.store.get().data;
-    if (!data) return null;
-    const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
-      layer.role === 'communities'
-        ? data.residential
-          ? ['residential', [data.residential]]
-          : ['greenLayers', [data.greenspaces, data.greenways]]
-        : layer.role === 'residential'
-          ? ['communities', [data.communities]]
-          : ['communities', [data.communities, data.residential]];
-    return { check: checkLayerExtent(layer.collection, collections), reference };
   }
 
   private async finish(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): Promise<void> {
@@ -331,25 +328,88 @@ export class ImportController {
       });
     }
     const params = new URLSearchParams(search);
-    for (const role of importRoles) {
+    const study = studyArea({ ...data, ...patch });
+    const loads = importRoles.flatMap((role) => {
       const url = params.get(`layer:${role}`);
-      if (!url) continue;
-      try {
-        const study = studyArea({ ...data, ...patch });
-        const collection = await loadFlatGeobufUrl(url, role, study);
-        patch[role] = collection;
+      if (!url) return [];
+      const load = { role, url, outcome: null as UrlOutcome | null, promise: null as unknown as Promise<UrlOutcome> };
+      load.promise = loadFlatGeobufUrl(url, role, study, this.urlDeadlines).then(
+        (collection): UrlOutcome => (load.outcome = { collection }),
+        (error: unknown): UrlOutcome => (load.outcome = { error }),
+      );
+      return [load];
+    });
+    // Start-up waits a little for the URL layers, never for good: a slow one lands later, a stalled
+    // one fails on its own deadline with a retry, and the app starts on what it has.
+    if (loads.length > 0)
+      await Promise.race([Promise.all(loads.map((load) => load.promise)), delay(this.startupWaitMs)]);
+    for (const load of loads) {
+      const { outcome, role, url } = load;
+      if (outcome && 'collection' in outcome) {
+        patch[role] = outcome.collection;
         // Kept like an imported file, so a reload (whose URL no longer names the layer) keeps it.
-        await saveLayer(urlLayer(role, url, collection)).catch((error) =>
-          console.warn('GreenReach: could not save the layer', error),
-        );
-        const entry = { role, source: url, featureCount: collection.features.length, skippedCount: 0, warnings: [] };
+        void this.keep(urlLayer(role, url, outcome.collection));
+        const entry = {
+          role,
+          source: url,
+          featureCount: outcome.collection.features.length,
+          skippedCount: 0,
+          warnings: [],
+        };
         imported.splice(0, imported.length, ...imported.filter((e) => e.role !== role), entry);
-      } catch (error) {
-        this.fail(toProblem(error, url));
+      } else if (outcome) this.failUrl(url, role, outcome.error);
+      else {
+        this.store.set((state) => ({ loadingUrls: [...state.loadingUrls, url] }));
+        void load.promise.then((late) => this.landLate(url, role, late));
       }
     }
     this.store.set({ imported: imported.sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)) });
     return { ...data, ...patch };
+  }
+
+  /** A URL layer that arrived after start-up: put in use then (once the data set is there), or its failure. */
+  private async landLate(url: string, role: ImportRole, outcome: UrlOutcome): Promise<void> {
+    this.store.set((state) => ({ loadingUrls: state.loadingUrls.filter((entry) => entry !== url) }));
+    if ('error' in outcome) {
+      this.failUrl(url, role, outcome.error);
+      return;
+    }
+    if (!this.app.store.get().data) {
+      await new Promise<void>((resolve) => {
+        const stop = this.app.store.subscribe((state) => {
+          if (state.data) {
+            stop();
+            resolve();
+          }
+        });
+      });
+    }
+    const layer = urlLayer(role, url, outcome.collection);
+    this.use(layer, 0, []);
+    await this.keep(layer);
+  }
+
+  private failUrl(url: string, role: ImportRole, error: unknown): void {
+    this.fail(toProblem(error, url));
+    this.store.set((state) => ({
+      failedUrls: [...state.failedUrls.filter((entry) => entry.url !== url), { url, role }],
+    }));
+  }
+
+  /** Tries a URL layer that failed again (the retry button beside its message). */
+  async retryUrl(url: string): Promise<void> {
+    const failed = this.store.get().failedUrls.find((entry) => entry.url === url);
+    if (!failed) return;
+    this.store.set((state) => ({
+      failedUrls: state.failedUrls.filter((entry) => entry.url !== url),
+      errors: state.errors.filter((error) => error.fileName !== url),
+    }));
+    await this.loadUrl(url, failed.role);
+  }
+
+  /** Saves a layer for the next visit; a failure is logged (persistence is handled in persist-layers). */
+  private async keep(layer: StoredLayer): Promise<void> {
+    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
   }
 
   /** Loads a FlatGeobuf layer from a URL now (the input box) and puts it in use. */
@@ -358,23 +418,16 @@ export class ImportController {
     if (!data) return;
     this.store.set({ reading: url });
     try {
-      const collection = await loadFlatGeobufUrl(url, role, studyArea(data));
+      const collection = await loadFlatGeobufUrl(url, role, studyArea(data), this.urlDeadlines);
       const layer = urlLayer(role, url, collection);
       this.use(layer, 0, []);
-      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+      await this.keep(layer);
     } catch (error) {
-      this.fail(toProblem(error, url));
+      this.failUrl(url, role, error);
     } finally {
       this.store.set({ reading: null });
     }
   }
-}
-
-function attributeList(collection: FeatureCollection): string[] {
-  const keys = new Set<string>();
-  for (const feature of collection.features.slice(0, 200))
-    for (const key of Object.keys(feature.properties ?? {})) keys.add(key);
-  return [...keys];
 }
 
 function toProblem(error: unknown, fileName: string): ImportProblem {

@@ -1,5 +1,7 @@
 import type { FeatureCollection, Position } from 'geojson';
 import type { BoundingBox } from '../coverage/grid';
+import { type ImportRole, importRoles } from './import-layers';
+import type { DataSet } from './load-data';
 
 /**
  * Where an imported layer lies relative to the layers it is measured against (the communities and the
@@ -128,4 +130,47 @@ export function checkLayerExtent(
   if (featuresInside === 0) return { status: 'outside', distanceKm: nearestKm };
   if (featuresInside === features) return { status: 'inside' };
   return { status: 'partial', shareInside: featuresInside / features, featuresInside, features };
+}
+
+/** What an imported layer's extent is compared with. */
+export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
+
+type EngineLayers = Pick<DataSet, ImportRole>;
+
+/**
+ * Compares a confirmed layer with the layers it will be measured against: green layers and residential
+ * land with the communities (and residential land), communities with the residential land (or, without
+ * one, the green layers).
+ */
+export function checkAgainstStudyArea(
+  role: ImportRole,
+  layer: FeatureCollection,
+  data: EngineLayers,
+): { check: ExtentCheck; reference: ExtentReference } {
+  const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
+    role === 'communities'
+      ? data.residential
+        ? ['residential', [data.residential]]
+        : ['greenLayers', [data.greenspaces, data.greenways]]
+      : role === 'residential'
+        ? ['communities', [data.communities]]
+        : ['communities', [data.communities, data.residential]];
+  return { check: checkLayerExtent(layer, collections), reference };
+}
+
+/**
+ * The layers of the other roles that do not meet `layer` (those of the old study area), emptied: what
+ * "use it and remove the layers lying elsewhere" replaces when a planner moves to a new area.
+ */
+export function layersElsewhere(role: ImportRole, layer: FeatureCollection, data: EngineLayers): Partial<EngineLayers> {
+  const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  const patch: Partial<EngineLayers> = {};
+  for (const other of importRoles) {
+    const current = data[other];
+    if (other === role || !current) continue;
+    if (checkLayerExtent(current, [layer]).status !== 'outside') continue;
+    if (other === 'residential') patch.residential = null;
+    else patch[other] = empty;
+  }
+  return patch;
 }

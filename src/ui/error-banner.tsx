@@ -62,3 +62,9 @@ function largeCount(language: Language, value: number): string {
     ? `${formatCount(language, Math.round(value / 1_000_000))} million`
     : formatCount(language, value);
 }
+
+/** An import problem in the interface language (by its code), or its message when it has no known code. */
+export function importErrorText(language: Language, problem: InputErrorJSON): string {
+  const key = `errorCode_${(problem.code ?? 'invalid').replace(/[^a-z]/gi, '')}`;
+  return problem.code && isMessageKey(key) ? errorText(language, problem) : problem.message;
+}

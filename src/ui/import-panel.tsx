@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ImportController } from '../state/import-controller';
 import { type ImportRole, importRoles } from '../state/import-layers';
 import type { PlannerApp } from '../state/planner-app';
+import { importErrorText } from './error-banner';
 import { t } from './i18n';
 import { ImportDialog } from './import-dialog';
 import { useStore } from './use-store';
@@ -15,6 +16,8 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
   const errors = useStore(controller.store, (state) => state.errors);
+  const failedUrls = useStore(controller.store, (state) => state.failedUrls);
+  const loadingUrls = useStore(controller.store, (state) => state.loadingUrls);
   const reading = useStore(controller.store, (state) => state.reading);
   const [dragging, setDragging] = useState(false);
   const [urlRole, setUrlRole] = useState<ImportRole>('greenspaces');
@@ -73,6 +76,11 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
           }}
         />
       </label>
+      {loadingUrls.length > 0 && (
+        <p class="muted small" aria-live="polite" data-testid="import-loading-urls">
+          {t(language, 'loadingUrls', { urls: loadingUrls.join(', ') })}
+        </p>
+      )}
       {reading && (
         <p class="muted small" aria-live="polite" data-testid="import-reading">
           {t(language, 'reading')}: {reading}
@@ -82,7 +90,17 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
         <ul class="import-errors" role="alert" data-testid="import-errors">
           {errors.map((error, index) => (
             <li key={error.message}>
-              <strong>{t(language, 'importFailed')}:</strong> {error.message}{' '}
+              <strong>{t(language, 'importFailed')}:</strong> {importErrorText(language, error)}{' '}
+              {failedUrls.some((entry) => entry.url === error.fileName) && (
+                <button
+                  type="button"
+                  class="link"
+                  data-testid="import-retry"
+                  onClick={() => void controller.retryUrl(error.fileName)}
+                >
+                  {t(language, 'retry')}
+                </button>
+              )}{' '}
               <button type="button" class="link" onClick={() => controller.dismissError(index)}>
                 {t(language, 'dismiss')}
               </button>

@@ -176,6 +176,16 @@ export const messages = {
   errorCode_geometry: { zh: '此图层无法使用该几何类型', en: 'A geometry this layer cannot use' },
   errorCode_attribute: { zh: '属性值无法使用', en: 'An attribute value this layer cannot use' },
   errorCode_invalid: { zh: '输入有问题', en: 'A problem with the input' },
+  retry: { zh: '重试', en: 'Retry' },
+  loadingUrls: {
+    zh: '仍在加载：{urls}（先用其他图层计算，加载完成后替换）',
+    en: 'Still loading: {urls} (computed on the other layers meanwhile; replaced when it arrives)',
+  },
+  errorCode_urlstalled: {
+    zh: '服务器停止响应，图层未加载',
+    en: 'The server stopped answering; the layer was not loaded',
+  },
+  errorCode_urltimeout: { zh: '加载超时，图层未加载', en: 'Loading took too long; the layer was not loaded' },
   extentOutside: {
     zh: '此图层距离您的{reference}约 {distance} 公里，与其不重叠：用它计算，所有居民都会显示为未覆盖。',
     en: 'This layer lies {distance} km from your {reference} and does not overlap them: used as it is, every resident would show as uncovered.',

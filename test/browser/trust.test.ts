@@ -151,4 +151,39 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+
+  it(
+    'a stalled ?layer: URL does not block start-up: the app runs on what it has, the failure is shown with a retry',
+    async () => {
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 900 },
+        locale: 'en-GB',
+        reducedMotion: 'reduce',
+      });
+      context.setDefaultTimeout(120_000);
+      let stall = true;
+      // A server that never answers: the request is held, neither fulfilled nor aborted.
+      await context.route(
+        (url) => url.pathname === '/stall.fgb',
+        (route) => {
+          if (!stall) void route.continue({ url: `${origin}data/demo/greenspaces.fgb` });
+        },
+      );
+      const page = await context.newPage();
+      const started = Date.now();
+      await page.goto(`${origin}?lang=en&layer:greenspaces=/stall.fgb`, { waitUntil: 'commit' });
+      await waitForCoverage(page, 60_000);
+      // Start-up waited a bounded time, then computed on the demo's layers.
+      expect(Date.now() - started).toBeLessThan(45_000);
+      const errors = page.getByTestId('import-errors');
+      await errors.waitFor({ timeout: 60_000 });
+      expect(await errors.textContent()).toMatch(/stall\.fgb.*no data arrived for 20 s|server stopped answering/s);
+      stall = false;
+      await page.getByTestId('import-retry').click();
+      await page.getByTestId('imported-note').waitFor();
+      expect(await page.getByTestId('imported-note').textContent()).toContain('stall.fgb');
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });
