@@ -56,6 +56,8 @@ export interface ImportedLayer {
   featureCount: number;
   skippedCount: number;
   warnings: string[];
+  /** The layer could not be saved (e.g. too large for IndexedDB): it will not survive a reload. */
+  notKept?: boolean;
 }
 
 export interface ImportState {
@@ -269,7 +271,7 @@ export class ImportController {
     this.use(layer, skippedCount, warnings, focus);
     this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== fileName) }));
     this.closePending();
-    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+    await this.keep(layer);
   }
 
   private use(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): void {
@@ -316,8 +318,17 @@ export class ImportController {
     };
     const patch: Partial<EngineLayers> = {};
     const imported: ImportedLayer[] = [];
-    for (const layer of await loadLayers()) {
-      if (!importRoles.includes(layer.role) || !layer.collection?.features) continue;
+    const saved = await loadLayers();
+    if (saved.skipped > 0) {
+      // A damaged record is skipped and said, never a page error; the good layers are kept.
+      this.fail(
+        new InputError('IndexedDB', null, `skipped ${saved.skipped} damaged saved layer(s)`, {
+          code: 'storage.corrupt',
+          values: { count: saved.skipped },
+        }).toJSON(),
+      );
+    }
+    for (const layer of saved.records) {
       patch[layer.role] = layer.collection;
       imported.push({
         role: layer.role,
@@ -409,7 +420,17 @@ export class ImportController {
 
   /** Saves a layer for the next visit; a failure is logged (persistence is handled in persist-layers). */
   private async keep(layer: StoredLayer): Promise<void> {
-    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+    try {
+      await saveLayer(layer);
+    } catch (error) {
+      // Too large for IndexedDB, quota, private mode: the planner must know it will not survive a reload.
+      console.warn('GreenReach: could not save the layer', error);
+      this.store.set((state) => ({
+        imported: state.imported.map((entry) =>
+          entry.role === layer.role && entry.source === layer.source ? { ...entry, notKept: true } : entry,
+        ),
+      }));
+    }
   }
 
   /** Loads a FlatGeobuf layer from a URL now (the input box) and puts it in use. */

@@ -116,6 +116,11 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
               <li key={layer.role}>
                 {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
                 {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
+                {layer.notKept && (
+                  <p class="error small" role="alert" data-testid={`imported-not-kept-${layer.role}`}>
+                    {t(language, 'layerNotKept')}
+                  </p>
+                )}
                 {layer.warnings.length > 0 && (
                   <ul class="muted small" data-testid={`imported-warnings-${layer.role}`}>
                     {layer.warnings.slice(0, 6).map((warning) => (

@@ -186,6 +186,24 @@ export const messages = {
     en: 'The server stopped answering; the layer was not loaded',
   },
   errorCode_urltimeout: { zh: '加载超时，图层未加载', en: 'Loading took too long; the layer was not loaded' },
+  layerNotKept: {
+    zh: '此图层无法保存在浏览器中（过大或存储已满），重新加载后将丢失：请导出或保留原文件。',
+    en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
+  },
+  errorCode_storagecorrupt: { zh: '跳过了已损坏的保存记录', en: 'Damaged saved records were skipped' },
+  storage_version: {
+    zh: '保存的方案来自较新版本的 GreenReach，无法读取，本次的修改也不会保存。请使用较新版本打开。',
+    en: 'The saved scenarios come from a newer GreenReach and cannot be read; changes made now will not be saved. Open them with the newer version.',
+  },
+  storage_corrupt: {
+    zh: '跳过了 {count} 条已损坏的方案记录，其余方案已保留。',
+    en: 'Skipped {count} damaged scenario record(s); the other scenarios are kept.',
+  },
+  storage_saveFailed: { zh: '方案未能保存：{detail}', en: 'The scenario was not saved: {detail}' },
+  storage_unavailable: {
+    zh: '浏览器存储不可用：方案不会在重新加载后保留。',
+    en: 'Browser storage is unavailable: scenarios will not survive a reload.',
+  },
   extentOutside: {
     zh: '此图层距离您的{reference}约 {distance} 公里，与其不重叠：用它计算，所有居民都会显示为未覆盖。',
     en: 'This layer lies {distance} km from your {reference} and does not overlap them: used as it is, every resident would show as uncovered.',
