@@ -186,4 +186,72 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+
+  it(
+    'damaged stored scenarios are skipped and reported, a newer-version database is said, never a page error',
+    async () => {
+      const recorded = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      const { page, context } = recorded;
+      await waitForCoverage(page, 180_000);
+      await page.getByTestId('scenario-select').waitFor();
+      // Garbage beside a good scenario, written straight into the store.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const opening = indexedDB.open('greenreach-scenarios');
+            opening.onsuccess = () => {
+              const tx = opening.result.transaction('scenarios', 'readwrite');
+              const store = tx.objectStore('scenarios');
+              store.put({ id: 'zz-garbage', name: 'g', dataPath: 'data/demo/', features: 'garbage' });
+              store.put({ id: 'zz-nofeatures', name: 'n', dataPath: 'data/demo/' });
+              store.put({
+                id: 'zz-good',
+                name: 'Kept',
+                dataPath: 'data/demo/',
+                features: [],
+                figures: null,
+                updatedAt: 1,
+              });
+              tx.oncomplete = () => {
+                opening.result.close();
+                resolve();
+              };
+              tx.onerror = () => reject(tx.error);
+            };
+          }),
+      );
+      await page.reload();
+      await waitForCoverage(page, 180_000);
+      const problem = page.getByTestId('scenario-storage-problem');
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('Skipped 2 damaged scenario record(s)');
+      const names = await page.locator('[data-testid=scenario-select] option').allTextContents();
+      expect(names).toContain('Kept');
+      expect(recorded.consoleErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+
+      // A database of a newer version: said in the panel, the app still runs.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const deleting = indexedDB.deleteDatabase('greenreach-scenarios');
+            deleting.onsuccess = () => {
+              const opening = indexedDB.open('greenreach-scenarios', 99);
+              opening.onupgradeneeded = () => opening.result.createObjectStore('scenarios', { keyPath: 'id' });
+              opening.onsuccess = () => {
+                opening.result.close();
+                resolve();
+              };
+            };
+            deleting.onblocked = () => resolve();
+          }),
+      );
+      await page.reload();
+      await waitForCoverage(page, 180_000);
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('newer GreenReach');
+      expect(recorded.consoleErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });
