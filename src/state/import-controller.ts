@@ -15,7 +15,13 @@ import {
   previewLines,
   type RoleReason,
 } from './import-layers';
-import { checkAgainstStudyArea, type ExtentCheck, type ExtentReference, layersElsewhere } from './layer-extent';
+import {
+  checkAgainstStudyArea,
+  type ExtentCheck,
+  type ExtentReference,
+  globeSpanProblem,
+  layersElsewhere,
+} from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
@@ -218,6 +224,14 @@ export class ImportController {
           { layer: pending.role, code: 'empty' },
         );
       }
+      const span = globeSpanProblem(read.collection);
+      if (span) {
+        // Refused before it is saved: saved, it would fail (or freeze the labels) at every reload.
+        throw new InputError(pending.file.name, span.featureIndex, span.detail, {
+          layer: pending.role,
+          code: `geometry.${span.code}`,
+        });
+      }
       let collection = applyMapping(read.collection, pending.mapping, pending.role);
       let warnings = read.warnings;
       if (pending.role === 'greenspaces' && pending.mapping.kind) {
@@ -329,6 +343,14 @@ export class ImportController {
       );
     }
     for (const layer of saved.records) {
+      // A layer saved by an older version that spans the globe would fail every start: skip it, say so.
+      const span = globeSpanProblem(layer.collection);
+      if (span) {
+        this.fail(
+          new InputError(layer.source, span.featureIndex, span.detail, { code: `geometry.${span.code}` }).toJSON(),
+        );
+        continue;
+      }
       patch[layer.role] = layer.collection;
       imported.push({
         role: layer.role,

@@ -174,3 +174,48 @@ export function layersElsewhere(role: ImportRole, layer: FeatureCollection, data
   }
   return patch;
 }
+
+/**
+ * Why a layer cannot be used on a flat grid, or null: a ring that jumps more than 180° of longitude
+ * between two vertices crosses the antimeridian (its grid would span the globe the wrong way round), and
+ * a layer wider than 180° or taller than 90° spans most of the globe. No cell size fits either.
+ */
+export function globeSpanProblem(
+  layer: FeatureCollection,
+): { code: 'antimeridian' | 'globe'; featureIndex: number | null; detail: string } | null {
+  for (let index = 0; index < layer.features.length; index++) {
+    let crossing = false;
+    const visit = (value: unknown): void => {
+      if (crossing || !Array.isArray(value) || value.length === 0) return;
+      if (Array.isArray(value[0]) && typeof value[0][0] === 'number') {
+        // A ring or line: consecutive vertices more than half the globe apart.
+        for (let i = 1; i < value.length; i++) {
+          if (Math.abs((value[i] as Position)[0] - (value[i - 1] as Position)[0]) > 180) {
+            crossing = true;
+            return;
+          }
+        }
+        return;
+      }
+      for (const item of value) visit(item);
+    };
+    const geometry = layer.features[index].geometry;
+    if (geometry && geometry.type !== 'GeometryCollection') visit(geometry.coordinates);
+    if (crossing)
+      return {
+        code: 'antimeridian',
+        featureIndex: index,
+        detail: 'crosses the antimeridian (180° longitude): split it at 180° or move it to one side',
+      };
+  }
+  const box = layersBounds([layer]);
+  if (box && (box[2] - box[0] > 180 || box[3] - box[1] > 90)) {
+    const width = Math.round(box[2] - box[0]);
+    return {
+      code: 'globe',
+      featureIndex: null,
+      detail: `spans ${width}° of longitude and ${Math.round(box[3] - box[1])}° of latitude, most of the globe: no grid of cells fits`,
+    };
+  }
+  return null;
+}

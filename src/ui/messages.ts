@@ -204,6 +204,14 @@ export const messages = {
     zh: '浏览器存储不可用：方案不会在重新加载后保留。',
     en: 'Browser storage is unavailable: scenarios will not survive a reload.',
   },
+  errorCode_geometryantimeridian: {
+    zh: '图层跨越 180° 经线，无法使用（请在 180° 处分割）',
+    en: 'The layer crosses the antimeridian and cannot be used (split it at 180°)',
+  },
+  errorCode_geometryglobe: {
+    zh: '图层覆盖大半个地球，任何网格大小都放不下',
+    en: 'The layer spans most of the globe; no cell size fits',
+  },
   extentOutside: {
     zh: '此图层距离您的{reference}约 {distance} 公里，与其不重叠：用它计算，所有居民都会显示为未覆盖。',
     en: 'This layer lies {distance} km from your {reference} and does not overlap them: used as it is, every resident would show as uncovered.',

@@ -108,3 +108,26 @@ describe('withDeadline', () => {
     await expect(withDeadline(Promise.resolve(1), 1000, () => new Error('no'))).resolves.toBe(1);
   });
 });
+
+describe('globeSpanProblem', () => {
+  it('refuses a ring across the antimeridian and a layer spanning most of the globe, with the reason', async () => {
+    const { globeSpanProblem } = await import('../../src/state/layer-extent');
+    const across = layer({
+      ...square(179.9, -16.9),
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [179.9, -16.9],
+            [-179.9, -16.9],
+            [-179.9, -16.7],
+            [179.9, -16.9],
+          ],
+        ],
+      },
+    });
+    expect(globeSpanProblem(across)).toMatchObject({ code: 'antimeridian', featureIndex: 0 });
+    expect(globeSpanProblem(layer(square(-170, 0), square(170, 10)))).toMatchObject({ code: 'globe' });
+    expect(globeSpanProblem(chengdu)).toBeNull();
+  });
+});
