@@ -6,6 +6,9 @@ export const messages = {
   // ---- the planner screen, rules, legend, summary, tables, map read-out ----
   title: { zh: 'GreenReach 绿地可达性', en: 'GreenReach green-space access' },
   tagline: { zh: '300米见绿、500米见园', en: '300 m to green, 500 m to a park' },
+  taglineGreen: { zh: '{radius}米见绿', en: '{radius} m to green' },
+  taglinePark: { zh: '{radius}米见园', en: '{radius} m to a park' },
+  taglineWalking: { zh: '（步行）', en: ' (on foot)' },
   synthetic: {
     zh: '合成示例数据：演示用的虚构地理（仿成华区），并非真实规划数据。',
     en: 'Synthetic demo data: invented geometry modelled on Chenghua district, not real planning data.',
