@@ -27,6 +27,7 @@ import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
 import { defaultUrlDeadlines, loadFlatGeobufUrl, studyArea, type UrlDeadlines, urlLayer } from './url-layers';
+import { defaultCellMeters } from './url-state';
 
 /** The file the role dialog is about. */
 export interface PendingImport {
@@ -108,6 +109,8 @@ export class ImportController {
   startupWaitMs = 8_000;
   /** The demo (data set) layers, to go back to. */
   private demo: EngineLayers | null = null;
+  /** The data set's own cell size, restored by "reset to demo". */
+  private demoCellMeters = defaultCellMeters;
 
   /** The confirmed layer waiting for the planner's choice about its extent. */
   private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
@@ -315,8 +318,13 @@ export class ImportController {
   /** Forgets every imported layer and goes back to the demo layers. */
   async resetToDemo(): Promise<void> {
     await clearLayers().catch((error) => console.warn('GreenReach: could not clear saved layers', error));
-    this.store.set({ imported: [], errors: [] });
-    if (this.demo) this.app.replaceLayers(this.demo);
+    this.store.set({ imported: [], errors: [], failedUrls: [] });
+    if (!this.demo) return;
+    this.app.replaceLayers(this.demo);
+    // The demo as it first opened: its default cells and its view, not the imported area's.
+    if (this.app.store.get().cellMeters !== this.demoCellMeters) this.app.setCellMeters(this.demoCellMeters);
+    const area = studyArea(this.demo);
+    this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
   }
 
   /**
@@ -324,6 +332,7 @@ export class ImportController {
    * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
    */
   async restore(data: DataSet, search = location.search): Promise<DataSet> {
+    this.demoCellMeters = data.manifest?.cellMeters ?? defaultCellMeters;
     this.demo = {
       communities: data.communities,
       residential: data.residential,

@@ -254,4 +254,35 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+
+  it(
+    "reset to demo restores the demo's view and cell size",
+    async () => {
+      const { page, context } = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      await waitForCoverage(page, 180_000);
+      const demoCells = await page.evaluate(() => window.__greenreach!.state().cellMeters);
+      await importFile(page, 'berlin-parks.geojson', berlinParks);
+      await page.getByTestId('import-role').selectOption('greenspaces');
+      await page.getByTestId('import-confirm').click();
+      await page.getByTestId('import-extent-use').click();
+      // The map went to where the layer lies; the planner changed the cells.
+      await page.waitForFunction(() => (window.__greenreach!.state().view?.longitude ?? 104) < 60, null, {
+        polling: 100,
+      });
+      await page.getByTestId('cellMeters').fill('60');
+      await page.getByTestId('cellMeters').dispatchEvent('change');
+      await page.waitForFunction(() => window.__greenreach!.state().cellMeters === 60);
+      await page.getByTestId('reset-demo').click();
+      await page.waitForFunction(
+        (cells) => {
+          const state = window.__greenreach!.state();
+          return state.cellMeters === cells && Math.abs((state.view?.longitude ?? 0) - 104.1) < 1;
+        },
+        demoCells,
+        { polling: 100, timeout: 60_000 },
+      );
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });
