@@ -1,10 +1,7 @@
-import type { FeatureCollection } from 'geojson';
 import { InputError } from '../coverage/input-error';
 import { normalizeGreenKinds } from '../io/osm';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
-import type { ImportedRead } from '../worker/import-protocol';
 import {
-  type AttributeMapping,
   applyMapping,
   attributeKeys,
   guessMapping,
@@ -13,78 +10,24 @@ import {
   type ImportRole,
   importRoles,
   previewLines,
-  type RoleReason,
 } from './import-layers';
-import {
-  checkAgainstStudyArea,
-  type ExtentCheck,
-  type ExtentReference,
-  globeSpanProblem,
-  layersElsewhere,
-} from './layer-extent';
+import type { ExtentChoice, ImportedLayer, ImportState, PendingImport, UrlOutcome } from './import-state';
+import { checkAgainstStudyArea, globeSpanProblem, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
-import { defaultUrlDeadlines, loadFlatGeobufUrl, studyArea, type UrlDeadlines, urlLayer } from './url-layers';
+import {
+  defaultUrlDeadlines,
+  loadFlatGeobufUrl,
+  startUrlLayers,
+  studyArea,
+  type UrlDeadlines,
+  urlLayer,
+} from './url-layers';
 import { defaultCellMeters } from './url-state';
 
-/** The file the role dialog is about. */
-export interface PendingImport {
-  file: File;
-  /** The file read without a role (for the preview and guesses), or null while reading / on error. */
-  read: ImportedRead | null;
-  /** Why the file could not be read as it is (e.g. projected coordinates with no CRS). */
-  error: ImportProblem | null;
-  role: ImportRole;
-  /** The role the file's content suggested and why (shown in the dialog), or null before reading. */
-  guess: { role: ImportRole; reasons: RoleReason[] } | null;
-  mapping: AttributeMapping;
-  attributes: string[];
-  preview: string[];
-  /** A coordinate system chosen by the planner ("EPSG:4544"), or "" for the file's own. */
-  crs: string;
-  gcj02: boolean;
-  busy: boolean;
-  /**
-   * Set when the confirmed layer does not lie (wholly) where the layers it is measured against lie:
-   * the dialog then asks to use it anyway, to replace the other layers, or to cancel.
-   */
-  extent: { check: ExtentCheck; reference: ExtentReference } | null;
-}
-
-/** What to do with a layer lying elsewhere: use it as it is, or use it and drop the layers elsewhere. */
-export type ExtentChoice = 'useAnyway' | 'replaceOthers';
-
-/** A layer of the planner's own in use. */
-export interface ImportedLayer {
-  role: ImportRole;
-  source: string;
-  featureCount: number;
-  skippedCount: number;
-  warnings: string[];
-  /** The layer could not be saved (e.g. too large for IndexedDB): it will not survive a reload. */
-  notKept?: boolean;
-}
-
-export interface ImportState {
-  pending: PendingImport | null;
-  queue: File[];
-  imported: ImportedLayer[];
-  errors: ImportProblem[];
-  /** What is being read right now (a file name), for the status line. */
-  reading: string | null;
-  /** URL layers still loading after start-up (the app runs on the other layers meanwhile). */
-  loadingUrls: string[];
-  /** URL layers that failed, with their role, for a retry. */
-  failedUrls: { url: string; role: ImportRole }[];
-}
-
-type UrlOutcome = { collection: FeatureCollection } | { error: unknown };
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export type { ExtentChoice, ImportedLayer, ImportState, PendingImport } from './import-state';
 
 type EngineLayers = Pick<DataSet, ImportRole>;
 
@@ -371,20 +314,7 @@ export class ImportController {
     }
     const params = new URLSearchParams(search);
     const study = studyArea({ ...data, ...patch });
-    const loads = importRoles.flatMap((role) => {
-      const url = params.get(`layer:${role}`);
-      if (!url) return [];
-      const load = { role, url, outcome: null as UrlOutcome | null, promise: null as unknown as Promise<UrlOutcome> };
-      load.promise = loadFlatGeobufUrl(url, role, study, this.urlDeadlines).then(
-        (collection): UrlOutcome => (load.outcome = { collection }),
-        (error: unknown): UrlOutcome => (load.outcome = { error }),
-      );
-      return [load];
-    });
-    // Start-up waits a little for the URL layers, never for good: a slow one lands later, a stalled
-    // one fails on its own deadline with a retry, and the app starts on what it has.
-    if (loads.length > 0)
-      await Promise.race([Promise.all(loads.map((load) => load.promise)), delay(this.startupWaitMs)]);
+    const loads = await startUrlLayers(params, study, this.urlDeadlines, this.startupWaitMs);
     for (const load of loads) {
       const { outcome, role, url } = load;
       if (outcome && 'collection' in outcome) {

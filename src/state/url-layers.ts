@@ -2,7 +2,8 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
 import { prepareLayerForRole } from '../io/validate';
-import type { ImportRole } from './import-layers';
+import { type ImportRole, importRoles } from './import-layers';
+import { delay, type UrlOutcome } from './import-state';
 import type { DataSet } from './load-data';
 import type { StoredLayer } from './persist-layers';
 
@@ -120,4 +121,37 @@ export function urlLayer(role: ImportRole, url: string, collection: FeatureColle
     featureCount: collection.features.length,
     savedAt: Date.now(),
   };
+}
+
+/** One `?layer:ROLE=url` being loaded: its outcome once settled (null while loading). */
+export interface UrlLoad {
+  role: ImportRole;
+  url: string;
+  outcome: UrlOutcome | null;
+  promise: Promise<UrlOutcome>;
+}
+
+/**
+ * Starts loading every layer the URL names and waits at most `waitMs` for them: start-up waits a
+ * little, never for good. A slow layer lands later (its `promise`), a stalled one fails on its own
+ * deadline, and the app starts on what it has.
+ */
+export async function startUrlLayers(
+  params: URLSearchParams,
+  study: Rectangle,
+  deadlines: UrlDeadlines,
+  waitMs: number,
+): Promise<UrlLoad[]> {
+  const loads = importRoles.flatMap((role): UrlLoad[] => {
+    const url = params.get(`layer:${role}`);
+    if (!url) return [];
+    const load: UrlLoad = { role, url, outcome: null, promise: Promise.resolve({ error: null }) };
+    load.promise = loadFlatGeobufUrl(url, role, study, deadlines).then(
+      (collection): UrlOutcome => (load.outcome = { collection }),
+      (error: unknown): UrlOutcome => (load.outcome = { error }),
+    );
+    return [load];
+  });
+  if (loads.length > 0) await Promise.race([Promise.all(loads.map((load) => load.promise)), delay(waitMs)]);
+  return loads;
 }
