@@ -1,4 +1,5 @@
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from './geodesy';
+import { InputError } from './input-error';
 
 /**
  * One regular grid over the study area: equal steps in longitude and latitude, chosen so that a
@@ -38,6 +39,41 @@ export const maximumCellMeters = 500;
 /** A grid larger than this is refused rather than exhausting memory (64M cells ≈ 800 MB of fields). */
 const maximumGridCells = 64_000_000;
 
+/**
+ * A grid with more cells than the engine can hold. A RangeError (the CLI reports it as a usage problem);
+ * {@link GridTooLargeError.toInputError} gives the app a coded error with the numbers to translate.
+ */
+export class GridTooLargeError extends RangeError {
+  constructor(
+    readonly cellMeters: number,
+    readonly cells: number,
+    readonly limit: number,
+    /** The smallest cell size (a multiple of 10 m) that fits, or null when none up to 500 m does. */
+    readonly fittingCellMeters: number | null,
+  ) {
+    super(
+      `a ${cellMeters} m grid over this area has ${cells} cells, more than ${limit}; ` +
+        (fittingCellMeters !== null
+          ? `cells of ${fittingCellMeters} m or more will fit`
+          : `no cell size up to ${maximumCellMeters} m fits: the study area is too large (is a layer far away or spanning the globe?)`),
+    );
+    this.name = 'GridTooLargeError';
+  }
+
+  /** The same problem as the one input error type, code `grid.too-many-cells`, with its numbers. */
+  toInputError(): InputError {
+    return new InputError('grid', null, this.message, {
+      code: 'grid.too-many-cells',
+      values: {
+        cellMeters: this.cellMeters,
+        cells: this.cells,
+        limit: this.limit,
+        ...(this.fittingCellMeters !== null ? { fittingCellMeters: this.fittingCellMeters } : {}),
+      },
+    });
+  }
+}
+
 /** The grid of `cellMeters` cells that covers `bbox`, snapped so that equal inputs give equal grids. */
 export function createGrid(bbox: BoundingBox, cellMeters: number): Grid {
   if (!(cellMeters >= minimumCellMeters && cellMeters <= maximumCellMeters)) {
@@ -53,9 +89,17 @@ export function createGrid(bbox: BoundingBox, cellMeters: number): Grid {
   const columns = Math.max(1, Math.ceil((east - west) / longitudeStep));
   const rows = Math.max(1, Math.ceil((north - south) / latitudeStep));
   if (columns * rows > maximumGridCells) {
-    throw new RangeError(
-      `a ${cellMeters} m grid over this area has ${columns * rows} cells, more than ${maximumGridCells}; use larger cells`,
-    );
+    // The smallest cell size (in steps of 10 m) whose grid fits, so the message can offer it.
+    let fitting: number | null = null;
+    for (let size = Math.ceil(cellMeters / 10) * 10; size <= maximumCellMeters; size += 10) {
+      const c = Math.max(1, Math.ceil((east - west) / (size / metersPerDegreeLongitude(referenceLatitude))));
+      const r = Math.max(1, Math.ceil((north - south) / (size / metersPerDegreeLatitude(referenceLatitude))));
+      if (c * r <= maximumGridCells) {
+        fitting = size;
+        break;
+      }
+    }
+    throw new GridTooLargeError(cellMeters, columns * rows, maximumGridCells, fitting);
   }
   return { west, south, longitudeStep, latitudeStep, columns, rows, cellMeters, referenceLatitude };
 }

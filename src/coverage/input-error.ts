@@ -45,16 +45,21 @@ export interface InputErrorJSON {
   layer: string | null;
   problem: string;
   code: InputErrorCode;
+  /** Numbers a translated message needs (e.g. `cells`, `limit`), by name; absent when none. */
+  values?: Record<string, number>;
 }
 
 export interface InputErrorDetails {
   layer?: string | null;
   code?: InputErrorCode;
+  values?: Record<string, number>;
 }
 
 export class InputError extends Error {
   readonly layer: string | null;
   readonly code: InputErrorCode;
+  /** Numbers for a translated message of this `code` (see {@link InputErrorJSON.values}). */
+  readonly values: Record<string, number> | null;
 
   constructor(
     readonly fileName: string,
@@ -66,6 +71,7 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.layer = details.layer ?? null;
     this.code = details.code ?? 'invalid';
+    this.values = details.values ?? null;
   }
 
   /** An engine error: the layer's name stands for the file until a caller knows it ({@link inFile}). */
@@ -88,7 +94,11 @@ export class InputError extends Error {
       this.featureIndex !== null && sourceIndex
         ? (sourceIndex[this.featureIndex] ?? this.featureIndex)
         : this.featureIndex;
-    return new InputError(fileName, featureIndex, this.problem, { layer: this.layer, code: this.code });
+    return new InputError(fileName, featureIndex, this.problem, {
+      layer: this.layer,
+      code: this.code,
+      ...(this.values ? { values: this.values } : {}),
+    });
   }
 
   toJSON(): InputErrorJSON {
@@ -100,6 +110,7 @@ export class InputError extends Error {
       layer: this.layer,
       problem: this.problem,
       code: this.code,
+      ...(this.values ? { values: { ...this.values } } : {}),
     };
   }
 
@@ -110,6 +121,7 @@ export class InputError extends Error {
     return new InputError(json.fileName, json.featureIndex ?? null, json.problem, {
       layer: json.layer ?? null,
       code: json.code ?? 'invalid',
+      ...(json.values && typeof json.values === 'object' ? { values: json.values } : {}),
     });
   }
 }

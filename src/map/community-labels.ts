@@ -1,8 +1,10 @@
 import type { Feature, FeatureCollection, Point, Polygon, Position } from 'geojson';
 import polylabel from 'polylabel';
 
-/** Label precision in degrees of latitude (~1 m): finer than any label needs, cheap for polylabel. */
-const precisionDegrees = 1e-5;
+/** Finest label precision in degrees of latitude (~1 m): finer than any label needs. */
+const finestPrecisionDegrees = 1e-5;
+/** Precision relative to the polygon's size: polylabel's work grows with (size / precision)². */
+const relativePrecision = 1 / 1000;
 
 /** Twice the signed area of a ring, in the planar units of its coordinates. */
 function ringArea(ring: Position[]): number {
@@ -35,7 +37,20 @@ export function communityLabelPoints(communities: FeatureCollection): FeatureCol
     const latitude = largest[0].reduce((sum, position) => sum + position[1], 0) / largest[0].length;
     const scale = Math.cos((latitude * Math.PI) / 180);
     const scaled: Polygon['coordinates'] = largest.map((ring) => ring.map(([x, y]) => [x * scale, y]));
-    const [x, y] = polylabel(scaled, precisionDegrees);
+    // A precision relative to the polygon's extent bounds the work: a fixed 1 m on a polygon spanning
+    // the globe (an antimeridian ring) froze the main thread for half a minute.
+    let minX = Infinity;
+    let maxX = -Infinity;
+    let minY = Infinity;
+    let maxY = -Infinity;
+    for (const [px, py] of scaled[0]) {
+      if (px < minX) minX = px;
+      if (px > maxX) maxX = px;
+      if (py < minY) minY = py;
+      if (py > maxY) maxY = py;
+    }
+    const precision = Math.max(finestPrecisionDegrees, Math.max(maxX - minX, maxY - minY) * relativePrecision);
+    const [x, y] = polylabel(scaled, precision);
     features.push({
       type: 'Feature',
       properties: { name: feature.properties?.name ?? null, name_en: feature.properties?.name_en ?? null, community },

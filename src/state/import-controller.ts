@@ -1,73 +1,33 @@
-import type { FeatureCollection } from 'geojson';
 import { InputError } from '../coverage/input-error';
 import { normalizeGreenKinds } from '../io/osm';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
-import type { ImportedRead } from '../worker/import-protocol';
 import {
-  type AttributeMapping,
   applyMapping,
+  attributeKeys,
   guessMapping,
   guessRole,
   guessRoleWithReasons,
   type ImportRole,
   importRoles,
   previewLines,
-  type RoleReason,
 } from './import-layers';
-import { checkLayerExtent, type ExtentCheck, layersBounds } from './layer-extent';
+import type { ExtentChoice, ImportedLayer, ImportState, PendingImport, UrlOutcome } from './import-state';
+import { checkAgainstStudyArea, globeSpanProblem, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
-import { loadFlatGeobufUrl, studyArea, urlLayer } from './url-layers';
+import {
+  defaultUrlDeadlines,
+  loadFlatGeobufUrl,
+  startUrlLayers,
+  studyArea,
+  type UrlDeadlines,
+  urlLayer,
+} from './url-layers';
+import { defaultCellMeters } from './url-state';
 
-/** The file the role dialog is about. */
-export interface PendingImport {
-  file: File;
-  /** The file read without a role (for the preview and guesses), or null while reading / on error. */
-  read: ImportedRead | null;
-  /** Why the file could not be read as it is (e.g. projected coordinates with no CRS). */
-  error: ImportProblem | null;
-  role: ImportRole;
-  /** The role the file's content suggested and why (shown in the dialog), or null before reading. */
-  guess: { role: ImportRole; reasons: RoleReason[] } | null;
-  mapping: AttributeMapping;
-  attributes: string[];
-  preview: string[];
-  /** A coordinate system chosen by the planner ("EPSG:4544"), or "" for the file's own. */
-  crs: string;
-  gcj02: boolean;
-  busy: boolean;
-  /**
-   * Set when the confirmed layer does not lie (wholly) where the layers it is measured against lie:
-   * the dialog then asks to use it anyway, to replace the other layers, or to cancel.
-   */
-  extent: { check: ExtentCheck; reference: ExtentReference } | null;
-}
-
-/** What an imported layer's extent is compared with. */
-export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
-
-/** What to do with a layer lying elsewhere: use it as it is, or use it and drop the layers elsewhere. */
-export type ExtentChoice = 'useAnyway' | 'replaceOthers';
-
-/** A layer of the planner's own in use. */
-export interface ImportedLayer {
-  role: ImportRole;
-  source: string;
-  featureCount: number;
-  skippedCount: number;
-  warnings: string[];
-}
-
-export interface ImportState {
-  pending: PendingImport | null;
-  queue: File[];
-  imported: ImportedLayer[];
-  errors: ImportProblem[];
-  /** What is being read right now (a file name), for the status line. */
-  reading: string | null;
-}
+export type { ExtentChoice, ImportedLayer, ImportState, PendingImport } from './import-state';
 
 type EngineLayers = Pick<DataSet, ImportRole>;
 
@@ -78,10 +38,23 @@ type EngineLayers = Pick<DataSet, ImportRole>;
  * A bad file only adds an error: the layers in use stay.
  */
 export class ImportController {
-  readonly store = new Store<ImportState>({ pending: null, queue: [], imported: [], errors: [], reading: null });
+  readonly store = new Store<ImportState>({
+    pending: null,
+    queue: [],
+    imported: [],
+    errors: [],
+    reading: null,
+    loadingUrls: [],
+    failedUrls: [],
+  });
+  /** Deadlines of URL layers; how long start-up waits for them before it runs on what it has. */
+  urlDeadlines: UrlDeadlines = defaultUrlDeadlines;
+  startupWaitMs = 8_000;
   /** The demo (data set) layers, to go back to. */
   /** The data set as loaded (every layer and its manifest), to go back to: an OSM extract replaces more than the four roles. */
   private demo: Omit<DataSet, 'bytes'> | null = null;
+  /** The data set's own cell size, restored by "reset to demo". */
+  private demoCellMeters = defaultCellMeters;
 
   /** The confirmed layer waiting for the planner's choice about its extent. */
   private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
@@ -136,7 +109,7 @@ export class ImportController {
         guess,
         read,
         busy: false,
-        attributes: attributeList(read.collection),
+        attributes: attributeKeys(read.collection),
         preview: previewLines(read.collection),
         ...(firstRead ? { role: guess!.role, mapping: guessMapping(read.collection) } : {}),
       });
@@ -198,6 +171,14 @@ export class ImportController {
           { layer: pending.role, code: 'empty' },
         );
       }
+      const span = globeSpanProblem(read.collection);
+      if (span) {
+        // Refused before it is saved: saved, it would fail (or freeze the labels) at every reload.
+        throw new InputError(pending.file.name, span.featureIndex, span.detail, {
+          layer: pending.role,
+          code: `geometry.${span.code}`,
+        });
+      }
       let collection = applyMapping(read.collection, pending.mapping, pending.role);
       let warnings = read.warnings;
       if (pending.role === 'greenspaces' && pending.mapping.kind) {
@@ -216,7 +197,8 @@ export class ImportController {
         featureCount: collection.features.length,
         savedAt: Date.now(),
       };
-      const extent = this.checkExtent(layer);
+      const data = this.app.store.get().data;
+      const extent = data ? checkAgainstStudyArea(layer.role, layer.collection, data) : null;
       if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
         // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
         this.held = { layer, skippedCount: read.skippedCount, warnings };
@@ -238,34 +220,11 @@ export class ImportController {
     if (!held) return;
     if (choice === 'replaceOthers') {
       const data = this.app.store.get().data;
-      const box = layersBounds([held.layer.collection]);
-      const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
-      const patch: Partial<Record<ImportRole, FeatureCollection | null>> = {};
-      for (const role of importRoles) {
-        if (role === held.layer.role || !data?.[role] || !box) continue;
-        // Only the layers that do not meet the new one go: those of the old study area.
-        if (checkLayerExtent(data[role]!, [held.layer.collection]).status !== 'outside') continue;
-        patch[role] = role === 'residential' ? null : empty;
-      }
-      this.app.replaceLayers(patch as Partial<EngineLayers>);
+      const patch = data ? layersElsewhere(held.layer.role, held.layer.collection, data) : {};
+      this.app.replaceLayers(patch);
       this.store.set((state) => ({ imported: state.imported.filter((entry) => !(entry.role in patch)) }));
     }
     await this.finish(held.layer, held.skippedCount, held.warnings, true);
-  }
-
-  /** Compares a confirmed layer with the layers it will be measured against. */
-  private checkExtent(layer: StoredLayer): PendingImport['extent'] {
-    const data = this.app.store.get().data;
-    if (!data) return null;
-    const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
-      layer.role === 'communities'
-        ? data.residential
-          ? ['residential', [data.residential]]
-          : ['greenLayers', [data.greenspaces, data.greenways]]
-        : layer.role === 'residential'
-          ? ['communities', [data.communities]]
-          : ['communities', [data.communities, data.residential]];
-    return { check: checkLayerExtent(layer.collection, collections), reference };
   }
 
   private async finish(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): Promise<void> {
@@ -273,7 +232,7 @@ export class ImportController {
     this.use(layer, skippedCount, warnings, focus);
     this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== fileName) }));
     this.closePending();
-    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+    await this.keep(layer);
   }
 
   private use(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): void {
@@ -303,8 +262,13 @@ export class ImportController {
   /** Forgets every imported layer and goes back to the demo layers. */
   async resetToDemo(): Promise<void> {
     await clearLayers().catch((error) => console.warn('GreenReach: could not clear saved layers', error));
-    this.store.set({ imported: [], errors: [] });
-    if (this.demo) this.app.replaceLayers(this.demo);
+    this.store.set({ imported: [], errors: [], failedUrls: [] });
+    if (!this.demo) return;
+    this.app.replaceLayers(this.demo);
+    // The demo as it first opened: its default cells and its view, not the imported area's.
+    if (this.app.store.get().cellMeters !== this.demoCellMeters) this.app.setCellMeters(this.demoCellMeters);
+    const area = studyArea(this.demo);
+    this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
   }
 
   /**
@@ -312,12 +276,30 @@ export class ImportController {
    * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
    */
   async restore(data: DataSet, search = location.search): Promise<DataSet> {
+    this.demoCellMeters = data.manifest?.cellMeters ?? defaultCellMeters;
     const { bytes: _bytes, ...layers } = data;
     this.demo = layers;
     const patch: Partial<EngineLayers> = {};
     const imported: ImportedLayer[] = [];
-    for (const layer of await loadLayers()) {
-      if (!importRoles.includes(layer.role) || !layer.collection?.features) continue;
+    const saved = await loadLayers();
+    if (saved.skipped > 0) {
+      // A damaged record is skipped and said, never a page error; the good layers are kept.
+      this.fail(
+        new InputError('IndexedDB', null, `skipped ${saved.skipped} damaged saved layer(s)`, {
+          code: 'storage.corrupt',
+          values: { count: saved.skipped },
+        }).toJSON(),
+      );
+    }
+    for (const layer of saved.records) {
+      // A layer saved by an older version that spans the globe would fail every start: skip it, say so.
+      const span = globeSpanProblem(layer.collection);
+      if (span) {
+        this.fail(
+          new InputError(layer.source, span.featureIndex, span.detail, { code: `geometry.${span.code}` }).toJSON(),
+        );
+        continue;
+      }
       patch[layer.role] = layer.collection;
       imported.push({
         role: layer.role,
@@ -328,25 +310,85 @@ export class ImportController {
       });
     }
     const params = new URLSearchParams(search);
-    for (const role of importRoles) {
-      const url = params.get(`layer:${role}`);
-      if (!url) continue;
-      try {
-        const study = studyArea({ ...data, ...patch });
-        const collection = await loadFlatGeobufUrl(url, role, study);
-        patch[role] = collection;
+    const study = studyArea({ ...data, ...patch });
+    const loads = await startUrlLayers(params, study, this.urlDeadlines, this.startupWaitMs);
+    for (const load of loads) {
+      const { outcome, role, url } = load;
+      if (outcome && 'collection' in outcome) {
+        patch[role] = outcome.collection;
         // Kept like an imported file, so a reload (whose URL no longer names the layer) keeps it.
-        await saveLayer(urlLayer(role, url, collection)).catch((error) =>
-          console.warn('GreenReach: could not save the layer', error),
-        );
-        const entry = { role, source: url, featureCount: collection.features.length, skippedCount: 0, warnings: [] };
+        void this.keep(urlLayer(role, url, outcome.collection));
+        const entry = {
+          role,
+          source: url,
+          featureCount: outcome.collection.features.length,
+          skippedCount: 0,
+          warnings: [],
+        };
         imported.splice(0, imported.length, ...imported.filter((e) => e.role !== role), entry);
-      } catch (error) {
-        this.fail(toProblem(error, url));
+      } else if (outcome) this.failUrl(url, role, outcome.error);
+      else {
+        this.store.set((state) => ({ loadingUrls: [...state.loadingUrls, url] }));
+        void load.promise.then((late) => this.landLate(url, role, late));
       }
     }
     this.store.set({ imported: imported.sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)) });
     return { ...data, ...patch };
+  }
+
+  /** A URL layer that arrived after start-up: put in use then (once the data set is there), or its failure. */
+  private async landLate(url: string, role: ImportRole, outcome: UrlOutcome): Promise<void> {
+    this.store.set((state) => ({ loadingUrls: state.loadingUrls.filter((entry) => entry !== url) }));
+    if ('error' in outcome) {
+      this.failUrl(url, role, outcome.error);
+      return;
+    }
+    if (!this.app.store.get().data) {
+      await new Promise<void>((resolve) => {
+        const stop = this.app.store.subscribe((state) => {
+          if (state.data) {
+            stop();
+            resolve();
+          }
+        });
+      });
+    }
+    const layer = urlLayer(role, url, outcome.collection);
+    this.use(layer, 0, []);
+    await this.keep(layer);
+  }
+
+  private failUrl(url: string, role: ImportRole, error: unknown): void {
+    this.fail(toProblem(error, url));
+    this.store.set((state) => ({
+      failedUrls: [...state.failedUrls.filter((entry) => entry.url !== url), { url, role }],
+    }));
+  }
+
+  /** Tries a URL layer that failed again (the retry button beside its message). */
+  async retryUrl(url: string): Promise<void> {
+    const failed = this.store.get().failedUrls.find((entry) => entry.url === url);
+    if (!failed) return;
+    this.store.set((state) => ({
+      failedUrls: state.failedUrls.filter((entry) => entry.url !== url),
+      errors: state.errors.filter((error) => error.fileName !== url),
+    }));
+    await this.loadUrl(url, failed.role);
+  }
+
+  /** Saves a layer for the next visit; a failure is logged (persistence is handled in persist-layers). */
+  private async keep(layer: StoredLayer): Promise<void> {
+    try {
+      await saveLayer(layer);
+    } catch (error) {
+      // Too large for IndexedDB, quota, private mode: the planner must know it will not survive a reload.
+      console.warn('GreenReach: could not save the layer', error);
+      this.store.set((state) => ({
+        imported: state.imported.map((entry) =>
+          entry.role === layer.role && entry.source === layer.source ? { ...entry, notKept: true } : entry,
+        ),
+      }));
+    }
   }
 
   /** Loads a FlatGeobuf layer from a URL now (the input box) and puts it in use. */
@@ -355,23 +397,16 @@ export class ImportController {
     if (!data) return;
     this.store.set({ reading: url });
     try {
-      const collection = await loadFlatGeobufUrl(url, role, studyArea(data));
+      const collection = await loadFlatGeobufUrl(url, role, studyArea(data), this.urlDeadlines);
       const layer = urlLayer(role, url, collection);
       this.use(layer, 0, []);
-      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+      await this.keep(layer);
     } catch (error) {
-      this.fail(toProblem(error, url));
+      this.failUrl(url, role, error);
     } finally {
       this.store.set({ reading: null });
     }
   }
-}
-
-function attributeList(collection: FeatureCollection): string[] {
-  const keys = new Set<string>();
-  for (const feature of collection.features.slice(0, 200))
-    for (const key of Object.keys(feature.properties ?? {})) keys.add(key);
-  return [...keys];
 }
 
 function toProblem(error: unknown, fileName: string): ImportProblem {

@@ -1,5 +1,7 @@
 import type { FeatureCollection, Position } from 'geojson';
 import type { BoundingBox } from '../coverage/grid';
+import { type ImportRole, importRoles } from './import-layers';
+import type { DataSet } from './load-data';
 
 /**
  * Where an imported layer lies relative to the layers it is measured against (the communities and the
@@ -128,4 +130,92 @@ export function checkLayerExtent(
   if (featuresInside === 0) return { status: 'outside', distanceKm: nearestKm };
   if (featuresInside === features) return { status: 'inside' };
   return { status: 'partial', shareInside: featuresInside / features, featuresInside, features };
+}
+
+/** What an imported layer's extent is compared with. */
+export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
+
+type EngineLayers = Pick<DataSet, ImportRole>;
+
+/**
+ * Compares a confirmed layer with the layers it will be measured against: green layers and residential
+ * land with the communities (and residential land), communities with the residential land (or, without
+ * one, the green layers).
+ */
+export function checkAgainstStudyArea(
+  role: ImportRole,
+  layer: FeatureCollection,
+  data: EngineLayers,
+): { check: ExtentCheck; reference: ExtentReference } {
+  const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
+    role === 'communities'
+      ? data.residential
+        ? ['residential', [data.residential]]
+        : ['greenLayers', [data.greenspaces, data.greenways]]
+      : role === 'residential'
+        ? ['communities', [data.communities]]
+        : ['communities', [data.communities, data.residential]];
+  return { check: checkLayerExtent(layer, collections), reference };
+}
+
+/**
+ * The layers of the other roles that do not meet `layer` (those of the old study area), emptied: what
+ * "use it and remove the layers lying elsewhere" replaces when a planner moves to a new area.
+ */
+export function layersElsewhere(role: ImportRole, layer: FeatureCollection, data: EngineLayers): Partial<EngineLayers> {
+  const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+  const patch: Partial<EngineLayers> = {};
+  for (const other of importRoles) {
+    const current = data[other];
+    if (other === role || !current) continue;
+    if (checkLayerExtent(current, [layer]).status !== 'outside') continue;
+    if (other === 'residential') patch.residential = null;
+    else patch[other] = empty;
+  }
+  return patch;
+}
+
+/**
+ * Why a layer cannot be used on a flat grid, or null: a ring that jumps more than 180° of longitude
+ * between two vertices crosses the antimeridian (its grid would span the globe the wrong way round), and
+ * a layer wider than 180° or taller than 90° spans most of the globe. No cell size fits either.
+ */
+export function globeSpanProblem(
+  layer: FeatureCollection,
+): { code: 'antimeridian' | 'globe'; featureIndex: number | null; detail: string } | null {
+  for (let index = 0; index < layer.features.length; index++) {
+    let crossing = false;
+    const visit = (value: unknown): void => {
+      if (crossing || !Array.isArray(value) || value.length === 0) return;
+      if (Array.isArray(value[0]) && typeof value[0][0] === 'number') {
+        // A ring or line: consecutive vertices more than half the globe apart.
+        for (let i = 1; i < value.length; i++) {
+          if (Math.abs((value[i] as Position)[0] - (value[i - 1] as Position)[0]) > 180) {
+            crossing = true;
+            return;
+          }
+        }
+        return;
+      }
+      for (const item of value) visit(item);
+    };
+    const geometry = layer.features[index].geometry;
+    if (geometry && geometry.type !== 'GeometryCollection') visit(geometry.coordinates);
+    if (crossing)
+      return {
+        code: 'antimeridian',
+        featureIndex: index,
+        detail: 'crosses the antimeridian (180° longitude): split it at 180° or move it to one side',
+      };
+  }
+  const box = layersBounds([layer]);
+  if (box && (box[2] - box[0] > 180 || box[3] - box[1] > 90)) {
+    const width = Math.round(box[2] - box[0]);
+    return {
+      code: 'globe',
+      featureIndex: null,
+      detail: `spans ${width}° of longitude and ${Math.round(box[3] - box[1])}° of latitude, most of the globe: no grid of cells fits`,
+    };
+  }
+  return null;
 }

@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import type { AttributeMapping, ImportRole } from './import-layers';
+import { type CheckedRecords, checkStoredLayers } from './stored-records';
 
 /** One imported layer as kept in IndexedDB: the converted features, where they came from and the mapping. */
 export interface StoredLayer {
@@ -53,14 +54,17 @@ export async function saveLayer(layer: StoredLayer): Promise<void> {
   await transaction('readwrite', (store) => store.put(layer));
 }
 
-/** Every saved layer; an empty list when IndexedDB is unavailable. */
-export async function loadLayers(): Promise<StoredLayer[]> {
-  if (typeof indexedDB === 'undefined') return [];
+/**
+ * Every saved layer that can be used, and how many records were skipped as damaged (checked by
+ * `checkStoredLayers`); nothing when IndexedDB is unavailable or unreadable.
+ */
+export async function loadLayers(): Promise<CheckedRecords<StoredLayer>> {
+  if (typeof indexedDB === 'undefined') return { records: [], skipped: 0 };
   try {
-    return ((await transaction('readonly', (store) => store.getAll())) as StoredLayer[] | undefined) ?? [];
+    return checkStoredLayers(await transaction('readonly', (store) => store.getAll()));
   } catch (error) {
     console.warn('GreenReach: could not read saved layers', error);
-    return [];
+    return { records: [], skipped: 0 };
   }
 }
 

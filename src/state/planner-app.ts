@@ -1,5 +1,6 @@
 import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
+import { InputError, type InputErrorJSON } from '../coverage/input-error';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { datasetSearch } from './datasets';
 import { type DataSet, loadDataSet, loadDeferredLayers } from './load-data';
@@ -38,6 +39,11 @@ export interface AppState extends ScreenState {
   status: RunStatus;
   progress: CoverageProgress | null;
   error: string | null;
+  /**
+   * The error as the one input error type (`code` to translate, `values` for the message), or null for
+   * an error without a code (its English `error` is then all there is to show).
+   */
+  errorDetail: InputErrorJSON | null;
   /** The full computation on the data and rules (no scenario feature); scenarios live in src/state/scenario.ts. */
   baseline: CoverageResult | null;
   sort: { key: CommunitySortKey; descending: boolean };
@@ -79,6 +85,7 @@ export class PlannerApp {
       status: 'idle',
       progress: null,
       error: null,
+      errorDetail: null,
       baseline: null,
       sort: { key: 'uncovered', descending: true },
       firstDrawnMs: null,
@@ -132,9 +139,19 @@ export class PlannerApp {
     }
   }
 
+  /**
+   * Shows a failure. A failed computation also clears the baseline: its figures were computed on other
+   * data or rules and no longer hold, so the summary, table, gaps and cells must not stay beside the error.
+   */
   private fail(error: unknown): void {
     console.warn('GreenReach:', error);
-    this.store.set({ status: 'error', error: error instanceof Error ? error.message : String(error) });
+    this.store.set({
+      status: 'error',
+      error: error instanceof Error ? error.message : String(error),
+      errorDetail: error instanceof InputError ? error.toJSON() : null,
+      baseline: null,
+      selectedGap: null,
+    });
   }
 
   /** Runs the engine in the worker on the current data and rules; cancels a run in flight. */
@@ -142,7 +159,12 @@ export class PlannerApp {
     const { data, rules, cellMeters } = this.store.get();
     if (!data) return;
     const runId = ++this.runId;
-    this.store.set({ status: 'computing', progress: { phase: 'prepare', fraction: 0 }, error: null });
+    this.store.set({
+      status: 'computing',
+      progress: { phase: 'prepare', fraction: 0 },
+      error: null,
+      errorDetail: null,
+    });
     const layers: CoverageLayers = {
       communities: data.communities,
       residential: data.residential,

@@ -1,6 +1,7 @@
 import type { Feature } from 'geojson';
 import type { CoverageTotals } from '../coverage';
 import type { SavedCandidateLayer } from './candidate-layer';
+import { type CheckedRecords, checkScenarios } from './stored-records';
 
 /** One feature a scenario adds: a stable key, its layer and its GeoJSON (properties: kind, name). */
 export interface ScenarioFeature {
@@ -100,10 +101,19 @@ export class ScenarioDb {
     });
   }
 
-  async list(dataPath: string): Promise<SavedScenario[]> {
+  /**
+   * The usable scenarios of a data set, and how many stored records were skipped as damaged (garbage,
+   * a record without `features`): checked by `checkScenarios`, so a bad record never becomes a page error.
+   */
+  async list(dataPath: string): Promise<CheckedRecords<SavedScenario>> {
     const store = await this.transaction('readonly');
-    const all = (await request(store.getAll())) as SavedScenario[];
-    return all.filter((scenario) => scenario.dataPath === dataPath).sort((a, b) => a.id.localeCompare(b.id));
+    const checked = checkScenarios(await request(store.getAll()));
+    return {
+      records: checked.records
+        .filter((scenario) => scenario.dataPath === dataPath)
+        .sort((a, b) => a.id.localeCompare(b.id)),
+      skipped: checked.skipped,
+    };
   }
 
   async put(scenario: SavedScenario): Promise<void> {

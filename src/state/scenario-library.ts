@@ -1,6 +1,6 @@
 import type { CoverageResult } from '../coverage';
 import { type SavedScenario, ScenarioDb, type ScenarioFigures } from './scenario-db';
-import { rulesKey, type ScenarioState } from './scenario-state';
+import { rulesKey, type ScenarioState, type StorageProblem } from './scenario-state';
 import type { Store } from './store';
 
 const activeKey = 'greenreach.activeScenario';
@@ -29,12 +29,20 @@ export class ScenarioLibrary {
 
   async load(workerHoldsFeatures: boolean): Promise<void> {
     let scenarios: SavedScenario[] = [];
+    let storageProblem: StorageProblem | null = null;
     try {
-      scenarios = await this.db.list(this.host.dataPath());
+      const checked = await this.db.list(this.host.dataPath());
+      scenarios = checked.records;
+      if (checked.skipped > 0) storageProblem = { code: 'corrupt', count: checked.skipped };
     } catch (error) {
       console.warn('GreenReach: scenarios cannot be loaded', error);
+      // A database of a newer version cannot be opened at all: every autosave would fail too.
+      storageProblem = { code: (error as Error | null)?.name === 'VersionError' ? 'version' : 'unavailable' };
     }
+    this.host.store.set({ storageProblem });
     if (scenarios.length === 0) scenarios = [this.blankScenario(1)];
+    const language = this.host.language();
+    scenarios = scenarios.map((scenario) => ({ ...scenario, name: defaultName(scenario.name, language) }));
     const wanted = localStorage.getItem(activeKey);
     const active = scenarios.find((scenario) => scenario.id === wanted) ?? scenarios[scenarios.length - 1];
     this.loaded = true;
@@ -50,6 +58,22 @@ export class ScenarioLibrary {
       synced: active.features.length === 0 && !workerHoldsFeatures,
     });
     this.host.opened();
+  }
+
+  /**
+   * Default names ("方案 1" / "Scenario 1") follow the interface language; a name the planner chose
+   * stays as it is.
+   */
+  relabelDefaults(): void {
+    const { scenarios } = this.host.store.get();
+    const relabelled = scenarios.map((scenario) => {
+      const name = defaultName(scenario.name, this.host.language());
+      return name === scenario.name ? scenario : { ...scenario, name };
+    });
+    if (relabelled.some((scenario, index) => scenario !== scenarios[index])) {
+      this.host.store.set({ scenarios: relabelled });
+      this.scheduleSave();
+    }
   }
 
   private blankScenario(number: number): SavedScenario {
@@ -98,7 +122,18 @@ export class ScenarioLibrary {
     const active = this.active();
     if (!active || !this.loaded) return Promise.resolve();
     localStorage.setItem(activeKey, active.id);
-    return this.db.put(active).catch((error) => console.warn('GreenReach: scenario not saved', error));
+    return this.db.put(active).then(
+      () => {
+        if (this.host.store.get().storageProblem?.code === 'saveFailed') this.host.store.set({ storageProblem: null });
+      },
+      (error: unknown) => {
+        console.warn('GreenReach: scenario not saved', error);
+        // Never unseen: the panel says so (a newer-version database keeps its own, clearer message).
+        if (this.host.store.get().storageProblem?.code === 'version') return;
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.host.store.set({ storageProblem: { code: 'saveFailed', detail } });
+      },
+    );
   }
 
   newScenario(): void {
@@ -143,4 +178,11 @@ export class ScenarioLibrary {
     const activeId = this.host.store.get().activeId;
     if (activeId === id || !remaining.some((s) => s.id === activeId)) this.switchTo(remaining[remaining.length - 1].id);
   }
+}
+
+/** A default scenario name in `language` ("方案 2" ↔ "Scenario 2"); any other name unchanged. */
+export function defaultName(name: string, language: 'zh' | 'en'): string {
+  const match = /^(?:方案|Scenario) (\d+)$/.exec(name);
+  if (!match) return name;
+  return language === 'zh' ? `方案 ${match[1]}` : `Scenario ${match[1]}`;
 }

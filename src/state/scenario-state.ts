@@ -31,6 +31,13 @@ export interface SelectedVertex {
   index: number;
 }
 
+/** What went wrong with the scenarios' storage (see `ScenarioState.storageProblem`). */
+export interface StorageProblem {
+  code: 'version' | 'corrupt' | 'saveFailed' | 'unavailable';
+  count?: number;
+  detail?: string;
+}
+
 export interface ScenarioState {
   /** Every scenario of this data set (the active one with its current features). */
   scenarios: SavedScenario[];
@@ -64,6 +71,11 @@ export interface ScenarioState {
   editCount: number;
   error: string | null;
   suggest: SuggestState;
+  /**
+   * A problem with the scenarios' storage, shown in the panel: a database of a newer version, damaged
+   * records skipped, an autosave that failed, or no storage at all. Null when all is well.
+   */
+  storageProblem: StorageProblem | null;
   /** The map and summary show the baseline instead of the scenario (a before/after toggle). */
   showBaseline: boolean;
   /**
@@ -107,6 +119,7 @@ export function initialScenarioState(): ScenarioState {
       layerRestoring: true,
       layerError: null,
     },
+    storageProblem: null,
     showBaseline: false,
     swipe: false,
     swipeDividerPercent: 50,

@@ -90,6 +90,7 @@ export class ScenarioController {
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
+    if (previous && state.language !== previous.language) this.library.relabelDefaults();
     if (state.baseline && state.baseline !== previous?.baseline) {
       // A full computation: the worker's model no longer holds any scenario feature.
       this.sync.reset();

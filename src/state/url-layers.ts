@@ -1,6 +1,9 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
-import type { ImportRole } from './import-layers';
+import { InputError } from '../coverage/input-error';
+import { prepareLayerForRole } from '../io/validate';
+import { type ImportRole, importRoles } from './import-layers';
+import { delay, type UrlOutcome } from './import-state';
 import type { DataSet } from './load-data';
 import type { StoredLayer } from './persist-layers';
 
@@ -42,24 +45,68 @@ function checkedUrl(url: string): string {
   return resolved.href;
 }
 
+/** How long a URL layer may take: no feature for `idleMs` (a stalled server), or `totalMs` in all. */
+export interface UrlDeadlines {
+  idleMs: number;
+  totalMs: number;
+}
+
+export const defaultUrlDeadlines: UrlDeadlines = { idleMs: 20_000, totalMs: 120_000 };
+
 /**
  * Loads the features of a FlatGeobuf file at `url` that meet the study area, with HTTP range requests
  * (the header, the spatial index, then only the features inside; the file needs its index), and checks
- * them for the role like an imported file.
+ * them for the role like an imported file. Real deadlines: a timer, not a check when a feature arrives,
+ * so a server that never answers (or stops after a few bytes) fails with a message instead of a hang.
  */
-export async function loadFlatGeobufUrl(url: string, role: ImportRole, rect: Rectangle): Promise<FeatureCollection> {
+export async function loadFlatGeobufUrl(
+  url: string,
+  role: ImportRole,
+  rect: Rectangle,
+  deadlines: UrlDeadlines = defaultUrlDeadlines,
+): Promise<FeatureCollection> {
   const href = checkedUrl(url);
   const name = url.split('/').pop() ?? url;
   const { deserialize } = await import('flatgeobuf/lib/mjs/geojson.js');
   const features: Feature[] = [];
-  const deadline = performance.now() + 120_000;
-  for await (const feature of deserialize(href, { rect })) {
-    features.push(feature as Feature);
-    if (performance.now() > deadline) throw new Error(`${name}: loading took longer than 120 s`);
+  const started = performance.now();
+  const iterator = (deserialize(href, { rect }) as AsyncGenerator<Feature>)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const left = started + deadlines.totalMs - performance.now();
+      // Whichever comes first: the next feature, no data for idleMs, or the total deadline.
+      const idle = left > deadlines.idleMs;
+      const next = await withDeadline(iterator.next(), Math.max(0, Math.min(deadlines.idleMs, left)), () =>
+        idle
+          ? new InputError(url, null, `no data arrived for ${deadlines.idleMs / 1000} s (the server stalled)`, {
+              layer: role,
+              code: 'url.stalled',
+              values: { seconds: deadlines.idleMs / 1000 },
+            })
+          : new InputError(url, null, `loading took longer than ${deadlines.totalMs / 1000} s`, {
+              layer: role,
+              code: 'url.timeout',
+              values: { seconds: deadlines.totalMs / 1000 },
+            }),
+      );
+      if (next.done) break;
+      features.push(next.value);
+    }
+  } catch (error) {
+    // Stop the reader; its pending request is left to the browser (fetch has no signal here).
+    void iterator.return?.(undefined)?.catch(() => {});
+    throw error;
   }
-  // The validator (and @turf/kinks) loads only when a layer comes by URL.
-  const { prepareLayerForRole } = await import('../io/validate');
   return prepareLayerForRole({ type: 'FeatureCollection', features }, role, name).collection;
+}
+
+/** `promise`, or a rejection with `timeoutError()` after `ms`. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, timeoutError: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** A FlatGeobuf layer loaded from a URL, as it is kept (WGS 84, no mapping). */
@@ -74,4 +121,37 @@ export function urlLayer(role: ImportRole, url: string, collection: FeatureColle
     featureCount: collection.features.length,
     savedAt: Date.now(),
   };
+}
+
+/** One `?layer:ROLE=url` being loaded: its outcome once settled (null while loading). */
+export interface UrlLoad {
+  role: ImportRole;
+  url: string;
+  outcome: UrlOutcome | null;
+  promise: Promise<UrlOutcome>;
+}
+
+/**
+ * Starts loading every layer the URL names and waits at most `waitMs` for them: start-up waits a
+ * little, never for good. A slow layer lands later (its `promise`), a stalled one fails on its own
+ * deadline, and the app starts on what it has.
+ */
+export async function startUrlLayers(
+  params: URLSearchParams,
+  study: Rectangle,
+  deadlines: UrlDeadlines,
+  waitMs: number,
+): Promise<UrlLoad[]> {
+  const loads = importRoles.flatMap((role): UrlLoad[] => {
+    const url = params.get(`layer:${role}`);
+    if (!url) return [];
+    const load: UrlLoad = { role, url, outcome: null, promise: Promise.resolve({ error: null }) };
+    load.promise = loadFlatGeobufUrl(url, role, study, deadlines).then(
+      (collection): UrlOutcome => (load.outcome = { collection }),
+      (error: unknown): UrlOutcome => (load.outcome = { error }),
+    );
+    return [load];
+  });
+  if (loads.length > 0) await Promise.race([Promise.all(loads.map((load) => load.promise)), delay(waitMs)]);
+  return loads;
 }

@@ -68,8 +68,11 @@ export function defaultScreen(browserLanguage: string | undefined): ScreenState 
   };
 }
 
+/** Decimal numbers only: `Number` would also take `0x10`, `0b1` and `0o7` as 16, 1 and 7. */
+const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 function finite(value: string | null): number | null {
-  if (value === null || value.trim() === '') return null;
+  if (value === null || !DECIMAL.test(value)) return null;
   const number = Number(value);
   return Number.isFinite(number) ? number : null;
 }

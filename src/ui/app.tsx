@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 import { shippedDatasets } from '../state/datasets';
 import type { PlannerServices } from '../state/services';
 import { CommunityTable } from './community-table';
+import { ErrorBanner } from './error-banner';
 import { ExportPanel } from './export-panel';
 import { CommunityPanel, GapList } from './gap-list';
-import { t } from './i18n';
+import { rulesTagline, t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
@@ -18,7 +19,7 @@ import { useStore } from './use-store';
 export function App({ services }: { services: PlannerServices }) {
   const { app, imports, scenarios, results } = services;
   const language = useStore(app.store, (state) => state.language);
-  const error = useStore(app.store, (state) => state.error);
+  const rules = useStore(app.store, (state) => state.rules);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
   const imported = useImported(imports);
   const dataPath = useStore(app.store, (state) => state.dataPath);
@@ -53,7 +54,10 @@ export function App({ services }: { services: PlannerServices }) {
     <div class="app">
       <header class="top">
         <h1>
-          {t(language, 'title')} <span class="tagline">{t(language, 'tagline')}</span>
+          {t(language, 'title')}{' '}
+          <span class="tagline" data-testid="tagline">
+            {rulesTagline(language, rules)}
+          </span>
         </h1>
         <div class="top-actions">
           <button type="button" onClick={copyLink} data-testid="copy-link">
@@ -100,11 +104,7 @@ export function App({ services }: { services: PlannerServices }) {
           {t(language, 'dataFrom')}: {attribution}
         </p>
       )}
-      {error && (
-        <p class="error banner" role="alert">
-          {t(language, 'error')}: {error}
-        </p>
-      )}
+      <ErrorBanner app={app} />
       <div class="body">
         <aside class="side side-left">
           <RulesPanel app={app} />

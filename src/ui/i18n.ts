@@ -1,4 +1,4 @@
-import type { Community } from '../coverage';
+import type { Community, RuleSet } from '../coverage';
 import type { Language } from '../state/url-state';
 import { messages } from './messages';
 
@@ -50,4 +50,16 @@ export function communityName(community: Community | undefined, language: Langua
   return language === 'en'
     ? (community.nameEnglish ?? community.name)
     : community.name || (community.nameEnglish ?? '');
+}
+
+/**
+ * The header's subtitle: the rules in force in the policy's own words ("300米见绿、500米见园" under
+ * Chengdu's rules, "800米见园（步行）" under ParkServe's), never a fixed slogan.
+ */
+export function rulesTagline(language: Language, rules: RuleSet): string {
+  const parts: string[] = [];
+  if (rules.green) parts.push(t(language, 'taglineGreen', { radius: rules.green.radiusMeters }));
+  if (rules.park) parts.push(t(language, 'taglinePark', { radius: rules.park.radiusMeters }));
+  const text = parts.join(language === 'zh' ? '、' : ', ');
+  return rules.distance === 'network' ? `${text}${t(language, 'taglineWalking')}` : text;
 }

@@ -4,6 +4,7 @@ import type { ImportController } from '../state/import-controller';
 import { type ImportRole, importRoles } from '../state/import-layers';
 import { OsmImportController } from '../state/osm-import';
 import type { PlannerApp } from '../state/planner-app';
+import { importErrorText } from './error-banner';
 import { t } from './i18n';
 import { ImportDialog } from './import-dialog';
 import { useStore } from './use-store';
@@ -31,6 +32,8 @@ export function ImportPanel({
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
   const errors = useStore(controller.store, (state) => state.errors);
+  const failedUrls = useStore(controller.store, (state) => state.failedUrls);
+  const loadingUrls = useStore(controller.store, (state) => state.loadingUrls);
   const reading = useStore(controller.store, (state) => state.reading);
   const [dragging, setDragging] = useState(false);
   const [urlRole, setUrlRole] = useState<ImportRole>('greenspaces');
@@ -97,6 +100,11 @@ export function ImportPanel({
           })}
         </p>
       )}
+      {loadingUrls.length > 0 && (
+        <p class="muted small" aria-live="polite" data-testid="import-loading-urls">
+          {t(language, 'loadingUrls', { urls: loadingUrls.join(', ') })}
+        </p>
+      )}
       {reading && (
         <p class="muted small" aria-live="polite" data-testid="import-reading">
           {t(language, 'reading')}: {reading}
@@ -106,7 +114,17 @@ export function ImportPanel({
         <ul class="import-errors" role="alert" data-testid="import-errors">
           {errors.map((error, index) => (
             <li key={error.message}>
-              <strong>{t(language, 'importFailed')}:</strong> {error.message}{' '}
+              <strong>{t(language, 'importFailed')}:</strong> {importErrorText(language, error)}{' '}
+              {failedUrls.some((entry) => entry.url === error.fileName) && (
+                <button
+                  type="button"
+                  class="link"
+                  data-testid="import-retry"
+                  onClick={() => void controller.retryUrl(error.fileName)}
+                >
+                  {t(language, 'retry')}
+                </button>
+              )}{' '}
               <button type="button" class="link" onClick={() => controller.dismissError(index)}>
                 {t(language, 'dismiss')}
               </button>
@@ -122,6 +140,11 @@ export function ImportPanel({
               <li key={layer.role}>
                 {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
                 {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
+                {layer.notKept && (
+                  <p class="error small" role="alert" data-testid={`imported-not-kept-${layer.role}`}>
+                    {t(language, 'layerNotKept')}
+                  </p>
+                )}
                 {layer.warnings.length > 0 && (
                   <ul class="muted small" data-testid={`imported-warnings-${layer.role}`}>
                     {layer.warnings.slice(0, 6).map((warning) => (

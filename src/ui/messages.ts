@@ -6,6 +6,9 @@ export const messages = {
   // ---- the planner screen, rules, legend, summary, tables, map read-out ----
   title: { zh: 'GreenReach 绿地可达性', en: 'GreenReach green-space access' },
   tagline: { zh: '300米见绿、500米见园', en: '300 m to green, 500 m to a park' },
+  taglineGreen: { zh: '{radius}米见绿', en: '{radius} m to green' },
+  taglinePark: { zh: '{radius}米见园', en: '{radius} m to a park' },
+  taglineWalking: { zh: '（步行）', en: ' (on foot)' },
   synthetic: {
     zh: '合成示例数据：演示用的虚构地理（仿成华区），并非真实规划数据。',
     en: 'Synthetic demo data: invented geometry modelled on Chenghua district, not real planning data.',
@@ -173,6 +176,66 @@ export const messages = {
     en: '{count} large polygons are named as a district, sub-district or community (boundaries, not parks)',
   },
   roleReason_fallback: { zh: '没有其他线索（默认）', en: 'nothing else to go by (the default)' },
+  errorStale: {
+    zh: '上次的结果已不适用，已从地图和表格中移除。',
+    en: 'The earlier figures no longer hold and were cleared from the map and tables.',
+  },
+  errorGridTooLarge: {
+    zh: '{cellMeters} 米网格覆盖此区域有 {cells} 个网格（上限 {limit}）；',
+    en: 'a {cellMeters} m grid over this area has {cells} cells (limit {limit}); ',
+  },
+  errorGridFits: { zh: '使用 {size} 米或更大的网格即可。', en: 'cells of {size} m or more will fit.' },
+  errorGridNoFit: {
+    zh: '500 米以内的网格都放不下：研究区域过大（是否有图层位于远处或横跨全球？）。',
+    en: 'no cell size up to 500 m fits: the study area is too large (does a layer lie far away or span the globe?).',
+  },
+  errorUseCells: { zh: '改用 {size} 米网格', en: 'Use {size} m cells' },
+  errorFeature: { zh: '第 {index} 个要素', en: 'feature {index}' },
+  errorCode_empty: { zh: '没有可用的要素', en: 'No usable feature' },
+  errorCode_toolarge: { zh: '文件过大', en: 'The file is too large' },
+  errorCode_unsupportedformat: { zh: '不是可读取的格式', en: 'Not a format GreenReach reads' },
+  errorCode_corrupt: { zh: '文件已损坏', en: 'The file is damaged' },
+  errorCode_crs: { zh: '坐标系有问题', en: 'A coordinate-system problem' },
+  errorCode_coordinates: { zh: '坐标无效', en: 'Invalid coordinates' },
+  errorCode_geometry: { zh: '此图层无法使用该几何类型', en: 'A geometry this layer cannot use' },
+  errorCode_attribute: { zh: '属性值无法使用', en: 'An attribute value this layer cannot use' },
+  errorCode_invalid: { zh: '输入有问题', en: 'A problem with the input' },
+  retry: { zh: '重试', en: 'Retry' },
+  loadingUrls: {
+    zh: '仍在加载：{urls}（先用其他图层计算，加载完成后替换）',
+    en: 'Still loading: {urls} (computed on the other layers meanwhile; replaced when it arrives)',
+  },
+  errorCode_urlstalled: {
+    zh: '服务器停止响应，图层未加载',
+    en: 'The server stopped answering; the layer was not loaded',
+  },
+  errorCode_urltimeout: { zh: '加载超时，图层未加载', en: 'Loading took too long; the layer was not loaded' },
+  layerNotKept: {
+    zh: '此图层无法保存在浏览器中（过大或存储已满），重新加载后将丢失：请导出或保留原文件。',
+    en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
+  },
+  errorCode_storagecorrupt: { zh: '跳过了已损坏的保存记录', en: 'Damaged saved records were skipped' },
+  storage_version: {
+    zh: '保存的方案来自较新版本的 GreenReach，无法读取，本次的修改也不会保存。请使用较新版本打开。',
+    en: 'The saved scenarios come from a newer GreenReach and cannot be read; changes made now will not be saved. Open them with the newer version.',
+  },
+  storage_corrupt: {
+    zh: '跳过了 {count} 条已损坏的方案记录，其余方案已保留。',
+    en: 'Skipped {count} damaged scenario record(s); the other scenarios are kept.',
+  },
+  storage_saveFailed: { zh: '方案未能保存：{detail}', en: 'The scenario was not saved: {detail}' },
+  storage_unavailable: {
+    zh: '浏览器存储不可用：方案不会在重新加载后保留。',
+    en: 'Browser storage is unavailable: scenarios will not survive a reload.',
+  },
+  errorCode_geometryantimeridian: {
+    zh: '图层跨越 180° 经线，无法使用（请在 180° 处分割）',
+    en: 'The layer crosses the antimeridian and cannot be used (split it at 180°)',
+  },
+  errorCode_geometryglobe: {
+    zh: '图层覆盖大半个地球，任何网格大小都放不下',
+    en: 'The layer spans most of the globe; no cell size fits',
+  },
   extentOutside: {
     zh: '此图层距离您的{reference}约 {distance} 公里，与其不重叠：用它计算，所有居民都会显示为未覆盖。',
     en: 'This layer lies {distance} km from your {reference} and does not overlap them: used as it is, every resident would show as uncovered.',

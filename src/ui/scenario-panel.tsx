@@ -70,8 +70,14 @@ function ScenarioPicker({ controller, language }: SectionProps) {
   const scenarios = useStore(controller.store, (s) => s.scenarios);
   const activeId = useStore(controller.store, (s) => s.activeId);
   const active = scenarios.find((s) => s.id === activeId) ?? null;
+  const problem = useStore(controller.store, (s) => s.storageProblem);
   return (
     <div class="scenario-row">
+      {problem && (
+        <p class="error small" role="alert" data-testid="scenario-storage-problem">
+          {t(language, `storage_${problem.code}`, { count: problem.count ?? 0, detail: problem.detail ?? '' })}
+        </p>
+      )}
       <select
         aria-label={t(language, 'scenario')}
         data-testid="scenario-select"

@@ -15,6 +15,7 @@ export class CancelledError extends Error {
   }
 }
 
+import { GridTooLargeError } from '../coverage/grid';
 import { InputError, type InputErrorJSON } from '../coverage/input-error';
 
 /**
@@ -192,6 +193,8 @@ export function replier<Replies>(scope: { postMessage: (message: unknown, transf
 
 /** The error reply body of a caught error (an InputError travels as its JSON). */
 export function errorBody(error: unknown): WorkerErrorBody {
-  const input = error instanceof InputError ? error.toJSON() : null;
+  // A grid too large for the engine travels as a coded input error, so the page can translate it.
+  const coded = error instanceof GridTooLargeError ? error.toInputError() : error;
+  const input = coded instanceof InputError ? coded.toJSON() : null;
   return { message: error instanceof Error ? error.message : String(error), inputError: input !== null, input };
 }

@@ -99,4 +99,190 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+
+  it(
+    'a grid too large clears the figures, says so in Chinese with the numbers, and offers the cell size that fits',
+    async () => {
+      const { page, context } = await openPage(browser, `${origin}?lang=zh&cell=10`);
+      await waitForCoverage(page, 180_000);
+      expect(await page.getByTestId('summary-source').count()).toBe(1);
+      // Residential land of about 87 × 100 km around the demo: too many 10 m cells, 20 m ones fit.
+      const land = JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { population: 1000 },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [103.7, 30.2],
+                  [104.6, 30.2],
+                  [104.6, 31.1],
+                  [103.7, 31.1],
+                  [103.7, 30.2],
+                ],
+              ],
+            },
+          },
+        ],
+      });
+      await importFile(page, 'land.geojson', land);
+      await page.getByTestId('import-role').selectOption('residential');
+      await page.getByTestId('import-confirm').click();
+      const banner = page.getByTestId('app-error');
+      await banner.waitFor({ timeout: 120_000 });
+      const text = (await banner.textContent()) ?? '';
+      expect(text).toMatch(/10 米网格覆盖此区域有 [\d,]+万 个网格（上限 6,400万）；使用 \d+ 米或更大的网格即可/);
+      expect(text).not.toMatch(/use larger cells|more than/);
+      // The old figures are gone: no summary, no community rows, no cells.
+      expect(await page.evaluate(() => window.__greenreach!.summary)).toBeNull();
+      expect(await page.getByTestId('summary-source').count()).toBe(0);
+      expect(await page.locator('[data-testid=community-table] tbody tr').count()).toBe(0);
+      // The button applies the cell size that fits.
+      const fix = page.getByTestId('app-error-fix');
+      const size = Number(/(\d+)/.exec((await fix.textContent()) ?? '')![1]);
+      expect(size).toBeGreaterThanOrEqual(20);
+      await fix.click();
+      expect(await page.evaluate(() => window.__greenreach!.state().cellMeters)).toBe(size);
+      expect(await page.getByTestId('app-error').count()).toBe(0);
+      await context.close();
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a stalled ?layer: URL does not block start-up: the app runs on what it has, the failure is shown with a retry',
+    async () => {
+      const context = await browser.newContext({
+        viewport: { width: 1400, height: 900 },
+        locale: 'en-GB',
+        reducedMotion: 'reduce',
+      });
+      context.setDefaultTimeout(120_000);
+      let stall = true;
+      // A server that never answers: the request is held, neither fulfilled nor aborted.
+      await context.route(
+        (url) => url.pathname === '/stall.fgb',
+        (route) => {
+          if (!stall) void route.continue({ url: `${origin}data/demo/greenspaces.fgb` });
+        },
+      );
+      const page = await context.newPage();
+      const started = Date.now();
+      await page.goto(`${origin}?lang=en&layer:greenspaces=/stall.fgb`, { waitUntil: 'commit' });
+      await waitForCoverage(page, 60_000);
+      // Start-up waited a bounded time, then computed on the demo's layers.
+      expect(Date.now() - started).toBeLessThan(45_000);
+      const errors = page.getByTestId('import-errors');
+      await errors.waitFor({ timeout: 60_000 });
+      expect(await errors.textContent()).toMatch(/stall\.fgb.*no data arrived for 20 s|server stopped answering/s);
+      stall = false;
+      await page.getByTestId('import-retry').click();
+      await page.getByTestId('imported-note').waitFor();
+      expect(await page.getByTestId('imported-note').textContent()).toContain('stall.fgb');
+      await context.close();
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'damaged stored scenarios are skipped and reported, a newer-version database is said, never a page error',
+    async () => {
+      const recorded = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      const { page, context } = recorded;
+      await waitForCoverage(page, 180_000);
+      await page.getByTestId('scenario-select').waitFor();
+      // Garbage beside a good scenario, written straight into the store.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const opening = indexedDB.open('greenreach-scenarios');
+            opening.onsuccess = () => {
+              const tx = opening.result.transaction('scenarios', 'readwrite');
+              const store = tx.objectStore('scenarios');
+              store.put({ id: 'zz-garbage', name: 'g', dataPath: 'data/demo/', features: 'garbage' });
+              store.put({ id: 'zz-nofeatures', name: 'n', dataPath: 'data/demo/' });
+              store.put({
+                id: 'zz-good',
+                name: 'Kept',
+                dataPath: 'data/demo/',
+                features: [],
+                figures: null,
+                updatedAt: 1,
+              });
+              tx.oncomplete = () => {
+                opening.result.close();
+                resolve();
+              };
+              tx.onerror = () => reject(tx.error);
+            };
+          }),
+      );
+      await page.reload();
+      await waitForCoverage(page, 180_000);
+      const problem = page.getByTestId('scenario-storage-problem');
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('Skipped 2 damaged scenario record(s)');
+      const names = await page.locator('[data-testid=scenario-select] option').allTextContents();
+      expect(names).toContain('Kept');
+      expect(recorded.consoleErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+
+      // A database of a newer version: said in the panel, the app still runs.
+      await page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const deleting = indexedDB.deleteDatabase('greenreach-scenarios');
+            deleting.onsuccess = () => {
+              const opening = indexedDB.open('greenreach-scenarios', 99);
+              opening.onupgradeneeded = () => opening.result.createObjectStore('scenarios', { keyPath: 'id' });
+              opening.onsuccess = () => {
+                opening.result.close();
+                resolve();
+              };
+            };
+            deleting.onblocked = () => resolve();
+          }),
+      );
+      await page.reload();
+      await waitForCoverage(page, 180_000);
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('newer GreenReach');
+      expect(recorded.consoleErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+      await context.close();
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    "reset to demo restores the demo's view and cell size",
+    async () => {
+      const { page, context } = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      await waitForCoverage(page, 180_000);
+      const demoCells = await page.evaluate(() => window.__greenreach!.state().cellMeters);
+      await importFile(page, 'berlin-parks.geojson', berlinParks);
+      await page.getByTestId('import-role').selectOption('greenspaces');
+      await page.getByTestId('import-confirm').click();
+      await page.getByTestId('import-extent-use').click();
+      // The map went to where the layer lies; the planner changed the cells.
+      await page.waitForFunction(() => (window.__greenreach!.state().view?.longitude ?? 104) < 60, null, {
+        polling: 100,
+      });
+      await page.getByTestId('cellMeters').fill('60');
+      await page.getByTestId('cellMeters').dispatchEvent('change');
+      await page.waitForFunction(() => window.__greenreach!.state().cellMeters === 60);
+      await page.getByTestId('reset-demo').click();
+      await page.waitForFunction(
+        (cells) => {
+          const state = window.__greenreach!.state();
+          return state.cellMeters === cells && Math.abs((state.view?.longitude ?? 0) - 104.1) < 1;
+        },
+        demoCells,
+        { polling: 100, timeout: 60_000 },
+      );
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });

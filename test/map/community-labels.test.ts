@@ -81,3 +81,24 @@ describe('communityLabelPoints', () => {
     );
   });
 });
+
+describe('a community across the antimeridian', () => {
+  it('is labelled quickly: the precision follows the polygon size (no 30 s freeze)', () => {
+    const across: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [179.9, -16.9],
+          [-179.9, -16.9],
+          [-179.9, -16.7],
+          [179.9, -16.7],
+          [179.9, -16.9],
+        ],
+      ],
+    };
+    const started = performance.now();
+    const labels = communityLabelPoints(collection(community(across, 'Fiji')));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(labels.features).toHaveLength(1);
+  });
+});

@@ -1,6 +1,13 @@
 import type { FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { checkLayerExtent, extentDistanceKm, greatCircleKm } from '../../src/state/layer-extent';
+import {
+  checkAgainstStudyArea,
+  checkLayerExtent,
+  extentDistanceKm,
+  greatCircleKm,
+  layersElsewhere,
+} from '../../src/state/layer-extent';
+import { withDeadline } from '../../src/state/url-layers';
 
 const square = (x: number, y: number, size = 0.01) => ({
   type: 'Feature' as const,
@@ -76,5 +83,51 @@ describe('distances', () => {
   it('extents that meet are 0 km apart', () => {
     expect(extentDistanceKm([0, 0, 1, 1], [0.5, 0.5, 2, 2])).toBe(0);
     expect(extentDistanceKm([0, 0, 1, 1], [0, 2, 1, 3])).toBeCloseTo(111.2, 0);
+  });
+});
+
+describe('the study area of an imported layer', () => {
+  const data = {
+    communities: chengdu,
+    residential: null,
+    greenways: layer(),
+    greenspaces: layer(square(104.12, 30.67)),
+  };
+  it('new communities in Berlin are compared with the green layers, and the demo layers elsewhere are removed', () => {
+    const berlinCommunities = layer(square(13.39, 52.49, 0.05));
+    expect(checkAgainstStudyArea('communities', berlinCommunities, data).reference).toBe('greenLayers');
+    expect(checkAgainstStudyArea('greenspaces', berlin, data).reference).toBe('communities');
+    const patch = layersElsewhere('communities', berlinCommunities, data);
+    expect(patch).toEqual({ greenspaces: { type: 'FeatureCollection', features: [] } });
+  });
+});
+
+describe('withDeadline', () => {
+  it('rejects with the timeout error when the promise never settles', async () => {
+    await expect(withDeadline(new Promise(() => {}), 10, () => new Error('stalled'))).rejects.toThrow('stalled');
+    await expect(withDeadline(Promise.resolve(1), 1000, () => new Error('no'))).resolves.toBe(1);
+  });
+});
+
+describe('globeSpanProblem', () => {
+  it('refuses a ring across the antimeridian and a layer spanning most of the globe, with the reason', async () => {
+    const { globeSpanProblem } = await import('../../src/state/layer-extent');
+    const across = layer({
+      ...square(179.9, -16.9),
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [179.9, -16.9],
+            [-179.9, -16.9],
+            [-179.9, -16.7],
+            [179.9, -16.9],
+          ],
+        ],
+      },
+    });
+    expect(globeSpanProblem(across)).toMatchObject({ code: 'antimeridian', featureIndex: 0 });
+    expect(globeSpanProblem(layer(square(-170, 0), square(170, 10)))).toMatchObject({ code: 'globe' });
+    expect(globeSpanProblem(chengdu)).toBeNull();
   });
 });
