@@ -12,6 +12,7 @@ import { App } from '../ui/app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
 import { createPlannerMap } from './create-map';
+import { renderOffscreenMap } from './offscreen-map';
 import { installTestHooks } from './test-hooks';
 
 /**
@@ -69,6 +70,11 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     hover,
     attachMap,
     mapSnapshot,
+    renderMap: ({ width, height, insets }) => {
+      const shown = mounted?.map.map.getBounds();
+      const bounds = shown ? ([shown.getWest(), shown.getSouth(), shown.getEast(), shown.getNorth()] as const) : null;
+      return renderOffscreenMap({ app, results, width, height, insets, bounds: bounds ? [...bounds] : null });
+    },
     draw: {
       finishGreenway: () => mounted?.tool.finishGreenway(),
       selectFeature: (key) => (mounted ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),

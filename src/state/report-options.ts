@@ -46,7 +46,7 @@ export interface ReportLayout {
 
 /**
  * The page layout of the report: landscape puts a side column (legend, figures) of 85 mm beside the
- * map; portrait puts the map over them at 4:3.
+ * map; portrait puts the map over them (square, or 62 % of the height at most).
  */
 export function reportLayout(options: ReportOptions): ReportLayout {
   const [short, long] = paperMillimetres[options.paper];
@@ -56,7 +56,7 @@ export function reportLayout(options: ReportOptions): ReportLayout {
   const mapMm: [number, number] =
     options.orientation === 'landscape'
       ? [contentMm[0] - 85, contentMm[1] - 38]
-      : [contentMm[0], Math.round(contentMm[0] * 0.75)];
+      : [contentMm[0], Math.round(Math.min(contentMm[0], contentMm[1] * 0.62))];
   const pixelRatio = reportDpi / 96;
   const mapPixels: [number, number] = [
     Math.round((mapMm[0] / 25.4) * reportDpi),

@@ -25,6 +25,13 @@ export interface MapSnapshot {
   metresPerPixel: number | null;
 }
 
+/** A map drawn off screen at a chosen size (the PNG export): its canvas, device pixels per CSS pixel, scale. */
+export interface RenderedMap {
+  canvas: HTMLCanvasElement;
+  pixelRatio: number;
+  metresPerPixel: number | null;
+}
+
 /**
  * Everything the planner's components are given (created once by the composition root,
  * src/app/planner.tsx): components read stores and call actions, and never construct any of these.
@@ -39,4 +46,13 @@ export interface PlannerServices {
   /** The map view hands its element over (null when it unmounts); the root builds the map in it. */
   attachMap: (container: HTMLElement | null) => void;
   mapSnapshot: () => MapSnapshot | null;
+  /**
+   * Draws the shown result at `width` × `height` pixels on a map of its own, fitted to what the screen's
+   * map shows, clear of `insets` (CSS pixels of that map, e.g. the legend's column).
+   */
+  renderMap?: (size: {
+    width: number;
+    height: number;
+    insets: (cssWidth: number, cssHeight: number) => { top: number; right: number; bottom: number; left: number };
+  }) => Promise<RenderedMap>;
 }

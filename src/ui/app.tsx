@@ -79,7 +79,13 @@ export function App({ services }: { services: PlannerServices }) {
           <RulesPanel app={app} />
           <LegendPanel app={app} results={results} />
           <ImportPanel app={app} imports={imports} />
-          <ExportPanel app={app} imports={imports} results={results} mapSnapshot={services.mapSnapshot} />
+          <ExportPanel
+            app={app}
+            imports={imports}
+            results={results}
+            mapSnapshot={services.mapSnapshot}
+            renderMap={services.renderMap}
+          />
         </aside>
         <main class="main">
           <MapView

@@ -287,4 +287,6 @@ export const messages = {
   reportOpen: { zh: '报告（PDF）', en: 'Report (PDF)' },
   reportPaper: { zh: '纸张', en: 'Paper' },
   reportCommunityPage: { zh: '本社区报告', en: 'Community report' },
+  pngSize: { zh: 'PNG 尺寸（像素）', en: 'PNG size (pixels)' },
+  pngScreen: { zh: '屏幕上的地图', en: 'The map as on screen' },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -122,18 +122,23 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     const first = await decodePng(page, pages[0]);
     // A4 landscape at 110 dpi.
     expect(first.width).toBeGreaterThan(first.height);
-    // The map frame (left part of the page under the title) is drawn: mostly not white paper.
+    // The map frame (left part of the page under the title) is drawn: mostly not white paper, and its
+    // residential cells are there in the state colours (over a near-white basemap).
     const { width, height, data } = first;
-    let drawn = 0;
-    let total = 0;
-    for (let y = Math.round(height * 0.3); y < Math.round(height * 0.85); y += 2) {
-      for (let x = Math.round(width * 0.08); x < Math.round(width * 0.6); x += 2) {
+    const region: number[] = [];
+    for (let y = Math.round(height * 0.25); y < Math.round(height * 0.85); y += 2) {
+      for (let x = Math.round(width * 0.06); x < Math.round(width * 0.66); x += 2) {
         const i = (y * width + x) * 4;
-        total++;
-        if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) drawn++;
+        region.push(data[i], data[i + 1], data[i + 2], 255);
       }
     }
-    expect(drawn / total).toBeGreaterThan(0.5);
+    const samples = region.length / 4;
+    let drawn = 0;
+    for (let i = 0; i < region.length; i += 4)
+      if (region[i] < 245 || region[i + 1] < 245 || region[i + 2] < 245) drawn++;
+    expect(drawn / samples).toBeGreaterThan(0.5);
+    expect(countNear(region, onWhite(cellStateColors.both), 22) / samples).toBeGreaterThan(0.05);
+    expect(countNear(region, onWhite(cellStateColors.neither), 30) / samples).toBeGreaterThan(0.003);
     // Every legend swatch's colour is on the page (the "neither" swatch between its hatching).
     for (const state of ['both', 'greenOnly', 'parkOnly', 'neither'] as const) {
       expect(countNear(data, onWhite(cellStateColors[state])), state).toBeGreaterThan(40);
