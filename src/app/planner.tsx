@@ -6,13 +6,13 @@ import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
 import { ResultsView } from '../state/results';
 import { ScenarioController } from '../state/scenario';
+import { SearchController } from '../state/search-controller';
 import type { HoverState, MapSnapshot, PlannerServices } from '../state/services';
 import { Store } from '../state/store';
 import { App } from '../ui/app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
 import { createPlannerMap } from './create-map';
-import { renderOffscreenMap } from './offscreen-map';
 import { installTestHooks } from './test-hooks';
 
 /**
@@ -68,12 +68,16 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     scenarios,
     results,
     hover,
+    search: new SearchController(app, results),
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {
       const shown = mounted?.map.map.getBounds();
       const bounds = shown ? ([shown.getWest(), shown.getSouth(), shown.getEast(), shown.getNorth()] as const) : null;
-      return renderOffscreenMap({ app, results, width, height, insets, bounds: bounds ? [...bounds] : null });
+      // Loaded on first use (not on the first page).
+      return import('./offscreen-map').then(({ renderOffscreenMap }) =>
+        renderOffscreenMap({ app, results, width, height, insets, bounds: bounds ? [...bounds] : null }),
+      );
     },
     draw: {
       finishGreenway: () => mounted?.tool.finishGreenway(),

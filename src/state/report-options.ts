@@ -17,11 +17,6 @@ export const reportMarginMm = 10;
 /** The map is rendered at this many dots per inch (print resolution, ≥ 200). */
 export const reportDpi = 220;
 
-/** Whether the URL asks for the printable report (`?report`, with any other screen keys). */
-export function isReport(search: string): boolean {
-  return new URLSearchParams(search).has('report');
-}
-
 /** `paper=a4|a3` and `orientation=landscape|portrait` (default A4 landscape). */
 export function parseReportOptions(search: string): ReportOptions {
   const params = new URLSearchParams(search);
@@ -70,21 +65,4 @@ export function scaleBarMeters(maxMeters: number): number {
   if (!(maxMeters > 0) || !Number.isFinite(maxMeters)) return 0;
   const power = 10 ** Math.floor(Math.log10(maxMeters));
   return [5, 2, 1].map((m) => m * power).find((value) => value <= maxMeters) ?? power;
-}
-
-/** The planner URL's search with `report` (and paper, orientation, community) set: the report of that screen. */
-export function reportSearch(
-  screenSearch: string,
-  options: Partial<ReportOptions> & { community?: number | null } = {},
-): string {
-  const params = new URLSearchParams(screenSearch);
-  params.delete('report');
-  if (options.paper) params.set('paper', options.paper);
-  if (options.orientation) params.set('orientation', options.orientation);
-  if (options.community !== undefined) {
-    if (options.community === null) params.delete('community');
-    else params.set('community', String(options.community));
-  }
-  const rest = params.toString();
-  return `?report${rest ? `&${rest}` : ''}`;
 }

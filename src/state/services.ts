@@ -3,6 +3,7 @@ import type { ImportController } from './import-controller';
 import type { PlannerApp } from './planner-app';
 import type { ResultsView } from './results';
 import type { ScenarioController } from './scenario';
+import type { SearchController } from './search-controller';
 import type { Store } from './store';
 
 /** What the pointer is over on the map (the hover read-out). */
@@ -42,6 +43,8 @@ export interface PlannerServices {
   scenarios: ScenarioController;
   results: ResultsView;
   hover: Store<HoverState>;
+  /** The header's search by name. */
+  search?: SearchController;
   draw: DrawActions;
   /** The map view hands its element over (null when it unmounts); the root builds the map in it. */
   attachMap: (container: HTMLElement | null) => void;

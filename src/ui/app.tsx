@@ -9,6 +9,7 @@ import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
+import { SearchBox } from './search-box';
 import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
 
@@ -48,6 +49,7 @@ export function App({ services }: { services: PlannerServices }) {
         <h1>
           {t(language, 'title')} <span class="tagline">{t(language, 'tagline')}</span>
         </h1>
+        {services.search && <SearchBox search={services.search} language={language} />}
         <div class="top-actions">
           <button type="button" onClick={copyLink} data-testid="copy-link">
             {copied ? t(language, 'copied') : t(language, 'copyLink')}

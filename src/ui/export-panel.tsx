@@ -15,10 +15,8 @@ import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import type { MapSnapshot, PlannerServices } from '../state/services';
-import { legendColumnWidth, mapPng } from './export-png';
-import { type PngSize, PngSizePicker, pngPixels, pngSizes } from './export-png-size';
+import { legendColumnWidth, type PngSize, PngSizePicker, pngPixels, pngSizes } from './export-png-size';
 import { type MessageKey, t } from './i18n';
-import { composeMapCanvas } from './report/compose-map';
 import { ReportLinks } from './report/report-links';
 import { useStore } from './use-store';
 
@@ -96,6 +94,11 @@ export function ExportPanel({
       } else {
         const snapshot = mapSnapshot();
         if (!snapshot) throw new Error('no map on screen');
+        // The PNG drawing code loads on first use (not on the first page).
+        const [{ mapPng }, { composeMapCanvas }] = await Promise.all([
+          import('./export-png'),
+          import('./report/compose-map'),
+        ]);
         const pixels = renderMap ? pngPixels(pngSize) : null;
         const ratio = window.devicePixelRatio || 1;
         const drawn = pixels

@@ -14,6 +14,11 @@ export function pngPixels(size: PngSize): { width: number; height: number } | nu
   return { width, height };
 }
 
+/** The legend column's width in CSS pixels for a map `cssWidth` wide (the map is fitted to its right). */
+export function legendColumnWidth(cssWidth: number): number {
+  return Math.round(Math.min(340, Math.max(200, cssWidth * 0.28)));
+}
+
 /** The PNG size selector of the export panel. */
 export function PngSizePicker({
   language,

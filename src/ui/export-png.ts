@@ -1,12 +1,8 @@
 import { type CoverageResult, describeRules } from '../coverage';
 import type { Language } from '../state/url-state';
 import { cellStateColors, statesInUse } from '../theme/cell-colors';
+import { legendColumnWidth } from './export-png-size';
 import { t } from './i18n';
-
-/** The legend column's width in CSS pixels for a map `cssWidth` wide (the map is fitted to its right). */
-export function legendColumnWidth(cssWidth: number): number {
-  return Math.round(Math.min(340, Math.max(200, cssWidth * 0.28)));
-}
 
 /** Splits `text` into lines no wider than `width` (at spaces, or anywhere in CJK text). */
 export function wrapText(context: CanvasRenderingContext2D, text: string, width: number): string[] {

@@ -289,4 +289,13 @@ export const messages = {
   reportCommunityPage: { zh: '本社区报告', en: 'Community report' },
   pngSize: { zh: 'PNG 尺寸（像素）', en: 'PNG size (pixels)' },
   pngScreen: { zh: '屏幕上的地图', en: 'The map as on screen' },
+  // ---- search (planner header) ----
+  search: { zh: '搜索', en: 'Search' },
+  searchPlaceholder: { zh: '社区、绿地、街道、缺口（可用拼音首字母）', en: 'Community, green space, street, gap' },
+  searchNone: { zh: '没有匹配结果', en: 'No matches' },
+  searchKind_community: { zh: '社区', en: 'community' },
+  searchKind_greenspace: { zh: '绿地', en: 'green space' },
+  searchKind_greenway: { zh: '绿道', en: 'greenway' },
+  searchKind_street: { zh: '街道', en: 'street' },
+  searchKind_gap: { zh: '缺口区域', en: 'gap area' },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellStateColors } from '../../src/theme/cell-colors';
-import { legendColumnWidth } from '../../src/ui/export-png';
+import { legendColumnWidth } from '../../src/ui/export-png-size';
 import {
   browserSuiteOptions,
   buildIfStale,

@@ -3,14 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { presetRules } from '../../src/coverage';
 import type { GapArea } from '../../src/coverage/gap-areas';
 import { communityGaps, dataAttribution, dataSetName, nearestParks } from '../../src/state/report-figures';
-import {
-  isReport,
-  parseReportOptions,
-  reportDpi,
-  reportLayout,
-  reportSearch,
-  scaleBarMeters,
-} from '../../src/state/report-options';
+import { parseReportOptions, reportDpi, reportLayout, scaleBarMeters } from '../../src/state/report-options';
+import { isReport, reportSearch } from '../../src/state/report-url';
 
 describe('report options', () => {
   it('reads ?report, paper and orientation (A4 landscape by default)', () => {

@@ -1,5 +1,5 @@
 import type { PlannerApp } from '../../state/planner-app';
-import { reportSearch } from '../../state/report-options';
+import { reportSearch } from '../../state/report-url';
 import { t } from '../i18n';
 import { useStore } from '../use-store';
 
