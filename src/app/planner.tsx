@@ -1,8 +1,10 @@
 import { render } from 'preact';
 import { DrawTool } from '../map/draw-tool';
+import { MeasureTool } from '../map/measure-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
+import { MeasureController } from '../state/measure';
 import { PlannerApp } from '../state/planner-app';
 import { ResultsView } from '../state/results';
 import { ScenarioController } from '../state/scenario';
@@ -26,11 +28,13 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
-  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool } | null = null;
+  const measure = new MeasureController();
+  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool; measureTool: MeasureTool } | null = null;
   const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
 
   const attachMap = (container: HTMLElement | null) => {
     if (mounted) {
+      mounted.measureTool.destroy();
       mounted.tool.destroy();
       mounted.binding.dispose();
       mounted.map.destroy();
@@ -40,7 +44,8 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
     const binding = new MapBinding(map, app, results, scenarios.store);
-    mounted = { map, binding, tool: new DrawTool(map, scenarios) };
+    const tool = new DrawTool(map, scenarios);
+    mounted = { map, binding, tool, measureTool: new MeasureTool(map, measure) };
     hooks.setMap(map);
   };
 
@@ -69,6 +74,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     results,
     hover,
     search: new SearchController(app, results),
+    measure,
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {

@@ -1,5 +1,6 @@
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import type { ImportController } from './import-controller';
+import type { MeasureController } from './measure';
 import type { PlannerApp } from './planner-app';
 import type { ResultsView } from './results';
 import type { ScenarioController } from './scenario';
@@ -45,6 +46,8 @@ export interface PlannerServices {
   hover: Store<HoverState>;
   /** The header's search by name. */
   search?: SearchController;
+  /** The distance and area tool. */
+  measure?: MeasureController;
   draw: DrawActions;
   /** The map view hands its element over (null when it unmounts); the root builds the map in it. */
   attachMap: (container: HTMLElement | null) => void;

@@ -7,6 +7,7 @@ import { t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
+import { MeasurePanel } from './measure-panel';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
 import { SearchBox } from './search-box';
@@ -80,6 +81,7 @@ export function App({ services }: { services: PlannerServices }) {
         <aside class="side side-left">
           <RulesPanel app={app} />
           <LegendPanel app={app} results={results} />
+          {services.measure && <MeasurePanel app={app} results={results} measure={services.measure} />}
           <ImportPanel app={app} imports={imports} />
           <ExportPanel
             app={app}

@@ -289,6 +289,23 @@ export const messages = {
   reportCommunityPage: { zh: '本社区报告', en: 'Community report' },
   pngSize: { zh: 'PNG 尺寸（像素）', en: 'PNG size (pixels)' },
   pngScreen: { zh: '屏幕上的地图', en: 'The map as on screen' },
+  // ---- measuring, and figures for any area ----
+  measure: { zh: '量测与区域统计', en: 'Measure and area figures' },
+  measureDistance: { zh: '量距离', en: 'Distance' },
+  measureArea: { zh: '量面积 / 区域统计', en: 'Area and its figures' },
+  measureDistanceHelp: {
+    zh: '在地图上逐点单击；直线距离（步行距离只按住宅到公园计算，不用于任意两点）。',
+    en: 'Click points on the map; straight lines (walking distance is computed from homes to parks, not between any two points).',
+  },
+  measureAreaHelp: {
+    zh: '单击围出多边形（至少三点）：面积，以及区内住宅网格的达标情况。',
+    en: 'Click around an area (three points or more): its size and how its homes fare.',
+  },
+  measureLength: { zh: '长度', en: 'Length' },
+  measureAreaValue: { zh: '面积', en: 'Area' },
+  measurePerimeter: { zh: '周长', en: 'Perimeter' },
+  measureUndo: { zh: '撤销上一点', en: 'Undo last point' },
+  measureCsv: { zh: '导出区域统计 CSV', en: 'Area figures (CSV)' },
   // ---- search (planner header) ----
   search: { zh: '搜索', en: 'Search' },
   searchPlaceholder: { zh: '社区、绿地、街道、缺口（可用拼音首字母）', en: 'Community, green space, street, gap' },
