@@ -6,6 +6,7 @@ import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { MeasureController } from '../state/measure';
 import { PlannerApp } from '../state/planner-app';
+import { ProjectController } from '../state/project-controller';
 import { ResultsView } from '../state/results';
 import { ScenarioController } from '../state/scenario';
 import { SearchController } from '../state/search-controller';
@@ -75,6 +76,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     hover,
     search: new SearchController(app, results),
     measure,
+    project: new ProjectController(app, scenarios, (view) => mounted?.map.jumpTo(view)),
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {

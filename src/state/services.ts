@@ -2,6 +2,7 @@ import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import type { ImportController } from './import-controller';
 import type { MeasureController } from './measure';
 import type { PlannerApp } from './planner-app';
+import type { ProjectController } from './project-controller';
 import type { ResultsView } from './results';
 import type { ScenarioController } from './scenario';
 import type { SearchController } from './search-controller';
@@ -48,6 +49,8 @@ export interface PlannerServices {
   search?: SearchController;
   /** The distance and area tool. */
   measure?: MeasureController;
+  /** Save and open the whole working state as one file. */
+  project?: ProjectController;
   draw: DrawActions;
   /** The map view hands its element over (null when it unmounts); the root builds the map in it. */
   attachMap: (container: HTMLElement | null) => void;

@@ -8,6 +8,7 @@ import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { MeasurePanel } from './measure-panel';
+import { ProjectPanel } from './project-panel';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
 import { SearchBox } from './search-box';
@@ -90,6 +91,7 @@ export function App({ services }: { services: PlannerServices }) {
             mapSnapshot={services.mapSnapshot}
             renderMap={services.renderMap}
           />
+          {services.project && <ProjectPanel app={app} project={services.project} />}
         </aside>
         <main class="main">
           <MapView

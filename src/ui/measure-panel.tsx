@@ -93,7 +93,7 @@ export function MeasurePanel({
               {t(language, 'measureUndo')}
             </button>
             <button type="button" onClick={() => measure.clear()} disabled={points.length === 0}>
-              {t(language, 'clear')}
+              {t(language, 'measureClear')}
             </button>
             {totals && (
               <button type="button" onClick={exportCsv} data-testid="area-csv">

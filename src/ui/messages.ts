@@ -305,7 +305,21 @@ export const messages = {
   measureAreaValue: { zh: '面积', en: 'Area' },
   measurePerimeter: { zh: '周长', en: 'Perimeter' },
   measureUndo: { zh: '撤销上一点', en: 'Undo last point' },
+  measureClear: { zh: '清除所有点', en: 'Clear points' },
   measureCsv: { zh: '导出区域统计 CSV', en: 'Area figures (CSV)' },
+  // ---- project file ----
+  project: { zh: '项目文件', en: 'Project file' },
+  projectHelp: {
+    zh: '将整个工作状态（图层、规则、方案、视图）存为一个 zip（FlatGeobuf 图层与 JSON 清单），同事打开即所见相同。',
+    en: 'The whole working state (layers, rules, scenarios, view) as one zip (FlatGeobuf layers and a JSON manifest): a colleague opens exactly what you see.',
+  },
+  projectSave: { zh: '保存项目', en: 'Save project' },
+  projectOpen: { zh: '打开项目…', en: 'Open project…' },
+  projectSaved: { zh: '项目已保存。', en: 'Project saved.' },
+  projectOpened: {
+    zh: '已打开 {file}：{layers} 个图层，{scenarios} 个方案。',
+    en: 'Opened {file}: {layers} layers, {scenarios} scenarios.',
+  },
   // ---- search (planner header) ----
   search: { zh: '搜索', en: 'Search' },
   searchPlaceholder: { zh: '社区、绿地、街道、缺口（可用拼音首字母）', en: 'Community, green space, street, gap' },
