@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,8 +15,10 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  root,
   startServer,
   stopProcess,
+  testBuild,
 } from './harness';
 
 // The printable report (?report): a PDF from headless Chromium, read back as text (pdftotext) and as
@@ -86,8 +88,8 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
   });
 
   /** Opens a report URL, waits until it is ready, prints it and converts its pages. */
-  async function printReport(search: string, name: string) {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}${search}`, { locale: 'en-GB' });
+  async function printReport(search: string, name: string, origin = server.url) {
+    const { page, context, consoleErrors } = await openPage(browser, `${origin}${search}`, { locale: 'en-GB' });
     await page.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000, polling: 100 });
     expect(await page.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
     const summary = (await page.evaluate(() => window.__greenreach!.summary)) as CoverageSummary;
@@ -166,5 +168,24 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     expect(await page.getByTestId('report-parks').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(report.consoleErrors).toEqual([]);
     await report.context.close();
+  }, 400_000);
+
+  it('credits OpenStreetMap under the ODbL when the data set comes from OSM (Three Rivers)', async () => {
+    // The app build with the Three Rivers sample beside the demo, served from a copy.
+    const site = join(work, 'site');
+    cpSync(testBuild, site, { recursive: true });
+    cpSync(join(root, 'data/three-rivers'), join(site, 'data/three-rivers'), { recursive: true });
+    const other = await startServer(site);
+    try {
+      const report = await printReport('?report&lang=en&data=data/three-rivers/', 'osm', other.url);
+      expect(report.text).toContain('© OpenStreetMap contributors, ODbL 1.0');
+      expect(report.text).toContain('ODbL-1.0');
+      expect(report.text).toContain('Three Rivers');
+      expect(report.text).not.toContain('Synthetic demo data');
+      expect(report.consoleErrors).toEqual([]);
+      await report.context.close();
+    } finally {
+      stopProcess(other.process);
+    }
   }, 400_000);
 });
