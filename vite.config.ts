@@ -4,31 +4,37 @@ import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { kioskServiceWorker } from './scripts/kiosk-precache';
 
-/** Directory of the demo data set, shipped with the app under `data/demo/`. */
-const demoDirectory = resolve(import.meta.dirname, 'data/demo');
-const demoFilePattern = /^[\w.-]+\.(fgb|json)$/;
+/** The data sets shipped with the app: `data/<name>/` (FlatGeobuf layers and a manifest). */
+const dataDirectory = resolve(import.meta.dirname, 'data');
+const datasets = ['demo', 'three-rivers'];
+const dataFilePattern = /^[\w.-]+\.(fgb|json)$/;
 
 /**
- * Ships `data/demo/*.fgb` and `manifest.json` with the app: served by the dev server at
- * `/data/demo/…` and emitted into `dist/data/demo/` by `vite build`, so the built app is self-contained.
+ * Ships `data/<set>/*.fgb` and `manifest.json` of every shipped data set with the app: served by the
+ * dev server at `/data/<set>/…` and emitted into `dist/data/<set>/` by `vite build`, so the built app is
+ * self-contained and works offline.
  */
-function demoData(): Plugin {
+function shippedData(): Plugin {
   return {
-    name: 'greenreach-demo-data',
+    name: 'greenreach-data',
     configureServer(server) {
       server.middlewares.use((request, response, next) => {
-        const match = /^\/data\/demo\/([\w.-]+)$/.exec((request.url ?? '').split('?')[0]);
-        const file = match && demoFilePattern.test(match[1]) ? join(demoDirectory, match[1]) : null;
+        const match = /^\/data\/([\w-]+)\/([\w.-]+)$/.exec((request.url ?? '').split('?')[0]);
+        const ok = match && datasets.includes(match[1]) && dataFilePattern.test(match[2]);
+        const file = ok ? join(dataDirectory, match[1], match[2]) : null;
         if (!file || !existsSync(file)) return next();
         response.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
         response.end(readFileSync(file));
       });
     },
     generateBundle() {
-      if (!existsSync(demoDirectory)) return;
-      for (const name of readdirSync(demoDirectory)) {
-        if (!demoFilePattern.test(name)) continue;
-        this.emitFile({ type: 'asset', fileName: `data/demo/${name}`, source: readFileSync(join(demoDirectory, name)) });
+      for (const set of datasets) {
+        const directory = join(dataDirectory, set);
+        if (!existsSync(directory)) continue;
+        for (const name of readdirSync(directory)) {
+          if (!dataFilePattern.test(name)) continue;
+          this.emitFile({ type: 'asset', fileName: `data/${set}/${name}`, source: readFileSync(join(directory, name)) });
+        }
       }
     },
   };
@@ -36,7 +42,7 @@ function demoData(): Plugin {
 
 export default defineConfig({
   base: './',
-  plugins: [demoData(), kioskServiceWorker()],
+  plugins: [shippedData(), kioskServiceWorker()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
   worker: { format: 'es' },

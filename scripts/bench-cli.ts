@@ -10,7 +10,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCoverage, columnCenterLongitude, presetRules, rowCenterLatitude } from '../src/coverage';
+import { deflateSync } from 'node:zlib';
+import {
+  buildCoverage,
+  columnCenterLongitude,
+  presetRules,
+  rowCenterLatitude,
+  snapshotCoverage,
+} from '../src/coverage';
+import { cellColumnsFor, cellFeatures, rulesRecord } from '../src/io/coverage-export';
+import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
+import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
+import { cellsParquetBytes } from '../src/io/geoparquet-cells';
+import { geotiffChunks } from '../src/io/geotiff-cells';
 import { syntheticCity } from './synthetic-city';
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-bench-cli-'));
@@ -129,5 +141,67 @@ if (spawnSync('ogr2ogr', ['--version']).status !== 0) {
     '(GDAL buffers approximate circles with straight segments and measure in UTM 48N, so a few cells near a radius may differ)',
   );
   console.log(`CLI end to end is ${(gdalMs / cliMs).toFixed(0)}× faster than the GIS workflow (target ≥ 20×)`);
+}
+
+// Writers of the cells, in process, on a 20 × 20 km city at 25 m: each output format against the
+// general FlatGeobuf writer the CLI used before (features → FlatBuffers Builder), same process and data.
+{
+  const big = syntheticCity({
+    seed: 3,
+    sizeMeters: 20_000,
+    communitiesPerSide: 6,
+    greenwayCount: 16,
+    microParkCount: 30,
+    parkCount: 50,
+    otherGreenCount: 80,
+  });
+  const computeTimes: number[] = [];
+  let result = snapshotCoverage(buildCoverage(big, rules, cellMeters));
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    result = snapshotCoverage(buildCoverage(big, rules, cellMeters));
+    computeTimes.push(performance.now() - started);
+  }
+  const options = { layerName: 'cells', metadata: JSON.stringify({ rules: rulesRecord(result) }) };
+  const drain = (chunks: Iterable<Uint8Array>) => {
+    let bytes = 0;
+    for (const chunk of chunks) bytes += chunk.length;
+    return bytes;
+  };
+  // [name, write, runs]: GeoParquet takes seconds, so it is timed once (after no warm-up).
+  const writers: [string, () => number, number?][] = [
+    [
+      'FlatGeobuf, previous general writer',
+      () => drain(flatGeobufChunks(cellFeatures(result), { ...options, columns: cellColumnsFor(result) })),
+    ],
+    ['FlatGeobuf, direct cell writer (the CLI now)', () => drain(flatGeobufCellChunks(result, options))],
+    [
+      'GeoTIFF (cells.tif + cells-verdicts.tif, node:zlib as in the CLI)',
+      () => {
+        const files = geotiffChunks(result, (bytes) => deflateSync(bytes, { level: 6 }));
+        return drain(files.cells) + drain(files.verdicts);
+      },
+    ],
+    ['GeoParquet (cells.parquet)', () => cellsParquetBytes(result).length, 1],
+  ];
+  console.log(
+    `\nCell writers in process — 20 × 20 km, ${cellMeters} m cells, ${result.cellIndex.length} cells; compute (buildCoverage) median ${median(computeTimes).toFixed(0)} ms`,
+  );
+  let previous = 0;
+  for (const [name, write, runs = 5] of writers) {
+    if (runs > 1) write(); // warm-up
+    const times: number[] = [];
+    let bytes = 0;
+    for (let run = 0; run < runs; run++) {
+      const started = performance.now();
+      bytes = write();
+      times.push(performance.now() - started);
+    }
+    const ms = median(times);
+    if (previous === 0) previous = ms;
+    console.log(
+      `${name}: median ${ms.toFixed(0)} ms of ${runs} (${times.map((t) => t.toFixed(0)).join(', ')}), ${(bytes / 2 ** 20).toFixed(1)} MiB, ${(previous / ms).toFixed(1)}× the previous FlatGeobuf writer`,
+    );
+  }
 }
 rmSync(directory, { recursive: true, force: true });

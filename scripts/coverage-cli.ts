@@ -2,10 +2,11 @@
  * The coverage CLI (a stable interface: other tools and tests call it).
  *
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
- *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+ *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
+ *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
  * Walking distance (`--distance network`, or rules with "distance": "network" such as `--rules parkserve`)
  * needs `--streets` (LineStrings; OSM tags are filtered by the walk rules), or an `--osm` extract whose
@@ -15,25 +16,16 @@
  *
  * Every input may be GeoJSON (also newline-delimited), FlatGeobuf, a zipped Shapefile or (points) CSV:
  * src/io/read-layer.ts reads it, converts it to WGS84 and validates it for its layer.
- * Writes DIR/cells.geojson (or cells.fgb), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
+ * Writes DIR/cells.geojson (or cells.fgb, cells.tif + cells-verdicts.tif, cells.parquet + communities.parquet), DIR/communities.geojson, DIR/communities.csv, DIR/gaps.geojson
  * and DIR/summary.json. `--add` applies a
  * scenario (new features with `kind`: lines are greenways, polygons green spaces) before the figures are
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { deflateSync } from 'node:zlib';
 import type { FeatureCollection } from 'geojson';
 import {
   addFeature,
@@ -49,8 +41,6 @@ import {
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
-  cellColumnsFor,
-  cellFeatures,
   cellGeoJsonChunks,
   communityCollection,
   communityCsv,
@@ -58,16 +48,30 @@ import {
   rulesRecord,
   summaryRecord,
 } from '../src/io/coverage-export';
-import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
+import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
+import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
+import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { MergeError, mergeSummaries } from './cli/merge-summaries';
 import { readOsmInput } from './cli/osm-input';
+import {
+  checkOutputFolder,
+  createStaging,
+  estimateCellsBytes,
+  OutputError,
+  removeStaleOutputs,
+  removeStaleStaging,
+  yieldToSignals,
+} from './cli/output-folder';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
-       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb] --out DIR
+       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
-       [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
-       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)`;
+       [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
+       [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
+       npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 
 /** A problem the user can fix: printed as one line, exit status 2. */
 class UsageError extends Error {}
@@ -162,17 +166,32 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${usage}\n`);
     return;
   }
+  if (values.merge) {
+    if (!values.out) throw new UsageError(`--out is required\n${usage}`);
+    mergeRun(options.positionals, resolve(values.out));
+    return;
+  }
+  if (options.positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${options.positionals[0]}" (folders are given only with --merge)\n${usage}`,
+    );
+  }
   for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
     if (!values[required] && !(values.osm && required !== 'out')) {
       throw new UsageError(`--${required} is required\n${usage}`);
     }
   }
-  const cellMeters = Number(values.cell);
+  // The output folder is checked before any input is read: a bad --out is found in a millisecond.
+  const outDirectory = resolve(values.out!);
+  checkOutputFolder(outDirectory);
+  const cellMeters = decimal(values.cell);
   if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
     throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
   }
   const format = values.format;
-  if (format !== 'geojson' && format !== 'fgb') throw new UsageError(`--format ${format}: use geojson or fgb`);
+  if (format !== 'geojson' && format !== 'fgb' && format !== 'tif' && format !== 'parquet') {
+    throw new UsageError(`--format ${format}: use geojson, fgb, tif or parquet`);
+  }
   const rules = readRules(values.rules);
   if (values.distance !== undefined) {
     if (values.distance !== 'network' && values.distance !== 'straight')
@@ -184,7 +203,11 @@ async function main(argv: string[]): Promise<void> {
       `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
     );
   }
-  const suggestCount = values.suggest === undefined ? null : Number(values.suggest);
+  const suggestCount = values.suggest === undefined ? null : decimal(values.suggest);
+  const maxOutputMegabytes = decimal(values['max-output-mb']);
+  if (!(maxOutputMegabytes > 0)) {
+    throw new UsageError(`--max-output-mb ${values['max-output-mb']}: give a number of megabytes above 0`);
+  }
   if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
@@ -231,6 +254,7 @@ async function main(argv: string[]): Promise<void> {
       gcj02: perLayer.gcj02.has(layer),
     });
     layers[layer] = imported[layer].collection;
+    refuseUnusableLayer(basename(path), imported[layer]);
   }
   const osm = values.osm
     ? await readOsmInput(
@@ -253,14 +277,35 @@ async function main(argv: string[]): Promise<void> {
     layers[layer as LayerName] = read.collection;
   }
   if (osm) process.stdout.write(osm.description);
+  // Residents from the planner's population layer (points or polygons with a count), by floor area.
+  const populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {};
+  for (const layer of ['population', 'buildings'] as const) {
+    const path = values[layer];
+    if (!path) continue;
+    const read = await readLayerAt(path, {});
+    const wanted =
+      layer === 'population' ? ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
+    if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
+      throw new InputError(basename(path), null, `a ${layer} layer needs ${wanted.join(' or ')} features; found none`, {
+        code: 'geometry',
+      });
+    }
+    populationLayers[layer] = read.collection;
+  }
+  if (populationLayers.buildings && !populationLayers.population) {
+    throw new UsageError('--buildings weighs a --population layer: give --population FILE too');
+  }
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
   const computeStarted = performance.now();
   let model: ReturnType<typeof buildCoverage>;
   try {
-    model = buildCoverage({ ...layers, ...networkLayers } as CoverageLayers, rules, cellMeters, (progress) =>
-      progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+    model = buildCoverage(
+      { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers,
+      rules,
+      cellMeters,
+      (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
     );
   } catch (error) {
     if (error instanceof InputError) {
@@ -289,32 +334,55 @@ async function main(argv: string[]): Promise<void> {
 
   // Write everything into a fresh directory beside the target, then move the files in: a failure
   // leaves no partial output behind.
-  const outDirectory = resolve(values.out!);
-  mkdirSync(outDirectory, { recursive: true });
-  const staging = mkdtempSync(join(outDirectory, '.greenreach-'));
+  const cellsName = cellsFileName(format);
+  const estimate = estimateCellsBytes(result, format);
+  if (estimate > maxOutputMegabytes * 2 ** 20) {
+    const tif =
+      format === 'tif'
+        ? ''
+        : `; --format tif writes the grid as a raster of about ${megabytes(estimateCellsBytes(result, 'tif'))} MB at most`;
+    throw new UsageError(
+      `${cellsName} would be about ${megabytes(estimate)} MB (${result.cellIndex.length} cells), over the limit of --max-output-mb ${maxOutputMegabytes}${tif}; or use larger cells, or raise --max-output-mb`,
+    );
+  }
+  // Runs killed outright (SIGKILL) leave their staging folder: the next run into the folder removes it.
+  removeStaleStaging(outDirectory);
+  const stagingFolder = createStaging(outDirectory);
+  const staging = stagingFolder.path;
   try {
+    // The gap areas are analysis (src/coverage/gap-areas.ts), not writing: timed on their own.
+    const gapsStarted = performance.now();
+    const gaps = gapCollection(result);
+    const gapsMs = performance.now() - gapsStarted;
     const writeStarted = performance.now();
-    const cellsName = format === 'fgb' ? 'cells.fgb' : 'cells.geojson';
-    // Cells are streamed to disk in both formats: a million cells never become one object in memory.
-    const chunks: Iterable<string | Uint8Array> =
-      format === 'fgb'
-        ? flatGeobufChunks(cellFeatures(result), {
-            layerName: 'cells',
-            columns: cellColumnsFor(result),
-            description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
-            metadata: JSON.stringify({ rules: rulesRecord(result) }),
-          })
-        : cellGeoJsonChunks(result);
-    const descriptor = openSync(join(staging, cellsName), 'w');
-    try {
-      for (const chunk of chunks) writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    } finally {
-      closeSync(descriptor);
+    const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
+    if (format === 'tif') {
+      // The grid as rasters: distances (Float32 bands) and verdicts (UInt8 categories with a colour table).
+      const rasters = geotiffChunks(result, (bytes) => deflateSync(bytes, { level: 6 }));
+      await writeChunks(join(staging, cellsName), rasters.cells);
+      await writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
+      written.push('cells-verdicts.tif');
+    } else if (format === 'parquet') {
+      writeFileSync(join(staging, cellsName), cellsParquetBytes(result));
+      const communities = communityCollection(result, layers.communities!).features;
+      writeFileSync(join(staging, 'communities.parquet'), communitiesParquetBytes(result, communities));
+      written.push('communities.parquet');
+    } else {
+      // Cells are streamed to disk in both vector formats: a million cells never become one object in memory.
+      await writeChunks(
+        join(staging, cellsName),
+        format === 'fgb'
+          ? flatGeobufCellChunks(result, {
+              layerName: 'cells',
+              description: `GreenReach cells: ${rulesRecord(result).description.en}; cell ${result.grid.cellMeters} m`,
+              metadata: JSON.stringify({ rules: rulesRecord(result) }),
+            })
+          : cellGeoJsonChunks(result),
+      );
     }
     writeFileSync(join(staging, 'communities.geojson'), writeGeoJson(communityCollection(result, layers.communities!)));
     writeFileSync(join(staging, 'communities.csv'), communityCsv(result));
-    writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gapCollection(result)));
-    const written = [cellsName, 'communities.geojson', 'communities.csv', 'gaps.geojson', 'summary.json'];
+    writeFileSync(join(staging, 'gaps.geojson'), writeGeoJson(gaps));
     if (osm) written.push(...osm.write(staging));
     if (suggestions) {
       writeFileSync(join(staging, 'suggestions.geojson'), writeGeoJson(suggestionCollection(suggestions)));
@@ -324,6 +392,7 @@ async function main(argv: string[]): Promise<void> {
     result.timingsMs = {
       read: round(readMs),
       compute: round(computeMs),
+      gaps: round(gapsMs),
       write: round(writeMs),
       total: round(performance.now() - started),
     };
@@ -333,8 +402,12 @@ async function main(argv: string[]): Promise<void> {
         ...networkFiles,
         ...(values.add ? { add: basename(values.add) } : {}),
         ...(values.osm ? { osm: basename(values.osm) } : {}),
+        ...(values.population ? { population: basename(values.population) } : {}),
+        ...(values.buildings ? { buildings: basename(values.buildings) } : {}),
       },
       cells_file: cellsName,
+      ...(format === 'tif' ? { verdicts_file: 'cells-verdicts.tif' } : {}),
+      ...(format === 'parquet' ? { communities_parquet_file: 'communities.parquet' } : {}),
       skipped_features: skippedFeatures(imported, result.skipped),
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
@@ -343,6 +416,10 @@ async function main(argv: string[]): Promise<void> {
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });
     for (const name of written) renameSync(join(staging, name), join(outDirectory, name));
+    // Files of an earlier run that this one did not write (suggestions, another format's cells) would be
+    // read as this run's results: remove them.
+    const stale = removeStaleOutputs(outDirectory, written);
+    if (stale.length) process.stdout.write(`removed files of an earlier run: ${stale.join(', ')}\n`);
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
     const city = result.summary.city;
@@ -354,8 +431,80 @@ async function main(argv: string[]): Promise<void> {
     );
     if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    stagingFolder.dispose();
   }
+}
+
+/**
+ * `--merge DIR… --out DIR`: one summary.json adding up the parts' summaries (a national run as many city
+ * jobs); the folder is checked first and the file written whole or not at all.
+ */
+function mergeRun(folders: string[], out: string): void {
+  checkOutputFolder(out);
+  const parts = folders.map((folder) => {
+    const path = join(folder, 'summary.json');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`--merge ${folder}: no summary.json there`);
+    }
+    try {
+      return { name: folder, summary: JSON.parse(text) };
+    } catch {
+      throw new UsageError(`${path}: not JSON`);
+    }
+  });
+  const merged = mergeSummaries(parts);
+  const temporary = join(out, `.greenreach-${process.pid}-summary.json`);
+  writeFileSync(temporary, `${JSON.stringify(merged, null, 2)}\n`);
+  renameSync(temporary, join(out, 'summary.json'));
+  process.stdout.write(
+    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}; wrote ${join(out, 'summary.json')}\n`,
+  );
+}
+
+/** The cells file of each `--format`. */
+function cellsFileName(format: 'geojson' | 'fgb' | 'tif' | 'parquet'): string {
+  return format === 'geojson' ? 'cells.geojson' : `cells.${format}`;
+}
+
+/** Streams chunks to a file, letting SIGINT/SIGTERM be handled every ~50 ms (the staging is removed then). */
+async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
+  const descriptor = openSync(path, 'w');
+  try {
+    let yielded = performance.now();
+    for (const chunk of chunks) {
+      writeSync(descriptor, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (performance.now() - yielded > 50) {
+        await yieldToSignals();
+        yielded = performance.now();
+      }
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** A decimal number as typed (`50`, `12.5`); anything else (hex `0x20`, `1e2`, `Infinity`, blank) is NaN. */
+function decimal(text: string | undefined): number {
+  return text !== undefined && /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+}
+
+function megabytes(bytes: number): string {
+  return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
+}
+
+/**
+ * A layer with features of which none can be used (all null geometries, all points among parks, …) would
+ * give figures with nothing to measure: refused, with the count skipped and why.
+ */
+function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
+  if (read.featuresRead === 0 || read.collection.features.length > 0) return;
+  const reasons = new Map<string, number>();
+  for (const { reason } of read.skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+  throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
 /** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */
@@ -448,22 +597,31 @@ function parse(argv: string[]) {
       suggest: { type: 'string' },
       candidates: { type: 'string' },
       osm: { type: 'string' },
+      population: { type: 'string' },
+      buildings: { type: 'string' },
       crs: { type: 'string', multiple: true },
       gcj02: { type: 'string', multiple: true },
       distance: { type: 'string' },
       streets: { type: 'string' },
       barriers: { type: 'string' },
       entrances: { type: 'string' },
+      'max-output-mb': { type: 'string', default: '4096' },
+      merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
   });
 }
 
 main(process.argv.slice(2)).catch((error) => {
   if (process.stderr.isTTY) process.stderr.write('\r');
-  if (error instanceof UsageError || error instanceof InputError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof InputError ||
+    error instanceof OutputError ||
+    error instanceof MergeError
+  ) {
     process.stderr.write(`greenreach: ${error.message}\n`);
     process.exit(2);
   }

@@ -1,10 +1,11 @@
 import { render } from 'preact';
-import { DrawTool } from '../map/draw-tool';
+import type { DrawTool } from '../map/draw-tool';
 import { MeasureTool } from '../map/measure-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { MeasureController } from '../state/measure';
+import { OsmImportController } from '../state/osm-import';
 import { PlannerApp } from '../state/planner-app';
 import { ProjectController } from '../state/project-controller';
 import { ResultsView } from '../state/results';
@@ -15,6 +16,7 @@ import { Store } from '../state/store';
 import { App } from '../ui/app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
+import { OsmClient } from '../worker/osm-client';
 import { createPlannerMap } from './create-map';
 import { installTestHooks } from './test-hooks';
 
@@ -26,17 +28,21 @@ import { installTestHooks } from './test-hooks';
 export function startPlanner(element: HTMLElement): PlannerServices {
   const app = new PlannerApp(new CoverageClient());
   const imports = new ImportController(app);
+  const osmImport = new OsmImportController(app, () => new OsmClient());
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
   const measure = new MeasureController();
-  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool; measureTool: MeasureTool } | null = null;
+  // The drawing tool (and the deck.gl layers only it uses) loads beside the data, off the first page.
+  const drawToolModule = import('../map/draw-tool');
+  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null; measureTool: MeasureTool | null } | null =
+    null;
   const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
 
   const attachMap = (container: HTMLElement | null) => {
     if (mounted) {
-      mounted.measureTool.destroy();
-      mounted.tool.destroy();
+      mounted.measureTool?.destroy();
+      mounted.tool?.destroy();
       mounted.binding.dispose();
       mounted.map.destroy();
       mounted = null;
@@ -45,8 +51,14 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
     const binding = new MapBinding(map, app, results, scenarios.store);
-    const tool = new DrawTool(map, scenarios);
-    mounted = { map, binding, tool, measureTool: new MeasureTool(map, measure) };
+    const current = { map, binding, tool: null as DrawTool | null, measureTool: null as MeasureTool | null };
+    mounted = current;
+    void drawToolModule.then(({ DrawTool }) => {
+      if (mounted !== current) return;
+      current.tool = new DrawTool(map, scenarios);
+      // After the drawing tool: the measuring tool wraps the click suppression the drawing tool sets.
+      current.measureTool = new MeasureTool(map, measure);
+    });
     hooks.setMap(map);
   };
 
@@ -71,6 +83,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const services: PlannerServices = {
     app,
     imports,
+    osmImport,
     scenarios,
     results,
     hover,
@@ -88,12 +101,17 @@ export function startPlanner(element: HTMLElement): PlannerServices {
       );
     },
     draw: {
-      finishGreenway: () => mounted?.tool.finishGreenway(),
-      selectFeature: (key) => (mounted ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),
-      deleteSelectedVertex: () => void mounted?.tool.deleteSelectedVertex(),
+      finishGreenway: () => mounted?.tool?.finishGreenway(),
+      selectFeature: (key) => (mounted?.tool ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),
+      deleteSelectedVertex: () => void mounted?.tool?.deleteSelectedVertex(),
     },
   };
   render(<App services={services} />, element);
-  void app.start((data) => imports.restore(data));
+  // The first computation starts once the drawing tool is there, so "ready" means every tool works.
+  void app.start(async (data) => {
+    const restored = await imports.restore(data);
+    await drawToolModule;
+    return restored;
+  });
   return services;
 }

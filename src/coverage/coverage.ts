@@ -11,6 +11,7 @@ import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
 import { InputError } from './input-error';
 import { addToNetwork, computeWalk, removeFromNetwork } from './network/coverage-network';
 import { buildNetworkSteps, type NetworkCache, type NetworkState } from './network/network-model';
+import { spreadPopulation } from './population';
 import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
 import { type RowScales, rowScales, scanPolygon } from './stamp';
 
@@ -26,12 +27,18 @@ export interface CoverageLayers {
   barriers?: FeatureCollection | null;
   /** Walking distance only: given entrances (points; OSM `entrance=*` / `barrier=gate`). */
   entrances?: FeatureCollection | null;
+  /** Residents: points or polygons with a `population` (or `pop`, `count`); wins over the other sources. */
+  population?: FeatureCollection | null;
+  /** Building footprints: with a population layer, residents are spread by floor area (footprint × levels). */
+  buildings?: FeatureCollection | null;
 }
 
 /** Options of a run. */
 export interface CoverageOptions {
   /** Reuse the graph, snapping and entrances of an earlier run on the same layer objects (warm rule changes). */
   networkCache?: NetworkCache;
+  /** With a population layer and buildings: the levels of a building that does not say (default 3). */
+  defaultBuildingLevels?: number;
 }
 
 export interface Community {
@@ -60,7 +67,9 @@ export interface CoverageModel {
   cellCommunity: Int32Array;
   /** Residents of each residential cell, or null when no layer gives a population. */
   cellPopulation: Float64Array | null;
-  populationSource: 'residential' | 'communities' | null;
+  populationSource: 'population' | 'residential' | 'communities' | null;
+  /** With a population layer: its residents that lie in no residential cell (nor near one); else null. */
+  populationUnplaced: number | null;
   features: Map<number, GreenFeature>;
   fields: Record<CriterionId, DistanceField | null>;
   skipped: SkippedFeature[];
@@ -189,10 +198,21 @@ export function* buildCoverageSteps(
   // over its residential cells (cells are equal in area, so that is "by area").
   let cellPopulation: Float64Array | null = null;
   let populationSource: CoverageModel['populationSource'] = null;
+  let populationUnplaced: number | null = null;
   const residentialPopulations = residentialPolygons?.map(({ feature }) =>
     positiveNumber(feature.properties?.population),
   );
-  if (residentialPopulations?.some((population) => population !== null)) {
+  if (layers.population) {
+    // The planner's own population layer, spread by floor area where buildings are given.
+    assertFeatureCollection(layers.population, 'population');
+    const spread = spreadPopulation(grid, residentialCells, layers.population, {
+      buildings: layers.buildings ?? null,
+      defaultLevels: options.defaultBuildingLevels,
+    });
+    populationSource = 'population';
+    cellPopulation = spread.cellPopulation;
+    populationUnplaced = Math.round(spread.unplaced * 10) / 10;
+  } else if (residentialPopulations?.some((population) => population !== null)) {
     populationSource = 'residential';
     cellPopulation = spread(residentialPopulations, cellResidentialPolygon);
   } else if (communities.some((community) => community.population !== null)) {
@@ -264,6 +284,7 @@ export function* buildCoverageSteps(
     cellCommunity,
     cellPopulation,
     populationSource,
+    populationUnplaced,
     features,
     fields,
     skipped,

@@ -13,7 +13,11 @@ export interface GapInput {
   parkMeters: Float32Array | null;
 }
 
-/** One gap area: a connected group of uncovered residential cells. */
+/**
+ * One gap area: a connected group of uncovered residential cells (any cell failing a rule in use) of
+ * one community. Areas are split at community boundaries, so a community's gap residents add up to its
+ * uncovered residents.
+ */
 export interface GapArea {
   /** Rank, 0 = most residents (or most cells when population is unknown). */
   rank: number;
@@ -24,7 +28,7 @@ export interface GapArea {
   nearestParkMeters: number | null;
   /** Same for green space. */
   nearestGreenMeters: number | null;
-  /** Index of the community holding most of its cells, or -1. */
+  /** Index of the community holding all of its cells, or -1 (cells outside every community). */
   community: number;
   /** `[west, south, east, north]` of its cells, in degrees. */
   bbox: BoundingBox;
@@ -40,8 +44,8 @@ export interface GapAnalysis {
 }
 
 /**
- * Groups uncovered residential cells into connected gap areas (4- or 8-connected on the grid) and
- * ranks them by residents. Linear in the number of residential cells: cells are visited in grid
+ * Groups uncovered residential cells into connected gap areas (4- or 8-connected on the grid, never
+ * across a community boundary) and ranks them by residents. Linear in the number of residential cells: cells are visited in grid
  * order, and the neighbours in the row below are found with a pointer that only moves forward.
  */
 export function findGapAreas(input: GapInput, connectivity: 4 | 8 = 8): GapAnalysis {
@@ -65,6 +69,10 @@ export function findGapAreas(input: GapInput, connectivity: 4 | 8 = 8): GapAnaly
     if (rootA !== rootB) parent[Math.max(rootA, rootB)] = Math.min(rootA, rootB);
   };
   const uncovered = (k: number) => (verdicts[k] & 4) === 0;
+  const community = input.cellCommunity;
+  // Cells join only within one community: a gap across a boundary would credit one community with
+  // another's residents, so the per-community gap figures would not add up.
+  const joins = (k: number, q: number) => uncovered(q) && community[q] === community[k];
 
   let pointer = 0;
   for (let k = 0; k < count; k++) {
@@ -73,7 +81,7 @@ export function findGapAreas(input: GapInput, connectivity: 4 | 8 = 8): GapAnaly
     const index = cellIndex[k];
     const column = index % columns;
     // West neighbour.
-    if (column > 0 && k > 0 && cellIndex[k - 1] === index - 1 && uncovered(k - 1)) union(k, k - 1);
+    if (column > 0 && k > 0 && cellIndex[k - 1] === index - 1 && joins(k, k - 1)) union(k, k - 1);
     // Neighbours in the row below: indices index - columns - 1 … index - columns + 1.
     const low = index - columns - (connectivity === 8 && column > 0 ? 1 : 0);
     const high = index - columns + (connectivity === 8 && column < columns - 1 ? 1 : 0);
@@ -81,7 +89,7 @@ export function findGapAreas(input: GapInput, connectivity: 4 | 8 = 8): GapAnaly
     while (pointer < k && cellIndex[pointer] < low) pointer++;
     for (let q = pointer; q < k && cellIndex[q] <= high; q++) {
       if (cellIndex[q] === index - columns || connectivity === 8) {
-        if (uncovered(q)) union(k, q);
+        if (joins(k, q)) union(k, q);
       }
     }
   }

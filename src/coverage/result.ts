@@ -19,6 +19,7 @@ export interface CoverageResult {
   cellCommunity: Int32Array;
   cellPopulation: Float64Array | null;
   populationSource: CoverageModel['populationSource'];
+  populationUnplaced: CoverageModel['populationUnplaced'];
   /** How `greenMeters` and `parkMeters` were measured. */
   distance: DistanceMode;
   /**
@@ -55,6 +56,7 @@ export function snapshotCoverage(model: CoverageModel, timingsMs: Record<string,
     cellCommunity: model.cellCommunity.slice(),
     cellPopulation: model.cellPopulation ? model.cellPopulation.slice() : null,
     populationSource: model.populationSource,
+    populationUnplaced: model.populationUnplaced,
     distance: model.network ? 'network' : 'straight',
     greenMeters: criterionDistances(model, 'green'),
     parkMeters: criterionDistances(model, 'park'),

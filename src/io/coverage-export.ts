@@ -270,6 +270,7 @@ export function summaryRecord(result: CoverageResult, extra: Record<string, unkn
     generator: 'GreenReach',
     ...totalsRecord(result.summary.city),
     population_source: result.populationSource,
+    ...(result.populationUnplaced !== null ? { population_unplaced: result.populationUnplaced } : {}),
     outside_communities: totalsRecord(result.summary.outsideCommunities),
     communities: result.communities.length,
     rules: rulesRecord(result),

@@ -222,7 +222,7 @@ function encodeLayer(input: FeatureCollection | Iterable<Feature>, options: Flat
     description: options.description ?? null,
     metadata: options.metadata ?? null,
   };
-  const header = buildHeader(headerMeta, options.layerName ?? 'features');
+  const header = flatGeobufHeader(headerMeta, options.layerName ?? 'features');
   const indexBytes = writeIndex ? calcTreeSize(count, DEFAULT_INDEX_NODE_SIZE) : 0;
   return {
     header,
@@ -234,7 +234,7 @@ function encodeLayer(input: FeatureCollection | Iterable<Feature>, options: Flat
 }
 
 /** Column metadata from `options.columns`; throws for an empty, repeated or unknown name/type. */
-function declaredColumns(declared: readonly FlatGeobufColumn[]): ColumnMeta[] {
+export function declaredColumns(declared: readonly FlatGeobufColumn[]): ColumnMeta[] {
   if (declared.length > MAX_COLUMNS) throw new Error(`options.columns: ${declared.length} columns (at most 65536)`);
   const names = new Set<string>();
   return declared.map(({ name, type }) => {
@@ -305,7 +305,8 @@ function columnType(seen: Set<ValueKind>, fitsInt32: boolean): ColumnType {
   return ColumnType.String;
 }
 
-function buildHeader(meta: HeaderMeta, layerName: string): Uint8Array {
+/** The size-prefixed FlatGeobuf header (EPSG:4326) of a layer. */
+export function flatGeobufHeader(meta: HeaderMeta, layerName: string): Uint8Array {
   const builder = new flatbuffers.Builder(1024);
   const columnOffsets = (meta.columns ?? []).map((column) => {
     const nameOffset = builder.createString(column.name);

@@ -1,4 +1,5 @@
 import type { Feature, GeoJsonProperties } from 'geojson';
+import { normalizeKind } from '../coverage/rules';
 import { defaultTagTable, type OsmTagRule, ruleKind, ruleMatchesTags } from './osm/tag-table';
 
 /**
@@ -126,4 +127,68 @@ export function osmGreenway(feature: Feature): { feature: Feature } | { reason: 
     .map((key) => `${key}=${tags[key]}`)
     .join(', ');
   return { reason: `OSM tags (${shown}) are not a path or route` };
+}
+
+/** The OSM keys whose values name a kind of green space (`leisure=playground` → micro-green). */
+const KIND_KEYS = ['leisure', 'landuse', 'natural'];
+
+/**
+ * The engine kind of one `kind` value: an engine kind or alias (`公园`, `pocket park`), else an OSM value
+ * read through the tag table (`playground` as `leisure=playground` → micro_green; `sourceKey` first when
+ * the value came from an OSM column such as `leisure`), else null (no kind GreenReach knows).
+ */
+export function greenKindOf(value: unknown, sourceKey?: string | null): OsmKind | null {
+  const direct = normalizeKind(value);
+  if (direct !== null) return direct;
+  if (typeof value !== 'string') return null;
+  const text = value.trim().toLowerCase();
+  const keys = sourceKey && KIND_KEYS.includes(sourceKey.toLowerCase()) ? [sourceKey.toLowerCase()] : [];
+  for (const key of [...keys, ...KIND_KEYS]) {
+    const found = classifyOsmTags({ [key]: text });
+    if (found?.role === 'greenspaces' && found.kind) return found.kind;
+  }
+  return null;
+}
+
+/**
+ * A green-space layer with every `kind` normalised through the alias and OSM tag tables. A value that
+ * maps to no kind is not a failure of the whole run: the feature counts as plain green space and a
+ * warning names the value and the features.
+ */
+export function normalizeGreenKinds(
+  features: readonly Feature[],
+  sourceKey?: string | null,
+  /** The feature's number in the file, for the warning (its position here by default). */
+  numberOf: (index: number) => number = (index) => index,
+): { features: Feature[]; warnings: string[] } {
+  const unknown = new Map<string, number[]>();
+  const normalized = features.map((feature, index): Feature => {
+    const value = feature.properties?.kind;
+    // No kind is plain green space already (the engine's default): the feature stays as it is.
+    if (value === undefined || value === null || value === '') return feature;
+    const kind = greenKindOf(value, sourceKey);
+    if (kind !== null && kind !== 'greenway' && kind === value) return feature;
+    if (kind === null || kind === 'greenway') {
+      const key = typeof value === 'string' ? value : JSON.stringify(value);
+      unknown.set(key, [...(unknown.get(key) ?? []), numberOf(index)]);
+    }
+    // A greenway kind in a green-space layer is an area along a greenway: plain green space.
+    // Copied key by key as own properties, so a `__proto__` attribute stays data, never a prototype.
+    const properties: Record<string, unknown> = {};
+    for (const key of Object.keys(feature.properties ?? {})) {
+      Object.defineProperty(properties, key, {
+        value: feature.properties![key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    properties.kind = kind === null || kind === 'greenway' ? 'green_space' : kind;
+    return { ...feature, properties };
+  });
+  const warnings = [...unknown].map(([value, list]) => {
+    const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? ', …' : '');
+    return `kind ${JSON.stringify(value)} is no kind GreenReach knows: ${list.length} feature${list.length === 1 ? '' : 's'} (${shown}) counted as plain green space`;
+  });
+  return { features: normalized, warnings };
 }

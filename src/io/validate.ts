@@ -3,7 +3,7 @@ import { kinks } from '@turf/kinks';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import { signedArea } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
-import { osmGreenSpace, osmGreenway } from './osm';
+import { normalizeGreenKinds, osmGreenSpace, osmGreenway } from './osm';
 
 /**
  * Checks and repairs one imported layer for its role, before the engine sees it:
@@ -209,6 +209,12 @@ export function prepareLayerForRole(
   }
   const validated = validateLayer(collection, role, fileName);
   const toFile = (index: number) => (osmIndex ? osmIndex[index] : index);
+  if (role === 'greenspaces') {
+    // Kinds through the one alias/OSM table: an unknown kind is a warning per feature, not a failed run.
+    const kinds = normalizeGreenKinds(validated.collection.features, null, (i) => toFile(validated.sourceIndex[i]));
+    validated.collection = { ...validated.collection, features: kinds.features };
+    warnings.push(...kinds.warnings);
+  }
   const skipped = [
     ...skippedFirst,
     ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),

@@ -1,4 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { basemapLabelLayers, basemapLayers } from './basemap-style';
 import type { MapLanguage, MapLayerVisibility } from './map-types';
 
 /**
@@ -39,6 +40,7 @@ export function initialStyle(): StyleSpecification {
 /** The layers over the data set's sources, bottom to top. */
 export function dataLayers(): LayerSpecification[] {
   return [
+    ...basemapLayers(),
     {
       id: 'district-fill',
       type: 'fill',
@@ -102,7 +104,7 @@ export function dataLayers(): LayerSpecification[] {
       paint: { 'line-color': '#cfc3aa', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.4, 15, 9] },
     },
     {
-      // Railways: a grey line with white ties, as topographic maps draw them.
+      // Railways: a grey line with a white core, as topographic maps draw them.
       id: 'railway',
       type: 'line',
       source: 'barriers',
@@ -110,15 +112,11 @@ export function dataLayers(): LayerSpecification[] {
       paint: { 'line-color': '#6f6a60', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 15, 4] },
     },
     {
-      id: 'railway-ties',
+      id: 'railway-core',
       type: 'line',
       source: 'barriers',
       filter: ['==', ['get', 'railway'], 'rail'],
-      paint: {
-        'line-color': '#ffffff',
-        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.8, 15, 2.5],
-        'line-dasharray': [2, 3],
-      },
+      paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 1.2] },
     },
     ...greenKindFills.map(
       ({ kind, color }): LayerSpecification => ({
@@ -175,19 +173,22 @@ export function dataLayers(): LayerSpecification[] {
       source: 'district',
       paint: { 'line-color': '#3d3a33', 'line-width': 2 },
     },
-    {
-      // Walking distance: the park entrances the walks start from (given gates filled, generated ones hollow).
-      id: 'entrances',
-      type: 'circle',
-      source: 'entrances',
-      minzoom: 14.5,
-      paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 14.5, 2.5, 18, 6],
-        'circle-color': ['case', ['==', ['get', 'given'], 1], '#145028', '#ffffff'],
-        'circle-stroke-color': '#145028',
-        'circle-stroke-width': 1.5,
-      },
-    },
+    // Walking distance: the park entrances the walks start from (given gates filled, generated ones hollow).
+    ...([1, 0] as const).map(
+      (given): LayerSpecification => ({
+        id: given ? 'entrances-given' : 'entrances-generated',
+        type: 'circle',
+        source: 'entrances',
+        minzoom: 14.5,
+        filter: ['==', ['get', 'given'], given],
+        paint: {
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 14.5, 2.5, 18, 6],
+          'circle-color': given ? '#145028' : '#ffffff',
+          'circle-stroke-color': '#145028',
+          'circle-stroke-width': 1.5,
+        },
+      }),
+    ),
     {
       id: 'communities-label',
       type: 'symbol',
@@ -196,6 +197,7 @@ export function dataLayers(): LayerSpecification[] {
       layout: { 'text-field': ['get', 'name'], 'text-size': 12, 'text-font': ['sans-serif'], 'text-max-width': 8 },
       paint: { 'text-color': '#2b2923', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 },
     },
+    ...basemapLabelLayers(),
   ];
 }
 
@@ -207,9 +209,17 @@ export function communityLabelText(language: MapLanguage): ExpressionSpecificati
 /** The layers each visibility switch shows or hides (cells and the gap view are deck.gl's, not here). */
 export function visibilityGroups(layers: MapLayerVisibility): [string[], boolean][] {
   return [
-    [['streets-local', 'streets-arterial', 'railway', 'railway-ties', 'buildings'], layers.streets],
+    [
+      ['streets-local', 'streets-arterial', 'railway', 'railway-core', 'buildings', ...basemapLayerIds()],
+      layers.streets,
+    ],
     [['communities-line', 'communities-label'], layers.communities],
     [greenLayerIds.filter((id) => id.startsWith('greenspaces')), layers.greenspaces],
     [['greenways-line'], layers.greenways],
   ];
+}
+
+/** The ids of the basemap's layers (shown and hidden with the streets). */
+function basemapLayerIds(): string[] {
+  return [...basemapLayers(), ...basemapLabelLayers()].map((layer) => layer.id);
 }

@@ -18,6 +18,8 @@ export interface MapData {
   barriers?: FeatureCollection | null;
   /** Building footprints, drawn at high zoom. */
   buildings?: FeatureCollection | null;
+  /** A basemap derived from an OpenStreetMap extract (features with a `class`); replaces streets and buildings on the map. */
+  basemap?: FeatureCollection | null;
 }
 
 /** The labels' language: community names are `name` in Chinese, `name_en` in English. */

@@ -49,6 +49,9 @@ export interface PlannerMapOptions {
  * map keeps their number small: green features are MapLibre fill and line layers with constant paint
  * (the programs the base map compiles anyway), and deck.gl has two programs, both compiled when the
  * map first draws, before any data has arrived.
+ *
+ * (About 410 lines: each job lives in its own module; what is left here is the one public surface the
+ * state's MapBinding drives and the wiring between those modules, which reads best in one place.)
  */
 export class PlannerMap {
   readonly map: maplibregl.Map;
@@ -185,10 +188,12 @@ export class PlannerMap {
     });
     const sources: Record<string, FeatureCollection> = {
       district: data.district ?? empty,
-      streets: data.streets ?? empty,
+      // An extract's basemap draws the roads and buildings itself (its streets are the walking network).
+      streets: data.basemap ? empty : (data.streets ?? empty),
+      basemap: data.basemap ?? empty,
       river: data.river ?? empty,
       barriers: data.barriers ?? empty,
-      buildings: data.buildings ?? empty,
+      buildings: data.basemap ? empty : (data.buildings ?? empty),
       communities: withIds(data.communities),
       'community-labels': communityLabelPoints(data.communities),
       greenspaces: data.greenspaces,

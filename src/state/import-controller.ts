@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { InputError } from '../coverage/input-error';
+import { normalizeGreenKinds } from '../io/osm';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
 import type { ImportedRead } from '../worker/import-protocol';
 import {
@@ -7,10 +8,13 @@ import {
   applyMapping,
   guessMapping,
   guessRole,
+  guessRoleWithReasons,
   type ImportRole,
   importRoles,
   previewLines,
+  type RoleReason,
 } from './import-layers';
+import { checkLayerExtent, type ExtentCheck, layersBounds } from './layer-extent';
 import type { DataSet } from './load-data';
 import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
@@ -25,6 +29,8 @@ export interface PendingImport {
   /** Why the file could not be read as it is (e.g. projected coordinates with no CRS). */
   error: ImportProblem | null;
   role: ImportRole;
+  /** The role the file's content suggested and why (shown in the dialog), or null before reading. */
+  guess: { role: ImportRole; reasons: RoleReason[] } | null;
   mapping: AttributeMapping;
   attributes: string[];
   preview: string[];
@@ -32,7 +38,18 @@ export interface PendingImport {
   crs: string;
   gcj02: boolean;
   busy: boolean;
+  /**
+   * Set when the confirmed layer does not lie (wholly) where the layers it is measured against lie:
+   * the dialog then asks to use it anyway, to replace the other layers, or to cancel.
+   */
+  extent: { check: ExtentCheck; reference: ExtentReference } | null;
 }
+
+/** What an imported layer's extent is compared with. */
+export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
+
+/** What to do with a layer lying elsewhere: use it as it is, or use it and drop the layers elsewhere. */
+export type ExtentChoice = 'useAnyway' | 'replaceOthers';
 
 /** A layer of the planner's own in use. */
 export interface ImportedLayer {
@@ -63,7 +80,11 @@ type EngineLayers = Pick<DataSet, ImportRole>;
 export class ImportController {
   readonly store = new Store<ImportState>({ pending: null, queue: [], imported: [], errors: [], reading: null });
   /** The demo (data set) layers, to go back to. */
-  private demo: EngineLayers | null = null;
+  /** The data set as loaded (every layer and its manifest), to go back to: an OSM extract replaces more than the four roles. */
+  private demo: Omit<DataSet, 'bytes'> | null = null;
+
+  /** The confirmed layer waiting for the planner's choice about its extent. */
+  private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
 
   constructor(private readonly app: PlannerApp) {}
 
@@ -84,12 +105,14 @@ export class ImportController {
         read: null,
         error: null,
         role: guessRole({ type: 'FeatureCollection', features: [] }, file.name),
+        guess: null,
         mapping: { name: null, name_en: null, population: null, kind: null },
         attributes: [],
         preview: [],
         crs: '',
         gcj02: false,
         busy: true,
+        extent: null,
       },
     });
     await this.inspect();
@@ -108,14 +131,14 @@ export class ImportController {
       });
       if (this.store.get().pending?.file !== pending.file) return;
       const firstRead = pending.read === null;
+      const guess = firstRead ? guessRoleWithReasons(read.collection, pending.file.name) : pending.guess;
       this.setPending({
+        guess,
         read,
         busy: false,
         attributes: attributeList(read.collection),
         preview: previewLines(read.collection),
-        ...(firstRead
-          ? { role: guessRole(read.collection, pending.file.name), mapping: guessMapping(read.collection) }
-          : {}),
+        ...(firstRead ? { role: guess!.role, mapping: guessMapping(read.collection) } : {}),
       });
     } catch (error) {
       if (this.store.get().pending?.file !== pending.file) return;
@@ -150,6 +173,7 @@ export class ImportController {
   }
 
   private closePending(): void {
+    this.held = null;
     this.store.set({ pending: null });
     if (this.store.get().queue.length > 0) void this.next();
   }
@@ -174,7 +198,14 @@ export class ImportController {
           { layer: pending.role, code: 'empty' },
         );
       }
-      const collection = applyMapping(read.collection, pending.mapping, pending.role);
+      let collection = applyMapping(read.collection, pending.mapping, pending.role);
+      let warnings = read.warnings;
+      if (pending.role === 'greenspaces' && pending.mapping.kind) {
+        // The mapped column (e.g. OSM `leisure`) goes through the same alias/OSM table as a `kind` column.
+        const kinds = normalizeGreenKinds(collection.features, pending.mapping.kind);
+        collection = { ...collection, features: kinds.features };
+        warnings = [...warnings, ...kinds.warnings];
+      }
       const layer: StoredLayer = {
         role: pending.role,
         source: pending.file.name,
@@ -185,10 +216,14 @@ export class ImportController {
         featureCount: collection.features.length,
         savedAt: Date.now(),
       };
-      this.use(layer, read.skippedCount, read.warnings);
-      this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== pending.file.name) }));
-      this.closePending();
-      await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+      const extent = this.checkExtent(layer);
+      if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
+        // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
+        this.held = { layer, skippedCount: read.skippedCount, warnings };
+        this.setPending({ busy: false, extent });
+        return;
+      }
+      await this.finish(layer, read.skippedCount, warnings);
     } catch (error) {
       this.fail(toProblem(error, pending.file.name));
       this.closePending();
@@ -197,10 +232,54 @@ export class ImportController {
     }
   }
 
-  private use(layer: StoredLayer, skippedCount: number, warnings: string[]): void {
+  /** The planner's answer to the extent warning: use the held layer (and maybe drop the layers elsewhere). */
+  async resolveExtent(choice: ExtentChoice): Promise<void> {
+    const held = this.held;
+    if (!held) return;
+    if (choice === 'replaceOthers') {
+      const data = this.app.store.get().data;
+      const box = layersBounds([held.layer.collection]);
+      const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+      const patch: Partial<Record<ImportRole, FeatureCollection | null>> = {};
+      for (const role of importRoles) {
+        if (role === held.layer.role || !data?.[role] || !box) continue;
+        // Only the layers that do not meet the new one go: those of the old study area.
+        if (checkLayerExtent(data[role]!, [held.layer.collection]).status !== 'outside') continue;
+        patch[role] = role === 'residential' ? null : empty;
+      }
+      this.app.replaceLayers(patch as Partial<EngineLayers>);
+      this.store.set((state) => ({ imported: state.imported.filter((entry) => !(entry.role in patch)) }));
+    }
+    await this.finish(held.layer, held.skippedCount, held.warnings, true);
+  }
+
+  /** Compares a confirmed layer with the layers it will be measured against. */
+  private checkExtent(layer: StoredLayer): PendingImport['extent'] {
+    const data = this.app.store.get().data;
+    if (!data) return null;
+    const [reference, collections]: [ExtentReference, (FeatureCollection | null)[]] =
+      layer.role === 'communities'
+        ? data.residential
+          ? ['residential', [data.residential]]
+          : ['greenLayers', [data.greenspaces, data.greenways]]
+        : layer.role === 'residential'
+          ? ['communities', [data.communities]]
+          : ['communities', [data.communities, data.residential]];
+    return { check: checkLayerExtent(layer.collection, collections), reference };
+  }
+
+  private async finish(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): Promise<void> {
+    const fileName = this.store.get().pending?.file.name;
+    this.use(layer, skippedCount, warnings, focus);
+    this.store.set((state) => ({ errors: state.errors.filter((e) => e.fileName !== fileName) }));
+    this.closePending();
+    await saveLayer(layer).catch((error) => console.warn('GreenReach: could not save the layer', error));
+  }
+
+  private use(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): void {
     this.app.replaceLayers({ [layer.role]: layer.collection });
     // New communities or residential land may lie elsewhere than the demo: show them.
-    if (layer.role === 'communities' || layer.role === 'residential') {
+    if (focus || layer.role === 'communities' || layer.role === 'residential') {
       const area = studyArea({ communities: layer.collection, residential: null });
       if (area.maxX - area.minX < 360) this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
     }
@@ -233,12 +312,8 @@ export class ImportController {
    * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
    */
   async restore(data: DataSet, search = location.search): Promise<DataSet> {
-    this.demo = {
-      communities: data.communities,
-      residential: data.residential,
-      greenways: data.greenways,
-      greenspaces: data.greenspaces,
-    };
+    const { bytes: _bytes, ...layers } = data;
+    this.demo = layers;
     const patch: Partial<EngineLayers> = {};
     const imported: ImportedLayer[] = [];
     for (const layer of await loadLayers()) {

@@ -1,3 +1,7 @@
+/**
+ * The kiosk's tour (about 420 lines, one job: the tour's state machine — stops, timing, visitor pauses
+ * and resumes, recovery from a crashed worker or a lost map — whose transitions read best together).
+ */
 import type { BoundingBox, CoverageResult } from '../coverage';
 import type { PlannerMap } from '../map/planner-map';
 import type { KioskConfig } from './kiosk-config';

@@ -17,6 +17,8 @@ export interface DataSet {
   entrances: FeatureCollection | null;
   /** Building footprints (basemap at high zoom). */
   buildings: FeatureCollection | null;
+  /** An OpenStreetMap extract's basemap (roads by class, water, rail, buildings, place names). */
+  basemap: FeatureCollection | null;
   /** `manifest.json` of the data set, when it has one. */
   manifest: DataManifest | null;
   /** Bytes downloaded. */
@@ -43,7 +45,8 @@ export type DataLayerName =
   | 'greenspaces'
   | 'barriers'
   | 'entrances'
-  | 'buildings';
+  | 'buildings'
+  | 'basemap';
 const requiredLayers: DataLayerName[] = ['communities', 'greenways', 'greenspaces'];
 const optionalLayers: DataLayerName[] = [
   'district',
@@ -53,7 +56,10 @@ const optionalLayers: DataLayerName[] = [
   'barriers',
   'entrances',
   'buildings',
+  'basemap',
 ];
+/** Layers loaded after the first computation (drawn only at high zoom): they do not delay the first answer. */
+export const deferredLayers: readonly DataLayerName[] = ['buildings'];
 
 /**
  * Streams one FlatGeobuf file into a FeatureCollection with the io driver (features are decoded as
@@ -108,6 +114,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
   const entries = await Promise.all(
     [...requiredLayers, ...optionalLayers]
       .filter((layer) => requiredLayers.includes(layer) || !listed || listed.has(layer))
+      .filter((layer) => !deferredLayers.includes(layer))
       .map(
         async (layer) =>
           [
@@ -128,6 +135,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
     barriers: layers.barriers,
     entrances: layers.entrances,
     buildings: layers.buildings,
+    basemap: layers.basemap,
     manifest,
     bytes,
   };
@@ -155,4 +163,16 @@ function manifestLayerNames(manifest: DataManifest | null): Set<string> | null {
 /** Drops features without geometry, so community indices match the engine's `communities`. */
 function withoutNullGeometry(collection: FeatureCollection): FeatureCollection {
   return { ...collection, features: collection.features.filter((feature) => feature.geometry) };
+}
+
+/** The deferred layers of a data set (null where it has none), loaded after the first computation. */
+export async function loadDeferredLayers(
+  baseUrl: string,
+): Promise<Partial<Record<DataLayerName, FeatureCollection | null>>> {
+  const entries = await Promise.all(
+    deferredLayers.map(
+      async (layer) => [layer, await fetchFlatGeobuf(new URL(`${layer}.fgb`, baseUrl).href, true, () => {})] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
 }

@@ -1,7 +1,8 @@
 import type { BoundingBox, CoverageLayers, CoverageProgress, CoverageResult, RuleSet } from '../coverage';
 import { presetRules } from '../coverage';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
-import { type DataSet, loadDataSet } from './load-data';
+import { datasetSearch } from './datasets';
+import { type DataSet, loadDataSet, loadDeferredLayers } from './load-data';
 import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 import { Store } from './store';
 import {
@@ -112,8 +113,22 @@ export class PlannerApp {
       // Let the map draw the data first (set by the map view; a bounded wait).
       await this.mapDataDrawn?.();
       await this.compute();
+      void this.loadDeferred(dataPath);
     } catch (error) {
       this.fail(error);
+    }
+  }
+
+  /** Loads the layers drawn only at high zoom (buildings) once the first answer is on screen. */
+  private async loadDeferred(dataPath: string): Promise<void> {
+    try {
+      const layers = await loadDeferredLayers(new URL(dataPath, document.baseURI).href);
+      const { data } = this.store.get();
+      // Layers the planner replaced meanwhile (an OSM extract brings its own buildings) stay as they are.
+      if (!data || this.store.get().dataPath !== dataPath || data.buildings) return;
+      if (layers.buildings) this.store.set({ data: { ...data, buildings: layers.buildings } });
+    } catch (error) {
+      console.warn('GreenReach: buildings not loaded', error);
     }
   }
 
@@ -165,7 +180,7 @@ export class PlannerApp {
   }
 
   /** Replaces engine layers (the planner's imported files, or the demo's again) and recomputes. */
-  replaceLayers(patch: Partial<Pick<DataSet, 'communities' | 'residential' | 'greenways' | 'greenspaces'>>): void {
+  replaceLayers(patch: Partial<Omit<DataSet, 'bytes'>>): void {
     const { data } = this.store.get();
     if (!data) return;
     this.store.set({ data: { ...data, ...patch }, selectedCommunity: null, selectedGap: null });
@@ -244,6 +259,12 @@ export class PlannerApp {
       const search = formatScreen(this.store.get());
       if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}${location.hash}`);
     }, 150);
+  }
+
+  /** Opens another data set (a shipped one, by its `data/<name>/` path): the page loads it afresh. */
+  openDataset(path: string): void {
+    if (path === this.store.get().dataPath) return;
+    location.assign(`${location.pathname}${datasetSearch(formatScreen(this.store.get()), path)}`);
   }
 
   /** The current screen as a URL search string (what "copy link" copies). */

@@ -1,6 +1,7 @@
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
 import type { ImportController } from './import-controller';
 import type { MeasureController } from './measure';
+import type { OsmImportController } from './osm-import';
 import type { PlannerApp } from './planner-app';
 import type { ProjectController } from './project-controller';
 import type { ResultsView } from './results';
@@ -42,6 +43,7 @@ export interface RenderedMap {
 export interface PlannerServices {
   app: PlannerApp;
   imports: ImportController;
+  osmImport: OsmImportController;
   scenarios: ScenarioController;
   results: ResultsView;
   hover: Store<HoverState>;

@@ -1,6 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
-import { prepareLayerForRole } from '../io/validate';
 import type { ImportRole } from './import-layers';
 import type { DataSet } from './load-data';
 import type { StoredLayer } from './persist-layers';
@@ -58,6 +57,8 @@ export async function loadFlatGeobufUrl(url: string, role: ImportRole, rect: Rec
     features.push(feature as Feature);
     if (performance.now() > deadline) throw new Error(`${name}: loading took longer than 120 s`);
   }
+  // The validator (and @turf/kinks) loads only when a layer comes by URL.
+  const { prepareLayerForRole } = await import('../io/validate');
   return prepareLayerForRole({ type: 'FeatureCollection', features }, role, name).collection;
 }
 

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { shippedDatasets } from '../state/datasets';
 import type { PlannerServices } from '../state/services';
 import { CommunityTable } from './community-table';
 import { ExportPanel } from './export-panel';
@@ -8,6 +9,7 @@ import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { MeasurePanel } from './measure-panel';
+import { OsmDialogSlot } from './osm-dialog-slot';
 import { ProjectPanel } from './project-panel';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
@@ -22,6 +24,11 @@ export function App({ services }: { services: PlannerServices }) {
   const error = useStore(app.store, (state) => state.error);
   const synthetic = useStore(app.store, (state) => state.data?.manifest?.synthetic ?? state.dataPath === 'data/demo/');
   const imported = useImported(imports);
+  const dataPath = useStore(app.store, (state) => state.dataPath);
+  const attribution = useStore(app.store, (state) => {
+    const value = state.data?.manifest?.attribution;
+    return typeof value === 'string' ? value : null;
+  });
   const [copied, setCopied] = useState(false);
 
   const selectCommunity = (community: number) => {
@@ -65,12 +72,36 @@ export function App({ services }: { services: PlannerServices }) {
           >
             {t(language, 'language')}
           </button>
+          <label class="dataset">
+            <span class="visually-hidden">{t(language, 'dataset')}</span>
+            <select
+              data-testid="dataset"
+              aria-label={t(language, 'dataset')}
+              value={dataPath}
+              onChange={(event) => app.openDataset((event.currentTarget as HTMLSelectElement).value)}
+            >
+              {shippedDatasets.map((dataset) => (
+                <option key={dataset.path} value={dataset.path}>
+                  {dataset.name[language]}
+                </option>
+              ))}
+              {!shippedDatasets.some((dataset) => dataset.path === dataPath) && (
+                <option value={dataPath}>{dataPath}</option>
+              )}
+            </select>
+          </label>
         </div>
       </header>
       <ImportBanner app={app} imports={imports} />
+      <OsmDialogSlot controller={services.osmImport} language={language} />
       {synthetic && !imported && (
         <p class="synthetic" role="note" data-testid="synthetic-note">
           {t(language, 'synthetic')}
+        </p>
+      )}
+      {attribution && (
+        <p class="attribution-note" role="note" data-testid="attribution">
+          {t(language, 'dataFrom')}: {attribution}
         </p>
       )}
       {error && (
@@ -83,7 +114,7 @@ export function App({ services }: { services: PlannerServices }) {
           <RulesPanel app={app} />
           <LegendPanel app={app} results={results} />
           {services.measure && <MeasurePanel app={app} results={results} measure={services.measure} />}
-          <ImportPanel app={app} imports={imports} />
+          <ImportPanel app={app} imports={imports} osmImport={services.osmImport} />
           <ExportPanel
             app={app}
             imports={imports}

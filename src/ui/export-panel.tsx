@@ -1,16 +1,4 @@
 import { useState } from 'preact/hooks';
-import { findGapAreas } from '../coverage/gap-areas';
-import {
-  cellColumns,
-  cellFeatures,
-  cellGeoJsonChunks,
-  communityCollection,
-  communityCsv,
-  gapCollection,
-  rulesRecord,
-} from '../io/coverage-export';
-import { flatGeobufChunks } from '../io/flatgeobuf-write';
-import { writeGeoJson } from '../io/geojson';
 import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
@@ -20,8 +8,25 @@ import { type MessageKey, t } from './i18n';
 import { ReportLinks } from './report/report-links';
 import { useStore } from './use-store';
 
-type ExportKind = 'cellsGeojson' | 'cellsFgb' | 'gaps' | 'communitiesGeojson' | 'communitiesCsv' | 'png';
-const kinds: ExportKind[] = ['cellsGeojson', 'cellsFgb', 'gaps', 'communitiesGeojson', 'communitiesCsv', 'png'];
+type ExportKind =
+  | 'cellsGeojson'
+  | 'cellsFgb'
+  | 'cellsTif'
+  | 'verdictsTif'
+  | 'gaps'
+  | 'communitiesGeojson'
+  | 'communitiesCsv'
+  | 'png';
+const kinds: ExportKind[] = [
+  'cellsGeojson',
+  'cellsFgb',
+  'cellsTif',
+  'verdictsTif',
+  'gaps',
+  'communitiesGeojson',
+  'communitiesCsv',
+  'png',
+];
 
 /** Starts a download of `blob` through a Blob URL (revoked a minute later). */
 export function download(blob: Blob, fileName: string): void {
@@ -65,8 +70,22 @@ export function ExportPanel({
     setError(null);
     const stem = `greenreach-${current.rules.id}-${current.grid.cellMeters}m`;
     try {
-      // Let the busy state paint before a long synchronous encode.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // The writers load on the first export (they are not needed to see coverage); the busy state paints meanwhile.
+      const [{ findGapAreas }, exports, { flatGeobufChunks }, { writeGeoJson }] = await Promise.all([
+        import('../coverage/gap-areas'),
+        import('../io/coverage-export'),
+        import('../io/flatgeobuf-write'),
+        import('../io/geojson'),
+      ]);
+      const {
+        cellColumns,
+        cellFeatures,
+        cellGeoJsonChunks,
+        communityCollection,
+        communityCsv,
+        gapCollection,
+        rulesRecord,
+      } = exports;
       if (kind === 'cellsGeojson') {
         download(new Blob([...cellGeoJsonChunks(current)], { type: 'application/geo+json' }), `${stem}-cells.geojson`);
       } else if (kind === 'cellsFgb') {
@@ -89,6 +108,15 @@ export function ExportPanel({
       } else if (kind === 'communitiesGeojson') {
         const collection = communityCollection(current, state.data.communities);
         download(new Blob([writeGeoJson(collection)], { type: 'application/geo+json' }), `${stem}-communities.geojson`);
+      } else if (kind === 'cellsTif' || kind === 'verdictsTif') {
+        // The grid as Cloud-Optimized GeoTIFFs: distances (Float32 bands) or verdicts (UInt8, colour table).
+        const { geotiffBytes } = await import('../io/geotiff-cells');
+        const files = geotiffBytes(current);
+        const bytes = kind === 'cellsTif' ? files.cells : files.verdicts;
+        download(
+          new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/tiff' }),
+          `${stem}-${kind === 'cellsTif' ? 'cells' : 'cells-verdicts'}.tif`,
+        );
       } else if (kind === 'communitiesCsv') {
         download(new Blob([communityCsv(current)], { type: 'text/csv;charset=utf-8' }), `${stem}-communities.csv`);
       } else {

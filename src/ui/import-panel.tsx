@@ -2,6 +2,7 @@ import '../../styles/import-export.css';
 import { useEffect, useState } from 'preact/hooks';
 import type { ImportController } from '../state/import-controller';
 import { type ImportRole, importRoles } from '../state/import-layers';
+import { OsmImportController } from '../state/osm-import';
 import type { PlannerApp } from '../state/planner-app';
 import { t } from './i18n';
 import { ImportDialog } from './import-dialog';
@@ -11,7 +12,22 @@ import { useStore } from './use-store';
  * Import: a file picker, drag-and-drop anywhere on the page, a FlatGeobuf URL box, the layers of the
  * planner's own in use, import errors (naming file, feature and problem) and "reset to demo".
  */
-export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imports: ImportController }) {
+export function ImportPanel({
+  app,
+  imports: controller,
+  osmImport,
+}: {
+  app: PlannerApp;
+  imports: ImportController;
+  osmImport: OsmImportController;
+}) {
+  const osmInUse = useStore(osmImport.store, (state) => state.inUse);
+  // An OpenStreetMap extract goes to its own dialog (one file gives every layer); the rest to the role dialog.
+  const addFiles = (files: File[]) => {
+    const extract = files.find((file) => OsmImportController.isExtract(file.name));
+    if (extract) void osmImport.open(extract);
+    controller.addFiles(files.filter((file) => !OsmImportController.isExtract(file.name)));
+  };
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
   const errors = useStore(controller.store, (state) => state.errors);
@@ -41,7 +57,7 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      controller.addFiles([...(event.dataTransfer?.files ?? [])]);
+      addFiles([...(event.dataTransfer?.files ?? [])]);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
@@ -53,7 +69,7 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
       window.removeEventListener('dragover', over);
       window.removeEventListener('drop', drop);
     };
-  }, [controller]);
+  }, [controller, osmImport]);
 
   return (
     <section class="panel import-panel" aria-labelledby="import-heading" data-testid="import-panel">
@@ -64,15 +80,23 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
         <input
           type="file"
           multiple
-          accept=".geojson,.json,.ndjson,.geojsonl,.fgb,.zip,.csv,.tsv,.txt"
+          accept=".geojson,.json,.ndjson,.geojsonl,.fgb,.zip,.csv,.tsv,.txt,.osm,.pbf,.gz,.bz2"
           data-testid="import-file"
           onChange={(event) => {
             const input = event.currentTarget as HTMLInputElement;
-            controller.addFiles([...(input.files ?? [])]);
+            addFiles([...(input.files ?? [])]);
             input.value = '';
           }}
         />
       </label>
+      {osmInUse && (
+        <p class="small" data-testid="osm-in-use">
+          {t(language, 'osmInUse', {
+            name: osmInUse.name,
+            layers: osmInUse.layers.map((layer) => t(language, `osmLayer_${layer}`)).join(', '),
+          })}
+        </p>
+      )}
       {reading && (
         <p class="muted small" aria-live="polite" data-testid="import-reading">
           {t(language, 'reading')}: {reading}
@@ -90,7 +114,7 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
           ))}
         </ul>
       )}
-      {imported.length > 0 && (
+      {(imported.length > 0 || osmInUse) && (
         <div data-testid="imported-layers">
           <h3>{t(language, 'importedLayers')}</h3>
           <ul>
@@ -98,10 +122,24 @@ export function ImportPanel({ app, imports: controller }: { app: PlannerApp; imp
               <li key={layer.role}>
                 {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
                 {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
+                {layer.warnings.length > 0 && (
+                  <ul class="muted small" data-testid={`imported-warnings-${layer.role}`}>
+                    {layer.warnings.slice(0, 6).map((warning) => (
+                      <li key={warning}>{warning}</li>
+                    ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ul>
-          <button type="button" data-testid="reset-demo" onClick={() => void controller.resetToDemo()}>
+          <button
+            type="button"
+            data-testid="reset-demo"
+            onClick={() => {
+              osmImport.forget();
+              void controller.resetToDemo();
+            }}
+          >
             {t(language, 'resetDemo')}
           </button>
         </div>

@@ -6,6 +6,7 @@ import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
 import type { Language } from '../state/url-state';
 import { cellStateColors, statesInUse } from '../theme/cell-colors';
+import { t } from './i18n';
 import { MapView } from './map-view';
 import { useStore } from './use-store';
 
@@ -30,25 +31,14 @@ function figureLines(
   radii: { green: number | null; park: number | null },
 ): string[] {
   const s = shares(totals);
+  const who = t(language, s.byPopulation ? 'kioskResidents' : 'kioskHomes');
   const lines: string[] = [];
-  if (language === 'zh') {
-    const who = s.byPopulation ? '居民' : '住宅';
-    if (radii.green !== null) lines.push(`${percent(s.green)} 的${who}${radii.green}米内见绿`);
-    if (radii.park !== null) lines.push(`${percent(s.park)} 的${who}${radii.park}米内见园`);
-  } else {
-    const who = s.byPopulation ? 'residents' : 'homes';
-    if (radii.green !== null) lines.push(`${percent(s.green)} of ${who} within ${radii.green} m of green`);
-    if (radii.park !== null) lines.push(`${percent(s.park)} of ${who} within ${radii.park} m of a park`);
-  }
+  if (radii.green !== null)
+    lines.push(t(language, 'kioskGreenLine', { share: percent(s.green), who, radius: radii.green }));
+  if (radii.park !== null)
+    lines.push(t(language, 'kioskParkLine', { share: percent(s.park), who, radius: radii.park }));
   return lines;
 }
-
-const stateNames: Record<string, { zh: string; en: string }> = {
-  both: { zh: '都达标', en: 'both' },
-  greenOnly: { zh: '仅见绿', en: 'green only' },
-  parkOnly: { zh: '仅见园', en: 'park only' },
-  neither: { zh: '都未达标', en: 'neither' },
-};
 
 const rgba = ([r, g, b, a]: readonly number[]) => `rgba(${r},${g},${b},${(a / 255).toFixed(2)})`;
 
@@ -136,7 +126,7 @@ export function KioskApp({ services }: { services: KioskServices }) {
   };
   const titles: Record<Language, string> = community
     ? { zh: community.name, en: community.nameEnglish ?? community.name }
-    : { zh: '全区', en: 'Whole district' };
+    : { zh: t('zh', 'kioskWholeDistrict'), en: t('en', 'kioskWholeDistrict') };
   const inUse = result ? (['green', 'park'] as const).filter((id) => result.rules[id]) : [];
 
   return (
@@ -146,13 +136,13 @@ export function KioskApp({ services }: { services: KioskServices }) {
       </main>
       <header class="kiosk-title">
         <h1>
-          {languages.includes('zh') && <span lang="zh-CN">300米见绿、500米见园</span>}
-          {languages.includes('en') && <span lang="en">300 m to green, 500 m to a park</span>}
+          {languages.includes('zh') && <span lang="zh-CN">{t('zh', 'tagline')}</span>}
+          {languages.includes('en') && <span lang="en">{t('en', 'tagline')}</span>}
         </h1>
         {synthetic && (
           <p class="kiosk-note" data-testid="synthetic-note">
-            {languages.includes('zh') && <span lang="zh-CN">虚构示范数据</span>}
-            {languages.includes('en') && <span lang="en">Synthetic demo data</span>}
+            {languages.includes('zh') && <span lang="zh-CN">{t('zh', 'kioskSynthetic')}</span>}
+            {languages.includes('en') && <span lang="en">{t('en', 'kioskSynthetic')}</span>}
           </p>
         )}
       </header>
@@ -171,13 +161,7 @@ export function KioskApp({ services }: { services: KioskServices }) {
           ))}
           <p class="kiosk-step">
             {mode === 'paused'
-              ? languages
-                  .map((language) =>
-                    language === 'zh'
-                      ? '轻触社区查看数据，稍后自动继续'
-                      : 'Tap a community; the tour resumes by itself',
-                  )
-                  .join(' · ')
+              ? languages.map((language) => t(language, 'kioskPaused')).join(' · ')
               : stops > 0
                 ? `${index + 1} / ${stops}`
                 : ''}
@@ -186,15 +170,17 @@ export function KioskApp({ services }: { services: KioskServices }) {
       )}
       {!result && (
         <p class="kiosk-loading" data-testid="kiosk-loading">
-          {status === 'error' ? '正在恢复… · Recovering…' : '正在加载… · Loading…'}
+          {(['zh', 'en'] as const)
+            .map((language) => t(language, status === 'error' ? 'kioskRecovering' : 'kioskLoading'))
+            .join(' · ')}
         </p>
       )}
       {inUse.length > 0 && (
-        <ul class="kiosk-legend" aria-label="图例 Legend">
+        <ul class="kiosk-legend" aria-label={`${t('zh', 'legend')} ${t('en', 'legend')}`}>
           {statesInUse(inUse).map((state) => (
             <li key={state}>
               <span class={`swatch swatch-${state}`} style={{ background: rgba(cellStateColors[state]) }} />
-              {languages.map((language) => stateNames[state][language]).join(' · ')}
+              {languages.map((language) => t(language, `kioskState_${state}`)).join(' · ')}
             </li>
           ))}
         </ul>

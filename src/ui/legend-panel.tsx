@@ -59,6 +59,9 @@ export function LegendPanel({ app, results }: { app: PlannerApp; results: Result
           ))}
         </ul>
       )}
+      <p class="muted small" data-testid="legend-gap-note">
+        {t(language, 'legendGapNote')}
+      </p>
       <fieldset class="layers">
         <legend>{t(language, 'layers')}</legend>
         {layerNames

@@ -1,5 +1,4 @@
 import { useMemo } from 'preact/hooks';
-import { writeCsv } from '../io/csv';
 import { rulesKey, totalsGain } from '../state/scenario';
 import { communityName, formatCount, t } from './i18n';
 import { type SectionProps, signed } from './scenario-section-props';
@@ -162,12 +161,15 @@ export function ScenarioCompareSection({ app, controller, language }: SectionPro
 }
 
 /** The scenario's figures as CSV (city and communities, baseline and scenario), or '' before a result. */
-export function useScenarioCsv({ app, controller, language }: SectionProps): string {
+export function useScenarioCsv(
+  { app, controller, language }: SectionProps,
+  writeCsv: ((fields: string[], rows: unknown[][]) => string) | null,
+): string {
   const baseline = useStore(app.store, (s) => s.baseline);
   const result = useStore(controller.store, (s) => s.result);
   const active = useStore(controller.store, (s) => s.scenarios.find((scenario) => scenario.id === s.activeId) ?? null);
   const csv = useMemo(() => {
-    if (!baseline || !result) return '';
+    if (!baseline || !result || !writeCsv) return '';
     const rows: unknown[][] = [];
     const row = (name: string, b: typeof baseline.summary.city, s: typeof baseline.summary.city) => {
       const g = totalsGain(b, s);
@@ -207,6 +209,6 @@ export function useScenarioCsv({ app, controller, language }: SectionProps): str
       ],
       rows,
     );
-  }, [baseline, result, active?.name, language]);
+  }, [baseline, result, active?.name, language, writeCsv]);
   return csv;
 }

@@ -1,4 +1,4 @@
-import { deleteVertexRefusal, partAt, vertexKeyStepMeters } from '../geometry/vertex-handles';
+import { useEffect, useState } from 'preact/hooks';
 import type { ScenarioFeature } from '../state/scenario';
 import type { DrawActions } from '../state/services';
 import type { Language } from '../state/url-state';
@@ -33,8 +33,10 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
   const error = useStore(controller.store, (s) => s.error);
   const selected = features.find((f) => f.key === selectedKey) ?? null;
   const vertex = selected && selectedVertex ? selectedVertex : null;
-  const vertexPart = vertex ? partAt(selected?.feature.geometry, vertex.path) : null;
-  const deletionRefusal = vertex ? deleteVertexRefusal(selected?.feature.geometry, vertex.path, vertex.index) : null;
+  const rules = useVertexRules();
+  const vertexPart = vertex && rules ? rules.partAt(selected?.feature.geometry, vertex.path) : null;
+  const deletionRefusal =
+    vertex && rules ? rules.deleteVertexRefusal(selected?.feature.geometry, vertex.path, vertex.index) : null;
   return (
     <>
       {features.length > 0 && (
@@ -87,7 +89,11 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
       {selected && (mode === 'select' || mode === 'pan') && (
         <p class="muted small" data-testid="reshape-help">
           {t(language, 'reshapeHelp')}{' '}
-          {t(language, 'reshapeKeys', { step: vertexKeyStepMeters.normal, shiftStep: vertexKeyStepMeters.shift })}
+          {rules &&
+            t(language, 'reshapeKeys', {
+              step: rules.vertexKeyStepMeters.normal,
+              shiftStep: rules.vertexKeyStepMeters.shift,
+            })}
         </p>
       )}
       {selected && reshapeRefused === 'crossing' && (
@@ -119,4 +125,20 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
       )}
     </>
   );
+}
+
+/**
+ * The vertex-editing rules (src/geometry/vertex-handles.ts), loaded after the first paint: the drawing
+ * tool loads the same module, so it is there long before a vertex can be selected.
+ */
+function useVertexRules(): typeof import('../geometry/vertex-handles') | null {
+  const [rules, setRules] = useState<typeof import('../geometry/vertex-handles') | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('../geometry/vertex-handles').then((module) => live && setRules(module));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return rules;
 }

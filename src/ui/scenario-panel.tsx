@@ -1,8 +1,7 @@
 // `.file-button` (a file input drawn in the interface language) is the import panel's; Vite bundles it once.
 import '../../styles/import-export.css';
 import '../../styles/scenario.css';
-import { useEffect, useMemo } from 'preact/hooks';
-import { writeGeoJson } from '../io/geojson';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { PlannerApp } from '../state/planner-app';
 import type { DrawMode, ScenarioController } from '../state/scenario';
 import type { DrawActions } from '../state/services';
@@ -164,8 +163,12 @@ function ScenarioExport(props: SectionProps) {
   const { controller, language } = props;
   const features = useStore(controller.store, (s) => s.features);
   const name = useStore(controller.store, (s) => s.scenarios.find((scenario) => scenario.id === s.activeId)?.name);
-  const csv = useScenarioCsv(props);
-  const geojson = useMemo(() => (features.length ? writeGeoJson(controller.featureCollection()) : ''), [features]);
+  const writers = useWriters();
+  const csv = useScenarioCsv(props, writers?.writeCsv ?? null);
+  const geojson = useMemo(
+    () => (features.length && writers ? writers.writeGeoJson(controller.featureCollection()) : ''),
+    [features, writers],
+  );
   const fileBase = (name ?? 'scenario').replace(/[\\/:*?"<>|\s]+/g, '_');
   return (
     <>
@@ -192,4 +195,22 @@ function ScenarioExport(props: SectionProps) {
       </div>
     </>
   );
+}
+
+/** The GeoJSON and CSV writers, loaded after the first paint (the export links appear once they are here). */
+function useWriters() {
+  const [writers, setWriters] = useState<{
+    writeGeoJson: typeof import('../io/geojson').writeGeoJson;
+    writeCsv: typeof import('../io/csv').writeCsv;
+  } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([import('../io/geojson'), import('../io/csv')]).then(([geojson, csv]) => {
+      if (live) setWriters({ writeGeoJson: geojson.writeGeoJson, writeCsv: csv.writeCsv });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return writers;
 }

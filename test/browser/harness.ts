@@ -76,7 +76,7 @@ export const testBuild = join(root, 'dist-test');
 export function buildIfStale(): void {
   const index = join(testBuild, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const inputs = ['src', 'styles', 'public', 'data/demo', 'index.html', 'vite.config.ts', 'package-lock.json'];
+  const inputs = ['src', 'styles', 'public', 'data', 'index.html', 'vite.config.ts', 'package-lock.json'];
   const newest = Math.max(...inputs.map((input) => newestModification(join(root, input))));
   if (built > newest) return;
   const vite = join(root, 'node_modules/vite/bin/vite.js');

@@ -267,6 +267,18 @@ describe.skipIf(!executable)('import and export in Chromium', browserSuiteOption
         expect(info).toContain(`Feature Count: ${cells}`);
         expect(info).toMatch(/green_m: Real/);
       }
+      // The grid as GeoTIFF: GDAL reads the distances' bands and the verdicts' colour table.
+      const tifPath = await save('export-cellsTif');
+      const verdictsPath = await save('export-verdictsTif');
+      const gdalinfo = ogrinfo ? ogrinfo.replace(/ogrinfo$/, 'gdalinfo') : null;
+      if (gdalinfo) {
+        const bands = JSON.parse(execFileSync(gdalinfo, ['-json', tifPath], { encoding: 'utf8' })).bands;
+        expect(bands.map((band: { description: string }) => band.description)).toEqual(['green_m', 'park_m']);
+        const verdicts = JSON.parse(execFileSync(gdalinfo, ['-json', verdictsPath], { encoding: 'utf8' }));
+        expect(verdicts.bands[0].colorTable).toBeDefined();
+      } else {
+        expect(readFileSync(tifPath).subarray(0, 2).toString('latin1')).toBe('II');
+      }
     },
     testTimeoutMs,
   );

@@ -1,7 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCoverage, type CoverageLayers, presetRules, snapshotCoverage } from '../../src/coverage';
+import {
+  addFeature,
+  buildCoverage,
+  type CoverageLayers,
+  prepareGreenFeature,
+  presetRules,
+  snapshotCoverage,
+} from '../../src/coverage';
 import { compareWalk } from '../../src/coverage/walk-comparison';
 import { walkStateColors } from '../../src/theme/cell-colors';
 import {
@@ -104,6 +111,32 @@ describe.skipIf(!executable)('walking distance in Chromium', browserSuiteOptions
     // Hover over that cell: both distances, on foot and in a straight line.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('cell-park').textContent()).toMatch(/on foot, .* straight/);
+
+    // A pocket park drawn where the walk fails: the worker's incremental walk equals the engine's.
+    const [longitude, latitude] = centre;
+    await page.evaluate(
+      ([lng, lat]) => window.__greenreach!.scenario!.controller.addPocketPark(lng, lat, 'walk park'),
+      [longitude, latitude],
+    );
+    await page.waitForFunction(
+      () => {
+        const state = window.__greenreach!.scenario!.controller.store.get();
+        return (
+          state.synced && state.features.length === 1 && state.result !== window.__greenreach!.app.store.get().baseline
+        );
+      },
+      null,
+      { polling: 50, timeout: 60_000 },
+    );
+    const added = await page.evaluate(() => window.__greenreach!.scenario!.lastAdded!.feature);
+    const scenarioCity = await page.evaluate(
+      () => window.__greenreach!.scenario!.controller.store.get().result!.summary.city,
+    );
+    const model = buildCoverage(layers, rules, 40);
+    const prepared = prepareGreenFeature(added, model.nextFeatureId, 'greenspaces', 0);
+    if (prepared) addFeature(model, prepared);
+    expect(scenarioCity).toEqual(snapshotCoverage(model, {}).summary.city);
+    expect(scenarioCity.cellsMeetingBoth).toBeGreaterThan(walk.cellsMeetingBoth);
     expect(consoleErrors).toEqual([]);
   }, 300_000);
 });

@@ -82,7 +82,7 @@ describe('coverage CLI', () => {
     expect(summary.skipped_features).toEqual([
       { layer: 'greenspaces', featureIndex: 2, reason: 'null or empty geometry' },
     ]);
-    expect(Object.keys(summary.timings_ms)).toEqual(['read', 'compute', 'write', 'total']);
+    expect(Object.keys(summary.timings_ms)).toEqual(['read', 'compute', 'gaps', 'write', 'total']);
     expect(communities.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual([
       '和美社区',
       '双桥子社区',

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildCoverage, presetRules, snapshotCoverage } from '../../src/coverage';
 import { readLayerFile } from '../../src/io/read-layer';
@@ -7,7 +7,6 @@ import { readLayerFile } from '../../src/io/read-layer';
 // branch): walking distance against the straight line. Skipped, with the reason, until that folder is here.
 
 const directory = process.env.THREE_RIVERS_DIR ?? new URL('../../data/three-rivers/', import.meta.url).pathname;
-const present = existsSync(`${directory}/streets.fgb`);
 
 async function layer(name: string) {
   const bytes = readFileSync(`${directory}/${name}.fgb`);
@@ -15,7 +14,7 @@ async function layer(name: string) {
     .collection;
 }
 
-describe.skipIf(!present)('Three Rivers, Michigan (OpenStreetMap): on foot vs in a straight line', () => {
+describe('Three Rivers, Michigan (OpenStreetMap): on foot vs in a straight line', () => {
   it('fewer homes are within 500 m of a park on foot; across the river the walk goes round by a bridge', async () => {
     const layers = {
       communities: await layer('communities'),
@@ -52,8 +51,4 @@ describe.skipIf(!present)('Three Rivers, Michigan (OpenStreetMap): on foot vs in
     expect(median).toBeLessThan(1.8);
     expect(detours).toBeGreaterThan(0);
   });
-});
-
-describe.runIf(!present)('Three Rivers, Michigan (OpenStreetMap)', () => {
-  it.skip('needs data/three-rivers/ (converted on the osm branch); set THREE_RIVERS_DIR to run it elsewhere', () => {});
 });

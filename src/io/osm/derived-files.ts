@@ -5,6 +5,7 @@
  * be streamed from the extract, feature by feature, so a city's buildings never exist as GeoJSON at once.
  */
 import { flatGeobufChunks, writeFlatGeobuf } from '../flatgeobuf-write';
+import { OSM_ATTRIBUTION } from './attribution';
 import { OSM_LAYERS, type OsmDerived, type OsmLayerReport } from './derive-layers';
 import { STREAMED_COLUMNS } from './derive-properties';
 import type { OsmExtract } from './osm-store';
@@ -12,7 +13,7 @@ import { type OsmStreamOptions, type StreamableOsmLayer, streamOsmLayer } from '
 import type { OsmLayerName } from './tag-table';
 
 /** The ODbL attribution every file derived from OSM carries. */
-export const OSM_ATTRIBUTION = '© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)';
+export { OSM_ATTRIBUTION } from './attribution';
 
 /** `osm` block of summary.json: counts, per-layer features and rules, skipped elements. */
 export interface OsmSummary {

@@ -17,7 +17,11 @@ export type OsmErrorCode =
   | 'osm.json-malformed'
   | 'osm.missing-node'
   | 'osm.relation-loop'
-  | 'osm.no-data';
+  | 'osm.no-data'
+  /** More than a browser tab can parse: the CLI can. */
+  | 'osm.too-large'
+  /** Anything else that stopped the read (the message says what). */
+  | 'osm.failed';
 
 /** A translatable message: a stable code plus the English and Chinese texts. */
 export interface OsmMessage {

@@ -1,0 +1,41 @@
+import type { FeatureCollection } from 'geojson';
+import type { OsmDerived, OsmErrorCode, OsmLayerName } from '../io/osm/index';
+import type { CancelRequest, CommonReplies, ReplyMessage, RequestMessage } from './worker-client';
+
+/**
+ * The protocol of the OpenStreetMap worker (src/worker/osm-worker.ts). `read` parses an extract once
+ * (streaming, with progress) and keeps it; `derive` builds the layers from it by the tag table, with
+ * the rules the planner switched off, as often as the planner changes them. The client is a WorkerClient.
+ */
+export interface OsmRequests extends CancelRequest {
+  /** A Blob crosses to the worker without copying its bytes. */
+  read: { file: Blob; fileName: string };
+  derive: { disabledRules: string[] };
+}
+
+/** Progress of either step: reading (bytes and elements so far) or deriving (a fraction). */
+export interface OsmProgress {
+  phase: 'read' | 'derive';
+  fraction: number;
+  bytesRead?: number;
+  nodes?: number;
+  ways?: number;
+  relations?: number;
+}
+
+/** A problem with the extract, in both interface languages. */
+export interface OsmFailure {
+  fileName: string;
+  code: OsmErrorCode;
+  en: string;
+  zh: string;
+}
+
+export interface OsmReplies extends CommonReplies<OsmProgress> {
+  extract: { nodes: number; ways: number; relations: number };
+  derived: { layers: Partial<Record<OsmLayerName, FeatureCollection>>; report: OsmDerived['report'] };
+  failed: OsmFailure;
+}
+
+export type OsmRequest = RequestMessage<OsmRequests>;
+export type OsmReply = ReplyMessage<OsmReplies>;

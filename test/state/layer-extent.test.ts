@@ -1,0 +1,80 @@
+import type { FeatureCollection } from 'geojson';
+import { describe, expect, it } from 'vitest';
+import { checkLayerExtent, extentDistanceKm, greatCircleKm } from '../../src/state/layer-extent';
+
+const square = (x: number, y: number, size = 0.01) => ({
+  type: 'Feature' as const,
+  properties: {},
+  geometry: {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [x, y],
+        [x + size, y],
+        [x + size, y + size],
+        [x, y + size],
+        [x, y],
+      ],
+    ],
+  },
+});
+const layer = (...features: ReturnType<typeof square>[]): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features,
+});
+
+// Chengdu's Chenghua district and Berlin.
+const chengdu = layer(square(104.1, 30.65, 0.1));
+const berlin = layer(square(13.4, 52.5), square(13.41, 52.51));
+
+describe('checkLayerExtent', () => {
+  it('a layer inside the communities is inside', () => {
+    expect(checkLayerExtent(layer(square(104.12, 30.67)), [chengdu, null])).toEqual({ status: 'inside' });
+  });
+
+  it('a layer a continent away is outside, with the distance between the extents', () => {
+    const check = checkLayerExtent(berlin, [chengdu]);
+    expect(check.status).toBe('outside');
+    // Berlin–Chengdu is about 7,600 km on the sphere.
+    if (check.status === 'outside') expect(check.distanceKm).toBeGreaterThan(7000);
+    if (check.status === 'outside') expect(check.distanceKm).toBeLessThan(8000);
+  });
+
+  it('a layer partly inside says which share of its features is inside', () => {
+    const mixed = layer(square(104.12, 30.67), square(104.13, 30.68), square(13.4, 52.5), square(116.4, 39.9));
+    expect(checkLayerExtent(mixed, [chengdu])).toEqual({
+      status: 'partial',
+      shareInside: 0.5,
+      featuresInside: 2,
+      features: 4,
+    });
+  });
+
+  it('a park just outside the communities (within the margin) counts as inside', () => {
+    // 0.01° of latitude ≈ 1.1 km south of the communities.
+    expect(checkLayerExtent(layer(square(104.12, 30.63)), [chengdu]).status).toBe('inside');
+    expect(checkLayerExtent(layer(square(104.12, 30.5)), [chengdu]).status).toBe('outside');
+  });
+
+  it('nothing to compare with is unknown', () => {
+    expect(checkLayerExtent(berlin, [null, layer()])).toEqual({ status: 'unknown' });
+    expect(checkLayerExtent(layer(), [chengdu])).toEqual({ status: 'unknown' });
+  });
+
+  it("features scattered around the area, none in it, give the nearest one's distance", () => {
+    const around = layer(square(103.0, 30.6), square(105.5, 30.6));
+    const check = checkLayerExtent(around, [chengdu]);
+    expect(check.status).toBe('outside');
+    if (check.status === 'outside') expect(check.distanceKm).toBeGreaterThan(100);
+  });
+});
+
+describe('distances', () => {
+  it('great circle: one degree of latitude is about 111 km', () => {
+    expect(greatCircleKm([0, 0], [0, 1])).toBeCloseTo(111.2, 0);
+  });
+  it('extents that meet are 0 km apart', () => {
+    expect(extentDistanceKm([0, 0, 1, 1], [0.5, 0.5, 2, 2])).toBe(0);
+    expect(extentDistanceKm([0, 0, 1, 1], [0, 2, 1, 3])).toBeCloseTo(111.2, 0);
+  });
+});
