@@ -4,7 +4,7 @@ import { setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { startPlanner } from './app/planner';
 import { isKiosk } from './state/kiosk-config';
-import { isReport } from './state/report-options';
+import { isReport } from './state/report-url';
 
 setWorkerUrl(workerUrl);
 const element = document.getElementById('app')!;

@@ -1,12 +1,16 @@
 import { render } from 'preact';
 import type { DrawTool } from '../map/draw-tool';
+import { MeasureTool } from '../map/measure-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
+import { MeasureController } from '../state/measure';
 import { OsmImportController } from '../state/osm-import';
 import { PlannerApp } from '../state/planner-app';
+import { ProjectController } from '../state/project-controller';
 import { ResultsView } from '../state/results';
 import { ScenarioController } from '../state/scenario';
+import { SearchController } from '../state/search-controller';
 import type { HoverState, MapSnapshot, PlannerServices } from '../state/services';
 import { Store } from '../state/store';
 import { App } from '../ui/app';
@@ -28,13 +32,16 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
+  const measure = new MeasureController();
   // The drawing tool (and the deck.gl layers only it uses) loads beside the data, off the first page.
   const drawToolModule = import('../map/draw-tool');
-  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null } | null = null;
+  let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null; measureTool: MeasureTool | null } | null =
+    null;
   const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
 
   const attachMap = (container: HTMLElement | null) => {
     if (mounted) {
+      mounted.measureTool?.destroy();
       mounted.tool?.destroy();
       mounted.binding.dispose();
       mounted.map.destroy();
@@ -44,10 +51,13 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
     const binding = new MapBinding(map, app, results, scenarios.store);
-    const current = { map, binding, tool: null as DrawTool | null };
+    const current = { map, binding, tool: null as DrawTool | null, measureTool: null as MeasureTool | null };
     mounted = current;
     void drawToolModule.then(({ DrawTool }) => {
-      if (mounted === current) current.tool = new DrawTool(map, scenarios);
+      if (mounted !== current) return;
+      current.tool = new DrawTool(map, scenarios);
+      // After the drawing tool: the measuring tool wraps the click suppression the drawing tool sets.
+      current.measureTool = new MeasureTool(map, measure);
     });
     hooks.setMap(map);
   };
@@ -77,8 +87,19 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     scenarios,
     results,
     hover,
+    search: new SearchController(app, results),
+    measure,
+    project: new ProjectController(app, scenarios, (view) => mounted?.map.jumpTo(view)),
     attachMap,
     mapSnapshot,
+    renderMap: ({ width, height, insets }) => {
+      const shown = mounted?.map.map.getBounds();
+      const bounds = shown ? ([shown.getWest(), shown.getSouth(), shown.getEast(), shown.getNorth()] as const) : null;
+      // Loaded on first use (not on the first page).
+      return import('./offscreen-map').then(({ renderOffscreenMap }) =>
+        renderOffscreenMap({ app, results, width, height, insets, bounds: bounds ? [...bounds] : null }),
+      );
+    },
     draw: {
       finishGreenway: () => mounted?.tool?.finishGreenway(),
       selectFeature: (key) => (mounted?.tool ? mounted.tool.selectFeature(key) : scenarios.selectFeature(key)),

@@ -1,5 +1,6 @@
 import '../../styles/report.css';
 import { render } from 'preact';
+import { collectionBounds } from '../coverage/geometry';
 import { PlannerMap } from '../map/planner-map';
 import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
@@ -13,21 +14,7 @@ import { ReportApp } from '../ui/report/report-app';
 import { CoverageClient } from '../worker/coverage-client';
 import { GapClient } from '../worker/gap-client';
 import { installTestHooks } from './test-hooks';
-
-/** Resolves once `check()` holds (polled every 100 ms), or rejects after `timeoutMs`. */
-function until(check: () => boolean, timeoutMs = 180_000): Promise<void> {
-  const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (check()) resolve();
-      else if (performance.now() - start > timeoutMs) reject(new Error('the report timed out'));
-      else setTimeout(poll, 100);
-    };
-    poll();
-  });
-}
-
-const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+import { frame, metresPerPixelAt, until } from './wait';
 
 /**
  * The report's composition root (`?report`, with the rest of the URL state; `&community=N` for a
@@ -51,9 +38,11 @@ export function startReport(element: HTMLElement): ReportServices {
 
   const capture = async (current: NonNullable<typeof mounted>) => {
     await until(() => app.store.get().status === 'ready' && results.get().gaps !== null);
-    const { selectedCommunity } = app.store.get();
+    const { selectedCommunity, data } = app.store.get();
     const bbox =
-      selectedCommunity !== null ? results.get().shown?.result.communities[selectedCommunity]?.bbox : undefined;
+      selectedCommunity !== null
+        ? results.get().shown?.result.communities[selectedCommunity]?.bbox
+        : data && ((data.district && collectionBounds(data.district)) ?? collectionBounds(data.communities));
     if (bbox) app.focus(bbox, { animate: false, maxZoom: 17 });
     await frame();
     await until(() => current.map.isIdle() && current.map.isCellsDrawn());
@@ -63,13 +52,8 @@ export function startReport(element: HTMLElement): ReportServices {
     const canvas = composeMapCanvas(current.container, layout.pixelRatio);
     const url = URL.createObjectURL(await canvasPng(canvas));
     const center = current.map.map.getCenter();
-    const dLon = 1000 / (111_320 * Math.cos((center.lat * Math.PI) / 180));
-    const a = current.map.project(center.lng, center.lat);
-    const b = current.map.project(center.lng + dLon, center.lat);
-    const pixels = Math.hypot(b[0] - a[0], b[1] - a[1]);
-    report.set({
-      map: { url, width: canvas.width, height: canvas.height, metresPerPixel: pixels > 0 ? 1000 / pixels : null },
-    });
+    const metresPerPixel = metresPerPixelAt((x, y) => current.map.project(x, y), center.lng, center.lat);
+    report.set({ map: { url, width: canvas.width, height: canvas.height, metresPerPixel } });
     // Let the image decode and lay out before saying the page is ready to print.
     await frame();
     report.set({ ready: true });

@@ -17,11 +17,6 @@ export const reportMarginMm = 10;
 /** The map is rendered at this many dots per inch (print resolution, ≥ 200). */
 export const reportDpi = 220;
 
-/** Whether the URL asks for the printable report (`?report`, with any other screen keys). */
-export function isReport(search: string): boolean {
-  return new URLSearchParams(search).has('report');
-}
-
 /** `paper=a4|a3` and `orientation=landscape|portrait` (default A4 landscape). */
 export function parseReportOptions(search: string): ReportOptions {
   const params = new URLSearchParams(search);
@@ -46,7 +41,7 @@ export interface ReportLayout {
 
 /**
  * The page layout of the report: landscape puts a side column (legend, figures) of 85 mm beside the
- * map; portrait puts the map over them at 4:3.
+ * map; portrait puts the map over them (square, or 62 % of the height at most).
  */
 export function reportLayout(options: ReportOptions): ReportLayout {
   const [short, long] = paperMillimetres[options.paper];
@@ -56,7 +51,7 @@ export function reportLayout(options: ReportOptions): ReportLayout {
   const mapMm: [number, number] =
     options.orientation === 'landscape'
       ? [contentMm[0] - 85, contentMm[1] - 38]
-      : [contentMm[0], Math.round(contentMm[0] * 0.75)];
+      : [contentMm[0], Math.round(Math.min(contentMm[0], contentMm[1] * 0.62))];
   const pixelRatio = reportDpi / 96;
   const mapPixels: [number, number] = [
     Math.round((mapMm[0] / 25.4) * reportDpi),
@@ -70,21 +65,4 @@ export function scaleBarMeters(maxMeters: number): number {
   if (!(maxMeters > 0) || !Number.isFinite(maxMeters)) return 0;
   const power = 10 ** Math.floor(Math.log10(maxMeters));
   return [5, 2, 1].map((m) => m * power).find((value) => value <= maxMeters) ?? power;
-}
-
-/** The planner URL's search with `report` (and paper, orientation, community) set: the report of that screen. */
-export function reportSearch(
-  screenSearch: string,
-  options: Partial<ReportOptions> & { community?: number | null } = {},
-): string {
-  const params = new URLSearchParams(screenSearch);
-  params.delete('report');
-  if (options.paper) params.set('paper', options.paper);
-  if (options.orientation) params.set('orientation', options.orientation);
-  if (options.community !== undefined) {
-    if (options.community === null) params.delete('community');
-    else params.set('community', String(options.community));
-  }
-  const rest = params.toString();
-  return `?report${rest ? `&${rest}` : ''}`;
 }

@@ -9,9 +9,12 @@ import { rulesTagline, t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
+import { MeasurePanel } from './measure-panel';
 import { OsmDialogSlot } from './osm-dialog-slot';
+import { ProjectPanel } from './project-panel';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
+import { SearchBox } from './search-box';
 import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
 
@@ -59,6 +62,7 @@ export function App({ services }: { services: PlannerServices }) {
             {rulesTagline(language, rules)}
           </span>
         </h1>
+        {services.search && <SearchBox search={services.search} language={language} />}
         <div class="top-actions">
           <button type="button" onClick={copyLink} data-testid="copy-link">
             {copied ? t(language, 'copied') : t(language, 'copyLink')}
@@ -109,8 +113,16 @@ export function App({ services }: { services: PlannerServices }) {
         <aside class="side side-left">
           <RulesPanel app={app} />
           <LegendPanel app={app} results={results} />
+          {services.measure && <MeasurePanel app={app} results={results} measure={services.measure} />}
           <ImportPanel app={app} imports={imports} osmImport={services.osmImport} />
-          <ExportPanel app={app} imports={imports} results={results} mapSnapshot={services.mapSnapshot} />
+          <ExportPanel
+            app={app}
+            imports={imports}
+            results={results}
+            mapSnapshot={services.mapSnapshot}
+            renderMap={services.renderMap}
+          />
+          {services.project && <ProjectPanel app={app} project={services.project} />}
         </aside>
         <main class="main">
           <MapView

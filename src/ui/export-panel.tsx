@@ -2,9 +2,10 @@ import { useState } from 'preact/hooks';
 import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
-import type { MapSnapshot } from '../state/services';
-import { mapPng } from './export-png';
+import type { MapSnapshot, PlannerServices } from '../state/services';
+import { legendColumnWidth, type PngSize, PngSizePicker, pngPixels, pngSizes } from './export-png-size';
 import { type MessageKey, t } from './i18n';
+import { ReportLinks } from './report/report-links';
 import { useStore } from './use-store';
 
 type ExportKind =
@@ -46,12 +47,15 @@ export function ExportPanel({
   imports,
   results,
   mapSnapshot,
+  renderMap,
 }: {
   app: PlannerApp;
   imports: ImportController;
   results: ResultsView;
   mapSnapshot: () => MapSnapshot | null;
+  renderMap?: PlannerServices['renderMap'];
 }) {
+  const [pngSize, setPngSize] = useState<PngSize>(pngSizes[0]);
   const language = useStore(app.store, (state) => state.language);
   const result = useStore(results.store, (state) => state.shown?.result ?? null);
   const [busy, setBusy] = useState<ExportKind | null>(null);
@@ -118,6 +122,23 @@ export function ExportPanel({
       } else {
         const snapshot = mapSnapshot();
         if (!snapshot) throw new Error('no map on screen');
+        // The PNG drawing code loads on first use (not on the first page).
+        const [{ mapPng }, { composeMapCanvas }] = await Promise.all([
+          import('./export-png'),
+          import('./report/compose-map'),
+        ]);
+        const pixels = renderMap ? pngPixels(pngSize) : null;
+        const ratio = window.devicePixelRatio || 1;
+        const drawn = pixels
+          ? await renderMap!({
+              ...pixels,
+              insets: (width) => ({ top: 0, right: 40, bottom: 30, left: legendColumnWidth(width) }),
+            })
+          : {
+              canvas: composeMapCanvas(snapshot.container, ratio),
+              pixelRatio: ratio,
+              metresPerPixel: snapshot.metresPerPixel,
+            };
         const imported = imports.store.get().imported;
         const sources = [
           ...imported.map((layer) => `${layer.source} (${layer.role})`),
@@ -125,7 +146,15 @@ export function ExportPanel({
         ]
           .filter(Boolean)
           .join(', ');
-        download(await mapPng({ ...snapshot, result: current, language, sources }), `${stem}-map.png`);
+        const png = await mapPng({
+          image: drawn.canvas,
+          pixelRatio: drawn.pixelRatio,
+          metresPerPixel: drawn.metresPerPixel,
+          result: current,
+          language,
+          sources,
+        });
+        download(png, `${stem}-map${pixels ? `-${pngSize}` : ''}.png`);
       }
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -151,6 +180,8 @@ export function ExportPanel({
           </button>
         ))}
       </div>
+      {renderMap && <PngSizePicker language={language} value={pngSize} onChange={setPngSize} />}
+      <ReportLinks app={app} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -438,4 +438,46 @@ export const messages = {
   reportOpen: { zh: '报告（PDF）', en: 'Report (PDF)' },
   reportPaper: { zh: '纸张', en: 'Paper' },
   reportCommunityPage: { zh: '本社区报告', en: 'Community report' },
+  pngSize: { zh: 'PNG 尺寸（像素）', en: 'PNG size (pixels)' },
+  pngScreen: { zh: '屏幕上的地图', en: 'The map as on screen' },
+  // ---- measuring, and figures for any area ----
+  measure: { zh: '量测与区域统计', en: 'Measure and area figures' },
+  measureDistance: { zh: '量距离', en: 'Distance' },
+  measureArea: { zh: '量面积 / 区域统计', en: 'Area and its figures' },
+  measureDistanceHelp: {
+    zh: '在地图上逐点单击；直线距离（步行距离只按住宅到公园计算，不用于任意两点）。',
+    en: 'Click points on the map; straight lines (walking distance is computed from homes to parks, not between any two points).',
+  },
+  measureAreaHelp: {
+    zh: '单击围出多边形（至少三点）：面积，以及区内住宅网格的达标情况。',
+    en: 'Click around an area (three points or more): its size and how its homes fare.',
+  },
+  measureLength: { zh: '长度', en: 'Length' },
+  measureAreaValue: { zh: '面积', en: 'Area' },
+  measurePerimeter: { zh: '周长', en: 'Perimeter' },
+  measureUndo: { zh: '撤销上一点', en: 'Undo last point' },
+  measureClear: { zh: '清除所有点', en: 'Clear points' },
+  measureCsv: { zh: '导出区域统计 CSV', en: 'Area figures (CSV)' },
+  // ---- project file ----
+  project: { zh: '项目文件', en: 'Project file' },
+  projectHelp: {
+    zh: '将整个工作状态（图层、规则、方案、视图）存为一个 zip（FlatGeobuf 图层与 JSON 清单），同事打开即所见相同。',
+    en: 'The whole working state (layers, rules, scenarios, view) as one zip (FlatGeobuf layers and a JSON manifest): a colleague opens exactly what you see.',
+  },
+  projectSave: { zh: '保存项目', en: 'Save project' },
+  projectOpen: { zh: '打开项目…', en: 'Open project…' },
+  projectSaved: { zh: '项目已保存。', en: 'Project saved.' },
+  projectOpened: {
+    zh: '已打开 {file}：{layers} 个图层，{scenarios} 个方案。',
+    en: 'Opened {file}: {layers} layers, {scenarios} scenarios.',
+  },
+  // ---- search (planner header) ----
+  search: { zh: '搜索', en: 'Search' },
+  searchPlaceholder: { zh: '社区、绿地、街道、缺口（可用拼音首字母）', en: 'Community, green space, street, gap' },
+  searchNone: { zh: '没有匹配结果', en: 'No matches' },
+  searchKind_community: { zh: '社区', en: 'community' },
+  searchKind_greenspace: { zh: '绿地', en: 'green space' },
+  searchKind_greenway: { zh: '绿道', en: 'greenway' },
+  searchKind_street: { zh: '街道', en: 'street' },
+  searchKind_gap: { zh: '缺口区域', en: 'gap area' },
 } as const satisfies Record<string, { zh: string; en: string }>;

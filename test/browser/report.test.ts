@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,8 +15,10 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  root,
   startServer,
   stopProcess,
+  testBuild,
 } from './harness';
 
 // The printable report (?report): a PDF from headless Chromium, read back as text (pdftotext) and as
@@ -86,8 +88,8 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
   });
 
   /** Opens a report URL, waits until it is ready, prints it and converts its pages. */
-  async function printReport(search: string, name: string) {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}${search}`, { locale: 'en-GB' });
+  async function printReport(search: string, name: string, origin = server.url) {
+    const { page, context, consoleErrors } = await openPage(browser, `${origin}${search}`, { locale: 'en-GB' });
     await page.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000, polling: 100 });
     expect(await page.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
     const summary = (await page.evaluate(() => window.__greenreach!.summary)) as CoverageSummary;
@@ -122,18 +124,23 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     const first = await decodePng(page, pages[0]);
     // A4 landscape at 110 dpi.
     expect(first.width).toBeGreaterThan(first.height);
-    // The map frame (left part of the page under the title) is drawn: mostly not white paper.
+    // The map frame (left part of the page under the title) is drawn: mostly not white paper, and its
+    // residential cells are there in the state colours (over a near-white basemap).
     const { width, height, data } = first;
-    let drawn = 0;
-    let total = 0;
-    for (let y = Math.round(height * 0.3); y < Math.round(height * 0.85); y += 2) {
-      for (let x = Math.round(width * 0.08); x < Math.round(width * 0.6); x += 2) {
+    const region: number[] = [];
+    for (let y = Math.round(height * 0.25); y < Math.round(height * 0.85); y += 2) {
+      for (let x = Math.round(width * 0.06); x < Math.round(width * 0.66); x += 2) {
         const i = (y * width + x) * 4;
-        total++;
-        if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) drawn++;
+        region.push(data[i], data[i + 1], data[i + 2], 255);
       }
     }
-    expect(drawn / total).toBeGreaterThan(0.5);
+    const samples = region.length / 4;
+    let drawn = 0;
+    for (let i = 0; i < region.length; i += 4)
+      if (region[i] < 245 || region[i + 1] < 245 || region[i + 2] < 245) drawn++;
+    expect(drawn / samples).toBeGreaterThan(0.5);
+    expect(countNear(region, onWhite(cellStateColors.both), 22) / samples).toBeGreaterThan(0.05);
+    expect(countNear(region, onWhite(cellStateColors.neither), 30) / samples).toBeGreaterThan(0.003);
     // Every legend swatch's colour is on the page (the "neither" swatch between its hatching).
     for (const state of ['both', 'greenOnly', 'parkOnly', 'neither'] as const) {
       expect(countNear(data, onWhite(cellStateColors[state])), state).toBeGreaterThan(40);
@@ -161,5 +168,24 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     expect(await page.getByTestId('report-parks').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(report.consoleErrors).toEqual([]);
     await report.context.close();
+  }, 400_000);
+
+  it('credits OpenStreetMap under the ODbL when the data set comes from OSM (Three Rivers)', async () => {
+    // The app build with the Three Rivers sample beside the demo, served from a copy.
+    const site = join(work, 'site');
+    cpSync(testBuild, site, { recursive: true });
+    cpSync(join(root, 'data/three-rivers'), join(site, 'data/three-rivers'), { recursive: true });
+    const other = await startServer(site);
+    try {
+      const report = await printReport('?report&lang=en&data=data/three-rivers/', 'osm', other.url);
+      expect(report.text).toContain('© OpenStreetMap contributors, ODbL 1.0');
+      expect(report.text).toContain('ODbL-1.0');
+      expect(report.text).toContain('Three Rivers');
+      expect(report.text).not.toContain('Synthetic demo data');
+      expect(report.consoleErrors).toEqual([]);
+      await report.context.close();
+    } finally {
+      stopProcess(other.process);
+    }
   }, 400_000);
 });

@@ -64,7 +64,10 @@ function ScaleBar({ metresPerPixel, widthMm }: { metresPerPixel: number; widthMm
       <div class="report-scale-bar" style={{ width: `${lengthMm}mm` }}>
         <span style={{ width: '50%' }} />
       </div>
-      <span class="report-scale-label">0 — {label}</span>
+      <div class="report-scale-labels" style={{ width: `${lengthMm}mm` }}>
+        <span>0</span>
+        <span>{label}</span>
+      </div>
     </div>
   );
 }

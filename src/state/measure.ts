@@ -1,0 +1,81 @@
+import { area } from '@turf/area';
+import type { MeasureMode, MeasureTarget } from '../map/measure-tool';
+import { Store } from './store';
+
+type Point = [number, number];
+
+/** The measuring tool's state: what it measures (null: off) and the points clicked, in order. */
+export interface MeasureState {
+  mode: MeasureMode | null;
+  points: Point[];
+}
+
+const earthRadiusMeters = 6_371_008.8;
+
+/** Great-circle metres between two `[lng, lat]` points (haversine). */
+export function haversineMeters(a: readonly number[], b: readonly number[]): number {
+  const radians = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * radians;
+  const dLon = (b[0] - a[0]) * radians;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * radians) * Math.cos(b[1] * radians) * Math.sin(dLon / 2) ** 2;
+  return 2 * earthRadiusMeters * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Metres along a path of `[lng, lat]` points (straight lines between them). */
+export function pathMeters(points: readonly (readonly number[])[]): number {
+  let total = 0;
+  for (let i = 1; i < points.length; i++) total += haversineMeters(points[i - 1], points[i]);
+  return total;
+}
+
+/** Geodesic area (m²) of the polygon the points outline (closed back to the first); 0 under three points. */
+export function polygonSquareMeters(points: readonly (readonly number[])[]): number {
+  if (points.length < 3) return 0;
+  const ring = [...points, points[0]].map((point) => [point[0], point[1]]);
+  return area({ type: 'Polygon', coordinates: [ring] });
+}
+
+/**
+ * The distance and area tool: "distance" sums the straight lines between the clicked points,
+ * "area" closes them into a polygon (its area, perimeter and the figures of its cells). The map's
+ * `MeasureTool` adds points on clicks (it sees this through `MeasureTarget`). Straight lines only:
+ * walking distance is computed from homes to parks, not between any two points.
+ */
+export class MeasureController implements MeasureTarget {
+  readonly store = new Store<MeasureState>({ mode: null, points: [] });
+
+  mode(): MeasureMode | null {
+    return this.store.get().mode;
+  }
+
+  points(): readonly Point[] {
+    return this.store.get().points;
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.store.subscribe(() => listener());
+  }
+
+  /** Starts measuring (again, from no points); the same mode again stops. */
+  toggle(mode: MeasureMode): void {
+    const current = this.store.get().mode;
+    this.store.set({ mode: current === mode ? null : mode, points: [] });
+  }
+
+  addPoint(point: Point): void {
+    if (!this.store.get().mode) return;
+    this.store.set({ points: [...this.store.get().points, point] });
+  }
+
+  undo(): void {
+    this.store.set({ points: this.store.get().points.slice(0, -1) });
+  }
+
+  clear(): void {
+    this.store.set({ points: [] });
+  }
+
+  stop(): void {
+    this.store.set({ mode: null, points: [] });
+  }
+}

@@ -1,0 +1,102 @@
+import type { PlannerApp } from './planner-app';
+import type { Project } from './project-file';
+import { rulesFor } from './rule-editing';
+import type { ScenarioController } from './scenario';
+import { type MapView, parseScreen } from './url-state';
+
+/** What opening a project did, for the panel's message. */
+export interface ProjectOpened {
+  layers: number;
+  scenarios: number;
+  dataPath: string;
+}
+
+/**
+ * Saves the whole working state as one project file (the screen: rules, cell size, layers shown, view,
+ * language, data set; the four engine layers as they are, imported files included; every scenario of
+ * the data set) and opens one, so a colleague sees exactly what the planner saw. The zip code loads
+ * on first use. `jumpTo` moves the map to the project's view (the composition root owns the map).
+ */
+export class ProjectController {
+  constructor(
+    private readonly app: PlannerApp,
+    private readonly scenarios: ScenarioController,
+    private readonly jumpTo: (view: MapView) => void,
+  ) {}
+
+  /** The project file of the current state (a zip). */
+  async save(): Promise<Blob> {
+    const { writeProject } = await import('./project-file');
+    const state = this.app.store.get();
+    const data = state.data;
+    if (!data) throw new Error('no data loaded');
+    const scenarioState = this.scenarios.store.get();
+    const project: Project = {
+      search: this.app.screenSearch(),
+      dataPath: state.dataPath,
+      layers: {
+        communities: data.communities,
+        greenways: data.greenways,
+        greenspaces: data.greenspaces,
+        ...(data.residential ? { residential: data.residential } : {}),
+      },
+      scenarios: scenarioState.scenarios
+        .map((scenario) => ({
+          name: scenario.name,
+          features: scenario.id === scenarioState.activeId ? scenarioState.features : scenario.features,
+        }))
+        .filter((scenario) => scenario.features.length > 0),
+    };
+    return new Blob([writeProject(project) as BlobPart], { type: 'application/zip' });
+  }
+
+  /**
+   * Opens a project file: its screen and rules, its layers in place of the data set's (the data set's
+   * basemap and streets stay), its scenarios as new scenarios, its view. Resolves once computed.
+   */
+  async open(file: Blob): Promise<ProjectOpened> {
+    const { readProject } = await import('./project-file');
+    const project = readProject(new Uint8Array(await file.arrayBuffer()));
+    const current = this.app.store.get();
+    const screen = parseScreen(project.search, current);
+    const layers = project.layers;
+    this.app.store.set({
+      language: screen.language,
+      presetId: screen.presetId,
+      numbers: screen.numbers,
+      rules: rulesFor(screen.presetId, screen.numbers),
+      ruleError: null,
+      cellMeters: screen.cellMeters,
+      layers: screen.layers,
+    });
+    if (project.dataPath !== current.dataPath) {
+      this.app.store.set({ dataPath: project.dataPath, data: null, baseline: null });
+      await this.app.start(async (data) => ({ ...data, ...layers }));
+    } else {
+      this.app.replaceLayers(layers);
+      await waitFor(this.app, () => this.app.store.get().status === 'ready' || this.app.store.get().status === 'error');
+    }
+    this.app.store.set({ selectedCommunity: screen.selectedCommunity, selectedGap: screen.selectedGap });
+    if (screen.view) {
+      this.app.setView(screen.view);
+      this.jumpTo(screen.view);
+    }
+    for (const scenario of project.scenarios) {
+      this.scenarios.newScenario();
+      this.scenarios.rename(scenario.name);
+      this.scenarios.commit(scenario.features);
+    }
+    return { layers: Object.keys(layers).length, scenarios: project.scenarios.length, dataPath: project.dataPath };
+  }
+}
+
+function waitFor(app: PlannerApp, done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (done()) return resolve();
+    const unsubscribe = app.store.subscribe(() => {
+      if (!done()) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}

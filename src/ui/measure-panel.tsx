@@ -1,0 +1,108 @@
+import { useMemo } from 'preact/hooks';
+import { areaCsv, areaTotals } from '../state/area-figures';
+import { type MeasureController, pathMeters, polygonSquareMeters } from '../state/measure';
+import type { PlannerApp } from '../state/planner-app';
+import type { ResultsView } from '../state/results';
+import { download } from './export-panel';
+import { formatCount, t } from './i18n';
+import { TotalsFigures } from './summary-panel';
+import { useStore } from './use-store';
+
+/** Metres as "850 m" or "1.25 km". */
+function formatLength(meters: number): string {
+  return meters >= 1000 ? `${(meters / 1000).toFixed(2)} km` : `${Math.round(meters)} m`;
+}
+
+/** Square metres as "8,400 m²" or "12.5 ha". */
+function formatArea(language: 'zh' | 'en', squareMeters: number): string {
+  return squareMeters >= 10_000
+    ? `${(squareMeters / 10_000).toFixed(2)} ha`
+    : `${formatCount(language, squareMeters)} m²`;
+}
+
+/**
+ * Measure a distance (straight lines between clicked points) or an area; an area also gets the
+ * summary's figures for the homes inside it (cells, residents, share meeting each rule), as CSV too.
+ */
+export function MeasurePanel({
+  app,
+  results,
+  measure,
+}: {
+  app: PlannerApp;
+  results: ResultsView;
+  measure: MeasureController;
+}) {
+  const language = useStore(app.store, (state) => state.language);
+  const { mode, points } = useStore(measure.store, (state) => state);
+  const result = useStore(results.store, (state) => state.shown?.result ?? null);
+  const totals = useMemo(
+    () => (mode === 'area' && points.length >= 3 && result ? areaTotals(result, points) : null),
+    [mode, points, result],
+  );
+  const exportCsv = () => {
+    if (!totals || !result) return;
+    download(
+      new Blob([areaCsv(result, points, totals)], { type: 'text/csv;charset=utf-8' }),
+      `greenreach-${result.rules.id}-${result.grid.cellMeters}m-area.csv`,
+    );
+  };
+  return (
+    <section class="panel measure-panel" aria-labelledby="measure-heading" data-testid="measure-panel">
+      <h2 id="measure-heading">{t(language, 'measure')}</h2>
+      <div class="export-buttons">
+        {(['distance', 'area'] as const).map((kind) => (
+          <button
+            type="button"
+            key={kind}
+            aria-pressed={mode === kind}
+            data-testid={`measure-${kind}`}
+            onClick={() => measure.toggle(kind)}
+          >
+            {t(language, kind === 'distance' ? 'measureDistance' : 'measureArea')}
+          </button>
+        ))}
+      </div>
+      {mode && (
+        <>
+          <p class="muted small">{t(language, mode === 'distance' ? 'measureDistanceHelp' : 'measureAreaHelp')}</p>
+          <p data-testid="measure-readout" aria-live="polite">
+            {mode === 'distance' ? (
+              <>
+                {t(language, 'measureLength')}:{' '}
+                <strong data-testid="measure-meters">{formatLength(pathMeters(points))}</strong>
+              </>
+            ) : (
+              <>
+                {t(language, 'measureAreaValue')}:{' '}
+                <strong data-testid="measure-square-meters">{formatArea(language, polygonSquareMeters(points))}</strong>
+                {' · '}
+                {t(language, 'measurePerimeter')}:{' '}
+                {formatLength(points.length >= 3 ? pathMeters([...points, points[0]]) : pathMeters(points))}
+              </>
+            )}
+          </p>
+          {totals && <TotalsFigures totals={totals} language={language} testId="area-figures" />}
+          {totals && (
+            <p class="muted small" data-testid="area-cells">
+              {formatCount(language, totals.cells)} {t(language, 'cells')}
+            </p>
+          )}
+          <div class="export-buttons">
+            <button type="button" onClick={() => measure.undo()} disabled={points.length === 0}>
+              {t(language, 'measureUndo')}
+            </button>
+            <button type="button" onClick={() => measure.clear()} disabled={points.length === 0}>
+              {t(language, 'measureClear')}
+            </button>
+            {totals && (
+              <button type="button" onClick={exportCsv} data-testid="area-csv">
+                {t(language, 'measureCsv')}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

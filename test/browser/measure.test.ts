@@ -1,0 +1,104 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haversineMeters } from '../../src/state/measure';
+import {
+  browserSuiteOptions,
+  buildIfStale,
+  chromiumForTests,
+  launchBrowser,
+  openPage,
+  root,
+  startServer,
+  stopProcess,
+  waitForCoverage,
+  waitForGaps,
+  waitForMapIdle,
+} from './harness';
+
+// Measuring on the map (straight line, area) and the figures of a drawn area, with the mouse.
+
+const executable = chromiumForTests();
+
+describe.skipIf(!executable)('measure and area figures in Chromium', browserSuiteOptions, () => {
+  let browser: Browser;
+  let server: { url: string; process: ChildProcess };
+  let work: string;
+
+  beforeAll(async () => {
+    buildIfStale();
+    server = await startServer();
+    browser = await launchBrowser(executable!);
+    work = mkdtempSync(join(tmpdir(), 'greenreach-measure-'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stopProcess(server?.process);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Clicks the map at `[lng, lat]`; returns the position the click lands on. */
+  async function clickAt(page: Page, position: readonly number[]): Promise<[number, number]> {
+    const box = (await page.locator('.maplibregl-canvas').boundingBox())!;
+    const [x, y] = await page.evaluate(([lng, lat]) => window.__greenreachMap!.project(lng, lat), [...position]);
+    const pixel = [Math.round(x), Math.round(y)];
+    await page.mouse.click(box.x + pixel[0], box.y + pixel[1]);
+    return page.evaluate(([px, py]) => window.__greenreachMap!.map.unproject([px, py]).toArray(), pixel) as Promise<
+      [number, number]
+    >;
+  }
+
+  it('measures a straight line and an area, and gives the area’s figures as on screen and as CSV', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    await waitForGaps(page);
+    await waitForMapIdle(page);
+    const community = await page.evaluate(() => {
+      const result = window.__greenreach!.state().result!;
+      return { bbox: result.communities[0].bbox, cells: result.summary.communities[0].cells };
+    });
+    const [w, s, e, n] = community.bbox;
+
+    await page.getByTestId('measure-distance').click();
+    expect(await page.getByTestId('measure-distance').getAttribute('aria-pressed')).toBe('true');
+    const a = await clickAt(page, [w, s]);
+    const b = await clickAt(page, [e, n]);
+    const meters = haversineMeters(a, b);
+    const shown = (await page.getByTestId('measure-meters').textContent())!;
+    const value = shown.endsWith('km') ? Number.parseFloat(shown) * 1000 : Number.parseFloat(shown);
+    expect(Math.abs(value - meters)).toBeLessThanOrEqual(meters >= 1000 ? 6 : 1);
+    // Measuring clicks select no community.
+    expect(await page.evaluate(() => window.__greenreach!.state().selectedCommunity)).toBeNull();
+
+    await page.getByTestId('measure-area').click();
+    for (const corner of [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+    ])
+      await clickAt(page, corner);
+    await page.getByTestId('area-figures').waitFor();
+    const cells = Number(((await page.getByTestId('area-cells').textContent()) ?? '').replace(/[^\d]/g, ''));
+    // The community's box holds all of its cells and maybe some of its neighbours'.
+    expect(cells).toBeGreaterThanOrEqual(community.cells * 0.97);
+    expect(await page.getByTestId('measure-square-meters').textContent()).toMatch(/ha|m²/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('area-csv').click()]);
+    const path = join(work, download.suggestedFilename());
+    await download.saveAs(path);
+    const [header, row] = readFileSync(path, 'utf8').slice(1).trim().split('\r\n');
+    const record = Object.fromEntries(header.split(',').map((key, i) => [key, row.split(',')[i]]));
+    expect(Number(record.cells)).toBe(cells);
+    expect(record.rules).toBe('chengdu');
+    const both = (await page.getByTestId('area-figures').locator('[data-figure=both]').textContent())!;
+    expect(`${(Number(record.share_both) * 100).toFixed(1)}%`).toBe(both);
+    mkdirSync(join(root, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-output/measure-area.png') });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+});

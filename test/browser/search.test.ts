@@ -1,0 +1,87 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  browserSuiteOptions,
+  buildIfStale,
+  chromiumForTests,
+  launchBrowser,
+  openPage,
+  startServer,
+  stopProcess,
+  waitForCoverage,
+  waitForGaps,
+  waitForMapIdle,
+} from './harness';
+
+// The header's search, driven by keyboard only: pinyin initials find a community, arrows move,
+// Enter flies there and selects it, Escape closes and then clears.
+
+const executable = chromiumForTests();
+
+describe.skipIf(!executable)('search in Chromium', browserSuiteOptions, () => {
+  let browser: Browser;
+  let server: { url: string; process: ChildProcess };
+
+  beforeAll(async () => {
+    buildIfStale();
+    server = await startServer();
+    browser = await launchBrowser(executable!);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stopProcess(server?.process);
+  });
+
+  it('finds a community by pinyin initials and a gap by number, by keyboard, and flies to them', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    await waitForGaps(page);
+    const target = await page.evaluate(() => {
+      const communities = window.__greenreach!.state().result!.communities;
+      const index = communities.findIndex((community) => community.name === '龙潭社区');
+      return { index, bbox: communities[index].bbox };
+    });
+    expect(target.index).toBeGreaterThanOrEqual(0);
+
+    const input = page.getByTestId('search-input');
+    await input.focus();
+    await page.keyboard.type('ltsq');
+    // Pinyin loads on the first query; then the community is the first result.
+    const first = page.getByTestId('search-result').first();
+    await expect.poll(() => first.textContent(), { timeout: 30_000 }).toContain('Longtan');
+    expect(await input.getAttribute('aria-expanded')).toBe('true');
+    expect(await input.getAttribute('aria-activedescendant')).toBe('search-result-0');
+    const count = await page.getByTestId('search-result').count();
+    await page.keyboard.press('ArrowDown');
+    expect(await input.getAttribute('aria-activedescendant')).toBe(count > 1 ? 'search-result-1' : 'search-result-0');
+    await page.keyboard.press('ArrowUp');
+    expect(await input.getAttribute('aria-activedescendant')).toBe('search-result-0');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => window.__greenreach!.state().selectedCommunity)).toBe(target.index);
+    expect(await page.evaluate(() => window.__greenreach!.state().cameraRequest?.bbox)).toEqual(target.bbox);
+    await waitForMapIdle(page);
+    const centre = await page.evaluate(() => window.__greenreachMap!.map.getCenter().toArray());
+    expect(centre[0]).toBeGreaterThan(target.bbox[0]);
+    expect(centre[0]).toBeLessThan(target.bbox[2]);
+    expect(centre[1]).toBeGreaterThan(target.bbox[1]);
+    expect(centre[1]).toBeLessThan(target.bbox[3]);
+    expect(await page.locator('#search-results').count()).toBe(0);
+
+    // A gap area by number; Escape closes the list, a second Escape clears the box.
+    await input.fill('');
+    await page.keyboard.type('gap 1');
+    await expect.poll(() => first.textContent()).toContain('Gap 1');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => window.__greenreach!.state().selectedGap)).toBe(0);
+    await page.keyboard.type('0');
+    expect(await page.locator('#search-results').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#search-results').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    expect(await input.inputValue()).toBe('');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import type { Feature, FeatureCollection } from 'geojson';
+import { describe, expect, it } from 'vitest';
+import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { readProject, writeProject } from '../../src/state/project-file';
+
+const fixture = JSON.parse(
+  readFileSync(new URL('../coverage/in/residential-population.geojson', import.meta.url), 'utf8'),
+) as FeatureCollection;
+const layer = (name: string): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: fixture.features
+    .filter((feature: Feature) => feature.properties?.layer === name)
+    .map((feature) => ({ ...feature, properties: { ...feature.properties } })),
+});
+
+const park: Feature = {
+  type: 'Feature',
+  properties: { kind: 'pocket_park', name: '新小游园' },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [104, 30],
+        [104.001, 30],
+        [104.001, 30.001],
+        [104, 30],
+      ],
+    ],
+  },
+};
+
+describe('project file', () => {
+  const project = {
+    search: '?lang=zh&preset=who&cell=25&view=104.1,30.6,13',
+    dataPath: 'data/demo/',
+    layers: { communities: layer('communities'), greenspaces: layer('greenspaces'), residential: layer('residential') },
+    scenarios: [{ name: '方案 A', features: [{ key: 'f1', layer: 'greenspaces' as const, feature: park }] }],
+  };
+
+  it('round-trips the screen, the layers and the scenarios', () => {
+    const bytes = writeProject(project, new Date('2026-12-02T00:00:00Z'));
+    const back = readProject(bytes);
+    expect(back.search).toBe(project.search);
+    expect(back.dataPath).toBe('data/demo/');
+    expect(Object.keys(back.layers).sort()).toEqual(['communities', 'greenspaces', 'residential']);
+    for (const name of ['communities', 'greenspaces', 'residential'] as const) {
+      const original = project.layers[name];
+      expect(back.layers[name]!.features.map((feature) => feature.geometry)).toEqual(
+        original.features.map((feature) => feature.geometry),
+      );
+      expect(back.layers[name]!.features.map((feature) => feature.properties)).toEqual(
+        original.features.map((feature) => feature.properties),
+      );
+    }
+    expect(back.scenarios).toEqual(project.scenarios);
+  });
+
+  it('holds a manifest and FlatGeobuf layers that other readers take as they are', () => {
+    const files = unzipSync(writeProject(project));
+    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
+    expect(manifest).toMatchObject({ format: 'greenreach-project', version: 1, search: project.search });
+    expect(manifest.layers.greenspaces).toBe('layers/greenspaces.fgb');
+    expect(readFlatGeobuf(files['layers/greenspaces.fgb'], 'greenspaces.fgb').features).toHaveLength(
+      project.layers.greenspaces.features.length,
+    );
+  });
+
+  it('says what is wrong with a file that is not a project', () => {
+    expect(() => readProject(new Uint8Array([1, 2, 3]))).toThrow(/not a zip/);
+    expect(() => readProject(zipSync({ 'a.txt': strToU8('x') }))).toThrow(/no manifest.json/);
+    expect(() => readProject(zipSync({ 'manifest.json': strToU8('{"format":"other"}') }))).toThrow(/not a GreenReach/);
+    const missing = zipSync({
+      'manifest.json': strToU8(
+        JSON.stringify({ format: 'greenreach-project', version: 1, layers: { communities: 'layers/c.fgb' } }),
+      ),
+    });
+    expect(() => readProject(missing)).toThrow(/layers\/c.fgb is missing/);
+  });
+});
