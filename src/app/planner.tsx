@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import type { DrawTool } from '../map/draw-tool';
-import { MeasureTool } from '../map/measure-tool';
+import type { MeasureTool } from '../map/measure-tool';
 import type { PlannerMap } from '../map/planner-map';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
@@ -35,6 +35,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const measure = new MeasureController();
   // The drawing tool (and the deck.gl layers only it uses) loads beside the data, off the first page.
   const drawToolModule = import('../map/draw-tool');
+  const measureToolModule = import('../map/measure-tool');
   let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null; measureTool: MeasureTool | null } | null =
     null;
   const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
@@ -53,7 +54,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     const binding = new MapBinding(map, app, results, scenarios.store);
     const current = { map, binding, tool: null as DrawTool | null, measureTool: null as MeasureTool | null };
     mounted = current;
-    void drawToolModule.then(({ DrawTool }) => {
+    void Promise.all([drawToolModule, measureToolModule]).then(([{ DrawTool }, { MeasureTool }]) => {
       if (mounted !== current) return;
       current.tool = new DrawTool(map, scenarios);
       // After the drawing tool: the measuring tool wraps the click suppression the drawing tool sets.
@@ -110,7 +111,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   // The first computation starts once the drawing tool is there, so "ready" means every tool works.
   void app.start(async (data) => {
     const restored = await imports.restore(data);
-    await drawToolModule;
+    await Promise.all([drawToolModule, measureToolModule]);
     return restored;
   });
   return services;

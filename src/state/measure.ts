@@ -1,4 +1,9 @@
-import { area } from '@turf/area';
+/** @turf/area, loaded off the first page (the tool is used long after the page has loaded). */
+let area: typeof import('@turf/area').area | null = null;
+void import('@turf/area').then((module) => {
+  area = module.area;
+});
+
 import type { MeasureMode, MeasureTarget } from '../map/measure-tool';
 import { Store } from './store';
 
@@ -30,7 +35,7 @@ export function pathMeters(points: readonly (readonly number[])[]): number {
 
 /** Geodesic area (m²) of the polygon the points outline (closed back to the first); 0 under three points. */
 export function polygonSquareMeters(points: readonly (readonly number[])[]): number {
-  if (points.length < 3) return 0;
+  if (points.length < 3 || !area) return 0;
   const ring = [...points, points[0]].map((point) => [point[0], point[1]]);
   return area({ type: 'Polygon', coordinates: [ring] });
 }

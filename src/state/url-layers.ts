@@ -1,7 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
-import { prepareLayerForRole } from '../io/validate';
 import { type ImportRole, importRoles } from './import-layers';
 import { delay, type UrlOutcome } from './import-state';
 import type { DataSet } from './load-data';
@@ -97,6 +96,8 @@ export async function loadFlatGeobufUrl(
     void iterator.return?.(undefined)?.catch(() => {});
     throw error;
   }
+  // The validator (and @turf/kinks) loads only when a layer comes by URL.
+  const { prepareLayerForRole } = await import('../io/validate');
   return prepareLayerForRole({ type: 'FeatureCollection', features }, role, name).collection;
 }
 

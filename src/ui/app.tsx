@@ -1,22 +1,26 @@
 import { useState } from 'preact/hooks';
 import { shippedDatasets } from '../state/datasets';
 import type { PlannerServices } from '../state/services';
-import { CommunityTable } from './community-table';
 import { ErrorBanner } from './error-banner';
-import { ExportPanel } from './export-panel';
-import { CommunityPanel, GapList } from './gap-list';
 import { rulesTagline, t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
+import { lazyComponent } from './lazy-component';
 import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
-import { MeasurePanel } from './measure-panel';
 import { OsmDialogSlot } from './osm-dialog-slot';
-import { ProjectPanel } from './project-panel';
 import { RulesPanel } from './rules-panel';
 import { ScenarioPanel } from './scenario-panel';
-import { SearchBox } from './search-box';
 import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
+
+// Panels not needed for the first answer load right after the first page.
+const ExportPanel = lazyComponent(() => import('./export-panel').then((module) => module.ExportPanel));
+const MeasurePanel = lazyComponent(() => import('./measure-panel').then((module) => module.MeasurePanel));
+const ProjectPanel = lazyComponent(() => import('./project-panel').then((module) => module.ProjectPanel));
+const SearchBox = lazyComponent(() => import('./search-box').then((module) => module.SearchBox));
+const CommunityTable = lazyComponent(() => import('./community-table').then((module) => module.CommunityTable));
+const GapList = lazyComponent(() => import('./gap-list').then((module) => module.GapList));
+const CommunityPanel = lazyComponent(() => import('./gap-list').then((module) => module.CommunityPanel));
 
 /** The planner screen: header, side panels and the map. */
 export function App({ services }: { services: PlannerServices }) {

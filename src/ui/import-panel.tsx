@@ -6,7 +6,10 @@ import { OsmImportController } from '../state/osm-import';
 import type { PlannerApp } from '../state/planner-app';
 import { importErrorText } from './error-banner';
 import { t } from './i18n';
-import { ImportDialog } from './import-dialog';
+import { lazyComponent } from './lazy-component';
+
+const ImportDialog = lazyComponent(() => import('./import-dialog').then((module) => module.ImportDialog));
+
 import { useStore } from './use-store';
 
 /**

@@ -6,10 +6,17 @@ import type { PlannerApp } from '../state/planner-app';
 import type { DrawMode, ScenarioController } from '../state/scenario';
 import type { DrawActions } from '../state/services';
 import { t } from './i18n';
+import { lazyComponent } from './lazy-component';
 import { ScenarioChangeSection, ScenarioCompareSection, useScenarioCsv } from './scenario-change-section';
-import { ScenarioEditSection } from './scenario-edit-section';
 import type { SectionProps } from './scenario-section-props';
-import { ScenarioSuggestSection } from './scenario-suggest-section';
+
+const ScenarioEditSection = lazyComponent(() =>
+  import('./scenario-edit-section').then((module) => module.ScenarioEditSection),
+);
+const ScenarioSuggestSection = lazyComponent(() =>
+  import('./scenario-suggest-section').then((module) => module.ScenarioSuggestSection),
+);
+
 import { useStore } from './use-store';
 
 /** A download link for text made into a Blob URL (revoked when the text changes or the link goes). */
