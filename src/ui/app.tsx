@@ -1,15 +1,12 @@
 import { useState } from 'preact/hooks';
 import { shippedDatasets } from '../state/datasets';
 import type { PlannerServices } from '../state/services';
-import { ErrorBanner } from './error-banner';
 import { rulesTagline, t } from './i18n';
 import { ImportBanner, ImportPanel, useImported } from './import-panel';
 import { lazyComponent } from './lazy-component';
-import { LegendPanel } from './legend-panel';
 import { MapView } from './map-view';
 import { OsmDialogSlot } from './osm-dialog-slot';
 import { RulesPanel } from './rules-panel';
-import { ScenarioPanel } from './scenario-panel';
 import { SummaryPanel } from './summary-panel';
 import { useStore } from './use-store';
 
@@ -18,6 +15,9 @@ const ExportPanel = lazyComponent(() => import('./export-panel').then((module) =
 const MeasurePanel = lazyComponent(() => import('./measure-panel').then((module) => module.MeasurePanel));
 const ProjectPanel = lazyComponent(() => import('./project-panel').then((module) => module.ProjectPanel));
 const SearchBox = lazyComponent(() => import('./search-box').then((module) => module.SearchBox));
+const ErrorBanner = lazyComponent(() => import('./error-banner').then((module) => module.ErrorBanner));
+const LegendPanel = lazyComponent(() => import('./legend-panel').then((module) => module.LegendPanel));
+const ScenarioPanel = lazyComponent(() => import('./scenario-panel').then((module) => module.ScenarioPanel));
 const CommunityTable = lazyComponent(() => import('./community-table').then((module) => module.CommunityTable));
 const GapList = lazyComponent(() => import('./gap-list').then((module) => module.GapList));
 const CommunityPanel = lazyComponent(() => import('./gap-list').then((module) => module.CommunityPanel));

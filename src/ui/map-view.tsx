@@ -6,8 +6,11 @@ import type { HoverState } from '../state/services';
 import type { Store } from '../state/store';
 import type { Language } from '../state/url-state';
 import { communityName, formatMeters, isMessageKey, kindLabel, t } from './i18n';
-import { SwipeDivider } from './swipe-divider';
+import { lazyComponent } from './lazy-component';
 import { useStore } from './use-store';
+
+/** The swipe divider loads after the first page (it shows only while comparing). */
+const SwipeDivider = lazyComponent(() => import('./swipe-divider').then((module) => module.SwipeDivider));
 
 /**
  * The map's place on the page: hands its element to the composition root (which builds the map and
