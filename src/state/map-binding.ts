@@ -1,5 +1,6 @@
 import { collectionBounds } from '../coverage/geometry';
 import type { PlannerMap } from '../map/planner-map';
+import { suggestionLayers } from '../map/suggestion-layers';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ResultsState, ResultsView } from './results';
 import type { ScenarioState } from './scenario';
@@ -32,7 +33,21 @@ export class MapBinding {
       app.store.subscribe((state, previous) => this.appChanged(state, previous)),
       results.store.subscribe((state, previous) => this.resultsChanged(state, previous)),
     );
-    if (scenarios) this.disposers.push(scenarios.subscribe(() => this.swipeChanged()));
+    if (scenarios)
+      this.disposers.push(
+        scenarios.subscribe((state, previous) => {
+          this.swipeChanged();
+          if (state.suggest.result !== previous.suggest.result || state.suggest.accepted !== previous.suggest.accepted)
+            this.suggestionsChanged(state);
+        }),
+      );
+  }
+
+  /** Suggested sites not yet adopted, numbered on the map. */
+  private suggestionsChanged(state: ScenarioState): void {
+    const { result, accepted } = state.suggest;
+    const sites = result?.sites.filter((site) => !accepted.includes(site.rank)) ?? [];
+    this.map.setExtraLayers('suggestions', suggestionLayers(sites));
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {

@@ -14,6 +14,18 @@ export interface RuleNumbers {
   parkMinimumAreaSquareMeters: number | null;
   /** `straight` (cell centre to the nearest edge) or `network` (the walk along the streets). */
   distance: DistanceMode;
+  /**
+   * How far distances are measured ("distances up to N m"), so hover, gaps and exports give the real
+   * distance of homes that fail; null: the preset's (the largest radius + 100 m).
+   */
+  reachMeters: number | null;
+}
+
+/** The preset margin beyond the largest radius (the engine's `reachMarginMeters` default). */
+const defaultMarginMeters = 100;
+
+function largestRadius(numbers: Pick<RuleNumbers, 'greenRadiusMeters' | 'parkRadiusMeters'>): number {
+  return Math.max(numbers.greenRadiusMeters ?? 0, numbers.parkRadiusMeters ?? 0);
 }
 
 /** The keys of RuleNumbers that are numbers (the rules panel's number fields). */
@@ -27,6 +39,10 @@ export function ruleNumbers(rules: RuleSet): RuleNumbers {
     parkRadiusMeters: rules.park?.radiusMeters ?? null,
     parkMinimumAreaSquareMeters: rules.park?.minimumAreaSquareMeters ?? null,
     distance: rules.distance,
+    reachMeters:
+      rules.reachMarginMeters === defaultMarginMeters
+        ? null
+        : Math.max(rules.green?.radiusMeters ?? 0, rules.park?.radiusMeters ?? 0) + rules.reachMarginMeters,
   };
 }
 
@@ -45,8 +61,14 @@ export function rulesFor(presetId: string, numbers: RuleNumbers): RuleSet {
     ...(radius !== null ? { radiusMeters: radius } : {}),
     ...(area !== null ? { minimumAreaSquareMeters: area } : {}),
   });
+  // The reach is the largest radius plus a margin the engine takes as 100–5,000 m.
+  const margin =
+    numbers.reachMeters === null
+      ? null
+      : Math.min(5000, Math.max(defaultMarginMeters, numbers.reachMeters - largestRadius(numbers)));
   return parseRules({
     extends: presetId,
+    ...(margin !== null && margin !== base.reachMarginMeters ? { reachMarginMeters: margin } : {}),
     ...(numbers.distance !== base.distance ? { distance: numbers.distance } : {}),
     ...(base.green ? { green: criterion(numbers.greenRadiusMeters, numbers.greenMinimumAreaSquareMeters) } : {}),
     ...(base.park ? { park: criterion(numbers.parkRadiusMeters, numbers.parkMinimumAreaSquareMeters) } : {}),

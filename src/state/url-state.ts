@@ -102,6 +102,8 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
   }
   const distance = params.get('distance');
   if (distance === 'straight' || distance === 'network') screen.numbers.distance = distance;
+  const reach = finite(params.get('reach'));
+  if (reach !== null && reach > 0 && reach <= 10_000) screen.numbers.reachMeters = reach;
   try {
     rulesFor(screen.presetId, screen.numbers);
   } catch {
@@ -145,6 +147,7 @@ export function formatScreen(screen: ScreenState): string {
   if (numbers.parkRadiusMeters !== null)
     params.set('park', `${numbers.parkRadiusMeters},${numbers.parkMinimumAreaSquareMeters}`);
   params.set('distance', numbers.distance);
+  if (numbers.reachMeters !== null) params.set('reach', String(numbers.reachMeters));
   params.set('cell', String(screen.cellMeters));
   params.set('layers', layerNames.filter((name) => screen.layers[name]).join(','));
   if (screen.view) {

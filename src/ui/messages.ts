@@ -24,6 +24,11 @@ export const messages = {
   parkRadius: { zh: '见园服务半径（米）', en: 'Park radius (m)' },
   parkArea: { zh: '公园最小面积（平方米）', en: 'Park minimum area (m²)' },
   cellMeters: { zh: '网格大小（米）', en: 'Cell size (m)' },
+  reachMeters: { zh: '距离计算至（米）', en: 'Distances up to (m)' },
+  reachHelp: {
+    zh: '超过此距离的只显示“> N 米”；调大后悬停、缺口和导出给出未达标住宅的真实距离（计算更慢）。',
+    en: 'Beyond this, distances read "> N m"; raise it so hover, gaps and exports give failing homes their real distance (slower).',
+  },
   distanceMode: { zh: '距离算法', en: 'Distance' },
   distanceStraight: { zh: '直线距离', en: 'Straight line' },
   distanceNetwork: { zh: '步行距离（沿街道，从公园入口）', en: 'On foot (along streets, from park entrances)' },

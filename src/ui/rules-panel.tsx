@@ -18,6 +18,13 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
   const numbers = useStore(app.store, (state) => state.numbers);
   const cellMeters = useStore(app.store, (state) => state.cellMeters);
   const ruleError = useStore(app.store, (state) => state.ruleError);
+  // The distances measured: the largest radius in force plus the rules' margin.
+  const reach = useStore(
+    app.store,
+    (state) =>
+      Math.max(state.rules.green?.radiusMeters ?? 0, state.rules.park?.radiusMeters ?? 0) +
+      state.rules.reachMarginMeters,
+  );
   const hasStreets = useStore(app.store, (state) => (state.data?.streets?.features.length ?? 0) > 0);
   const commit = (key: RuleNumberKey, input: HTMLInputElement) => {
     const value = input.valueAsNumber;
@@ -78,6 +85,22 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
             )}
           </div>
         ))}
+        <label class="field">
+          <span>{t(language, 'reachMeters')}</span>
+          <input
+            type="number"
+            data-testid="reachMeters"
+            min={100}
+            max={10000}
+            step={100}
+            value={reach}
+            title={t(language, 'reachHelp')}
+            onChange={(event) => {
+              const value = (event.currentTarget as HTMLInputElement).valueAsNumber;
+              if (Number.isFinite(value) && value !== reach) app.setRuleNumber('reachMeters', value);
+            }}
+          />
+        </label>
         <label class="field">
           <span>{t(language, 'cellMeters')}</span>
           <input

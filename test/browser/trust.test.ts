@@ -7,9 +7,11 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  screenshotPixels,
   startServer,
   stopProcess,
   waitForCoverage,
+  waitForMapIdle,
 } from './harness';
 
 /**
@@ -281,6 +283,33 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
         demoCells,
         { polling: 100, timeout: 60_000 },
       );
+      await context.close();
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'suggested sites are drawn on the map as numbered candidates before adoption',
+    async () => {
+      const { page, context } = await openPage(browser, `${origin}?lang=en`, { locale: 'en-GB' });
+      await waitForCoverage(page, 180_000);
+      await waitForMapIdle(page);
+      const box = (await page.locator('section.map').first().boundingBox())!;
+      const clip = { x: box.x, y: box.y, width: box.width, height: box.height };
+      const amber = (pixels: number[]) => {
+        let count = 0;
+        for (let i = 0; i < pixels.length; i += 4)
+          if (Math.abs(pixels[i] - 217) < 12 && Math.abs(pixels[i + 1] - 119) < 12 && pixels[i + 2] < 40) count++;
+        return count;
+      };
+      const before = amber(await screenshotPixels(page, clip));
+      await page.getByTestId('suggest').click();
+      await page.getByTestId('suggestions').waitFor();
+      await waitForMapIdle(page);
+      await page.waitForTimeout(500);
+      const after = amber(await screenshotPixels(page, clip));
+      // Five badges of 10 px radius, and their outlines.
+      expect(after - before).toBeGreaterThan(300);
       await context.close();
     },
     testTimeoutMs,

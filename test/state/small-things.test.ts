@@ -25,3 +25,19 @@ describe('the header subtitle names the rules in force', () => {
     ).toBe('800 m to green, 500 m to a park');
   });
 });
+
+describe('the reach is settable ("distances up to N m")', () => {
+  it('a reach of 1,000 m under Chengdu measures parks up to 1,000 m; null keeps the preset', async () => {
+    const { reachMeters } = await import('../../src/coverage');
+    const { ruleNumbers, rulesFor } = await import('../../src/state/rule-editing');
+    const base = ruleNumbers(presetRules('chengdu'));
+    expect(base.reachMeters).toBeNull();
+    expect(rulesFor('chengdu', base)).toEqual(presetRules('chengdu'));
+    const rules = rulesFor('chengdu', { ...base, reachMeters: 1000 });
+    expect(reachMeters(rules, rules.park!)).toBe(1000);
+    expect(ruleNumbers(rules).reachMeters).toBe(1000);
+    const screen = parseScreen('?reach=1000', defaultScreen('zh-CN'));
+    expect(screen.numbers.reachMeters).toBe(1000);
+    expect(parseScreen('?reach=0x400', defaultScreen('zh-CN')).numbers.reachMeters).toBeNull();
+  });
+});
