@@ -1,6 +1,5 @@
 import { collectionBounds } from '../coverage/geometry';
 import type { PlannerMap } from '../map/planner-map';
-import { suggestionLayers } from '../map/suggestion-layers';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ResultsState, ResultsView } from './results';
 import type { ScenarioState } from './scenario';
@@ -15,6 +14,7 @@ export class MapBinding {
   /** performance.now() when coverage was last drawn (tests and the bench read it). */
   drawnAt: number | null = null;
   private drawnResult: unknown = null;
+  private suggestionRequests = 0;
   private readonly disposers: (() => void)[] = [];
 
   constructor(
@@ -47,7 +47,15 @@ export class MapBinding {
   private suggestionsChanged(state: ScenarioState): void {
     const { result, accepted } = state.suggest;
     const sites = result?.sites.filter((site) => !accepted.includes(site.rank)) ?? [];
-    this.map.setExtraLayers('suggestions', suggestionLayers(sites));
+    const request = ++this.suggestionRequests;
+    if (sites.length === 0) {
+      this.map.setExtraLayers('suggestions', []);
+      return;
+    }
+    // The markers' layers (deck.gl's text layer and its font atlas) load with the first suggestions.
+    void import('../map/suggestion-layers').then(({ suggestionLayers }) => {
+      if (request === this.suggestionRequests) this.map.setExtraLayers('suggestions', suggestionLayers(sites));
+    });
   }
 
   private appChanged(state: AppState, previous: AppState | null): void {
