@@ -3,6 +3,7 @@ import type { FeatureCollection, Position } from 'geojson';
 import type { BoundingBox, CoverageResult } from '../coverage';
 import type { GapAnalysis, GapArea } from '../coverage/gap-areas';
 import { normalizeKind, qualifies } from '../coverage/rules';
+import { OSM_ATTRIBUTION } from '../io/osm/attribution';
 import type { DataManifest } from './load-data';
 
 /** A park near a community, for its report page. */
@@ -85,12 +86,7 @@ export function dataAttribution(manifest: DataManifest | null): { attribution: s
   if (!manifest) return null;
   const license = typeof manifest.license === 'string' ? manifest.license : null;
   const osm = Boolean(manifest.osm) || /openstreetmap/i.test(String(manifest.attribution ?? manifest.source ?? ''));
-  const attribution =
-    typeof manifest.attribution === 'string'
-      ? manifest.attribution
-      : osm
-        ? '© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)'
-        : null;
+  const attribution = typeof manifest.attribution === 'string' ? manifest.attribution : osm ? OSM_ATTRIBUTION : null;
   return attribution ? { attribution, license: license ?? (osm ? 'ODbL-1.0' : null) } : null;
 }
 
