@@ -14,6 +14,7 @@ export const messages = {
     en: 'Synthetic demo data: invented geometry modelled on Chenghua district, not real planning data.',
   },
   language: { zh: 'English', en: '中文' },
+  panelLoadFailed: { zh: '此面板未能加载，请刷新页面。', en: 'This panel could not be loaded; reload the page.' },
   languageLabel: { zh: 'Switch to English', en: '切换到中文' },
   dataset: { zh: '数据集', en: 'Data set' },
   dataFrom: { zh: '数据来源', en: 'Data' },

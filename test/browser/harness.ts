@@ -155,7 +155,9 @@ export async function openPage(
 export async function waitForCoverage(page: Page, timeoutMs = 60_000): Promise<void> {
   const handle = await page.waitForFunction(
     () => {
-      const status = document.documentElement.dataset.coverage;
+      const { coverage: status, lazyPending } = document.documentElement.dataset;
+      // The panels that load right after the first page (lazy-component.tsx) are there too.
+      if (lazyPending !== undefined && lazyPending !== '0') return false;
       return status === 'ready' || status === 'error' ? status : false;
     },
     null,

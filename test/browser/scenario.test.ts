@@ -1164,7 +1164,7 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       }, centres);
       await waitForScenario(page, 10);
       const list = page.getByTestId('feature-list');
-      expect(await list.locator('button').count()).toBe(10);
+      await expect.poll(() => list.locator('button').count()).toBe(10);
       expect(await page.getByTestId('feature-item-8').textContent()).toBe('Pocket park · Park 9');
       // Compact: about 8 entries show, the rest scroll.
       const listBox = await list.evaluate((element) => ({

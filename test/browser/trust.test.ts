@@ -314,4 +314,41 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+  it(
+    'a panel whose code fails to load is tried again and appears; one that never loads says so in the interface language',
+    async () => {
+      for (const failures of [2, Number.POSITIVE_INFINITY]) {
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
+        context.setDefaultTimeout(120_000);
+        let refused = 0;
+        // The scenario panel's chunk: the first `failures` requests for it fail as a dropped connection would.
+        await context.route(/\/assets\/scenario-panel-[^/]*\.js$/, (route) => {
+          if (refused < failures) {
+            refused++;
+            return route.abort('connectionreset');
+          }
+          return route.continue();
+        });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(message.text());
+        });
+        await page.goto(`${origin}?lang=zh`);
+        await waitForCoverage(page, 180_000);
+        if (Number.isFinite(failures)) {
+          expect(refused).toBe(failures);
+          await page.getByTestId('scenario-panel').waitFor();
+          expect(await page.locator('.lazy-failed').count()).toBe(0);
+        } else {
+          expect(refused).toBeGreaterThan(3);
+          await expect.poll(() => page.locator('.lazy-failed').first().textContent()).toBe('此面板未能加载，请刷新页面。');
+          expect(await page.getByTestId('scenario-panel').count()).toBe(0);
+          expect(errors.some((text) => text.includes('a panel could not be loaded'))).toBe(true);
+        }
+        await context.close();
+      }
+    },
+    testTimeoutMs,
+  );
 });
