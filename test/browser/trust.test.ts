@@ -342,7 +342,9 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
           expect(await page.locator('.lazy-failed').count()).toBe(0);
         } else {
           expect(refused).toBeGreaterThan(3);
-          await expect.poll(() => page.locator('.lazy-failed').first().textContent()).toBe('此面板未能加载，请刷新页面。');
+          await expect
+            .poll(() => page.locator('.lazy-failed').first().textContent())
+            .toBe('此面板未能加载，请刷新页面。');
           expect(await page.getByTestId('scenario-panel').count()).toBe(0);
           expect(errors.some((text) => text.includes('a panel could not be loaded'))).toBe(true);
         }
