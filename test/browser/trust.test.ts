@@ -1,4 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +12,7 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  root,
   screenshotPixels,
   startServer,
   stopProcess,
@@ -349,6 +355,87 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
           expect(errors.some((text) => text.includes('a panel could not be loaded'))).toBe(true);
         }
         await context.close();
+      }
+    },
+    testTimeoutMs,
+  );
+  it(
+    'a layer named by an https:// URL on another origin loads (the page may fetch what the planner names), by range requests',
+    async () => {
+      // A second origin: an https server on 127.0.0.1 with a certificate made for this test.
+      const folder = mkdtempSync(join(tmpdir(), 'greenreach-https-'));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(folder, 'key.pem'),
+          '-out',
+          join(folder, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const file = join(root, 'data/demo/greenspaces.fgb');
+      const bytes = readFileSync(file);
+      const ranges: string[] = [];
+      const server = createHttpsServer(
+        { key: readFileSync(join(folder, 'key.pem')), cert: readFileSync(join(folder, 'cert.pem')) },
+        (request, response) => {
+          const cors = {
+            'Access-Control-Allow-Origin': '*',
+            'Access-Control-Allow-Headers': 'Range',
+            'Access-Control-Expose-Headers': 'Content-Range, Content-Length',
+          };
+          if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end();
+          if (request.url !== '/parks/greenspaces.fgb') return void response.writeHead(404, cors).end();
+          const match = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
+          if (!match) return void response.writeHead(200, { ...cors, 'Content-Length': bytes.length }).end(bytes);
+          ranges.push(match[0]);
+          const start = Number(match[1]);
+          const end = Math.min(match[2] ? Number(match[2]) : bytes.length - 1, bytes.length - 1);
+          response
+            .writeHead(206, { ...cors, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` })
+            .end(bytes.subarray(start, end + 1));
+        },
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const secondOrigin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const context = await browser.newContext({ locale: 'en-GB', reducedMotion: 'reduce', ignoreHTTPSErrors: true });
+      context.setDefaultTimeout(120_000);
+      const requests: string[] = [];
+      context.on('request', (request) => requests.push(request.url()));
+      try {
+        const page = await context.newPage();
+        const url = `${secondOrigin}/parks/greenspaces.fgb`;
+        await page.goto(`${origin}?lang=en&layer:greenspaces=${encodeURIComponent(url)}`);
+        await waitForCoverage(page, 180_000);
+        await page.getByTestId('imported-note').waitFor();
+        expect(await page.getByTestId('imported-note').textContent()).toContain('greenspaces.fgb');
+        expect(await page.getByTestId('import-errors').count()).toBe(0);
+        expect(ranges.length).toBeGreaterThan(0);
+        const greenspaces = await page.evaluate(() => window.__greenreach!.state().data!.greenspaces.features.length);
+        expect(greenspaces).toBeGreaterThan(0);
+        // Nothing else left the machine: every request went to the app's origin or the named one.
+        expect(
+          requests.filter(
+            (address) =>
+              !address.startsWith(origin) && !address.startsWith(secondOrigin) && !/^(data|blob):/.test(address),
+          ),
+        ).toEqual([]);
+      } finally {
+        await context.close();
+        server.close();
+        rmSync(folder, { recursive: true, force: true });
       }
     },
     testTimeoutMs,
