@@ -20,7 +20,7 @@ export type KioskMapStatus = 'loading' | 'ready' | 'lost';
 
 export interface KioskState {
   mode: KioskMode;
-  /** The tour: communities, then the city summary; repeats. */
+  /** The tour: the whole district (the city summary), then communities; repeats. */
   stops: KioskStop[];
   /** Position in `stops` of the stop shown (or last shown before a pause). */
   index: number;
@@ -49,7 +49,7 @@ export interface KioskHook {
   name: string | null;
   round: number;
   stops: number;
-  /** Names of the stops in tour order (community names, then "summary"). */
+  /** Names of the stops in tour order ("summary", then community names). */
   tour: string[];
   shown: number;
   map: KioskMapStatus;
@@ -239,8 +239,8 @@ export class KioskController {
     this.store.set({ stops, index: Math.min(index, stops.length - 1) });
     if (mode === 'loading') {
       this.store.set({ mode: 'touring', index: 0 });
-      // The first stop once the map shows the whole city for a moment.
-      this.scheduleNext(Math.min(this.config.stopSeconds, 3) * 1000, 0);
+      // The first stop is the whole district, fitted clear of the panels (held until the map has drawn).
+      this.show(0);
     }
   }
 
@@ -271,26 +271,36 @@ export class KioskController {
   private show(index: number): void {
     const { stops, mode, round, map } = this.store.get();
     if (mode !== 'touring' || stops.length === 0) return;
-    if (map === 'lost') {
+    if (map !== 'ready') {
+      // Not drawn yet (start-up) or lost: shown once the map is ready (setMap's idle).
       this.held = index;
       return;
     }
     const position = index % stops.length;
     const stop = stops[position];
-    const result = this.app.store.get().baseline;
-    if (stop.kind === 'community') {
-      this.app.selectCommunity(stop.community);
-      const bbox = result?.communities[stop.community]?.bbox;
-      if (bbox) this.map?.fitBounds(bbox, { maxZoom: 15.5 });
-    } else {
-      this.app.selectCommunity(null);
-      const bbox = result ? cityBounds(result) : null;
-      if (bbox) this.map?.fitBounds(bbox, { maxZoom: 14 });
-    }
+    this.app.selectCommunity(stop.kind === 'community' ? stop.community : null);
+    this.fitStop(stop);
     const wrapped = index > 0 && position === 0;
     this.note(`show:${position}`);
     this.store.set((state) => ({ index: position, round: wrapped ? round + 1 : round, shown: state.shown + 1 }));
     this.scheduleNext(this.config.stopSeconds * 1000, position + 1);
+  }
+
+  /** Fits the map to a stop's area (a community, or the whole district), clear of the panels. */
+  private fitStop(stop: KioskStop): void {
+    const result = this.app.store.get().baseline;
+    if (!result) return;
+    const bbox = stop.kind === 'community' ? result.communities[stop.community]?.bbox : cityBounds(result);
+    if (bbox) this.map?.fitBounds(bbox, { maxZoom: stop.kind === 'community' ? 15.5 : 14 });
+  }
+
+  /**
+   * The panels changed size (a new caption, a resized screen): the stop on show is fitted again, so it is
+   * never left under a caption that grew after it was fitted (or that was not there yet at start-up).
+   */
+  panelsResized(): void {
+    const { mode, map, stops, index } = this.store.get();
+    if (mode === 'touring' && map === 'ready' && stops[index]) this.fitStop(stops[index]);
   }
 
   /** A visitor touched the kiosk: pause the tour; (re)start the idle countdown. */
@@ -308,20 +318,13 @@ export class KioskController {
     this.idleTimer = setTimeout(() => this.resume(), this.config.idleSeconds * 1000);
   }
 
-  /** No touch for the idle time: back to the start view, the tour resumes from its first stop. */
+  /** No touch for the idle time: the tour resumes from its first stop, the whole district. */
   resume(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    // (A lost map is left alone: the first stop, shown once the new map is ready, sets the view.)
-    if (this.store.get().map !== 'lost') {
-      const result = this.app.store.get().baseline;
-      this.app.selectCommunity(null);
-      const bbox = result ? cityBounds(result) : null;
-      if (bbox) this.map?.fitBounds(bbox, { animate: false, maxZoom: 14 });
-    }
     this.note('resume');
     this.store.set((state) => ({ mode: 'touring', index: 0, resumes: state.resumes + 1 }));
-    this.scheduleNext(Math.min(this.config.stopSeconds, 2) * 1000, 0);
+    this.show(0);
   }
 
   /**
@@ -385,7 +388,7 @@ export class KioskController {
   }
 }
 
-/** The tour: the configured communities (by Chinese or English name), else the most populous; then the city. */
+/** The tour: the whole district first, then the configured communities (by Chinese or English name), else the most populous. */
 export function tourStops(result: CoverageResult, config: KioskConfig): KioskStop[] {
   const { communities } = result;
   let chosen: number[] = [];
@@ -408,7 +411,7 @@ export function tourStops(result: CoverageResult, config: KioskConfig): KioskSto
       .sort((a, b) => weight(b) - weight(a))
       .slice(0, config.stops);
   }
-  return [...chosen.map((community): KioskStop => ({ kind: 'community', community })), { kind: 'summary' }];
+  return [{ kind: 'summary' }, ...chosen.map((community): KioskStop => ({ kind: 'community', community }))];
 }
 
 /** Bounds of every community. */

@@ -113,6 +113,34 @@ export function KioskApp({ services }: { services: KioskServices }) {
     };
   }, [kiosk]);
 
+  // When a panel changes size (the caption of a new stop, the first caption at start-up), the stop is
+  // fitted again into the space left free.
+  useEffect(() => {
+    const element = root.current!;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => kiosk.panelsResized());
+    });
+    const observed = new Set<Element>();
+    const watch = () => {
+      for (const panel of element.querySelectorAll('.kiosk-title, .kiosk-caption, .kiosk-legend')) {
+        if (observed.has(panel)) continue;
+        observed.add(panel);
+        observer.observe(panel);
+      }
+    };
+    watch();
+    // The caption and legend appear with the first result: watch them once they are in the page.
+    const added = new MutationObserver(watch);
+    added.observe(element, { childList: true, subtree: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      added.disconnect();
+    };
+  }, [kiosk]);
+
   // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
   const [attachMap] = useState(
     () => (container: HTMLElement | null) => services.attachMap(container, () => panelInsets(root.current)),

@@ -141,90 +141,63 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   it(
     'opens read-only: no rules, import, export or editing controls; no context menu or text selection',
     async () => {
-      const { page, errors } = await openKiosk('?kiosk&stop=30&idle=30');
-      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.kiosk), slow).toBe('touring');
-      expect(await page.locator('[data-testid="kiosk"]').count()).toBe(1);
-      for (const selector of [
-        '.side',
-        '[data-testid="copy-link"]',
-        '[data-testid="language"]',
-        'input',
-        'select',
-        'textarea',
-        'a[href]',
-        '[data-testid^="import"]',
-        '[data-testid^="export"]',
-        '[data-testid^="scenario"]',
-      ]) {
-        expect(await page.locator(selector).count(), selector).toBe(0);
-      }
-      // The only buttons are the map's zoom controls, at least 48 px.
-      const buttons = await page.locator('button').evaluateAll((elements) =>
-        elements.map((element) => ({
-          title: element.getAttribute('title') ?? element.className,
-          width: element.getBoundingClientRect().width,
-          height: element.getBoundingClientRect().height,
-        })),
-      );
-      for (const button of buttons) {
-        expect(button.title).toMatch(/zoom|Zoom|缩/);
-        expect(button.width).toBeGreaterThanOrEqual(48);
-        expect(button.height).toBeGreaterThanOrEqual(48);
-      }
-      const prevented = await page.evaluate(() => {
-        const event = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
-        document.querySelector('.kiosk-caption')!.dispatchEvent(event);
-        return event.defaultPrevented;
-      });
-      expect(prevented).toBe(true);
-      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.kiosk')!).userSelect)).toBe('none');
-      // Bilingual caption in large type: the city summary in Chinese and English.
-      const caption = page.locator('[data-testid="kiosk-caption"]');
-      await expect
-        .poll(() => caption.locator('[data-figures="zh"]').textContent(), slow)
-        .toMatch(/\d+% 的.+300米内见绿/);
-      expect(await caption.locator('[data-figures="en"]').textContent()).toMatch(/\d+% of .+ within 300 m of green/);
-      const fontSize = await caption
-        .locator('[data-figures="en"]')
-        .evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
-      expect(fontSize).toBeGreaterThanOrEqual(32);
-      // The URL keeps ?kiosk (the planner's URL sync is off), so a reload opens the kiosk again.
-      await page.waitForTimeout(400);
-      expect(new URL(page.url()).searchParams.has('kiosk')).toBe(true);
-      expect(errors).toEqual([]);
-    },
-    testTimeoutMs,
-  );
-
-  it(
-    "draws its panels over the map, and fits each stop's community into the space they leave free",
-    async () => {
-      const { page, errors } = await openKiosk('?kiosk&stop=30&idle=30');
+      const { page, errors } = await openKiosk('?kiosk&stop=4&idle=30');
       await mapReady(page);
-      // The first stop is a community (stop 0 of the tour); wait until the map has flown there and settled.
+      /** Where the stop's area lies on screen, against the title, caption and legend. */
+      const layoutOf = (community: number | null) =>
+        page.evaluate((community) => {
+          const rectOf = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().toJSON();
+          const { communities } = window.__greenreach!.state().result!;
+          const boxes = community === null ? communities.map((entry) => entry.bbox) : [communities[community].bbox];
+          const west = Math.min(...boxes.map((box) => box[0]));
+          const south = Math.min(...boxes.map((box) => box[1]));
+          const east = Math.max(...boxes.map((box) => box[2]));
+          const north = Math.max(...boxes.map((box) => box[3]));
+          const map = document.querySelector('.maplibregl-map')!.getBoundingClientRect();
+          const corners = [
+            window.__greenreachMap!.project(west, north),
+            window.__greenreachMap!.project(east, south),
+          ].map(([x, y]) => [x + map.left, y + map.top]);
+          return {
+            title: rectOf('.kiosk-title'),
+            caption: rectOf('.kiosk-caption'),
+            legend: rectOf('.kiosk-legend'),
+            map: map.toJSON(),
+            step: document.querySelector('.kiosk-step')?.textContent ?? '',
+            corners,
+          };
+        }, community);
+      const expectClear = (layout: Awaited<ReturnType<typeof layoutOf>>, what: string) => {
+        const [[left, top], [right, bottom]] = layout.corners;
+        expect(top, `${what} below the title`).toBeGreaterThanOrEqual(layout.title.bottom - 1);
+        expect(bottom, `${what} above the caption`).toBeLessThanOrEqual(layout.caption.top + 1);
+        expect(right, `${what} left of the legend`).toBeLessThanOrEqual(layout.legend.left + 1);
+        expect(left, `${what} inside the map`).toBeGreaterThanOrEqual(0);
+        return { width: right - left, height: bottom - top };
+      };
+      // The first stop is the whole district ("1 / N"), fitted into the free middle and filling it, not a blob.
+      await expect.poll(async () => (await kiosk(page)).log.includes('show:0'), slow).toBe(true);
+      await expect.poll(() => page.evaluate(() => window.__greenreachMap?.isIdle()), slow).toBe(true);
+      expect((await kiosk(page)).name).toBe('summary');
+      const district = await layoutOf(null);
+      const { stops } = await kiosk(page);
+      expect(district.step).toBe(`1 / ${stops}`);
+      const districtSize = expectClear(district, 'district');
+      const free = {
+        width: district.legend.left - district.map.left,
+        height: district.caption.top - district.title.bottom,
+      };
+      expect(
+        Math.max(districtSize.width / free.width, districtSize.height / free.height),
+        'district fills the free space',
+      ).toBeGreaterThan(0.6);
+      // The next stop is a community, "2 / N": a counter never names two stops alike.
       await expect.poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity), slow).not.toBeNull();
       await expect.poll(() => page.evaluate(() => window.__greenreachMap?.isIdle()), slow).toBe(true);
-      const layout = await page.evaluate(() => {
-        const rectOf = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().toJSON();
-        const state = window.__greenreach!.state();
-        const [west, south, east, north] = state.result!.communities[state.selectedCommunity!].bbox;
-        const map = document.querySelector('.maplibregl-map')!.getBoundingClientRect();
-        const corners = [
-          window.__greenreachMap!.project(west, north),
-          window.__greenreachMap!.project(east, south),
-        ].map(([x, y]) => [x + map.left, y + map.top]);
-        return {
-          title: rectOf('.kiosk-title'),
-          caption: rectOf('.kiosk-caption'),
-          legend: rectOf('.kiosk-legend'),
-          corners,
-        };
-      });
-      const [[left, top], [right, bottom]] = layout.corners;
-      expect(top, 'community below the title').toBeGreaterThanOrEqual(layout.title.bottom - 1);
-      expect(bottom, 'community above the caption').toBeLessThanOrEqual(layout.caption.top + 1);
-      expect(right, 'community left of the legend').toBeLessThanOrEqual(layout.legend.left + 1);
-      expect(left).toBeGreaterThanOrEqual(0);
+      const selected = (await page.evaluate(() => window.__greenreach!.state().selectedCommunity))!;
+      const layout = await layoutOf(selected);
+      expect(layout.step).toBe(`2 / ${stops}`);
+      expectClear(layout, 'community');
 
       // The caption is drawn over the map, not under its cells: its pixels are the panel's (white,
       // or grey type), never a cell colour.
@@ -253,7 +226,7 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
       const touring = await kiosk(page);
       expect(touring.stops).toBeGreaterThan(2);
       expect(touring.tour).toHaveLength(touring.stops);
-      expect(touring.tour.at(-1)).toBe('summary');
+      expect(touring.tour[0]).toBe('summary');
       expect(touring.log.filter((event) => event.startsWith('show:')).slice(0, 2)).toEqual(['show:0', 'show:1']);
       await expect.poll(() => captionMatchesStop(page), slow).toBe('matches');
       // A touch on the map pauses the tour (logged, so a slow poll cannot miss a short pause).
@@ -297,6 +270,7 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
       await page.goto(`${origin}?kiosk&stop=1&tour=${encodeURIComponent(names.reverse().join(','))}`);
       await waitForCoverage(page, 120_000);
       await expect.poll(async () => (await kiosk(page)).stops, slow).toBe(4);
+      expect((await kiosk(page)).tour).toEqual(['summary', ...names]);
       await expect.poll(async () => (await kiosk(page)).name, slow).toBe(names[0]);
     },
     testTimeoutMs,
