@@ -1,5 +1,5 @@
 import { PathLayer } from '@deck.gl/layers';
-import type { FeatureCollection, Position } from 'geojson';
+import type { FeatureCollection, Geometry, Position } from 'geojson';
 import type { CoverageResult } from '../coverage';
 import type { GapAnalysis } from '../coverage/gap-areas';
 import { traceCellOutlines } from '../coverage/gap-outlines';
@@ -48,20 +48,52 @@ function gapOutline(result: CoverageResult | null, gaps: GapAnalysis | null, ran
   return paths;
 }
 
-/** What is highlighted: the selected community and the selected gap area of the result shown. */
+/** Lines of a geometry to draw: a polygon's rings, a line itself (points have none). */
+function geometryPaths(geometry: Geometry | null): Position[][] {
+  switch (geometry?.type) {
+    case 'Polygon':
+    case 'MultiLineString':
+      return geometry.coordinates;
+    case 'MultiPolygon':
+      return geometry.coordinates.flat();
+    case 'LineString':
+      return [geometry.coordinates];
+    case 'GeometryCollection':
+      return geometry.geometries.flatMap(geometryPaths);
+    default:
+      return [];
+  }
+}
+
+/** The outlines (polygons) or lines of features of a layer, by index: a dark casing under magenta. */
+function featureOutline(collection: FeatureCollection | null | undefined, indexes: readonly number[]): HighlightPath[] {
+  const paths: HighlightPath[] = [];
+  for (const index of indexes) {
+    for (const path of geometryPaths(collection?.features[index]?.geometry ?? null)) {
+      paths.push({ path, color: [20, 20, 20, 255], widthPixels: 6 });
+      paths.push({ path, color: [236, 0, 140, 255], widthPixels: 3 });
+    }
+  }
+  return paths;
+}
+
+/** What is highlighted: the selected community, the selected gap area of the result shown, found features. */
 export interface HighlightSelection {
   communities: FeatureCollection | undefined;
   community: number | null;
   result: CoverageResult | null;
   gaps: GapAnalysis | null;
   gap: number | null;
+  /** Features found by a search: the layer's collection and their indexes in it. */
+  features?: { collection: FeatureCollection | null | undefined; indexes: readonly number[] } | null;
 }
 
-/** The highlight paths of a selection: the community's outline, then the gap area's. */
+/** The highlight paths of a selection: the community's outline, then the gap area's, then found features. */
 export function highlightPaths(selection: HighlightSelection): HighlightPath[] {
   return [
     ...communityOutline(selection.communities, selection.community),
     ...gapOutline(selection.result, selection.gaps, selection.gap),
+    ...featureOutline(selection.features?.collection, selection.features?.indexes ?? []),
   ];
 }
 

@@ -22,6 +22,12 @@ export interface MapData {
   basemap?: FeatureCollection | null;
 }
 
+/** Features of one of the map's layers, by index (what a search found, outlined on the map). */
+export interface MapFeatureSelection {
+  layer: 'greenspaces' | 'greenways' | 'streets';
+  indexes: readonly number[];
+}
+
 /** The labels' language: community names are `name` in Chinese, `name_en` in English. */
 export type MapLanguage = 'zh' | 'en';
 

@@ -15,7 +15,15 @@ import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
 import { cellAt, featureAt, MapPointer } from './map-pointer';
 import { communityLabelText, dataLayers, initialStyle, visibilityGroups } from './map-style';
-import type { CellInfo, FeatureInfo, MapCamera, MapData, MapLanguage, MapLayerVisibility } from './map-types';
+import type {
+  CellInfo,
+  FeatureInfo,
+  MapCamera,
+  MapData,
+  MapFeatureSelection,
+  MapLanguage,
+  MapLayerVisibility,
+} from './map-types';
 import { SwipeComparison } from './swipe';
 
 export type { CellInfo, FeatureInfo } from './map-types';
@@ -67,6 +75,7 @@ export class PlannerMap {
   private overlayOutOfTabOrder = false;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
+  private selectedFeatures: MapFeatureSelection | null = null;
   /**
    * The coverage's cell raster on the GPU: painted and uploaded a slice at a time (a task each, so the
    * page stays responsive while a million cells upload), then swapped in once a frame draws it.
@@ -308,14 +317,22 @@ export class PlannerMap {
     this.applyHighlights();
   }
 
-  /** Rebuilds the highlight paths: the selected community's outline and the selected gap area's outline. */
+  /** Outlines features of one of the map's layers (by index: what a search found), or none. */
+  highlightFeatures(selection: MapFeatureSelection | null): void {
+    this.selectedFeatures = selection;
+    this.applyHighlights();
+  }
+
+  /** Rebuilds the highlight paths: the selected community's and gap area's outlines, the found features. */
   private applyHighlights(): void {
+    const found = this.selectedFeatures;
     this.highlights = highlightPaths({
       communities: this.data?.communities,
       community: this.selectedCommunity,
       result: this.result,
       gaps: this.gaps,
       gap: this.selectedGap,
+      features: found ? { collection: this.data?.[found.layer], indexes: found.indexes } : null,
     });
     this.updateDeck();
   }

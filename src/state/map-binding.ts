@@ -72,6 +72,7 @@ export class MapBinding {
     if (state.language !== previous?.language) map.setLanguage(state.language);
     if (state.selectedCommunity !== previous?.selectedCommunity) map.highlightCommunity(state.selectedCommunity);
     if (state.selectedGap !== previous?.selectedGap) map.highlightGap(state.selectedGap);
+    if (state.highlightedFeatures !== previous?.highlightedFeatures) map.highlightFeatures(state.highlightedFeatures);
     const camera = state.cameraRequest;
     // Only a request made while this map is up (a new map after a lost context does not replay old ones).
     if (camera && previous && camera !== previous.cameraRequest) {

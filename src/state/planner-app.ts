@@ -5,6 +5,7 @@ import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { datasetSearch } from './datasets';
 import { type DataSet, loadDataSet, loadDeferredLayers } from './load-data';
 import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
+import type { FeatureSelection } from './search-index';
 import { Store } from './store';
 import {
   defaultScreen,
@@ -50,6 +51,8 @@ export interface AppState extends ScreenState {
   /** Milliseconds from page start to the first coverage drawn. */
   firstDrawnMs: number | null;
   cameraRequest: CameraRequest | null;
+  /** Features outlined on the map (a search's green space, greenway or street), or null. */
+  highlightedFeatures: FeatureSelection | null;
 }
 
 /**
@@ -90,6 +93,7 @@ export class PlannerApp {
       sort: { key: 'uncovered', descending: true },
       firstDrawnMs: null,
       cameraRequest: null,
+      highlightedFeatures: null,
     });
     this.store.subscribe((state, previous) => {
       if (screenChanged(state, previous)) this.scheduleUrl();
@@ -205,7 +209,12 @@ export class PlannerApp {
   replaceLayers(patch: Partial<Omit<DataSet, 'bytes'>>): void {
     const { data } = this.store.get();
     if (!data) return;
-    this.store.set({ data: { ...data, ...patch }, selectedCommunity: null, selectedGap: null });
+    this.store.set({
+      data: { ...data, ...patch },
+      selectedCommunity: null,
+      selectedGap: null,
+      highlightedFeatures: null,
+    });
     void this.compute();
   }
 
@@ -261,6 +270,11 @@ export class PlannerApp {
 
   selectGap(rank: number | null): void {
     this.store.set({ selectedGap: rank });
+  }
+
+  /** Outlines features of a map layer (what a search found), or none. */
+  highlightFeatures(selection: FeatureSelection | null): void {
+    this.store.set({ highlightedFeatures: selection });
   }
 
   setView(view: MapView): void {

@@ -92,6 +92,8 @@ export class SearchController {
   choose(index = this.store.get().active): SearchEntry | null {
     const entry = this.store.get().results[index];
     if (!entry) return null;
+    // The found green space, greenway or street is outlined on the map (a community or gap is selected instead).
+    this.app.highlightFeatures(entry.features);
     if (entry.kind === 'gap' && entry.gap !== null) {
       this.app.selectGap(entry.gap);
       this.app.focus(entry.bbox, { maxZoom: 16 });

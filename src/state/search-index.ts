@@ -3,6 +3,12 @@ import type { BoundingBox, Community } from '../coverage';
 import type { GapArea } from '../coverage/gap-areas';
 import { extendBounds } from '../coverage/geometry';
 
+/** Features of one map layer, by index: what a search for a green space, greenway or street highlights. */
+export interface FeatureSelection {
+  layer: 'greenspaces' | 'greenways' | 'streets';
+  indexes: number[];
+}
+
 /** What a search result is. */
 export type SearchKind = 'community' | 'greenspace' | 'greenway' | 'street' | 'gap';
 
@@ -18,6 +24,8 @@ export interface SearchEntry {
   community: number | null;
   /** The gap area's rank (gaps). */
   gap: number | null;
+  /** The features found (green spaces, greenways, streets): their layer and indexes in it, all parts of one name. */
+  features: FeatureSelection | null;
   /** Normalized texts matched against the query: names, pinyin, pinyin initials. */
   keys: string[];
   /** Texts that find it with less weight (a gap area by its community's names): after every direct match. */
@@ -54,10 +62,15 @@ function text(value: unknown): string | null {
 }
 
 /** Named features of a layer, one entry per kind and name (the parts of one street become one entry). */
-function featureEntries(layer: FeatureCollection | null, kind: SearchKind, pinyin: PinyinKeys | null): SearchEntry[] {
+function featureEntries(
+  layer: FeatureCollection | null,
+  kind: SearchKind,
+  layerName: FeatureSelection['layer'],
+  pinyin: PinyinKeys | null,
+): SearchEntry[] {
   if (!layer) return [];
   const byName = new Map<string, SearchEntry>();
-  for (const feature of layer.features) {
+  for (const [index, feature] of layer.features.entries()) {
     const name = text(feature.properties?.name);
     const nameEnglish = text(feature.properties?.name_en);
     if ((!name && !nameEnglish) || !feature.geometry) continue;
@@ -68,8 +81,10 @@ function featureEntries(layer: FeatureCollection | null, kind: SearchKind, pinyi
       : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
     const bbox = extendBounds(start, feature.geometry);
     if (!Number.isFinite(bbox[0])) continue;
-    if (seen) seen.bbox = bbox;
-    else
+    if (seen) {
+      seen.bbox = bbox;
+      seen.features!.indexes.push(index);
+    } else
       byName.set(id, {
         kind,
         name: name ?? nameEnglish!,
@@ -77,6 +92,7 @@ function featureEntries(layer: FeatureCollection | null, kind: SearchKind, pinyi
         bbox,
         community: null,
         gap: null,
+        features: { layer: layerName, indexes: [index] },
         keys: keysOf([name, nameEnglish], pinyin),
       });
   }
@@ -105,6 +121,7 @@ export function buildSearchIndex(input: {
       bbox: community.bbox,
       community: index,
       gap: null,
+      features: null,
       keys: keysOf([community.name, community.nameEnglish], pinyin),
     }),
   );
@@ -118,15 +135,16 @@ export function buildSearchIndex(input: {
       bbox: gap.bbox,
       community: gap.community >= 0 ? gap.community : null,
       gap: gap.rank,
+      features: null,
       keys: [`缺口 ${number}`, `gap ${number}`, `#${number}`],
       relatedKeys: keysOf([community?.name, community?.nameEnglish], pinyin),
     };
   });
   return [
     ...communities,
-    ...featureEntries(input.greenspaces, 'greenspace', pinyin),
-    ...featureEntries(input.greenways, 'greenway', pinyin),
-    ...featureEntries(input.streets, 'street', pinyin),
+    ...featureEntries(input.greenspaces, 'greenspace', 'greenspaces', pinyin),
+    ...featureEntries(input.greenways, 'greenway', 'greenways', pinyin),
+    ...featureEntries(input.streets, 'street', 'streets', pinyin),
     ...gaps,
   ];
 }

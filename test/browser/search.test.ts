@@ -7,6 +7,7 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  screenshotPixels,
   startServer,
   stopProcess,
   waitForCoverage,
@@ -81,6 +82,62 @@ describe.skipIf(!executable)('search in Chromium', browserSuiteOptions, () => {
     expect(await page.locator('#search-results').count()).toBe(0);
     await page.keyboard.press('Escape');
     expect(await input.inputValue()).toBe('');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+  it('a green space or street found by name is outlined on the map (all parts of a street), until something else is chosen', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    // A named green space and the street name with the most parts, from the page's own data.
+    const targets = await page.evaluate(() => {
+      const data = window.__greenreach!.state().data!;
+      const park = data.greenspaces.features.findIndex((feature) => typeof feature.properties?.name_en === 'string');
+      const parts = new Map<string, number[]>();
+      for (const [index, feature] of (data.streets?.features ?? []).entries()) {
+        const name = feature.properties?.name_en;
+        if (typeof name === 'string') parts.set(name, [...(parts.get(name) ?? []), index]);
+      }
+      const [street, indexes] = [...parts.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+      return { park, parkName: data.greenspaces.features[park].properties!.name_en as string, street, indexes };
+    });
+    expect(targets.park).toBeGreaterThanOrEqual(0);
+    expect(targets.indexes.length).toBeGreaterThan(1);
+    const box = (await page.locator('section.map').boundingBox())!;
+    const magenta = async () => {
+      const pixels = await screenshotPixels(page, box);
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4)
+        if (pixels[i] > 200 && pixels[i + 1] < 60 && pixels[i + 2] > 100 && pixels[i + 2] < 180) count++;
+      return count;
+    };
+    const input = page.getByTestId('search-input');
+    const choose = async (query: string, expected: string) => {
+      await input.fill('');
+      await input.focus();
+      await page.keyboard.type(query);
+      await expect
+        .poll(() => page.getByTestId('search-result').first().textContent(), { timeout: 30_000 })
+        .toContain(expected);
+      await page.keyboard.press('Enter');
+      await waitForMapIdle(page);
+    };
+    expect(await magenta()).toBeLessThan(50);
+    await choose(targets.parkName, targets.parkName);
+    expect(await page.evaluate(() => window.__greenreach!.state().highlightedFeatures)).toEqual({
+      layer: 'greenspaces',
+      indexes: [targets.park],
+    });
+    expect(await magenta(), 'the green space is outlined').toBeGreaterThan(200);
+    await choose(targets.street, targets.street);
+    expect(await page.evaluate(() => window.__greenreach!.state().highlightedFeatures)).toEqual({
+      layer: 'streets',
+      indexes: targets.indexes,
+    });
+    expect(await magenta(), 'the street is drawn').toBeGreaterThan(200);
+    // A community chosen next: the street's outline goes.
+    await choose('ltsq', 'Longtan');
+    expect(await page.evaluate(() => window.__greenreach!.state().highlightedFeatures)).toBeNull();
+    expect(await magenta()).toBeLessThan(50);
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 300_000);
