@@ -1,5 +1,6 @@
 import * as maplibregl from 'maplibre-gl';
 import type { CoverageResult, CriterionId } from '../coverage';
+import { residentialCellAt } from '../coverage/cell-lookup';
 import type { GapAnalysis } from '../coverage/gap-areas';
 import type { SwipeSide } from '../geometry/swipe-clip';
 import { cellState } from '../theme/cell-colors';
@@ -23,35 +24,22 @@ export function cellAt(
   latitude: number,
   baseline: boolean,
 ): CellInfo | null {
-  const { grid, cellIndex } = result;
-  const column = Math.floor((longitude - grid.west) / grid.longitudeStep);
-  const row = Math.floor((latitude - grid.south) / grid.latitudeStep);
-  if (column < 0 || row < 0 || column >= grid.columns || row >= grid.rows) return null;
-  const index = row * grid.columns + column;
-  let low = 0;
-  let high = cellIndex.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (cellIndex[middle] < index) low = middle + 1;
-    else if (cellIndex[middle] > index) high = middle - 1;
-    else {
-      return {
-        cell: middle,
-        state: cellState(result.verdicts[middle], criteria),
-        greenMeters: result.greenMeters ? result.greenMeters[middle] : null,
-        parkMeters: result.parkMeters ? result.parkMeters[middle] : null,
-        greenStraightMeters: result.greenStraightMeters ? result.greenStraightMeters[middle] : null,
-        parkStraightMeters: result.parkStraightMeters ? result.parkStraightMeters[middle] : null,
-        offNetwork: result.offNetwork ? result.offNetwork[middle] === 1 : false,
-        reachMeters: result.reachMeters,
-        community: result.cellCommunity[middle],
-        // Gap areas are the scenario's: the baseline's cells are not numbered.
-        gap: !baseline && gaps ? gaps.cellGap[middle] : -1,
-        baseline,
-      };
-    }
-  }
-  return null;
+  const middle = residentialCellAt(result.grid, result.cellIndex, longitude, latitude);
+  if (middle < 0) return null;
+  return {
+    cell: middle,
+    state: cellState(result.verdicts[middle], criteria),
+    greenMeters: result.greenMeters ? result.greenMeters[middle] : null,
+    parkMeters: result.parkMeters ? result.parkMeters[middle] : null,
+    greenStraightMeters: result.greenStraightMeters ? result.greenStraightMeters[middle] : null,
+    parkStraightMeters: result.parkStraightMeters ? result.parkStraightMeters[middle] : null,
+    offNetwork: result.offNetwork ? result.offNetwork[middle] === 1 : false,
+    reachMeters: result.reachMeters,
+    community: result.cellCommunity[middle],
+    // Gap areas are the scenario's: the baseline's cells are not numbered.
+    gap: !baseline && gaps ? gaps.cellGap[middle] : -1,
+    baseline,
+  };
 }
 
 function featureName(properties: Record<string, unknown>, language: MapLanguage): string {

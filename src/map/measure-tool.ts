@@ -3,8 +3,8 @@ import type { Feature, FeatureCollection } from 'geojson';
 import type * as maplibregl from 'maplibre-gl';
 import type { PlannerMap } from './planner-map';
 
-/** What the measuring tool measures: a path's length, or a polygon's area. */
-export type MeasureMode = 'distance' | 'area';
+/** What the measuring tool measures: a path's length, a drawn polygon's area, or an existing polygon picked by a click. */
+export type MeasureMode = 'distance' | 'area' | 'pick';
 
 /** The measuring state the map reads and adds points to (the state's MeasureController satisfies it). */
 export interface MeasureTarget {

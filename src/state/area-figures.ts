@@ -20,7 +20,7 @@ export function insideRing(ring: readonly Point[], x: number, y: number): boolea
  * and residents null when the data gives no population).
  */
 export function areaTotals(result: CoverageResult, ring: readonly Point[]): CoverageTotals {
-  const { grid, cellIndex, verdicts, cellPopulation, rules } = result;
+  const { grid, cellIndex } = result;
   let west = Number.POSITIVE_INFINITY;
   let east = Number.NEGATIVE_INFINITY;
   let south = Number.POSITIVE_INFINITY;
@@ -31,7 +31,7 @@ export function areaTotals(result: CoverageResult, ring: readonly Point[]): Cove
     south = Math.min(south, y);
     north = Math.max(north, y);
   }
-  const counts = { cells: 0, green: 0, park: 0, both: 0, population: 0, popGreen: 0, popPark: 0, popBoth: 0 };
+  const counter = totalsCounter(result);
   if (ring.length >= 3) {
     // Cells are sorted by grid index (row-major): only the rows the ring spans are visited.
     const rowStart = Math.max(0, Math.floor((south - grid.south) / grid.latitudeStep));
@@ -44,7 +44,18 @@ export function areaTotals(result: CoverageResult, ring: readonly Point[]): Cove
       const x = columnCenterLongitude(grid, index - row * grid.columns);
       if (x < west || x > east) continue;
       const y = rowCenterLatitude(grid, row);
-      if (!insideRing(ring, x, y)) continue;
+      if (insideRing(ring, x, y)) counter.add(k);
+    }
+  }
+  return counter.totals();
+}
+
+/** Sums cells (by their index in the result's arrays) into the summary's figures for the rules in force. */
+export function totalsCounter(result: CoverageResult): { add(k: number): void; totals(): CoverageTotals } {
+  const { verdicts, cellPopulation, rules } = result;
+  const counts = { cells: 0, green: 0, park: 0, both: 0, population: 0, popGreen: 0, popPark: 0, popBoth: 0 };
+  return {
+    add(k: number) {
       const verdict = verdicts[k];
       const people = cellPopulation ? cellPopulation[k] : 0;
       counts.cells++;
@@ -61,18 +72,20 @@ export function areaTotals(result: CoverageResult, ring: readonly Point[]): Cove
         counts.both++;
         counts.popBoth += people;
       }
-    }
-  }
-  const population = cellPopulation !== null;
-  return {
-    cells: counts.cells,
-    cellsMeetingGreen: rules.green ? counts.green : null,
-    cellsMeetingPark: rules.park ? counts.park : null,
-    cellsMeetingBoth: counts.both,
-    population: population ? counts.population : null,
-    populationMeetingGreen: population && rules.green ? counts.popGreen : null,
-    populationMeetingPark: population && rules.park ? counts.popPark : null,
-    populationMeetingBoth: population ? counts.popBoth : null,
+    },
+    totals() {
+      const population = cellPopulation !== null;
+      return {
+        cells: counts.cells,
+        cellsMeetingGreen: rules.green ? counts.green : null,
+        cellsMeetingPark: rules.park ? counts.park : null,
+        cellsMeetingBoth: counts.both,
+        population: population ? counts.population : null,
+        populationMeetingGreen: population && rules.green ? counts.popGreen : null,
+        populationMeetingPark: population && rules.park ? counts.popPark : null,
+        populationMeetingBoth: population ? counts.popBoth : null,
+      };
+    },
   };
 }
 
@@ -88,7 +101,13 @@ function lowerBound(sorted: Uint32Array, value: number): number {
 }
 
 /** The area's figures as CSV (UTF-8 with BOM, CRLF, as the community CSV), with the rules and the ring. */
-export function areaCsv(result: CoverageResult, ring: readonly Point[], totals: CoverageTotals): string {
+export function areaCsv(
+  result: CoverageResult,
+  ring: readonly Point[],
+  totals: CoverageTotals,
+  /** The outline as WKT when it is not the ring (a picked community or gap area). */
+  outlineWkt?: string,
+): string {
   const share = (part: number | null, whole: number | null) =>
     part === null || whole === null || whole === 0 ? '' : (part / whole).toFixed(4);
   const value = (number: number | null) => (number === null ? '' : String(Math.round(number)));
@@ -110,7 +129,8 @@ export function areaCsv(result: CoverageResult, ring: readonly Point[], totals: 
   ];
   const usePopulation = totals.population !== null;
   const whole = usePopulation ? totals.population : totals.cells;
-  const wkt = `POLYGON((${[...ring, ring[0]].map(([x, y]) => `${x.toFixed(6)} ${y.toFixed(6)}`).join(', ')}))`;
+  const wkt =
+    outlineWkt ?? `POLYGON((${[...ring, ring[0]].map(([x, y]) => `${x.toFixed(6)} ${y.toFixed(6)}`).join(', ')}))`;
   const row = [
     value(totals.cells),
     value(totals.population),

@@ -43,7 +43,8 @@ export function polygonSquareMeters(points: readonly (readonly number[])[]): num
 /**
  * The distance and area tool: "distance" sums the straight lines between the clicked points,
  * "area" closes them into a polygon (its area, perimeter and the figures of its cells). The map's
- * `MeasureTool` adds points on clicks (it sees this through `MeasureTarget`). Straight lines only:
+ * `MeasureTool` adds points on clicks (it sees this through `MeasureTarget`); "pick" takes the one
+ * point of a click and gives the figures of the gap area or community there. Straight lines only:
  * walking distance is computed from homes to parks, not between any two points.
  */
 export class MeasureController implements MeasureTarget {
@@ -68,8 +69,10 @@ export class MeasureController implements MeasureTarget {
   }
 
   addPoint(point: Point): void {
-    if (!this.store.get().mode) return;
-    this.store.set({ points: [...this.store.get().points, point] });
+    const { mode, points } = this.store.get();
+    if (!mode) return;
+    // Picking takes one point: each click picks again.
+    this.store.set({ points: mode === 'pick' ? [point] : [...points, point] });
   }
 
   undo(): void {

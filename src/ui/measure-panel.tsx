@@ -1,6 +1,7 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { areaCsv, areaTotals } from '../state/area-figures';
 import { type MeasureController, pathMeters, polygonSquareMeters } from '../state/measure';
+import { pickArea, pickedTotals, pickedWkt } from '../state/picked-area';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import { download } from './export-panel';
@@ -36,22 +37,56 @@ export function MeasurePanel({
   const language = useStore(app.store, (state) => state.language);
   const { mode, points } = useStore(measure.store, (state) => state);
   const result = useStore(results.store, (state) => state.shown?.result ?? null);
-  const totals = useMemo(
-    () => (mode === 'area' && points.length >= 3 && result ? areaTotals(result, points) : null),
-    [mode, points, result],
+  const gaps = useStore(results.store, (state) => state.gaps);
+  const communities = useStore(app.store, (state) => state.data?.communities ?? null);
+  const picked = useMemo(
+    () =>
+      mode === 'pick' && points.length === 1 && result && communities
+        ? pickArea(result, gaps, communities, points[0])
+        : null,
+    [mode, points, result, gaps, communities],
   );
+  const totals = useMemo(() => {
+    if (!result) return null;
+    if (mode === 'area' && points.length >= 3) return areaTotals(result, points);
+    return picked ? pickedTotals(result, gaps, picked) : null;
+  }, [mode, points, result, gaps, picked]);
+  // The picked area is selected, so the map outlines it (the community's or the gap's outline).
+  useEffect(() => {
+    // One outline at a time: the picked area's, not the one picked before.
+    if (picked?.kind === 'gap') {
+      app.selectCommunity(null);
+      app.selectGap(picked.gap);
+    } else if (picked?.kind === 'community') {
+      app.selectGap(null);
+      app.selectCommunity(picked.community);
+    }
+  }, [app, picked]);
+  const pickedName = (() => {
+    if (!picked || !result) return null;
+    const nameOf = (index: number) => {
+      const community = result.communities[index];
+      return community ? (language === 'en' ? (community.nameEnglish ?? community.name) : community.name) : '—';
+    };
+    if (picked.kind === 'community') return t(language, 'measurePickedCommunity', { name: nameOf(picked.community) });
+    const area = gaps?.areas[picked.gap];
+    return t(language, 'measurePickedGap', { number: picked.gap + 1, community: area ? nameOf(area.community) : '—' });
+  })();
   const exportCsv = () => {
     if (!totals || !result) return;
+    const outline = picked && communities ? pickedWkt(result, gaps, communities, picked) : undefined;
     download(
-      new Blob([areaCsv(result, points, totals)], { type: 'text/csv;charset=utf-8' }),
+      new Blob([areaCsv(result, points, totals, outline)], { type: 'text/csv;charset=utf-8' }),
       `greenreach-${result.rules.id}-${result.grid.cellMeters}m-area.csv`,
     );
   };
+  const modes = { distance: 'measureDistance', area: 'measureArea', pick: 'measurePick' } as const;
+  const helps = { distance: 'measureDistanceHelp', area: 'measureAreaHelp', pick: 'measurePickHelp' } as const;
   return (
     <section class="panel measure-panel" aria-labelledby="measure-heading" data-testid="measure-panel">
       <h2 id="measure-heading">{t(language, 'measure')}</h2>
       <div class="export-buttons">
-        {(['distance', 'area'] as const).map((kind) => (
+        {(['distance', 'area', 'pick'] as const).map((kind) => (
           <button
             type="button"
             key={kind}
@@ -59,15 +94,19 @@ export function MeasurePanel({
             data-testid={`measure-${kind}`}
             onClick={() => measure.toggle(kind)}
           >
-            {t(language, kind === 'distance' ? 'measureDistance' : 'measureArea')}
+            {t(language, modes[kind])}
           </button>
         ))}
       </div>
       {mode && (
         <>
-          <p class="muted small">{t(language, mode === 'distance' ? 'measureDistanceHelp' : 'measureAreaHelp')}</p>
+          <p class="muted small">{t(language, helps[mode])}</p>
           <p data-testid="measure-readout" aria-live="polite">
-            {mode === 'distance' ? (
+            {mode === 'pick' ? (
+              points.length === 1 && (
+                <strong data-testid="measure-picked">{pickedName ?? t(language, 'measurePickedNone')}</strong>
+              )
+            ) : mode === 'distance' ? (
               <>
                 {t(language, 'measureLength')}:{' '}
                 <strong data-testid="measure-meters">{formatLength(pathMeters(points))}</strong>

@@ -8,6 +8,7 @@ import { haversineMeters } from '../../src/state/measure';
 import {
   browserSuiteOptions,
   buildIfStale,
+  centreMapOn,
   chromiumForTests,
   launchBrowser,
   openPage,
@@ -98,6 +99,70 @@ describe.skipIf(!executable)('measure and area figures in Chromium', browserSuit
     expect(`${(Number(record.share_both) * 100).toFixed(1)}%`).toBe(both);
     mkdirSync(join(root, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-output/measure-area.png') });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+  it('picks a gap area, then a community, with a click: each selected (outlined on the map) in turn, with the figures of the gap list and the community table', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    await waitForGaps(page);
+    // The centre of a cell of gap 1, and of a covered cell inside a community (none in a gap).
+    const targets = await page.evaluate(() => {
+      const state = window.__greenreach!.state();
+      const result = state.result!;
+      const gaps = state.gaps!;
+      const { grid, cellIndex } = result;
+      const centre = (k: number) => {
+        const row = Math.floor(cellIndex[k] / grid.columns);
+        const column = cellIndex[k] - row * grid.columns;
+        return [grid.west + (column + 0.5) * grid.longitudeStep, grid.south + (row + 0.5) * grid.latitudeStep];
+      };
+      const inGap = gaps.cellGap.indexOf(0);
+      // A covered cell whose eight neighbours are covered too: a click there cannot land in a gap.
+      let covered = -1;
+      for (let k = 0; k < cellIndex.length && covered < 0; k++) {
+        if (gaps.cellGap[k] >= 0 || result.cellCommunity[k] < 0) continue;
+        const around = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => cellIndex[k] + dy * grid.columns + dx));
+        const isGap = around.some((index) => {
+          const q = cellIndex.indexOf(index);
+          return q >= 0 && gaps.cellGap[q] >= 0;
+        });
+        if (!isGap) covered = k;
+      }
+      return {
+        gap: { position: centre(inGap), cells: gaps.areas[0].cells, community: gaps.areas[0].community },
+        community: {
+          position: centre(covered),
+          index: result.cellCommunity[covered],
+          name: result.communities[result.cellCommunity[covered]].nameEnglish,
+          cells: result.summary.communities[result.cellCommunity[covered]].cells,
+        },
+      };
+    });
+    await page.getByTestId('measure-pick').click();
+    await centreMapOn(page, targets.gap.position, 16);
+    await clickAt(page, targets.gap.position);
+    await expect.poll(() => page.getByTestId('measure-picked').textContent()).toMatch(/^Gap 1 \(/);
+    await expect.poll(() => page.evaluate(() => window.__greenreach!.state().selectedGap)).toBe(0);
+    const cellsShown = async () =>
+      Number(((await page.getByTestId('area-cells').textContent()) ?? '').replace(/[^\d]/g, ''));
+    expect(await cellsShown()).toBe(targets.gap.cells);
+    expect(await page.getByTestId('area-figures').locator('[data-figure=both]').textContent()).toBe('0.0%');
+
+    await centreMapOn(page, targets.community.position, 16);
+    await clickAt(page, targets.community.position);
+    await expect
+      .poll(() => page.getByTestId('measure-picked').textContent())
+      .toBe(`Community: ${targets.community.name}`);
+    await expect
+      .poll(() => page.evaluate(() => window.__greenreach!.state().selectedCommunity))
+      .toBe(targets.community.index);
+    expect(await cellsShown()).toBe(targets.community.cells);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('area-csv').click()]);
+    const path = join(work, `picked-${download.suggestedFilename()}`);
+    await download.saveAs(path);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('"MULTIPOLYGON(((');
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 300_000);
