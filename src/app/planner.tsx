@@ -26,9 +26,6 @@ import { installTestHooks } from './test-hooks';
  * and the drawing tool. Components get these and construct none of them.
  */
 export function startPlanner(element: HTMLElement): PlannerServices {
-  // The address as opened: the app rewrites it as its state changes, before the layers it names
-  // (`?layer:ROLE=url`) are read once the data set has loaded.
-  const openedSearch = location.search;
   const app = new PlannerApp(new CoverageClient());
   const imports = new ImportController(app);
   const osmImport = new OsmImportController(app, () => new OsmClient());
@@ -113,7 +110,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   render(<App services={services} />, element);
   // The first computation starts once the drawing tool is there, so "ready" means every tool works.
   void app.start(async (data) => {
-    const restored = await imports.restore(data, openedSearch);
+    const restored = await imports.restore(data, app.openedSearch);
     await Promise.all([drawToolModule, measureToolModule]);
     return restored;
   });

@@ -2,9 +2,11 @@ import '../../styles/report.css';
 import { render } from 'preact';
 import { collectionBounds } from '../coverage/geometry';
 import { PlannerMap } from '../map/planner-map';
+import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
 import { parseReportOptions, reportLayout } from '../state/report-options';
+import { reportScenario } from '../state/report-scenario';
 import type { ReportServices, ReportState } from '../state/report-services';
 import { ResultsView } from '../state/results';
 import { Store } from '../state/store';
@@ -32,7 +34,15 @@ export function startReport(element: HTMLElement): ReportServices {
   // The report fits the district (or the community) to its own frame, not the screen's view.
   app.store.set({ view: null });
   const results = new ResultsView(app.store, null, new GapClient());
-  const report = new Store<ReportState>({ map: null, ready: false, error: null });
+  const report = new Store<ReportState>({
+    map: null,
+    ready: false,
+    error: null,
+    scenario: null,
+    scenarioMissing: null,
+  });
+  // The planner's own layers (IndexedDB, `?layer:`) as in the planner, so the report is of what was on screen.
+  const imports = new ImportController(app);
   let mounted: { map: PlannerMap; binding: MapBinding; container: HTMLElement } | null = null;
   const hooks = installTestHooks({ app, results, binding: () => mounted?.binding ?? null });
 
@@ -85,6 +95,13 @@ export function startReport(element: HTMLElement): ReportServices {
 
   const services: ReportServices = { app, results, options, layout, report, attachMap };
   render(<ReportApp services={services} />, element);
-  void app.start();
+  void app.start(async (data) => {
+    const restored = await imports.restore(data);
+    // The scenario open in the planner (the link's `?scenario=`), added to the layers: the report shows it.
+    const { scenarioId, dataPath } = app.store.get();
+    const linked = await reportScenario(restored, scenarioId, dataPath);
+    report.set({ scenario: linked.scenario, scenarioMissing: linked.missing });
+    return linked.data;
+  });
   return services;
 }

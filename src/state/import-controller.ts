@@ -46,6 +46,7 @@ export class ImportController {
     reading: null,
     loadingUrls: [],
     failedUrls: [],
+    linkedLayersMissing: [],
   });
   /** Deadlines of URL layers; how long start-up waits for them before it runs on what it has. */
   urlDeadlines: UrlDeadlines = defaultUrlDeadlines;
@@ -59,7 +60,14 @@ export class ImportController {
   /** The confirmed layer waiting for the planner's choice about its extent. */
   private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
 
-  constructor(private readonly app: PlannerApp) {}
+  constructor(private readonly app: PlannerApp) {
+    // The address says which layers are imported, so a recipient without them is told (not shown the demo silently).
+    this.store.subscribe((state, previous) => {
+      if (state.imported === previous.imported) return;
+      const roles = state.imported.map((layer) => layer.role);
+      if (roles.join() !== app.store.get().importedRoles.join()) app.store.set({ importedRoles: roles });
+    });
+  }
 
   /** Queues files (drop or picker); the dialog opens for the first. */
   addFiles(files: File[]): void {
@@ -275,7 +283,7 @@ export class ImportController {
    * Called once the data set is loaded, before the first computation: puts the saved layers (IndexedDB)
    * and the FlatGeobuf layers named in the URL (`?layer:greenspaces=parks.fgb`) in place of the demo's.
    */
-  async restore(data: DataSet, search = location.search): Promise<DataSet> {
+  async restore(data: DataSet, search = this.app.openedSearch): Promise<DataSet> {
     this.demoCellMeters = data.manifest?.cellMeters ?? defaultCellMeters;
     const { bytes: _bytes, ...layers } = data;
     this.demo = layers;
@@ -332,7 +340,13 @@ export class ImportController {
         void load.promise.then((late) => this.landLate(url, role, late));
       }
     }
-    this.store.set({ imported: imported.sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)) });
+    const linked = new URLSearchParams(search).get('imported')?.split(',') ?? [];
+    this.store.set({
+      imported: imported.sort((a, b) => importRoles.indexOf(a.role) - importRoles.indexOf(b.role)),
+      linkedLayersMissing: importRoles.filter(
+        (role) => linked.includes(role) && !imported.some((layer) => layer.role === role),
+      ),
+    });
     return { ...data, ...patch };
   }
 

@@ -55,6 +55,11 @@ export interface ImportState {
   loadingUrls: string[];
   /** URL layers that failed, with their role, for a retry. */
   failedUrls: { url: string; role: ImportRole }[];
+  /**
+   * Layers the page's link says were imported (`?imported=`) that this browser does not hold: the
+   * figures are then the data set's own, and the import panel says so.
+   */
+  linkedLayersMissing: ImportRole[];
 }
 
 /** How a URL layer ended: its features, or why not. */

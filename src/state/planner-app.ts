@@ -73,11 +73,18 @@ export class PlannerApp {
   /** Whether the URL follows the screen (the kiosk turns this off: its URL stays as configured). */
   syncUrl = true;
 
+  /**
+   * The address's query as the page was opened: the app rewrites the address as its state changes, so
+   * what the link asked for (`?cell=`, `?layer:ROLE=`, `?scenario=`) is read from here, not from `location`.
+   */
+  readonly openedSearch: string;
+
   constructor(
     readonly client: CoverageClient,
     search = location.search,
     browserLanguage = navigator.language,
   ) {
+    this.openedSearch = search;
     const screen = parseScreen(search, defaultScreen(browserLanguage));
     this.store = new Store<AppState>({
       ...screen,
@@ -116,7 +123,7 @@ export class PlannerApp {
       // The planner's own layers (IndexedDB, `?layer:ROLE=url.fgb`) replace the data set's.
       const data = await restore(loaded);
       const suggested = data.manifest?.cellMeters;
-      const fromUrl = new URLSearchParams(location.search).has('cell');
+      const fromUrl = new URLSearchParams(this.openedSearch).has('cell');
       this.store.set({
         data,
         ...(typeof suggested === 'number' && !fromUrl ? { cellMeters: suggested } : {}),
@@ -319,6 +326,8 @@ const screenKeys: (keyof ScreenState)[] = [
   'selectedCommunity',
   'selectedGap',
   'dataPath',
+  'scenarioId',
+  'importedRoles',
 ];
 
 function screenChanged(state: AppState, previous: AppState): boolean {

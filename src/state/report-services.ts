@@ -1,5 +1,6 @@
 import type { PlannerApp } from './planner-app';
 import type { ReportLayout, ReportOptions } from './report-options';
+import type { ReportScenario } from './report-scenario';
 import type { ResultsView } from './results';
 import type { Store } from './store';
 
@@ -18,6 +19,10 @@ export interface ReportState {
   map: ReportMapImage | null;
   ready: boolean;
   error: string | null;
+  /** The scenario the report shows (the link's `?scenario=`), or null for the baseline. */
+  scenario: ReportScenario | null;
+  /** The link's scenario when this browser does not hold it (the report shows the baseline and says so). */
+  scenarioMissing: string | null;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface LibraryHost {
   baseline: () => CoverageResult | null;
   /** A scenario was opened (its features replace the current ones): history cleared, worker synced. */
   opened: () => void;
+  /** The scenario the page's link names (`?scenario=ID`), opened at the first load; null for none. */
+  linkedId?: string | null;
 }
 
 /**
@@ -43,8 +45,14 @@ export class ScenarioLibrary {
     if (scenarios.length === 0) scenarios = [this.blankScenario(1)];
     const language = this.host.language();
     scenarios = scenarios.map((scenario) => ({ ...scenario, name: defaultName(scenario.name, language) }));
+    // A link's scenario first (once: later loads are a change of data set), else the one open last time.
+    const linked = this.host.linkedId ?? null;
+    this.host.linkedId = null;
+    const linkedScenario = linked ? scenarios.find((scenario) => scenario.id === linked) : undefined;
     const wanted = localStorage.getItem(activeKey);
-    const active = scenarios.find((scenario) => scenario.id === wanted) ?? scenarios[scenarios.length - 1];
+    const active =
+      linkedScenario ?? scenarios.find((scenario) => scenario.id === wanted) ?? scenarios[scenarios.length - 1];
+    this.host.store.set({ linkedScenarioMissing: linked && !linkedScenario ? linked : null });
     this.loaded = true;
     this.host.store.set({
       scenarios,

@@ -76,6 +76,8 @@ export interface ScenarioState {
    * records skipped, an autosave that failed, or no storage at all. Null when all is well.
    */
   storageProblem: StorageProblem | null;
+  /** A link named a scenario (`?scenario=ID`) that this browser does not hold: its id, said in the panel. */
+  linkedScenarioMissing: string | null;
   /** The map and summary show the baseline instead of the scenario (a before/after toggle). */
   showBaseline: boolean;
   /**
@@ -120,6 +122,7 @@ export function initialScenarioState(): ScenarioState {
       layerError: null,
     },
     storageProblem: null,
+    linkedScenarioMissing: null,
     showBaseline: false,
     swipe: false,
     swipeDividerPercent: 50,

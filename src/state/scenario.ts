@@ -56,6 +56,7 @@ export class ScenarioController {
         this.history.clear();
         this.sync.schedule();
       },
+      linkedId: app.store.get().scenarioId,
     });
     this.sync = new ScenarioSync({
       store: this.store,
@@ -80,6 +81,12 @@ export class ScenarioController {
       add: (layer, feature) => this.add(layer, feature),
     });
     app.store.subscribe((state, previous) => this.appChanged(state, previous));
+    // The address carries the open scenario once it holds something to show (a blank one is nothing to link).
+    this.store.subscribe((state, previous) => {
+      if (state.activeId === previous.activeId && state.features === previous.features) return;
+      const linked = state.activeId !== null && state.features.length > 0 ? state.activeId : null;
+      if (app.store.get().scenarioId !== linked) app.store.set({ scenarioId: linked });
+    });
     this.appChanged(app.store.get(), null);
     addEventListener('pagehide', () => this.flushSave());
     document.addEventListener('visibilitychange', () => {

@@ -47,7 +47,14 @@ export interface ScreenState {
   selectedGap: number | null;
   /** Relative directory of the data set (default the demo). */
   dataPath: string;
+  /** The open scenario (by its id in this browser's IndexedDB), when it has features; else null. */
+  scenarioId: string | null;
+  /** Engine layers the planner imported in place of the data set's (a recipient without them is told). */
+  importedRoles: readonly string[];
 }
+
+/** The engine layers a link can say were imported (the import roles). */
+const linkableRoles = ['communities', 'residential', 'greenways', 'greenspaces'];
 
 export const defaultDataPath = 'data/demo/';
 export const defaultCellMeters = 20;
@@ -65,6 +72,8 @@ export function defaultScreen(browserLanguage: string | undefined): ScreenState 
     selectedCommunity: null,
     selectedGap: null,
     dataPath: defaultDataPath,
+    scenarioId: null,
+    importedRoles: [],
   };
 }
 
@@ -133,6 +142,10 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
   const data = params.get('data');
   // Only relative paths on this server: a link must never make the app fetch from another host.
   if (data && /^[\w./-]+\/$/.test(data) && !data.includes('..') && !data.startsWith('/')) screen.dataPath = data;
+  const scenario = params.get('scenario');
+  if (scenario && /^[\w-]{1,64}$/.test(scenario)) screen.scenarioId = scenario;
+  const imported = params.get('imported');
+  if (imported) screen.importedRoles = linkableRoles.filter((role) => imported.split(',').includes(role));
   return screen;
 }
 
@@ -157,5 +170,7 @@ export function formatScreen(screen: ScreenState): string {
   if (screen.selectedCommunity !== null) params.set('community', String(screen.selectedCommunity));
   if (screen.selectedGap !== null) params.set('gap', String(screen.selectedGap));
   if (screen.dataPath !== defaultDataPath) params.set('data', screen.dataPath);
+  if (screen.scenarioId !== null) params.set('scenario', screen.scenarioId);
+  if (screen.importedRoles.length > 0) params.set('imported', screen.importedRoles.join(','));
   return `?${params.toString().replaceAll('%2C', ',')}`;
 }

@@ -214,6 +214,15 @@ export function ImportPanel({
 export function ImportBanner({ app, imports: controller }: { app: PlannerApp; imports: ImportController }) {
   const language = useStore(app.store, (state) => state.language);
   const imported = useStore(controller.store, (state) => state.imported);
+  const missing = useStore(controller.store, (state) => state.linkedLayersMissing);
+  if (missing.length > 0)
+    return (
+      <p class="synthetic imported error" role="alert" data-testid="linked-layers-missing">
+        {t(language, 'linkedLayersMissing', {
+          roles: missing.map((role) => t(language, `role_${role}`)).join(language === 'zh' ? '、' : ', '),
+        })}
+      </p>
+    );
   if (imported.length === 0) return null;
   const all = importRoles.every((role) => role === 'residential' || imported.some((layer) => layer.role === role));
   return (

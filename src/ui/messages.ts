@@ -151,6 +151,14 @@ export const messages = {
   dropHere: { zh: '松开以导入', en: 'Drop to import' },
   reading: { zh: '正在读取', en: 'Reading' },
   role: { zh: '用途', en: 'Role' },
+  linkedLayersMissing: {
+    zh: '此链接基于导入的图层（{roles}），本浏览器中没有：现显示的是数据集自身图层的结果。请向发送者索取项目文件（“项目文件 → 打开”）。',
+    en: 'This link was made with imported layers ({roles}) that this browser does not have: the figures shown are from the data set’s own layers. Ask the sender for the project file (Project file → Open).',
+  },
+  scenarioLinkMissing: {
+    zh: '此链接打开的方案（{id}）未保存在本浏览器中：请向发送者索取项目文件（“项目文件 → 打开”）。现显示本浏览器中的方案。',
+    en: 'This link opens a scenario ({id}) that is not saved in this browser: ask the sender for the project file (Project file → Open). Showing this browser’s scenarios instead.',
+  },
   role_communities: { zh: '社区边界', en: 'Communities' },
   role_residential: { zh: '居住用地', en: 'Residential land' },
   role_greenways: { zh: '绿道', en: 'Greenways' },
@@ -426,6 +434,14 @@ export const messages = {
   },
   // ---- the printable report (?report) ----
   reportTitle: { zh: '绿地可达性报告', en: 'Green-space access report' },
+  reportScenario: {
+    zh: '方案：{name}（规划新增 {greenspaces} 处绿地、{greenways} 条绿道，尚未建成）；以下数字含此方案。',
+    en: 'Scenario: {name} ({greenspaces} planned green spaces and {greenways} greenways, not yet built); the figures below include it.',
+  },
+  reportScenarioMissing: {
+    zh: '链接中的方案（{id}）未保存在本浏览器中：本报告显示现状。',
+    en: 'The link’s scenario ({id}) is not saved in this browser: this report shows the baseline.',
+  },
   reportCommunityTitle: { zh: '社区报告：{name}', en: 'Community report: {name}' },
   reportDataSet: { zh: '数据集', en: 'Data set' },
   reportDate: { zh: '日期', en: 'Date' },

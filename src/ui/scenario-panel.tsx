@@ -78,8 +78,14 @@ function ScenarioPicker({ controller, language }: SectionProps) {
   const activeId = useStore(controller.store, (s) => s.activeId);
   const active = scenarios.find((s) => s.id === activeId) ?? null;
   const problem = useStore(controller.store, (s) => s.storageProblem);
+  const linkMissing = useStore(controller.store, (s) => s.linkedScenarioMissing);
   return (
     <div class="scenario-row">
+      {linkMissing && (
+        <p class="error small" role="alert" data-testid="scenario-link-missing">
+          {t(language, 'scenarioLinkMissing', { id: linkMissing })}
+        </p>
+      )}
       {problem && (
         <p class="error small" role="alert" data-testid="scenario-storage-problem">
           {t(language, `storage_${problem.code}`, { count: problem.count ?? 0, detail: problem.detail ?? '' })}

@@ -19,6 +19,8 @@ import {
   startServer,
   stopProcess,
   testBuild,
+  waitForCoverage,
+  waitForGaps,
 } from './harness';
 
 // The printable report (?report): a PDF from headless Chromium, read back as text (pdftotext) and as
@@ -188,4 +190,77 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
       stopProcess(other.process);
     }
   }, 400_000);
+  it('the link carries the open scenario: its report shows the scenario’s figures; a browser without it (or without the imported layers) is told', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    await waitForGaps(page);
+    // Two pocket parks at the centres of the two largest gap areas, then the scenario saved.
+    const added = await page.evaluate(async () => {
+      const hooks = window.__greenreach!;
+      const controller = hooks.scenario!.controller;
+      controller.rename('Riverside plan');
+      for (const area of hooks.state().gaps!.areas.slice(0, 2))
+        controller.addPocketPark((area.bbox[0] + area.bbox[2]) / 2, (area.bbox[1] + area.bbox[3]) / 2, 'New park');
+      return controller.store.get().features.length;
+    });
+    expect(added).toBe(2);
+    await page.waitForFunction(() => {
+      const state = window.__greenreach!.scenario!.controller.store.get();
+      return state.synced && state.features.length === 2 && state.result !== state.resultBaseline;
+    });
+    const scenario = await page.evaluate(async () => {
+      const controller = window.__greenreach!.scenario!.controller;
+      await controller.flushSave();
+      const state = controller.store.get();
+      return { id: state.activeId!, city: state.result!.summary.city, baseline: state.resultBaseline!.summary.city };
+    });
+    expect(scenario.city.cellsMeetingBoth).toBeGreaterThan(scenario.baseline.cellsMeetingBoth);
+    await expect.poll(() => new URL(page.url()).searchParams.get('scenario')).toBe(scenario.id);
+    const link = new URL(page.url()).search.slice(1);
+
+    // The report of that link in the same browser: the scenario named, its figures (not the baseline's).
+    const reportPage = await context.newPage();
+    await reportPage.goto(`${server.url}?report&${link}`);
+    await reportPage.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000 });
+    expect(await reportPage.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
+    expect(await reportPage.getByTestId('report-scenario').textContent()).toContain(
+      'Scenario: Riverside plan (2 planned green spaces',
+    );
+    expect(await reportPage.evaluate(() => window.__greenreach!.summary!.city)).toEqual(scenario.city);
+    const pdf = join(work, 'scenario.pdf');
+    writeFileSync(pdf, await reportPage.pdf({ preferCSSPageSize: true, printBackground: true }));
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('Scenario: Riverside plan');
+    expect(text).toContain(formatShare(totalsShares(scenario.city).both));
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+
+    // A colleague's browser (a fresh profile): the report says the scenario is missing and shows the baseline…
+    const elsewhere = await printReport(`?report&${link}`, 'scenario-missing');
+    expect(await elsewhere.page.getByTestId('report-scenario-missing').textContent()).toContain(scenario.id);
+    expect(elsewhere.summary.city).toEqual(scenario.baseline);
+    await elsewhere.context.close();
+    // …and so does the planner, in the interface language.
+    const planner = await openPage(browser, `${server.url}?${link.replace('lang=en', 'lang=zh')}`);
+    await waitForCoverage(planner.page, 180_000);
+    await expect
+      .poll(() => planner.page.getByTestId('scenario-link-missing').textContent())
+      .toContain(`此链接打开的方案（${scenario.id}）未保存在本浏览器中`);
+    await planner.context.close();
+
+    // A link made with imported layers: the sender's address says so, a recipient without them is told.
+    const sender = await openPage(browser, `${server.url}?lang=en&layer:greenspaces=data/demo/greenspaces.fgb`);
+    await waitForCoverage(sender.page, 180_000);
+    await sender.page.getByTestId('imported-note').waitFor();
+    await expect.poll(() => new URL(sender.page.url()).searchParams.get('imported')).toBe('greenspaces');
+    const importedLink = new URL(sender.page.url()).search;
+    await sender.context.close();
+    const recipient = await openPage(browser, `${server.url}${importedLink}`, { locale: 'en-GB' });
+    await waitForCoverage(recipient.page, 180_000);
+    expect(await recipient.page.getByTestId('linked-layers-missing').textContent()).toContain(
+      'This link was made with imported layers (Green spaces and parks)',
+    );
+    expect(recipient.consoleErrors).toEqual([]);
+    await recipient.context.close();
+  }, 600_000);
 });

@@ -27,6 +27,8 @@ export function ReportApp({ services }: { services: ReportServices }) {
   const shown = useStore(results.store, (state) => state.shown);
   const gaps = useStore(results.store, (state) => state.gaps);
   const ready = useStore(report, (state) => state.ready);
+  const scenario = useStore(report, (state) => state.scenario);
+  const scenarioMissing = useStore(report, (state) => state.scenarioMissing);
   const result = shown?.result ?? null;
   const community = selected !== null && result?.communities[selected] ? selected : null;
   const parks = useMemo(
@@ -67,6 +69,20 @@ export function ReportApp({ services }: { services: ReportServices }) {
             {t(language, 'tagline')} · {t(language, 'reportDataSet')}:{' '}
             {dataSetName(manifest, language) ?? app.store.get().dataPath} · {t(language, 'reportDate')}: {date}
           </p>
+          {scenario && (
+            <p class="report-scenario" data-testid="report-scenario">
+              {t(language, 'reportScenario', {
+                name: scenario.name,
+                greenspaces: scenario.greenspaces,
+                greenways: scenario.greenways,
+              })}
+            </p>
+          )}
+          {scenarioMissing && (
+            <p class="error" role="alert" data-testid="report-scenario-missing">
+              {t(language, 'reportScenarioMissing', { id: scenarioMissing })}
+            </p>
+          )}
           {result && (
             <p class="rules-in-force" data-testid="report-rules">
               <strong>{t(language, 'rulesInForce')}:</strong> {rulesLine(result, language)}
