@@ -51,6 +51,9 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
  * version number with other stores of the app), one object store of scenarios keyed by id and one
  * holding the imported candidate layer.
  */
+/** How long opening the database may take before it counts as failed (ms). */
+const openDeadlineMs = 15_000;
+
 export class ScenarioDb {
   private database: Promise<IDBDatabase> | null = null;
 
@@ -62,6 +65,13 @@ export class ScenarioDb {
           return;
         }
         const opening = indexedDB.open(databaseName, scenarioDbVersion);
+        // An open that never answers (seen right after a reload under load) must not leave the panel
+        // "restoring" for good: after the deadline it fails like any other storage problem.
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`IndexedDB did not answer in ${openDeadlineMs / 1000} s`));
+        }, openDeadlineMs);
         opening.onupgradeneeded = () => {
           // Each step creates only what is missing: a version-1 database keeps its scenarios store as it is.
           const stores = opening.result.objectStoreNames;
@@ -69,7 +79,12 @@ export class ScenarioDb {
           if (!stores.contains(candidateStoreName)) opening.result.createObjectStore(candidateStoreName);
         };
         opening.onsuccess = () => {
+          clearTimeout(timer);
           const database = opening.result;
+          if (timedOut) {
+            database.close();
+            return;
+          }
           // A newer version opened in another tab must not stay blocked by this connection.
           database.onversionchange = () => {
             database.close();
@@ -77,8 +92,14 @@ export class ScenarioDb {
           };
           resolve(database);
         };
-        opening.onerror = () => reject(opening.error);
-        opening.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+        opening.onerror = () => {
+          clearTimeout(timer);
+          reject(opening.error);
+        };
+        opening.onblocked = () => {
+          clearTimeout(timer);
+          reject(new Error('IndexedDB is blocked by another tab'));
+        };
       });
       this.database.catch(() => {
         this.database = null;
