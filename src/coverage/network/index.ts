@@ -9,4 +9,5 @@ export * from './graph';
 export * from './network-model';
 export * from './snap';
 export * from './walk';
+export * from './walk-route';
 export * from './walkable';
