@@ -32,7 +32,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
-  const measure = new MeasureController();
+  const measure = new MeasureController(() => app.store.get().data);
   // The drawing tool (and the deck.gl layers only it uses) loads beside the data, off the first page.
   const drawToolModule = import('../map/draw-tool');
   const measureToolModule = import('../map/measure-tool');

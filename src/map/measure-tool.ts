@@ -4,12 +4,14 @@ import type * as maplibregl from 'maplibre-gl';
 import type { PlannerMap } from './planner-map';
 
 /** What the measuring tool measures: a path's length, a drawn polygon's area, or an existing polygon picked by a click. */
-export type MeasureMode = 'distance' | 'area' | 'pick';
+export type MeasureMode = 'distance' | 'walk' | 'area' | 'pick';
 
 /** The measuring state the map reads and adds points to (the state's MeasureController satisfies it). */
 export interface MeasureTarget {
   mode(): MeasureMode | null;
   points(): readonly (readonly [number, number])[];
+  /** A line to draw instead of joining the points (a walk along the streets), or null. */
+  route?(): readonly (readonly [number, number])[] | null;
   addPoint(point: [number, number]): void;
   subscribe(listener: () => void): () => void;
 }
@@ -61,7 +63,9 @@ export class MeasureTool {
         geometry: { type: 'Polygon', coordinates: [[...coordinates, coordinates[0]]] },
       });
     } else if (coordinates.length >= 2) {
-      features.unshift({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } });
+      const route = this.target.route?.();
+      const line = route && route.length >= 2 ? route.map((point) => [point[0], point[1]]) : coordinates;
+      features.unshift({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: line } });
     }
     const data: FeatureCollection = { type: 'FeatureCollection', features };
     this.map.setExtraLayers('measure', [

@@ -5,7 +5,9 @@ void import('@turf/area').then((module) => {
 });
 
 import type { MeasureMode, MeasureTarget } from '../map/measure-tool';
+import type { DataSet } from './load-data';
 import { Store } from './store';
+import type { WalkMeasure } from './walk-measure';
 
 type Point = [number, number];
 
@@ -13,7 +15,13 @@ type Point = [number, number];
 export interface MeasureState {
   mode: MeasureMode | null;
   points: Point[];
+  /** On foot: the walk through the points (null until two points and the network are there). */
+  walk: WalkMeasure | null;
+  /** On foot without a street layer: nothing to walk on. */
+  noStreets: boolean;
 }
+
+type WalkModule = typeof import('./walk-measure');
 
 const earthRadiusMeters = 6_371_008.8;
 
@@ -44,11 +52,40 @@ export function polygonSquareMeters(points: readonly (readonly number[])[]): num
  * The distance and area tool: "distance" sums the straight lines between the clicked points,
  * "area" closes them into a polygon (its area, perimeter and the figures of its cells). The map's
  * `MeasureTool` adds points on clicks (it sees this through `MeasureTarget`); "pick" takes the one
- * point of a click and gives the figures of the gap area or community there. Straight lines only:
- * walking distance is computed from homes to parks, not between any two points.
+ * point of a click and gives the figures of the gap area or community there; "walk" measures on foot,
+ * the shortest walk along the streets and greenways through the points (its code and the network load
+ * on first use).
  */
 export class MeasureController implements MeasureTarget {
-  readonly store = new Store<MeasureState>({ mode: null, points: [] });
+  readonly store = new Store<MeasureState>({ mode: null, points: [], walk: null, noStreets: false });
+  private walkModule: Promise<WalkModule> | null = null;
+
+  /** `data` gives the data set whose streets are walked (none: measuring on foot is not offered). */
+  constructor(private readonly data: () => DataSet | null = () => null) {
+    this.store.subscribe((state, previous) => {
+      if (state.mode === 'walk' && (state.points !== previous.points || state.mode !== previous.mode)) this.walk();
+    });
+  }
+
+  /** Measures the walk through the points once the walking code and network are there. */
+  private walk(): void {
+    this.walkModule ??= import('./walk-measure');
+    const points = this.store.get().points;
+    void this.walkModule.then(({ walkNetworkOf, measureWalk }) => {
+      const state = this.store.get();
+      if (state.mode !== 'walk' || state.points !== points) return;
+      const data = this.data();
+      const network = data ? walkNetworkOf(data) : null;
+      if (!network) this.store.set({ walk: null, noStreets: true });
+      else this.store.set({ walk: points.length >= 2 ? measureWalk(network, points) : null, noStreets: false });
+    });
+  }
+
+  /** The line drawn for the measure: on foot, the walk; otherwise null (the map joins the points). */
+  route(): readonly (readonly [number, number])[] | null {
+    const { mode, walk } = this.store.get();
+    return mode === 'walk' ? (walk?.path ?? null) : null;
+  }
 
   mode(): MeasureMode | null {
     return this.store.get().mode;
@@ -65,7 +102,7 @@ export class MeasureController implements MeasureTarget {
   /** Starts measuring (again, from no points); the same mode again stops. */
   toggle(mode: MeasureMode): void {
     const current = this.store.get().mode;
-    this.store.set({ mode: current === mode ? null : mode, points: [] });
+    this.store.set({ mode: current === mode ? null : mode, points: [], walk: null });
   }
 
   addPoint(point: Point): void {
@@ -80,10 +117,10 @@ export class MeasureController implements MeasureTarget {
   }
 
   clear(): void {
-    this.store.set({ points: [] });
+    this.store.set({ points: [], walk: null });
   }
 
   stop(): void {
-    this.store.set({ mode: null, points: [] });
+    this.store.set({ mode: null, points: [], walk: null });
   }
 }

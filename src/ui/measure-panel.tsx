@@ -80,13 +80,20 @@ export function MeasurePanel({
       `greenreach-${result.rules.id}-${result.grid.cellMeters}m-area.csv`,
     );
   };
-  const modes = { distance: 'measureDistance', area: 'measureArea', pick: 'measurePick' } as const;
-  const helps = { distance: 'measureDistanceHelp', area: 'measureAreaHelp', pick: 'measurePickHelp' } as const;
+  const modes = { distance: 'measureDistance', walk: 'measureWalk', area: 'measureArea', pick: 'measurePick' } as const;
+  const helps = {
+    distance: 'measureDistanceHelp',
+    walk: 'measureWalkHelp',
+    area: 'measureAreaHelp',
+    pick: 'measurePickHelp',
+  } as const;
+  const walk = useStore(measure.store, (state) => state.walk);
+  const noStreets = useStore(measure.store, (state) => state.noStreets);
   return (
     <section class="panel measure-panel" aria-labelledby="measure-heading" data-testid="measure-panel">
       <h2 id="measure-heading">{t(language, 'measure')}</h2>
       <div class="export-buttons">
-        {(['distance', 'area', 'pick'] as const).map((kind) => (
+        {(['distance', 'walk', 'area', 'pick'] as const).map((kind) => (
           <button
             type="button"
             key={kind}
@@ -105,6 +112,25 @@ export function MeasurePanel({
             {mode === 'pick' ? (
               points.length === 1 && (
                 <strong data-testid="measure-picked">{pickedName ?? t(language, 'measurePickedNone')}</strong>
+              )
+            ) : mode === 'walk' ? (
+              noStreets ? (
+                <span class="error" data-testid="measure-walk-no-streets">
+                  {t(language, 'measureWalkNoStreets')}
+                </span>
+              ) : (
+                <>
+                  {t(language, 'measureWalkLength')}:{' '}
+                  <strong data-testid="measure-walk-meters">{formatLength(walk?.meters ?? 0)}</strong>
+                  {' · '}
+                  {t(language, 'measureStraight', { length: formatLength(pathMeters(points)) })}
+                  {walk && walk.unreachableLegs > 0 && (
+                    <span class="error" data-testid="measure-walk-unreachable">
+                      {' '}
+                      {t(language, 'measureWalkUnreachable', { count: walk.unreachableLegs })}
+                    </span>
+                  )}
+                </>
               )
             ) : mode === 'distance' ? (
               <>

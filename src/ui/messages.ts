@@ -467,8 +467,23 @@ export const messages = {
   measureDistance: { zh: '量距离', en: 'Distance' },
   measureArea: { zh: '量面积 / 区域统计', en: 'Area and its figures' },
   measureDistanceHelp: {
-    zh: '在地图上逐点单击；直线距离（步行距离只按住宅到公园计算，不用于任意两点）。',
-    en: 'Click points on the map; straight lines (walking distance is computed from homes to parks, not between any two points).',
+    zh: '在地图上逐点单击；直线距离。',
+    en: 'Click points on the map; straight lines.',
+  },
+  measureWalk: { zh: '步行距离', en: 'On foot' },
+  measureWalkHelp: {
+    zh: '在地图上逐点单击：沿街道与绿道的最短步行路线（不穿越河流、铁路等障碍）。',
+    en: 'Click points on the map: the shortest walk along streets and greenways (never across rivers, railways or other barriers).',
+  },
+  measureWalkLength: { zh: '步行', en: 'On foot' },
+  measureStraight: { zh: '直线 {length}', en: 'straight line {length}' },
+  measureWalkNoStreets: {
+    zh: '此数据集没有街道图层，无法量步行距离（请导入街道，或使用带街道的数据集）。',
+    en: 'This data set has no streets layer: nothing to walk on (import one, or use a data set with streets).',
+  },
+  measureWalkUnreachable: {
+    zh: '{count} 段找不到步行路线（点离街道超过 250 米，或街道不相连）。',
+    en: '{count} leg(s) have no walk (a point over 250 m from a street, or streets not connected).',
   },
   measureAreaHelp: {
     zh: '单击围出多边形（至少三点）：面积，以及区内住宅网格的达标情况。',

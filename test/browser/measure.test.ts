@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haversineMeters } from '../../src/state/measure';
+import { measureWalk, walkNetworkOf } from '../../src/state/walk-measure';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -12,7 +13,9 @@ import {
   chromiumForTests,
   launchBrowser,
   openPage,
+  readDemoLayer,
   root,
+  screenshotPixels,
   startServer,
   stopProcess,
   waitForCoverage,
@@ -163,6 +166,56 @@ describe.skipIf(!executable)('measure and area figures in Chromium', browserSuit
     await download.saveAs(path);
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('"MULTIPOLYGON(((');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+  it('measures on foot: the walk along the streets between two clicks, drawn on the map, equal to the engine in Node', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    await waitForCoverage(page, 180_000);
+    // Two street vertices 600–1200 m apart, the map fitted to them.
+    const ends = await page.evaluate(() => {
+      const streets = window.__greenreach!.state().data!.streets!.features;
+      const first = (streets[0].geometry as { coordinates: number[][] }).coordinates[0];
+      const metres = (a: number[], b: number[]) => Math.hypot((a[0] - b[0]) * 96_000, (a[1] - b[1]) * 111_000);
+      for (const feature of streets) {
+        const vertex = (feature.geometry as { coordinates: number[][] }).coordinates[0];
+        if (metres(first, vertex) > 600 && metres(first, vertex) < 1200) return [first, vertex];
+      }
+      return null;
+    });
+    expect(ends).not.toBeNull();
+    const [a, b] = ends!;
+    await centreMapOn(page, [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], 14.5);
+    const box = (await page.locator('section.map').boundingBox())!;
+    const before = await screenshotPixels(page, box);
+    await page.getByTestId('measure-walk').click();
+    const from = await clickAt(page, a);
+    const to = await clickAt(page, b);
+    await expect.poll(() => page.getByTestId('measure-walk-meters').textContent()).not.toBe('0 m');
+    const shown = (await page.getByTestId('measure-walk-meters').textContent())!;
+    const value = shown.endsWith('km') ? Number.parseFloat(shown) * 1000 : Number.parseFloat(shown);
+    // The same walk in Node, on the demo's own layers.
+    const network = walkNetworkOf({
+      streets: readDemoLayer('streets'),
+      greenways: readDemoLayer('greenways')!,
+      barriers: readDemoLayer('barriers'),
+    })!;
+    const expected = measureWalk(network, [from, to]);
+    expect(expected.unreachableLegs).toBe(0);
+    expect(Math.abs(value - expected.meters)).toBeLessThanOrEqual(expected.meters >= 1000 ? 6 : 1);
+    expect(expected.meters).toBeGreaterThanOrEqual(haversineMeters(from, to));
+    expect(await page.getByTestId('measure-readout').textContent()).toContain('straight line');
+    // The walk is drawn: orange pixels along it where there were none.
+    await waitForMapIdle(page);
+    const after = await screenshotPixels(page, box);
+    const orange = (pixels: number[]) => {
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4)
+        if (pixels[i] > 200 && pixels[i + 1] > 60 && pixels[i + 1] < 130 && pixels[i + 2] < 60) count++;
+      return count;
+    };
+    expect(orange(after) - orange(before)).toBeGreaterThan(300);
+    await page.screenshot({ path: join(root, 'test-output/measure-walk.png') });
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 300_000);
