@@ -798,6 +798,17 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       console.log(
         `suggest 5 (UI round trip ${suggestMs} ms): residents meeting both ${base.populationMeetingBoth} → ${previous.populationMeetingBoth}; gains ${sites.map((s) => s.residents).join(', ')}`,
       );
+      // An adopted site keeps where it is and what it sits on in the scenario (saved and exported with it).
+      const adopted = await page.evaluate(
+        () => window.__greenreach!.scenario!.controller.store.get().features[0].feature.properties,
+      );
+      expect(adopted).toMatchObject({
+        community: expected.community!.name,
+        community_en: expected.community!.name_en,
+        nearest_street: expected.street!.name,
+        nearest_street_m: expected.street!.distanceMeters,
+        residential_cells_on_site: expected.cells,
+      });
       // The compare table lists both scenarios and the baseline.
       await expect.poll(() => page.getByTestId('scenario-compare').locator('tbody tr').count()).toBe(3);
       // Every scenario is under the rules in force: figures for each, the open one's the live ones.
