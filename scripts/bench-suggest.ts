@@ -9,6 +9,10 @@
  *
  *   npm run bench:suggest [-- --runs 5] [--quick]
  *
+ * Then the cost of saying where each site is and what it sits on (the homes count inside the suggestion,
+ * `timingsMs.homes`; the place index of communities and named streets and the naming, `placeSites`), as a
+ * ratio of the suggestion with them to the suggestion without them, in the same process.
+ *
  * All land in the synthetic city is residential (its communities tile it), so there its candidates are
  * allowed on residential land (`anywhere`); on the demo they are the cells that are not residential land.
  */
@@ -18,10 +22,12 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { FeatureCollection } from 'geojson';
 import { buildCoverage, type CoverageLayers, type CoverageModel, presetRules } from '../src/coverage';
-import { measureSites, type SuggestResult, suggestSites } from '../src/coverage/suggest';
+import { SitePlaces } from '../src/coverage/site-places';
+import { measureSites, placeSites, type SuggestResult, suggestSites } from '../src/coverage/suggest';
 import { SiteSearch, type SuggestOptions } from '../src/coverage/suggest-search';
 import { readFlatGeobuf } from '../src/io/flatgeobuf-read';
 import type { CoverageReply as WorkerReply, CoverageRequest as WorkerRequest } from '../src/worker/coverage-protocol';
+import { generateDistrict } from './demo-district';
 import { seededRandom, syntheticCity } from './synthetic-city';
 
 const { values } = parseArgs({
@@ -87,11 +93,14 @@ interface Row {
   independent: { residents: number; cells: number; claimed: number };
   random: { mean: number; max: number; draws: number };
   exact: boolean;
+  /** Medians (ms): the suggestion without the homes count, the homes count, the place index build, the naming. */
+  naming: { withoutMs: number; homesMs: number; indexMs: number; placeMs: number };
 }
 
 async function bench(
   label: string,
   layers: CoverageLayers,
+  streets: FeatureCollection | null,
   options: SuggestOptions,
   timedRuns: number,
   targetMs: number,
@@ -101,6 +110,10 @@ async function bench(
   let result: SuggestResult = suggestSites(model, count, options);
   const times: number[] = [];
   const cpuTimes: number[] = [];
+  const withoutTimes: number[] = [];
+  const homesTimes: number[] = [];
+  const indexTimes: number[] = [];
+  const placeTimes: number[] = [];
   for (let i = 0; i < timedRuns; i++) {
     const cpuStart = process.cpuUsage();
     const started = performance.now();
@@ -108,8 +121,21 @@ async function bench(
     times.push(performance.now() - started);
     const cpu = process.cpuUsage(cpuStart);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
+    // What naming adds: the homes count (timed inside the suggestion), the place index and the naming.
+    homesTimes.push(result.timingsMs.homes);
+    withoutTimes.push(result.timingsMs.total - result.timingsMs.homes);
+    const indexStarted = performance.now();
+    const places = new SitePlaces(layers.communities, streets);
+    indexTimes.push(performance.now() - indexStarted);
+    placeTimes.push(placeSites(result, places).timingsMs.places);
   }
   const inProcessMs = median(times);
+  const naming = {
+    withoutMs: median(withoutTimes),
+    homesMs: median(homesTimes),
+    indexMs: median(indexTimes),
+    placeMs: median(placeTimes),
+  };
   console.log(
     `${label}: suggest ${count} sites in-process  median ${format(inProcessMs).padStart(6)} ms, CPU ${format(median(cpuTimes))} ms  (runs: ${times.map(format).join(', ')}; last: ${Object.entries(
       result.timingsMs,
@@ -190,6 +216,7 @@ async function bench(
       draws,
     },
     exact: result.estimatesExact,
+    naming,
   };
 }
 
@@ -202,11 +229,12 @@ const demo: CoverageLayers = {
   greenways: readDemoLayer('greenways'),
   greenspaces: readDemoLayer('greenspaces'),
 };
-const rows: Row[] = [await bench('demo', demo, {}, runs, 2000)];
+const rows: Row[] = [await bench('demo', demo, readDemoLayer('streets'), {}, runs, 2000)];
 rows.push(
   await bench(
     'synthetic 1M',
     syntheticCity({ seed: 1 }),
+    null,
     { anywhere: true },
     values.quick ? 1 : Math.max(2, runs - 2),
     30_000,
@@ -223,6 +251,29 @@ ${row.label}: ${row.cells.toLocaleString('en')} residential cells, ${row.candida
   10 random candidate sites (${row.random.draws} draws)      ${people(row.random.mean).padStart(9)} residents on average, ${people(row.random.max)} at best
   greedy vs independent / vs random         ${(row.greedy.residents / row.independent.residents).toFixed(2)}× / ${(row.greedy.residents / row.random.mean).toFixed(1)}×`);
 }
+
+console.log(`
+saying where each site is and what it sits on (medians; in-process, same runs):`);
+for (const { label, naming } of rows) {
+  const added = naming.homesMs + naming.indexMs + naming.placeMs;
+  console.log(
+    `${label.padEnd(13)} suggest without ${format(naming.withoutMs).padStart(6)} ms; homes count ${format(naming.homesMs)} ms, place index ${format(naming.indexMs)} ms, naming ${format(naming.placeMs)} ms; with / without ${((naming.withoutMs + added) / naming.withoutMs).toFixed(3)}×`,
+  );
+}
+
+// The place index is built once per data set (the app keeps it while the layers stay); at city scale:
+const city = generateDistrict({ scale: 7 });
+const segments = city.streets.features.reduce((sum, street) => sum + street.geometry.coordinates.length - 1, 0);
+const cityIndexTimes: number[] = [];
+// Three warm-up builds (the first runs cold, beside the collection of the generated city), then seven timed.
+for (let i = 0; i < 10; i++) {
+  const started = performance.now();
+  new SitePlaces(city.communities, city.streets);
+  if (i >= 3) cityIndexTimes.push(performance.now() - started);
+}
+console.log(
+  `place index at city scale (demo district × 7): ${city.communities.features.length} communities, ${city.streets.features.length} named streets (${segments.toLocaleString('en')} segments), median ${format(median(cityIndexTimes))} ms`,
+);
 
 console.log(`
 target check                                  measured      target     status`);

@@ -39,7 +39,8 @@ import {
   type RuleSet,
   snapshotCoverage,
 } from '../src/coverage';
-import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
+import { SitePlaces } from '../src/coverage/site-places';
+import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
   cellGeoJsonChunks,
   communityCollection,
@@ -244,6 +245,12 @@ async function main(argv: string[]): Promise<void> {
       networkLayers[layer] = read.collection;
     }
   }
+  // In straight-line mode `--streets` only names the suggested sites' nearest streets.
+  const namingStreets =
+    rules.distance !== 'network' && suggestCount !== null && values.streets
+      ? (await readLayerAt(values.streets, { crs: perLayer.crs.streets, gcj02: perLayer.gcj02.has('streets') }))
+          .collection
+      : null;
   for (const layer of layerNames) {
     const path = values[layer];
     if (!path) continue;
@@ -329,6 +336,9 @@ async function main(argv: string[]): Promise<void> {
       if (error instanceof InputError) throw error.inFile(basename(values.candidates!));
       throw error;
     }
+    // Each site's community and nearest named street (the walking network's, --streets, or the extract's).
+    const streets = networkLayers.streets ?? namingStreets ?? osm?.network.get('streets') ?? null;
+    suggestions = placeSites(suggestions, new SitePlaces(layers.communities ?? null, streets));
   }
   progressLine(`writing ${result.cellIndex.length} cells…`);
 
@@ -533,7 +543,14 @@ function describeSuggestions(suggestions: SuggestResult): string {
     after.populationMeetingBoth === null
       ? ''
       : `, ${Math.round((after.populationMeetingBoth - before.populationMeetingBoth!) * 10) / 10} residents`;
-  return `suggested ${sites.length} sites of ${suggestions.site.areaSquareMeters} m² (${suggestions.site.kind}) from ${suggestions.candidateCount} candidates: +${after.cellsMeetingBoth - before.cellsMeetingBoth} cells${residents} meeting both; wrote suggestions.geojson`;
+  // A park on housing displaces people: say which sites sit on homes.
+  const onHomes = sites
+    .filter((site) => site.residentialCellsOnSite > 0)
+    .map(
+      (site) =>
+        `\nwarning: site ${site.rank} sits on ${site.residentialCellsOnSite} residential cells${site.residentsOnSite === null ? '' : ` (≈ ${Math.round(site.residentsOnSite)} residents)`}`,
+    );
+  return `suggested ${sites.length} sites of ${suggestions.site.areaSquareMeters} m² (${suggestions.site.kind}) from ${suggestions.candidateCount} candidates: +${after.cellsMeetingBoth - before.cellsMeetingBoth} cells${residents} meeting both; wrote suggestions.geojson${onHomes.join('')}`;
 }
 
 /** Features skipped while reading (by file position) and by the engine (mapped back to file positions). */

@@ -4,6 +4,7 @@ import { type GreenFeature, prepareGreenFeature } from './features';
 import { columnCenterLongitude, type GridWindow, rowCenterLatitude } from './grid';
 import { InputError } from './input-error';
 import { type CriterionId, qualifies } from './rules';
+import { residentialSlots } from './site-homes';
 import { scanPolygon, stampPath } from './stamp';
 import { parcelSite, type SiteSpec, siteSpec, squareSite } from './suggest-sites';
 
@@ -45,7 +46,7 @@ export class SiteSearch {
   latticeSpacing: number | null = null;
   skippedCandidates = 0;
   /** Residential slot of each grid cell, or -1. */
-  private readonly slot: Int32Array;
+  readonly slot: Int32Array;
   /** Per grid cell: bit 1 lacks green, bit 2 lacks park; 0 once it meets every criterion (and off residential land). */
   readonly lacking: Uint8Array;
   private readonly scratch: Record<CriterionId, Float32Array | null> = { green: null, park: null };
@@ -59,8 +60,7 @@ export class SiteSearch {
     this.spec = siteSpec(model, options.siteAreaSquareMeters);
     this.criteria = (['green', 'park'] as const).filter((id) => fields[id]);
     const cellCount = grid.rows * grid.columns;
-    this.slot = new Int32Array(cellCount).fill(-1);
-    for (let k = 0; k < residentialCells.length; k++) this.slot[residentialCells[k]] = k;
+    this.slot = residentialSlots(model);
     this.lacking = new Uint8Array(cellCount);
     for (const [id, bit] of [
       ['green', 1],

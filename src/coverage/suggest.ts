@@ -2,6 +2,8 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { addFeature, type CoverageModel, removeFeature } from './coverage';
 import { prepareGreenFeature } from './features';
 import type { GreenKind } from './rules';
+import { siteHomes } from './site-homes';
+import type { SitePlace, SitePlaces } from './site-places';
 import { SiteSearch, type SuggestOptions } from './suggest-search';
 import type { SiteSpec } from './suggest-sites';
 import { summarizeCoverage } from './summary';
@@ -44,6 +46,12 @@ export interface SuggestedSite {
   newResidentsCovered: number | null;
   /** Index of the candidate it came from. */
   candidateIndex: number;
+  /** Residential cells whose centre the site holds: building it there displaces homes (0 on other land). */
+  residentialCellsOnSite: number;
+  /** Residents of those cells (0.1 resolution); null when population is unknown. */
+  residentsOnSite: number | null;
+  /** The community it lies in and the nearest named street; null until `placeSites` named it. */
+  place: SitePlace | null;
 }
 
 export interface SuggestResult {
@@ -245,6 +253,10 @@ export function* suggestSitesSteps(
   const measureStarted = performance.now();
   const features = chosen.map((i) => search.candidates[i].feature);
   const measured = measureSites(model, features);
+  const measureMs = performance.now() - measureStarted;
+  const homesStarted = performance.now();
+  const homes = chosen.map((i) => siteHomes(model, search.candidates[i].green.polygons, search.slot));
+  const homesMs = performance.now() - homesStarted;
   const sites: SuggestedSite[] = chosen.map((i, rank) => {
     const { green } = search.candidates[i];
     const area = Math.round(green.areaSquareMeters * 10) / 10;
@@ -259,6 +271,8 @@ export function* suggestSitesSteps(
           area_m2: area,
           new_residents_covered: gain.population,
           new_cells_covered: gain.cells,
+          residential_cells_on_site: homes[rank].residentialCells,
+          residents_on_site: homes[rank].residents,
         },
         geometry: features[rank].geometry,
       },
@@ -267,9 +281,11 @@ export function* suggestSitesSteps(
       newCellsCovered: gain.cells,
       newResidentsCovered: gain.population,
       candidateIndex: i,
+      residentialCellsOnSite: homes[rank].residentialCells,
+      residentsOnSite: homes[rank].residents,
+      place: null,
     };
   });
-  const measureMs = performance.now() - measureStarted;
   return {
     sites,
     site: search.spec,
@@ -285,12 +301,44 @@ export function* suggestSitesSteps(
       gains: gainsMs,
       greedy: greedyMs,
       measure: measureMs,
+      homes: homesMs,
       total: performance.now() - started,
     },
   };
 }
 
-/** The suggestions as a GeoJSON FeatureCollection (rank, kind, area_m2, new_residents_covered, new_cells_covered). */
+/**
+ * Names each site's community and nearest named street (see `site-places.ts`), in `place` and as the
+ * feature properties `community`, `community_en`, `nearest_street`, `nearest_street_en` and
+ * `nearest_street_m` (null where unknown). Returns a new result; `timingsMs.places` is the time taken.
+ */
+export function placeSites(result: SuggestResult, places: SitePlaces): SuggestResult {
+  const started = performance.now();
+  const sites = result.sites.map((site): SuggestedSite => {
+    const place = places.placeOf(site.feature);
+    return {
+      ...site,
+      place,
+      feature: {
+        ...site.feature,
+        properties: {
+          ...site.feature.properties,
+          community: place.community?.name || null,
+          community_en: place.community?.nameEnglish ?? null,
+          nearest_street: place.street?.name || null,
+          nearest_street_en: place.street?.nameEnglish ?? null,
+          nearest_street_m: place.street?.distanceMeters ?? null,
+        },
+      },
+    };
+  });
+  return { ...result, sites, timingsMs: { ...result.timingsMs, places: performance.now() - started } };
+}
+
+/**
+ * The suggestions as a GeoJSON FeatureCollection (rank, kind, area_m2, new_residents_covered,
+ * new_cells_covered, residential_cells_on_site, residents_on_site, and the place names of `placeSites`).
+ */
 export function suggestionCollection(result: SuggestResult): FeatureCollection<Polygon | MultiPolygon> {
   return { type: 'FeatureCollection', features: result.sites.map((site) => site.feature) };
 }

@@ -1,6 +1,7 @@
-import type { Feature } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import type { CoverageResult } from '../coverage';
-import type { SuggestProgress, SuggestResult } from '../coverage/suggest';
+import { SitePlaces } from '../coverage/site-places';
+import { placeSites, type SuggestProgress, type SuggestResult } from '../coverage/suggest';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { readFileInWorker } from '../worker/import-client';
 import {
@@ -25,6 +26,8 @@ export interface SuggestionsHost {
   language: () => 'zh' | 'en';
   /** Adds a feature to the scenario as one undo step; returns its key. */
   add: (layer: 'greenspaces', feature: Feature) => string;
+  /** The layers that name a site's place: the communities and the streets (when the data set has them). */
+  placeLayers: () => { communities: FeatureCollection; streets: FeatureCollection | null } | null;
 }
 
 /**
@@ -37,6 +40,9 @@ export class ScenarioSuggestions {
   private candidateChanges = 0;
   /** The last candidate layer write (put or delete); writes are chained so they land in order. */
   private candidateWrite: Promise<void> = Promise.resolve();
+  /** The place index of the last layers named with, rebuilt only when the communities or streets change. */
+  private places: { communities: FeatureCollection; streets: FeatureCollection | null; index: SitePlaces } | null =
+    null;
 
   constructor(private readonly host: SuggestionsHost) {}
 
@@ -144,8 +150,9 @@ export class ScenarioSuggestions {
       });
       if (this.abort !== abort) return null;
       this.abort = null;
-      this.patch({ running: false, fraction: 1, result });
-      return result;
+      const named = this.named(result);
+      this.patch({ running: false, fraction: 1, result: named });
+      return named;
     } catch (error) {
       if (this.abort === abort) {
         this.abort = null;
@@ -162,6 +169,16 @@ export class ScenarioSuggestions {
       }
       return null;
     }
+  }
+
+  /** The sites with their community and nearest named street (on this thread: the worker has no streets in straight-line mode). */
+  private named(result: SuggestResult): SuggestResult {
+    const layers = this.host.placeLayers();
+    if (!layers) return result;
+    if (this.places?.communities !== layers.communities || this.places.streets !== layers.streets) {
+      this.places = { ...layers, index: new SitePlaces(layers.communities, layers.streets) };
+    }
+    return placeSites(result, this.places.index);
   }
 
   cancel(): void {

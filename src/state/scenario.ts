@@ -79,6 +79,10 @@ export class ScenarioController {
       baseline,
       language,
       add: (layer, feature) => this.add(layer, feature),
+      placeLayers: () => {
+        const data = app.store.get().data;
+        return data ? { communities: data.communities, streets: data.streets } : null;
+      },
     });
     app.store.subscribe((state, previous) => this.appChanged(state, previous));
     // The address carries the open scenario once it holds something to show (a blank one is nothing to link).

@@ -45,7 +45,10 @@ export function formatMeters(_language: Language, value: number | null, reach: n
 }
 
 /** A community's name in the interface language (the other language's name when it has none; '' for none). */
-export function communityName(community: Community | undefined, language: Language): string {
+export function communityName(
+  community: Pick<Community, 'name' | 'nameEnglish'> | null | undefined,
+  language: Language,
+): string {
   if (!community) return '';
   return language === 'en'
     ? (community.nameEnglish ?? community.name)

@@ -378,6 +378,16 @@ export const messages = {
   accept: { zh: '采纳', en: 'Accept' },
   accepted: { zh: '已采纳', en: 'Accepted' },
   rank: { zh: '序', en: '#' },
+  siteInCommunity: { zh: '位于{community}', en: 'in {community}' },
+  siteOutsideCommunities: { zh: '不在任何社区内', en: 'outside every community' },
+  siteNearStreet: { zh: '距{street} {meters} 米', en: '{meters} m from {street}' },
+  siteHomes: { zh: '占用 {cells} 个居住网格', en: 'sits on {cells} residential cells' },
+  siteHomesOne: { zh: '占用 1 个居住网格', en: 'sits on 1 residential cell' },
+  siteHomesResidents: { zh: '（约 {residents} 人）', en: ' (≈ {residents} residents)' },
+  siteHomesWarning: {
+    zh: '此处为居住用地：建园将占用住宅，采纳前请核实。',
+    en: 'This is residential land: a park here displaces homes; check before adopting.',
+  },
   greedyNote: {
     zh: '贪心最大覆盖：逐个选取边际增益最大的选址，结果不低于最优方案的 1 − 1/e（约 63%）。增益为依次采纳时的边际值。',
     en: 'Greedy maximum coverage: each pick has the largest marginal gain; the set is within 1 − 1/e (≈ 63%) of the optimum. Gains are marginal, given the sites ranked before.',

@@ -1,5 +1,8 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { formatCount, t } from './i18n';
+import type { SuggestedSite } from '../coverage/suggest';
+import type { Language } from '../state/url-state';
+import { communityName, formatCount, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
 
@@ -154,31 +157,79 @@ export function ScenarioSuggestSection({ app, controller, language }: SectionPro
             </thead>
             <tbody>
               {suggest.result.sites.map((site) => (
-                <tr key={site.rank}>
-                  <td>{site.rank}</td>
-                  <td>
-                    {site.newResidentsCovered === null ? '—' : `+${formatCount(language, site.newResidentsCovered)}`}
-                  </td>
-                  <td>+{formatCount(language, site.newCellsCovered)}</td>
-                  <td>
-                    {suggest.accepted.includes(site.rank) ? (
-                      t(language, 'accepted')
-                    ) : (
-                      <button
-                        type="button"
-                        data-testid={`accept-${site.rank}`}
-                        onClick={() => controller.acceptSite(site.rank)}
-                      >
-                        {t(language, 'accept')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                <Fragment key={site.rank}>
+                  <tr>
+                    <td>{site.rank}</td>
+                    <td>
+                      {site.newResidentsCovered === null ? '—' : `+${formatCount(language, site.newResidentsCovered)}`}
+                    </td>
+                    <td>+{formatCount(language, site.newCellsCovered)}</td>
+                    <td>
+                      {suggest.accepted.includes(site.rank) ? (
+                        t(language, 'accepted')
+                      ) : (
+                        <button
+                          type="button"
+                          data-testid={`accept-${site.rank}`}
+                          onClick={() => controller.acceptSite(site.rank)}
+                        >
+                          {t(language, 'accept')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                  <SiteWhere site={site} language={language} />
+                </Fragment>
               ))}
             </tbody>
           </table>
         </>
       )}
     </>
+  );
+}
+
+/** Where a site is ("in 猛追湾街道, 40 m from 建设路") and the homes it sits on, under its row of figures. */
+function SiteWhere({ site, language }: { site: SuggestedSite; language: Language }) {
+  const { place } = site;
+  const parts: string[] = [];
+  if (place) {
+    parts.push(
+      place.community
+        ? t(language, 'siteInCommunity', { community: communityName(place.community, language) })
+        : t(language, 'siteOutsideCommunities'),
+    );
+    if (place.street) {
+      parts.push(
+        t(language, 'siteNearStreet', {
+          street: communityName(place.street, language),
+          meters: formatCount(language, place.street.distanceMeters),
+        }),
+      );
+    }
+  }
+  const cells = site.residentialCellsOnSite;
+  const onHomes = cells > 0;
+  const homes =
+    (cells === 1 ? t(language, 'siteHomesOne') : t(language, 'siteHomes', { cells: formatCount(language, cells) })) +
+    (onHomes && site.residentsOnSite !== null
+      ? t(language, 'siteHomesResidents', { residents: formatCount(language, site.residentsOnSite) })
+      : '');
+  return (
+    <tr class="site-where">
+      <td colSpan={4}>
+        {parts.length > 0 && (
+          <span data-testid={`site-place-${site.rank}`}>{parts.join(language === 'zh' ? '，' : ', ')}</span>
+        )}{' '}
+        <span
+          class={onHomes ? 'site-homes on-homes' : 'site-homes muted'}
+          data-testid={`site-homes-${site.rank}`}
+          data-cells={cells}
+          title={onHomes ? t(language, 'siteHomesWarning') : undefined}
+        >
+          {onHomes ? `⚠ ${homes}` : homes}
+        </span>
+      </td>
+    </tr>
   );
 }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { booleanPointInPolygon } from '@turf/turf';
 import geographiclib from 'geographiclib-geodesic';
 import type { Feature, FeatureCollection, Geometry, LineString, Polygon, Position } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,6 +14,8 @@ import {
   type RuleSet,
   summarizeCoverage,
 } from '../../src/coverage';
+import { SitePlaces } from '../../src/coverage/site-places';
+import type { SuggestedSite } from '../../src/coverage/suggest';
 import { squareSite } from '../../src/coverage/suggest-sites';
 import { editableParts, hasCrossingRings, ringsCross } from '../../src/geometry/vertex-handles';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
@@ -274,6 +277,43 @@ function sitesOnCandidates(
     on.push(`point ${point}`);
   }
   return on;
+}
+
+/**
+ * What a suggested site's list entry must say, worked out in Node from the demo layers: the community holding
+ * the site's centre (turf's point-in-polygon), the nearest named street, and the homes it sits on (a
+ * brute-force count of the residential cells whose centre lies in the site, and their residents).
+ */
+function expectedSiteEntry(site: SuggestedSite, model: CoverageModel) {
+  const ring = (site.feature.geometry as Polygon).coordinates[0];
+  const centre = [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2];
+  const community = readLayer('communities')!.features.find((feature) =>
+    booleanPointInPolygon(centre, feature as Feature<Polygon>),
+  );
+  const street = new SitePlaces(readLayer('communities'), readLayer('streets')).placeOf(site.feature).street;
+  let cells = 0;
+  let residents = 0;
+  model.residentialCells.forEach((index, k) => {
+    const row = Math.floor(index / model.grid.columns);
+    const column = index - row * model.grid.columns;
+    const cellCentre = [
+      model.grid.west + (column + 0.5) * model.grid.longitudeStep,
+      model.grid.south + (row + 0.5) * model.grid.latitudeStep,
+    ];
+    if (!booleanPointInPolygon(cellCentre, site.feature)) return;
+    cells++;
+    residents += model.cellPopulation?.[k] ?? 0;
+  });
+  return { community: community?.properties ?? null, street, cells, residents: Math.round(residents * 10) / 10 };
+}
+
+/** The homes line of a site's entry in the interface language, for `cells` residential cells and `residents`. */
+function homesText(language: 'zh' | 'en', cells: number, residents: number): string {
+  const text =
+    cells === 1 ? t(language, 'siteHomesOne') : t(language, 'siteHomes', { cells: formatCount(language, cells) });
+  return cells === 0
+    ? text
+    : `⚠ ${text}${t(language, 'siteHomesResidents', { residents: formatCount(language, residents) })}`;
 }
 
 describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () => {
@@ -715,6 +755,30 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
         })),
       );
       expect(sites.length).toBe(5);
+      // Each entry says where the site is and the homes it sits on, in the interface's language.
+      const [first] = await page.evaluate(
+        () => window.__greenreach!.scenario!.controller.store.get().suggest.result!.sites,
+      );
+      rules ??= (await page.evaluate(() => window.__greenreach!.rules))!;
+      cellMeters ??= (await page.evaluate(() => window.__greenreach!.cellMeters))!;
+      const expected = expectedSiteEntry(first, engineModel(rules, cellMeters));
+      expect(expected.community).not.toBeNull();
+      expect(expected.street).not.toBeNull();
+      const place = page.getByTestId('site-place-1');
+      const homes = page.getByTestId('site-homes-1');
+      expect(await place.textContent()).toBe(
+        `in ${expected.community!.name_en}, ${formatCount('en', expected.street!.distanceMeters)} m from ${expected.street!.nameEnglish}`,
+      );
+      expect(await homes.textContent()).toBe(homesText('en', expected.cells, expected.residents));
+      await page.getByTestId('language').click();
+      await expect
+        .poll(() => place.textContent())
+        .toBe(
+          `位于${expected.community!.name}，距${expected.street!.name} ${formatCount('zh', expected.street!.distanceMeters)} 米`,
+        );
+      expect(await homes.textContent()).toBe(homesText('zh', expected.cells, expected.residents));
+      await page.getByTestId('language').click();
+      await expect.poll(() => place.textContent()).toMatch(/^in /);
       let previous = base;
       let expectedCells = base.cellsMeetingBoth;
       for (const site of sites) {
@@ -734,6 +798,17 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       console.log(
         `suggest 5 (UI round trip ${suggestMs} ms): residents meeting both ${base.populationMeetingBoth} → ${previous.populationMeetingBoth}; gains ${sites.map((s) => s.residents).join(', ')}`,
       );
+      // An adopted site keeps where it is and what it sits on in the scenario (saved and exported with it).
+      const adopted = await page.evaluate(
+        () => window.__greenreach!.scenario!.controller.store.get().features[0].feature.properties,
+      );
+      expect(adopted).toMatchObject({
+        community: expected.community!.name,
+        community_en: expected.community!.name_en,
+        nearest_street: expected.street!.name,
+        nearest_street_m: expected.street!.distanceMeters,
+        residential_cells_on_site: expected.cells,
+      });
       // The compare table lists both scenarios and the baseline.
       await expect.poll(() => page.getByTestId('scenario-compare').locator('tbody tr').count()).toBe(3);
       // Every scenario is under the rules in force: figures for each, the open one's the live ones.
@@ -914,6 +989,17 @@ describe.skipIf(!executable)('scenarios in Chromium', browserSuiteOptions, () =>
       expect(result.sites.length).toBeLessThanOrEqual(4);
       const on = sitesOnCandidates(result.sites, points, parcels);
       expect(result.after.cellsMeetingBoth).toBeGreaterThan(result.before.cellsMeetingBoth);
+      // Candidates on gaps lie on homes: each entry warns with the cells and residents counted in Node.
+      rules ??= (await page.evaluate(() => window.__greenreach!.rules))!;
+      cellMeters ??= (await page.evaluate(() => window.__greenreach!.cellMeters))!;
+      const model = engineModel(rules, cellMeters);
+      let cellsOnHomes = 0;
+      for (const site of result.sites) {
+        const { cells, residents } = expectedSiteEntry(site, model);
+        cellsOnHomes += cells;
+        expect(await page.getByTestId(`site-homes-${site.rank}`).textContent()).toBe(homesText('en', cells, residents));
+      }
+      expect(cellsOnHomes).toBeGreaterThan(0);
       console.log(
         `candidate layer: ${result.sites.length} sites on ${on.join(', ')}; cells meeting both ${result.before.cellsMeetingBoth} → ${result.after.cellsMeetingBoth}`,
       );

@@ -83,7 +83,17 @@ describe('CLI --suggest and --add', () => {
         'area_m2',
         'new_residents_covered',
         'new_cells_covered',
+        'residential_cells_on_site',
+        'residents_on_site',
+        'community',
+        'community_en',
+        'nearest_street',
+        'nearest_street_en',
+        'nearest_street_m',
       ]);
+      // The lattice's sites are off residential land; without --streets no street is named.
+      expect(site.properties.residential_cells_on_site).toBe(0);
+      expect(site.properties.nearest_street).toBeNull();
       expect(site.properties.rank).toBe(index + 1);
       expect(site.properties.kind).toBe('pocket_park');
       expect(site.properties.area_m2).toBeGreaterThanOrEqual(1000);
@@ -171,5 +181,61 @@ describe('CLI --suggest and --add', () => {
     expect(chosen.length).toBe(2);
     expect(run('no-suggest', ['--candidates', candidates]).stderr).toMatch(/--candidates needs --suggest N/);
     expect(run('bad-count', ['--suggest', '0']).status).toBe(2);
+  });
+
+  it('names each site’s community and nearest named street, and warns of a site on homes (cells and residents)', () => {
+    // A parcel at x 410–540, y 410–490 m on 东社区's residential land holds 3 × 2 cell centres (50 m cells at
+    // 25, 75, … m); 东社区's 9,000 residents spread over its 28 × 30 residential cells, so ≈ 64.3 on the parcel.
+    // A point at (1450, 750) m in the strip between the blocks sits on none. 建设路 runs along y = 600 m:
+    // 110 m from the parcel's north edge; the unnamed lane at y = 500 m is no name to give.
+    const candidates = join(directory, 'named-candidates.geojson');
+    writeFileSync(
+      candidates,
+      JSON.stringify(
+        collection([
+          polygon(rectangle(410, 410, 130, 80)),
+          { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at(1450, 750) } },
+        ]),
+      ),
+    );
+    const streets = join(directory, 'named-streets.geojson');
+    const line = (points: number[][], properties: Record<string, unknown>) => ({
+      type: 'Feature',
+      properties,
+      geometry: { type: 'LineString', coordinates: points },
+    });
+    writeFileSync(
+      streets,
+      JSON.stringify(
+        collection([
+          line([at(0, 600), at(3000, 600)], { name: '建设路', name_en: 'Jianshe Road' }),
+          line([at(0, 500), at(3000, 500)], { highway: 'service' }),
+        ]),
+      ),
+    );
+    const done = run('named', ['--suggest', '2', '--candidates', candidates, '--streets', streets]);
+    expect(done.stderr).toBe('');
+    expect(done.status).toBe(0);
+    const chosen: Site[] = JSON.parse(readFileSync(join(directory, 'named/suggestions.geojson'), 'utf8')).features;
+    expect(chosen.length).toBe(2);
+    const parcel = chosen.find((site) => site.properties.residential_cells_on_site !== 0)!;
+    expect(parcel.properties).toMatchObject({
+      community: '东社区',
+      community_en: null,
+      nearest_street: '建设路',
+      nearest_street_en: 'Jianshe Road',
+      residential_cells_on_site: 6,
+      residents_on_site: 64.3,
+    });
+    expect(parcel.properties.nearest_street_m as number).toBeCloseTo(110, 1);
+    const square = chosen.find((site) => site !== parcel)!;
+    expect(square.properties).toMatchObject({
+      community: '东社区',
+      residential_cells_on_site: 0,
+      residents_on_site: 0,
+    });
+    expect(done.stdout).toContain(
+      `warning: site ${parcel.properties.rank} sits on 6 residential cells (≈ 64 residents)`,
+    );
   });
 });

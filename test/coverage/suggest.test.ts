@@ -1,33 +1,15 @@
 import fc from 'fast-check';
-import type { Feature, FeatureCollection } from 'geojson';
+import type { Feature } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import {
-  buildCoverage,
-  type CoverageLayers,
-  metersPerDegreeLatitude,
-  metersPerDegreeLongitude,
-  presetRules,
-} from '../../src/coverage';
+import { buildCoverage, type CoverageLayers, presetRules } from '../../src/coverage';
 import { measureSites, suggestSites } from '../../src/coverage/suggest';
 import { SiteSearch } from '../../src/coverage/suggest-search';
 import { siteSpec } from '../../src/coverage/suggest-sites';
+import { at, collection, kx, ky, latitude, longitude, rectangle } from './local-frame';
 import { randomScenario } from './random-scenario';
 
 // "Suggest N sites": exact claims, greedy properties, and hand-checked cases.
 
-const latitude = 30.66;
-const longitude = 104.1;
-const kx = metersPerDegreeLongitude(latitude);
-const ky = metersPerDegreeLatitude(latitude);
-const at = (x: number, y: number) => [longitude + x / kx, latitude + y / ky];
-const rectangle = (x: number, y: number, w: number, h: number) => [
-  at(x, y),
-  at(x + w, y),
-  at(x + w, y + h),
-  at(x, y + h),
-  at(x, y),
-];
-const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
 const empty = collection([]);
 const rules = presetRules('chengdu');
 const options = { anywhere: true, maxCandidates: 300 };
