@@ -4,7 +4,7 @@
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
- *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+ *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--reach-m N]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
@@ -69,6 +69,7 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
+       [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
@@ -198,6 +199,7 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`--distance ${values.distance}: use network or straight`);
     rules.distance = values.distance;
   }
+  if (values['reach-m'] !== undefined) applyReach(rules, values['reach-m']);
   if (rules.distance === 'network' && !values.streets && !values.osm) {
     throw new UsageError(
       `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
@@ -486,6 +488,24 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
   }
 }
 
+/**
+ * `--reach-m N` ("distances up to N m", as the app's rules panel): the rules' reach margin becomes N minus
+ * the largest radius, so the criterion with the largest radius is measured up to N m and the other up to
+ * its radius plus the same margin (the engine takes margins of 100–5,000 m).
+ */
+function applyReach(rules: RuleSet, text: string): void {
+  const reach = decimal(text);
+  const largest = Math.max(rules.green?.radiusMeters ?? 0, rules.park?.radiusMeters ?? 0);
+  const lowest = largest + 100;
+  const highest = largest + 5000;
+  if (!(reach >= lowest && reach <= highest)) {
+    throw new UsageError(
+      `--reach-m ${text}: the reach must be a number of metres from ${lowest} to ${highest} (the largest radius of rules "${rules.id}", ${largest} m, plus 100 to 5000 m)`,
+    );
+  }
+  rules.reachMarginMeters = reach - largest;
+}
+
 /** A decimal number as typed (`50`, `12.5`); anything else (hex `0x20`, `1e2`, `Infinity`, blank) is NaN. */
 function decimal(text: string | undefined): number {
   return text !== undefined && /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -606,6 +626,7 @@ function parse(argv: string[]) {
       barriers: { type: 'string' },
       entrances: { type: 'string' },
       'max-output-mb': { type: 'string', default: '4096' },
+      'reach-m': { type: 'string' },
       merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
