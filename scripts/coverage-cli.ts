@@ -5,6 +5,7 @@
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--reach-m N]
+ *     [--tile-km N [--threads K]]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
@@ -23,6 +24,7 @@
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -31,13 +33,19 @@ import {
   addFeature,
   buildCoverage,
   type CoverageLayers,
+  type CoverageResult,
+  type GreenFeature,
   InputError,
   parseRules,
+  planCoverage,
   prepareGreenFeature,
   presetRules,
   presets,
   type RuleSet,
+  type SkippedFeature,
   snapshotCoverage,
+  stitchTiles,
+  tileWindows,
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import {
@@ -64,12 +72,14 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
+import { computeTilesInWorkers, isTileWorker, serveTiles } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
        [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
+       [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
@@ -214,6 +224,15 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
   if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
+  const tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
+  if (tiling && rules.distance === 'network') {
+    throw new UsageError(
+      '--tile-km: tiled runs measure straight-line distance only; run walking distance without --tile-km',
+    );
+  }
+  if (tiling && suggestCount !== null) {
+    throw new UsageError('--tile-km: --suggest needs the whole grid at once; run it without --tile-km');
+  }
   const addLayer = values.add ? await readLayer(values.add) : null;
   const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
   const perLayer = layerOptions(values.crs, values.gcj02);
@@ -301,14 +320,16 @@ async function main(argv: string[]): Promise<void> {
   progressLine('computing coverage…');
 
   const computeStarted = performance.now();
-  let model: ReturnType<typeof buildCoverage>;
+  const allLayers = { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers;
+  // A tiled run plans the one grid over the whole area; its tiles are windows of it, computed in workers.
+  let model: ReturnType<typeof buildCoverage> | null = null;
+  let plan: ReturnType<typeof planCoverage> | null = null;
   try {
-    model = buildCoverage(
-      { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers,
-      rules,
-      cellMeters,
-      (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
-    );
+    if (tiling) plan = planCoverage(allLayers, rules, cellMeters);
+    else
+      model = buildCoverage(allLayers, rules, cellMeters, (progress) =>
+        progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+      );
   } catch (error) {
     if (error instanceof InputError) {
       const layer = (error.layer ?? error.fileName) as LayerName;
@@ -319,11 +340,33 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
-  if (addLayer) applyScenario(model, addLayer, basename(values.add!));
+  let result: CoverageResult;
+  if (plan && tiling) {
+    const tiled = plan;
+    // The scenario's features join the plan before any tile is computed.
+    if (addLayer) {
+      const add = (feature: GreenFeature) => {
+        tiled.features.set(feature.id, feature);
+        tiled.nextFeatureId = feature.id + 1;
+      };
+      applyScenario(tiled, add, addLayer, basename(values.add!));
+    }
+    const tiles = await computeTilesInWorkers(
+      tiled,
+      tileWindows(tiled.grid, tiling.tileCells),
+      tiling.threads,
+      new URL(import.meta.url),
+      (done, total) => progressLine(`computing tile ${done} of ${total} (${tiling.threads} threads)`),
+    );
+    result = stitchTiles(tiled, tiles, populationLayers);
+  } else {
+    const built = model!;
+    if (addLayer) applyScenario(built, (feature) => addFeature(built, feature), addLayer, basename(values.add!));
+    result = snapshotCoverage(built);
+  }
   const computeMs = performance.now() - computeStarted;
-  const result = snapshotCoverage(model);
   let suggestions: SuggestResult | null = null;
-  if (suggestCount !== null) {
+  if (suggestCount !== null && model) {
     progressLine('suggesting sites…');
     try {
       suggestions = suggestSites(model, suggestCount, { candidates: candidateLayer });
@@ -527,21 +570,57 @@ function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
   throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
-/** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */
-function applyScenario(model: ReturnType<typeof buildCoverage>, layer: FeatureCollection, file: string): void {
+/**
+ * Adds a scenario's features (lines are greenways, everything else a green space with `kind`) to a model
+ * or, in a tiled run, to the plan before any tile is computed: each cell's minimum is the same either way.
+ */
+function applyScenario(
+  target: { nextFeatureId: number; skipped: SkippedFeature[] },
+  add: (feature: GreenFeature) => void,
+  layer: FeatureCollection,
+  file: string,
+): void {
   layer.features.forEach((feature, index) => {
     const type = feature.geometry?.type;
     const kind = type === 'LineString' || type === 'MultiLineString' ? 'greenways' : 'greenspaces';
     let prepared: ReturnType<typeof prepareGreenFeature>;
     try {
-      prepared = prepareGreenFeature(feature, model.nextFeatureId, kind, index);
+      prepared = prepareGreenFeature(feature, target.nextFeatureId, kind, index);
     } catch (error) {
       if (error instanceof InputError) throw error.inFile(file);
       throw error;
     }
-    if (prepared) addFeature(model, prepared);
-    else model.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
+    if (prepared) add(prepared);
+    else target.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
   });
+}
+
+/**
+ * `--tile-km N [--threads K]`: tiles of N km (at least one cell, whole cells) in K worker threads
+ * (default: every core); null without `--tile-km`.
+ */
+function tilingOptions(
+  tileText: string | undefined,
+  threadsText: string | undefined,
+  cellMeters: number,
+): { tileCells: number; threads: number } | null {
+  if (tileText === undefined) {
+    if (threadsText !== undefined)
+      throw new UsageError('--threads K needs --tile-km N (the tiles the threads compute)');
+    return null;
+  }
+  const tileKilometers = decimal(tileText);
+  const smallest = cellMeters / 1000;
+  if (!(tileKilometers >= smallest && tileKilometers <= 10_000)) {
+    throw new UsageError(
+      `--tile-km ${tileText}: the tile side must be a number of kilometres from one cell (${smallest} km at --cell ${cellMeters}) to 10000`,
+    );
+  }
+  const threads = threadsText === undefined ? availableParallelism() : decimal(threadsText);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
+    throw new UsageError(`--threads ${threadsText}: the number of worker threads must be a whole number from 1 to 256`);
+  }
+  return { tileCells: Math.floor((tileKilometers * 1000) / cellMeters), threads };
 }
 
 function describeSuggestions(suggestions: SuggestResult): string {
@@ -627,6 +706,8 @@ function parse(argv: string[]) {
       entrances: { type: 'string' },
       'max-output-mb': { type: 'string', default: '4096' },
       'reach-m': { type: 'string' },
+      'tile-km': { type: 'string' },
+      threads: { type: 'string' },
       merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -635,18 +716,24 @@ function parse(argv: string[]) {
   });
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  if (process.stderr.isTTY) process.stderr.write('\r');
-  if (
-    error instanceof UsageError ||
-    error instanceof InputError ||
-    error instanceof OutputError ||
-    error instanceof MergeError
-  ) {
-    process.stderr.write(`greenreach: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
-  if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
-  process.exit(1);
-});
+// The same script runs the tile workers of a tiled run (scripts/cli/tile-workers.ts).
+if (isTileWorker()) serveTiles();
+else runCli();
+
+function runCli(): void {
+  main(process.argv.slice(2)).catch((error) => {
+    if (process.stderr.isTTY) process.stderr.write('\r');
+    if (
+      error instanceof UsageError ||
+      error instanceof InputError ||
+      error instanceof OutputError ||
+      error instanceof MergeError
+    ) {
+      process.stderr.write(`greenreach: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exit(1);
+  });
+}
