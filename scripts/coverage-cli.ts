@@ -44,7 +44,6 @@ import {
   type RuleSet,
   type SkippedFeature,
   snapshotCoverage,
-  stitchTiles,
   tileWindows,
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
@@ -72,7 +71,7 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
-import { computeTilesInWorkers, isTileWorker, serveTiles } from './cli/tile-workers';
+import { computeTiledInWorkers, isTileWorker } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
@@ -351,14 +350,13 @@ async function main(argv: string[]): Promise<void> {
       };
       applyScenario(tiled, add, addLayer, basename(values.add!));
     }
-    const tiles = await computeTilesInWorkers(
+    result = await computeTiledInWorkers(
       tiled,
       tileWindows(tiled.grid, tiling.tileCells),
       tiling.threads,
-      new URL(import.meta.url),
+      populationLayers,
       (done, total) => progressLine(`computing tile ${done} of ${total} (${tiling.threads} threads)`),
     );
-    result = stitchTiles(tiled, tiles, populationLayers);
   } else {
     const built = model!;
     if (addLayer) applyScenario(built, (feature) => addFeature(built, feature), addLayer, basename(values.add!));
@@ -716,9 +714,8 @@ function parse(argv: string[]) {
   });
 }
 
-// The same script runs the tile workers of a tiled run (scripts/cli/tile-workers.ts).
-if (isTileWorker()) serveTiles();
-else runCli();
+// The same script runs the tile workers of a tiled run (scripts/cli/tile-workers.ts serves them).
+if (!isTileWorker()) runCli();
 
 function runCli(): void {
   main(process.argv.slice(2)).catch((error) => {

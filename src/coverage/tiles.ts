@@ -21,17 +21,19 @@ import { markAllMet, markWithin, summarizeCells } from './summary';
  * cells. Straight-line distance only (walking distance needs the network's reach around each tile).
  */
 
-/** One computed window: its residential cells (whole-grid indices, ascending) and their squared distances. */
+/** One computed window: its residential cells (whole-grid indices, ascending), their distances and verdicts. */
 export interface CoverageTile extends ResidentialCells {
   window: GridWindow;
-  /** Squared metres from each residential cell to the nearest qualifying feature, per criterion in use. */
-  greenSquaredMeters: Float32Array | null;
-  parkSquaredMeters: Float32Array | null;
+  /** Metres to the nearest qualifying feature (`Infinity` beyond the reach), per criterion in use. */
+  greenMeters: Float32Array | null;
+  parkMeters: Float32Array | null;
+  /** Flags as `cellVerdicts` gives them: 1 meets green, 2 meets park, 4 meets every criterion in use. */
+  verdicts: Uint8Array;
 }
 
 /**
  * Windows of at most `tileCells` × `tileCells` cells covering the grid: bands of rows from the south,
- * each band cut into tiles from the west (the order {@link stitchTiles} expects).
+ * each band cut into tiles from the west.
  */
 export function tileWindows(grid: Grid, tileCells: number): GridWindow[] {
   if (!(Number.isInteger(tileCells) && tileCells >= 1))
@@ -53,8 +55,14 @@ export function tileWindows(grid: Grid, tileCells: number): GridWindow[] {
 /** Computes one window of the plan's grid; its fields hold only the window (memory ∝ the tile, not the area). */
 export function computeTile(plan: CoveragePlan, window: GridWindow): CoverageTile {
   const cells = residentialCellsOf(plan, window);
-  const squared: Record<CriterionId, Float32Array | null> = { green: null, park: null };
-  for (const id of ['green', 'park'] as const) {
+  const count = cells.residentialCells.length;
+  const meters: Record<CriterionId, Float32Array | null> = { green: null, park: null };
+  const verdicts = new Uint8Array(count);
+  let allFlags = 0;
+  for (const [id, flag] of [
+    ['green', 1],
+    ['park', 2],
+  ] as const) {
     const criterion = plan.rules[id];
     if (!criterion) continue;
     const field = new DistanceField(plan.grid, plan.scales, reachMeters(plan.rules, criterion), window);
@@ -65,109 +73,172 @@ export function computeTile(plan: CoveragePlan, window: GridWindow): CoverageTil
       if (reach.rowStart >= reach.rowEnd || reach.columnStart >= reach.columnEnd) continue;
       field.add(feature);
     }
-    const out = new Float32Array(cells.residentialCells.length);
+    // Each cell's squared distance, then its verdict and its metres, as the whole run takes them.
+    const squared = new Float32Array(count);
     const { columns } = plan.grid;
-    for (let k = 0; k < out.length; k++) {
+    for (let k = 0; k < count; k++) {
       const index = cells.residentialCells[k];
       const row = Math.floor(index / columns);
-      out[k] = field.squaredMeters[field.offsetOf(row, index - row * columns)];
+      squared[k] = field.squaredMeters[field.offsetOf(row, index - row * columns)];
     }
-    squared[id] = out;
+    markWithin(verdicts, flag, criterion.radiusMeters, squared, null);
+    allFlags |= flag;
+    const out = new Float32Array(count);
+    for (let k = 0; k < count; k++) out[k] = Math.sqrt(squared[k]);
+    meters[id] = out;
   }
-  return { window, ...cells, greenSquaredMeters: squared.green, parkSquaredMeters: squared.park };
+  markAllMet(verdicts, allFlags);
+  return { window, ...cells, greenMeters: meters.green, parkMeters: meters.park, verdicts };
+}
+
+/** Residential cells of each row of a window (what a {@link TileStitcher} needs to place a tile before it arrives). */
+export function residentialRowCounts(plan: CoveragePlan, window: GridWindow): Uint32Array {
+  return rowCountsOf(plan.grid, window, residentialCellsOf(plan, window).residentialCells);
+}
+
+function rowCountsOf(grid: Grid, window: GridWindow, residentialCells: Uint32Array): Uint32Array {
+  const counts = new Uint32Array(window.rowEnd - window.rowStart);
+  for (const index of residentialCells) counts[Math.floor(index / grid.columns) - window.rowStart]++;
+  return counts;
 }
 
 /**
- * The result of a whole run from the tiles of {@link tileWindows} (any order of arrival): cells in
- * grid order, residents spread over the whole grid, verdicts and summary as `snapshotCoverage` makes them.
+ * Puts tiles in grid order as they arrive, in any order, so each tile can be dropped at once: from every
+ * window's cells per row it knows where each row of each tile goes (row by row, west to east).
  */
+export class TileStitcher {
+  private readonly cells: ResidentialCells;
+  private readonly meters: Record<CriterionId, Float32Array | null>;
+  private readonly verdicts: Uint8Array;
+  /** Per window (by its position in the list), the first output position of each of its rows. */
+  private readonly rowOffsets: Uint32Array[];
+  private readonly windowPosition = new Map<string, number>();
+  private placed = 0;
+
+  constructor(
+    private readonly plan: CoveragePlan,
+    private readonly windows: GridWindow[],
+    rowCounts: Uint32Array[],
+  ) {
+    const order = windows
+      .map((window, position) => ({ window, position }))
+      .sort((a, b) => a.window.rowStart - b.window.rowStart || a.window.columnStart - b.window.columnStart);
+    this.rowOffsets = windows.map((window) => new Uint32Array(window.rowEnd - window.rowStart));
+    // Walk the bands from the south; within a band, each row takes its cells from each window west to east.
+    let offset = 0;
+    for (let first = 0; first < order.length; ) {
+      let last = first;
+      while (last < order.length && order[last].window.rowStart === order[first].window.rowStart) last++;
+      const { rowStart, rowEnd } = order[first].window;
+      for (let row = rowStart; row < rowEnd; row++) {
+        for (let w = first; w < last; w++) {
+          const { position } = order[w];
+          this.rowOffsets[position][row - rowStart] = offset;
+          offset += rowCounts[position][row - rowStart];
+        }
+      }
+      first = last;
+    }
+    for (const [position, window] of windows.entries()) this.windowPosition.set(windowKey(window), position);
+    const { rules } = plan;
+    this.cells = {
+      residentialCells: new Uint32Array(offset),
+      cellCommunity: new Int32Array(offset),
+      cellResidentialPolygon: new Int32Array(offset),
+    };
+    this.meters = {
+      green: rules.green ? new Float32Array(offset) : null,
+      park: rules.park ? new Float32Array(offset) : null,
+    };
+    this.verdicts = new Uint8Array(offset);
+  }
+
+  /** Copies a tile's cells into place. */
+  add(tile: CoverageTile): void {
+    const position = this.windowPosition.get(windowKey(tile.window));
+    if (position === undefined) throw new Error(`tile ${windowKey(tile.window)} is not one of the stitcher's windows`);
+    const offsets = this.rowOffsets[position];
+    const { columns } = this.plan.grid;
+    let from = 0;
+    for (let r = 0; r < offsets.length; r++) {
+      const rowEnd = (tile.window.rowStart + r + 1) * columns;
+      let to = from;
+      while (to < tile.residentialCells.length && tile.residentialCells[to] < rowEnd) to++;
+      const at = offsets[r];
+      this.cells.residentialCells.set(tile.residentialCells.subarray(from, to), at);
+      this.cells.cellCommunity.set(tile.cellCommunity.subarray(from, to), at);
+      this.cells.cellResidentialPolygon.set(tile.cellResidentialPolygon.subarray(from, to), at);
+      this.meters.green?.set(tile.greenMeters!.subarray(from, to), at);
+      this.meters.park?.set(tile.parkMeters!.subarray(from, to), at);
+      this.verdicts.set(tile.verdicts.subarray(from, to), at);
+      from = to;
+    }
+    this.placed++;
+  }
+
+  /**
+   * The whole run's result once every tile is in: residents spread over the whole grid, the totals as
+   * `snapshotCoverage` takes them.
+   */
+  result(
+    populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {},
+    options: CoverageOptions = {},
+  ): CoverageResult {
+    if (this.placed !== this.windows.length) {
+      throw new Error(`${this.windows.length - this.placed} of ${this.windows.length} tiles are missing`);
+    }
+    const { plan, cells, verdicts } = this;
+    const { grid, rules } = plan;
+    const residents = residentsOf(plan, populationLayers, cells, options);
+    const summaryCells = { rules, communities: plan.communities, cellCommunity: cells.cellCommunity, ...residents };
+    return {
+      grid,
+      rules,
+      reachMeters: {
+        green: rules.green ? reachMeters(rules, rules.green) : null,
+        park: rules.park ? reachMeters(rules, rules.park) : null,
+      },
+      cellIndex: cells.residentialCells,
+      cellCommunity: cells.cellCommunity,
+      cellPopulation: residents.cellPopulation,
+      populationSource: residents.populationSource,
+      populationUnplaced: residents.populationUnplaced,
+      distance: 'straight',
+      greenMeters: this.meters.green,
+      parkMeters: this.meters.park,
+      greenStraightMeters: null,
+      parkStraightMeters: null,
+      offNetwork: null,
+      entrances: null,
+      verdicts,
+      communities: plan.communities,
+      summary: {
+        ...summarizeCells(summaryCells, verdicts),
+        distance: 'straight',
+        network: null,
+        cellsMeetingBothStraight: null,
+      },
+      skipped: plan.skipped,
+      timingsMs: {},
+    };
+  }
+}
+
+/** The whole run's result from all the tiles of a list of windows, in any order. */
 export function stitchTiles(
   plan: CoveragePlan,
   tiles: CoverageTile[],
   populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {},
   options: CoverageOptions = {},
 ): CoverageResult {
-  const { grid, rules } = plan;
-  const ordered = [...tiles].sort(
-    (a, b) => a.window.rowStart - b.window.rowStart || a.window.columnStart - b.window.columnStart,
+  const windows = tiles.map((tile) => tile.window);
+  const stitcher = new TileStitcher(
+    plan,
+    windows,
+    tiles.map((tile) => rowCountsOf(plan.grid, tile.window, tile.residentialCells)),
   );
-  const count = ordered.reduce((sum, tile) => sum + tile.residentialCells.length, 0);
-  const cells: ResidentialCells = {
-    residentialCells: new Uint32Array(count),
-    cellCommunity: new Int32Array(count),
-    cellResidentialPolygon: new Int32Array(count),
-  };
-  const squared: Record<CriterionId, Float32Array | null> = {
-    green: rules.green ? new Float32Array(count) : null,
-    park: rules.park ? new Float32Array(count) : null,
-  };
-  // Grid order is row by row: within a band of tiles, each row takes its run of cells from each tile, west to east.
-  let written = 0;
-  for (let first = 0; first < ordered.length; ) {
-    let last = first;
-    while (last < ordered.length && ordered[last].window.rowStart === ordered[first].window.rowStart) last++;
-    const band = ordered.slice(first, last);
-    const cursors = band.map(() => 0);
-    for (let row = band[0].window.rowStart; row < band[0].window.rowEnd; row++) {
-      const rowEnd = (row + 1) * grid.columns;
-      band.forEach((tile, t) => {
-        const from = cursors[t];
-        let to = from;
-        while (to < tile.residentialCells.length && tile.residentialCells[to] < rowEnd) to++;
-        cells.residentialCells.set(tile.residentialCells.subarray(from, to), written);
-        cells.cellCommunity.set(tile.cellCommunity.subarray(from, to), written);
-        cells.cellResidentialPolygon.set(tile.cellResidentialPolygon.subarray(from, to), written);
-        squared.green?.set(tile.greenSquaredMeters!.subarray(from, to), written);
-        squared.park?.set(tile.parkSquaredMeters!.subarray(from, to), written);
-        written += to - from;
-        cursors[t] = to;
-      });
-    }
-    first = last;
-  }
-  const residents = residentsOf(plan, populationLayers, cells, options);
-  const verdicts = new Uint8Array(count);
-  let allFlags = 0;
-  for (const [id, flag] of [
-    ['green', 1],
-    ['park', 2],
-  ] as const) {
-    if (!rules[id]) continue;
-    markWithin(verdicts, flag, rules[id].radiusMeters, squared[id]!, null);
-    allFlags |= flag;
-  }
-  markAllMet(verdicts, allFlags);
-  const summaryCells = { rules, communities: plan.communities, cellCommunity: cells.cellCommunity, ...residents };
-  return {
-    grid,
-    rules,
-    reachMeters: {
-      green: rules.green ? reachMeters(rules, rules.green) : null,
-      park: rules.park ? reachMeters(rules, rules.park) : null,
-    },
-    cellIndex: cells.residentialCells,
-    cellCommunity: cells.cellCommunity,
-    cellPopulation: residents.cellPopulation,
-    populationSource: residents.populationSource,
-    populationUnplaced: residents.populationUnplaced,
-    distance: 'straight',
-    greenMeters: squared.green && distances(squared.green),
-    parkMeters: squared.park && distances(squared.park),
-    greenStraightMeters: null,
-    parkStraightMeters: null,
-    offNetwork: null,
-    entrances: null,
-    verdicts,
-    communities: plan.communities,
-    summary: {
-      ...summarizeCells(summaryCells, verdicts),
-      distance: 'straight',
-      network: null,
-      cellsMeetingBothStraight: null,
-    },
-    skipped: plan.skipped,
-    timingsMs: {},
-  };
+  for (const tile of tiles) stitcher.add(tile);
+  return stitcher.result(populationLayers, options);
 }
 
 /**
@@ -186,9 +257,6 @@ export function computeTiled(
   return stitchTiles(plan, tiles, layers, options);
 }
 
-/** Metres from squared metres, as the whole run's `residentialDistances` takes them. */
-function distances(squaredMeters: Float32Array): Float32Array {
-  const out = new Float32Array(squaredMeters.length);
-  for (let k = 0; k < out.length; k++) out[k] = Math.sqrt(squaredMeters[k]);
-  return out;
+function windowKey(window: GridWindow): string {
+  return `${window.rowStart}:${window.columnStart}`;
 }

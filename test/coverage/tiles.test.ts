@@ -12,8 +12,10 @@ import {
   metersPerDegreeLongitude,
   planCoverage,
   presetRules,
+  residentialRowCounts,
   snapshotCoverage,
   stitchTiles,
+  TileStitcher,
   tileWindows,
 } from '../../src/coverage';
 
@@ -119,6 +121,14 @@ describe('tiled runs', () => {
           // Workers finish in any order: stitching must not depend on it.
           const tiles = (reversed ? [...windows].reverse() : windows).map((window) => computeTile(plan, window));
           expectSameResult(stitchTiles(plan, tiles, layers), whole);
+          // As the CLI stitches: places counted before any tile arrives, each tile put in place on arrival.
+          const stitcher = new TileStitcher(
+            plan,
+            windows,
+            windows.map((window) => residentialRowCounts(plan, window)),
+          );
+          for (const tile of tiles) stitcher.add(tile);
+          expectSameResult(stitcher.result(layers), whole);
         },
       ),
       { numRuns: 25 },
@@ -168,12 +178,28 @@ describe('tiled runs', () => {
     const [window] = tileWindows(plan.grid, 16);
     const tile = computeTile(plan, window);
     expect(tile.residentialCells.length).toBeLessThanOrEqual(16 * 16);
-    expect(tile.greenSquaredMeters!.length).toBe(tile.residentialCells.length);
+    expect(tile.greenMeters!.length).toBe(tile.residentialCells.length);
     for (const index of tile.residentialCells) {
       const row = Math.floor(index / plan.grid.columns);
       const column = index % plan.grid.columns;
       expect(row < window.rowEnd && column < window.columnEnd).toBe(true);
     }
+  });
+
+  it('says so when a tile is missing or foreign', () => {
+    const layers = city(2, 'communities');
+    const plan = planCoverage(layers, presetRules('chengdu'), 25);
+    const windows = tileWindows(plan.grid, 40);
+    const stitcher = new TileStitcher(
+      plan,
+      windows,
+      windows.map((window) => residentialRowCounts(plan, window)),
+    );
+    stitcher.add(computeTile(plan, windows[0]));
+    expect(() => stitcher.result()).toThrow(/of \d+ tiles are missing/);
+    expect(() => stitcher.add(computeTile(plan, { rowStart: 1, rowEnd: 2, columnStart: 1, columnEnd: 2 }))).toThrow(
+      /not one of the stitcher's windows/,
+    );
   });
 
   it('refuses a tile of less than one cell', () => {
