@@ -1,7 +1,9 @@
 /**
  * Tiled runs on every core (`--tile-km N --threads K`): K worker threads, each given the plan once and
- * then one window at a time, each sending back its tile (arrays transferred, not copied). A worker runs
- * this module's own file (in the CLI, its bundle, whose entry checks {@link isTileWorker} first).
+ * then one job at a time (the next to whichever finishes first): first every window's residential cells
+ * per row (so the main thread knows where each tile goes), then every tile, sent back with its arrays
+ * transferred, not copied. A worker runs this module's own file (in the CLI, its bundle, whose entry
+ * checks {@link isTileWorker} first).
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
@@ -17,21 +19,29 @@ import {
 
 const tag = 'greenreachTileWorker';
 
-/** Whether this thread was started by {@link computeTilesInWorkers} to compute tiles. */
+/** What a worker is asked: a window's cells per row, or its tile. */
+type TileJob = { kind: 'count' | 'tile'; window: GridWindow };
+
+/** Whether this thread was started by {@link computeTiledInWorkers} to compute tiles. */
 export function isTileWorker(): boolean {
   return !isMainThread && (workerData as Record<string, unknown> | null)?.[tag] === true;
 }
 
-/** The worker's side: computes each window it is sent until it is sent null. */
+/** The worker's side: answers each job it is sent until it is sent null. */
 export function serveTiles(): void {
   const plan = (workerData as { plan: CoveragePlan }).plan;
   const port = parentPort!;
-  port.on('message', (window: GridWindow | null) => {
-    if (window === null) {
+  port.on('message', (job: TileJob | null) => {
+    if (job === null) {
       port.close();
       return;
     }
-    const tile = computeTile(plan, window);
+    if (job.kind === 'count') {
+      const counts = residentialRowCounts(plan, job.window);
+      port.postMessage(counts, [counts.buffer as ArrayBuffer]);
+      return;
+    }
+    const tile = computeTile(plan, job.window);
     const arrays = [
       tile.residentialCells,
       tile.cellCommunity,
@@ -48,10 +58,9 @@ export function serveTiles(): void {
 }
 
 /**
- * The whole run's result from every window computed in `threads` workers (one tile per worker at a
- * time, the next window to whichever finishes first). Each tile is put in place as it arrives and
- * dropped, so the main thread holds the result and at most `threads` tiles. Rejects on the first
- * worker's failure, stopping the others.
+ * The whole run's result from every window computed in `threads` workers. Each tile is put in place as
+ * it arrives and dropped, so the main thread holds the result and at most `threads` tiles. Rejects on
+ * the first worker's failure, stopping the others.
  */
 export async function computeTiledInWorkers(
   plan: CoveragePlan,
@@ -60,70 +69,81 @@ export async function computeTiledInWorkers(
   populationLayers: Pick<CoverageLayers, 'population' | 'buildings'>,
   onTile: (done: number, total: number) => void = () => {},
 ): Promise<CoverageResult> {
-  let stitcher: TileStitcher | null = null;
-  let done = 0;
-  const finished = runWorkers(plan, windows, threads, (tile) => {
-    stitcher!.add(tile);
-    onTile(++done, windows.length);
-  });
-  // While the workers start, count each window's residential cells per row: where every tile will go.
-  // Tiles that arrive meanwhile wait in the message queue until this returns.
-  stitcher = new TileStitcher(
-    plan,
-    windows,
-    windows.map((window) => residentialRowCounts(plan, window)),
-  );
-  await finished;
-  return stitcher.result(populationLayers);
+  const pool = startWorkers(plan, Math.min(threads, windows.length));
+  try {
+    const counts = await pool.run<Uint32Array>(windows.map((window) => ({ kind: 'count', window })));
+    const stitcher = new TileStitcher(plan, windows, counts);
+    let done = 0;
+    await pool.run<CoverageTile>(
+      windows.map((window) => ({ kind: 'tile', window })),
+      (tile) => {
+        stitcher.add(tile);
+        onTile(++done, windows.length);
+      },
+    );
+    return stitcher.result(populationLayers);
+  } finally {
+    pool.close();
+  }
 }
 
-function runWorkers(
-  plan: CoveragePlan,
-  windows: GridWindow[],
-  threads: number,
-  onTile: (tile: CoverageTile) => void,
-): Promise<void> {
-  const workers: Worker[] = [];
-  let next = 0;
-  let received = 0;
-  return new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const fail = (error: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const worker of workers) void worker.terminate();
-      reject(error);
-    };
-    const give = (worker: Worker) => {
-      worker.postMessage(next < windows.length ? windows[next++] : null);
-    };
-    for (let t = 0; t < Math.min(threads, windows.length); t++) {
-      const worker = import.meta.url.endsWith('.ts')
-        ? // Run from the TypeScript sources (benchmarks under tsx), a worker registers tsx's loader first.
-          new Worker(
-            `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`,
-            { eval: true, workerData: { [tag]: true, plan } },
-          )
-        : new Worker(new URL(import.meta.url), { workerData: { [tag]: true, plan } });
-      workers.push(worker);
-      worker.on('message', (tile: CoverageTile) => {
-        try {
-          onTile(tile);
-        } catch (error) {
-          fail(error as Error);
-          return;
-        }
-        received++;
-        give(worker);
-        if (received === windows.length) resolve();
+/** K workers holding the plan; `run` hands out jobs one at a time per worker and collects the replies in job order. */
+function startWorkers(plan: CoveragePlan, threads: number) {
+  const workers = Array.from({ length: threads }, () =>
+    import.meta.url.endsWith('.ts')
+      ? // Run from the TypeScript sources (benchmarks under tsx), a worker registers tsx's loader first.
+        new Worker(
+          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`,
+          { eval: true, workerData: { [tag]: true, plan } },
+        )
+      : new Worker(new URL(import.meta.url), { workerData: { [tag]: true, plan } }),
+  );
+  let failure: Error | null = null;
+  let onFailure: (error: Error) => void = () => {};
+  const fail = (error: Error) => {
+    if (failure) return;
+    failure = error;
+    for (const worker of workers) void worker.terminate();
+    onFailure(error);
+  };
+  for (const worker of workers) {
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`a tile worker stopped with exit code ${code}`));
+    });
+  }
+  return {
+    run<Reply>(jobs: TileJob[], onReply: (reply: Reply) => void = () => {}): Promise<Reply[]> {
+      return new Promise<Reply[]>((resolve, reject) => {
+        if (failure) return reject(failure);
+        onFailure = reject;
+        const replies: Reply[] = new Array(jobs.length);
+        let next = 0;
+        let received = 0;
+        const give = (worker: Worker) => {
+          if (next >= jobs.length) return;
+          const index = next++;
+          worker.once('message', (reply: Reply) => {
+            // A tile is placed and dropped at once; counts are kept for the stitcher.
+            if (jobs[index].kind === 'count') replies[index] = reply;
+            try {
+              onReply(reply);
+            } catch (error) {
+              fail(error as Error);
+              return;
+            }
+            if (++received === jobs.length) resolve(replies);
+            else give(worker);
+          });
+          worker.postMessage(jobs[index]);
+        };
+        for (const worker of workers) give(worker);
       });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (code !== 0 && received < windows.length) fail(new Error(`a tile worker stopped with exit code ${code}`));
-      });
-      give(worker);
-    }
-  });
+    },
+    close(): void {
+      for (const worker of workers) worker.postMessage(null);
+    },
+  };
 }
 
 // Started as a tile worker: serve tiles (the CLI's entry skips its own work then).

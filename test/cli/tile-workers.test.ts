@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { computeTiledInWorkers } from '../../scripts/cli/tile-workers';
+import { syntheticCity } from '../../scripts/synthetic-city';
+import { buildCoverage, planCoverage, presetRules, snapshotCoverage, tileWindows } from '../../src/coverage';
+
+// The worker pool of `--tile-km`: tiles computed in 1 or 2 worker threads, arriving in any order, give the
+// whole run's arrays bit for bit; a worker that fails rejects the run instead of hanging it.
+
+const city = syntheticCity({
+  seed: 5,
+  sizeMeters: 3000,
+  communitiesPerSide: 3,
+  greenwayCount: 4,
+  greenwayLengthMeters: 2500,
+  microParkCount: 12,
+  parkCount: 12,
+  otherGreenCount: 12,
+});
+const bytes = (array: ArrayBufferView | null) =>
+  array && Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+
+describe('tile workers', () => {
+  it.each([1, 2])(
+    'with %i thread(s) equal the whole run bit for bit',
+    async (threads) => {
+      const rules = presetRules('chengdu');
+      const whole = snapshotCoverage(buildCoverage(city, rules, 25));
+      const plan = planCoverage(city, rules, 25);
+      const seen: number[] = [];
+      const tiled = await computeTiledInWorkers(plan, tileWindows(plan.grid, 17), threads, {}, (done) =>
+        seen.push(done),
+      );
+      for (const key of [
+        'cellIndex',
+        'cellCommunity',
+        'cellPopulation',
+        'greenMeters',
+        'parkMeters',
+        'verdicts',
+      ] as const) {
+        expect(bytes(tiled[key]), key).toBe(bytes(whole[key]));
+      }
+      expect(tiled.summary).toEqual(whole.summary);
+      expect(seen).toEqual(Array.from({ length: tileWindows(plan.grid, 17).length }, (_, i) => i + 1));
+    },
+    60_000,
+  );
+
+  it('rejects when a worker fails', async () => {
+    const plan = planCoverage(city, presetRules('chengdu'), 25);
+    // A feature whose paths are not arrays makes computeTile throw inside the worker.
+    const [first] = plan.features.values();
+    plan.features.set(first.id, { ...first, paths: 7 as unknown as Float64Array[] });
+    await expect(computeTiledInWorkers(plan, tileWindows(plan.grid, 40), 2, {})).rejects.toThrow();
+  }, 60_000);
+});
