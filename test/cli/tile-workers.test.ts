@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { computeTiledInWorkers } from '../../scripts/cli/tile-workers';
-import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, planCoverage, presetRules, snapshotCoverage, tileWindows } from '../../src/coverage';
+import { expectSameResult, smallCity } from '../support/small-city';
 
 // The worker pool of `--tile-km`: tiles computed in 1 or 2 worker threads, arriving in any order, give the
 // whole run's arrays bit for bit; a worker that fails rejects the run instead of hanging it.
 
-const city = syntheticCity({
-  seed: 5,
-  sizeMeters: 3000,
-  communitiesPerSide: 3,
-  greenwayCount: 4,
-  greenwayLengthMeters: 2500,
-  microParkCount: 12,
-  parkCount: 12,
-  otherGreenCount: 12,
-});
-const bytes = (array: ArrayBufferView | null) =>
-  array && Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+const city = smallCity(5);
 
 describe('tile workers', () => {
   it.each([1, 2])(
@@ -30,17 +19,7 @@ describe('tile workers', () => {
       const tiled = await computeTiledInWorkers(plan, tileWindows(plan.grid, 17), threads, {}, (done) =>
         seen.push(done),
       );
-      for (const key of [
-        'cellIndex',
-        'cellCommunity',
-        'cellPopulation',
-        'greenMeters',
-        'parkMeters',
-        'verdicts',
-      ] as const) {
-        expect(bytes(tiled[key]), key).toBe(bytes(whole[key]));
-      }
-      expect(tiled.summary).toEqual(whole.summary);
+      expectSameResult(tiled, whole);
       expect(seen).toEqual(Array.from({ length: tileWindows(plan.grid, 17).length }, (_, i) => i + 1));
     },
     60_000,

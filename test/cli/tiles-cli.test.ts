@@ -2,25 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syntheticCity } from '../../scripts/synthetic-city';
 import { collection, polygon, rectangle } from '../support/metre-fixtures';
 import { runCoverageCli } from '../support/run-cli';
+import { smallCity } from '../support/small-city';
 
 // `--tile-km N --threads K` (issue 15): the same files as a run in one piece, byte for byte, whatever the
 // tile size and the number of worker threads; only summary.json's timings differ.
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-tiles-'));
-const city = syntheticCity({
-  seed: 11,
-  centerLongitude: 104.1,
-  sizeMeters: 3000,
-  communitiesPerSide: 3,
-  greenwayCount: 4,
-  greenwayLengthMeters: 2500,
-  microParkCount: 12,
-  parkCount: 12,
-  otherGreenCount: 12,
-});
+const city = smallCity(11, { centerLongitude: 104.1 });
 const files: Record<string, string> = {};
 for (const name of ['communities', 'greenways', 'greenspaces'] as const) {
   files[name] = join(directory, `${name}.geojson`);

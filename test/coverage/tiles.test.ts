@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import type { Feature, FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticCity } from '../../scripts/synthetic-city';
+import { seededRandom } from '../../scripts/synthetic-city';
 import {
   buildCoverage,
   type CoverageLayers,
-  type CoverageResult,
   computeTile,
   computeTiled,
   metersPerDegreeLatitude,
@@ -18,6 +17,7 @@ import {
   TileStitcher,
   tileWindows,
 } from '../../src/coverage';
+import { expectSameResult, smallCity } from '../support/small-city';
 
 // Issue 15: a run computed in tiles (windows of the one grid) equals the whole run bit for bit, whatever
 // the tile size, the rules, where the residents come from and the order the tiles arrive in.
@@ -29,16 +29,7 @@ const at = (x: number, y: number) => [center.longitude + x / kx, center.latitude
 
 /** A 3 × 3 km seeded city; optionally residential blocks with residents, or a layer of resident points. */
 function city(seed: number, residents: 'communities' | 'residential' | 'points'): CoverageLayers {
-  const layers = syntheticCity({
-    seed,
-    sizeMeters: 3000,
-    communitiesPerSide: 3,
-    greenwayCount: 4,
-    greenwayLengthMeters: 2500,
-    microParkCount: 12,
-    parkCount: 10,
-    otherGreenCount: 12,
-  });
+  const layers = smallCity(seed, { parkCount: 10 });
   const random = seededRandom(seed + 1000);
   const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
   if (residents === 'residential') {
@@ -68,37 +59,6 @@ function city(seed: number, residents: 'communities' | 'residential' | 'points')
     );
   }
   return layers;
-}
-
-/** Every figure of two results, compared byte for byte (typed arrays) or deeply (the rest). */
-function expectSameResult(tiled: CoverageResult, whole: CoverageResult): void {
-  const bytes = (array: ArrayBufferView | null) =>
-    array && Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-  for (const key of [
-    'cellIndex',
-    'cellCommunity',
-    'cellPopulation',
-    'greenMeters',
-    'parkMeters',
-    'verdicts',
-  ] as const) {
-    expect(bytes(tiled[key]), key).toBe(bytes(whole[key]));
-  }
-  expect(tiled.summary).toEqual(whole.summary);
-  const { timingsMs: _a, ...tiledRest } = tiled;
-  const { timingsMs: _b, ...wholeRest } = whole;
-  expect({ ...tiledRest, ...typedArraysRemoved(tiledRest) }).toEqual({
-    ...wholeRest,
-    ...typedArraysRemoved(wholeRest),
-  });
-}
-
-function typedArraysRemoved(result: object): Record<string, null> {
-  return Object.fromEntries(
-    Object.entries(result)
-      .filter(([, value]) => ArrayBuffer.isView(value))
-      .map(([key]) => [key, null]),
-  );
 }
 
 describe('tiled runs', () => {
