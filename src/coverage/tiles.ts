@@ -113,6 +113,8 @@ export class TileStitcher {
   /** Per window (by its position in the list), the first output position of each of its rows. */
   private readonly rowOffsets: Uint32Array[];
   private readonly windowPosition = new Map<string, number>();
+  /** Whether residents come from residential polygons, the one use of each cell's residential polygon. */
+  private readonly keepsResidentialPolygon: boolean;
   private placed = 0;
 
   constructor(
@@ -141,10 +143,11 @@ export class TileStitcher {
     }
     for (const [position, window] of windows.entries()) this.windowPosition.set(windowKey(window), position);
     const { rules } = plan;
+    this.keepsResidentialPolygon = plan.residentialPopulations?.some((population) => population !== null) ?? false;
     this.cells = {
       residentialCells: new Uint32Array(offset),
       cellCommunity: new Int32Array(offset),
-      cellResidentialPolygon: new Int32Array(offset),
+      cellResidentialPolygon: new Int32Array(this.keepsResidentialPolygon ? offset : 0),
     };
     this.meters = {
       green: rules.green ? new Float32Array(offset) : null,
@@ -167,7 +170,8 @@ export class TileStitcher {
       const at = offsets[r];
       this.cells.residentialCells.set(tile.residentialCells.subarray(from, to), at);
       this.cells.cellCommunity.set(tile.cellCommunity.subarray(from, to), at);
-      this.cells.cellResidentialPolygon.set(tile.cellResidentialPolygon.subarray(from, to), at);
+      if (this.keepsResidentialPolygon)
+        this.cells.cellResidentialPolygon.set(tile.cellResidentialPolygon.subarray(from, to), at);
       this.meters.green?.set(tile.greenMeters!.subarray(from, to), at);
       this.meters.park?.set(tile.parkMeters!.subarray(from, to), at);
       this.verdicts.set(tile.verdicts.subarray(from, to), at);
