@@ -24,7 +24,6 @@
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -61,6 +60,7 @@ import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
+import { applyReach, decimal, tilingOptions, UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
 import {
   checkOutputFolder,
@@ -82,9 +82,6 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
-
-/** A problem the user can fix: printed as one line, exit status 2. */
-class UsageError extends Error {}
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
 
@@ -529,29 +526,6 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
   }
 }
 
-/**
- * `--reach-m N` ("distances up to N m", as the app's rules panel): the rules' reach margin becomes N minus
- * the largest radius, so the criterion with the largest radius is measured up to N m and the other up to
- * its radius plus the same margin (the engine takes margins of 100–5,000 m).
- */
-function applyReach(rules: RuleSet, text: string): void {
-  const reach = decimal(text);
-  const largest = Math.max(rules.green?.radiusMeters ?? 0, rules.park?.radiusMeters ?? 0);
-  const lowest = largest + 100;
-  const highest = largest + 5000;
-  if (!(reach >= lowest && reach <= highest)) {
-    throw new UsageError(
-      `--reach-m ${text}: the reach must be a number of metres from ${lowest} to ${highest} (the largest radius of rules "${rules.id}", ${largest} m, plus 100 to 5000 m)`,
-    );
-  }
-  rules.reachMarginMeters = reach - largest;
-}
-
-/** A decimal number as typed (`50`, `12.5`); anything else (hex `0x20`, `1e2`, `Infinity`, blank) is NaN. */
-function decimal(text: string | undefined): number {
-  return text !== undefined && /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-}
-
 function megabytes(bytes: number): string {
   return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
 }
@@ -591,34 +565,6 @@ function applyScenario(
     if (prepared) add(prepared);
     else target.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
   });
-}
-
-/**
- * `--tile-km N [--threads K]`: tiles of N km (at least one cell, whole cells) in K worker threads
- * (default: every core); null without `--tile-km`.
- */
-function tilingOptions(
-  tileText: string | undefined,
-  threadsText: string | undefined,
-  cellMeters: number,
-): { tileCells: number; threads: number } | null {
-  if (tileText === undefined) {
-    if (threadsText !== undefined)
-      throw new UsageError('--threads K needs --tile-km N (the tiles the threads compute)');
-    return null;
-  }
-  const tileKilometers = decimal(tileText);
-  const smallest = cellMeters / 1000;
-  if (!(tileKilometers >= smallest && tileKilometers <= 10_000)) {
-    throw new UsageError(
-      `--tile-km ${tileText}: the tile side must be a number of kilometres from one cell (${smallest} km at --cell ${cellMeters}) to 10000`,
-    );
-  }
-  const threads = threadsText === undefined ? availableParallelism() : decimal(threadsText);
-  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) {
-    throw new UsageError(`--threads ${threadsText}: the number of worker threads must be a whole number from 1 to 256`);
-  }
-  return { tileCells: Math.floor((tileKilometers * 1000) / cellMeters), threads };
 }
 
 function describeSuggestions(suggestions: SuggestResult): string {
