@@ -5,7 +5,7 @@
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
  *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--reach-m N]
- *     [--tile-km N [--threads K]]
+ *     [--tile-km N [--threads K]] [--memory-mb M]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
@@ -24,6 +24,7 @@
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -60,7 +61,7 @@ import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
-import { applyReach, decimal, tilingOptions, UsageError } from './cli/number-options';
+import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
 import {
   checkOutputFolder,
@@ -71,7 +72,7 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
-import { computeTiledInWorkers, isTileWorker } from './cli/tile-workers';
+import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
@@ -79,6 +80,7 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
        [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
        [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
+       [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
@@ -220,7 +222,8 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
   if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
-  const tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
+  let tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
+  const budget = memoryBudget(values['memory-mb']);
   if (tiling && rules.distance === 'network') {
     throw new UsageError(
       '--tile-km: tiled runs measure straight-line distance only; run walking distance without --tile-km',
@@ -321,10 +324,27 @@ async function main(argv: string[]): Promise<void> {
   let model: ReturnType<typeof buildCoverage> | null = null;
   let plan: ReturnType<typeof planCoverage> | null = null;
   try {
-    if (tiling) plan = planCoverage(allLayers, rules, cellMeters);
-    else
-      model = buildCoverage(allLayers, rules, cellMeters, (progress) =>
-        progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+    // With a memory budget, a run that can be tiled is planned first to see whether one piece would fit.
+    const tileable = rules.distance !== 'network' && suggestCount === null;
+    if (tiling || (budget !== null && tileable)) plan = planCoverage(allLayers, rules, cellMeters);
+    if (!tiling && plan && budget !== null) {
+      const threads = availableParallelism();
+      const automatic = tilesWithinBudget(plan.grid.rows * plan.grid.columns, budget, threads);
+      if (automatic) {
+        tiling = { tileCells: automatic.tileCells, threads };
+        const kilometers = Math.round(automatic.tileCells * cellMeters) / 1000;
+        process.stdout.write(
+          `a grid of ${plan.grid.rows * plan.grid.columns} cells needs about ${automatic.onePieceMegabytes} MB in one piece, over --memory-mb ${budget}: computing it in tiles of ${kilometers} km on ${threads} threads\n`,
+        );
+      }
+    }
+    if (!tiling)
+      model = buildCoverage(
+        allLayers,
+        rules,
+        cellMeters,
+        (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+        { plan: plan ?? undefined },
       );
   } catch (error) {
     if (error instanceof InputError) {
@@ -651,6 +671,7 @@ function parse(argv: string[]) {
       'max-output-mb': { type: 'string', default: '4096' },
       'reach-m': { type: 'string' },
       'tile-km': { type: 'string' },
+      'memory-mb': { type: 'string' },
       threads: { type: 'string' },
       merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

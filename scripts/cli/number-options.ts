@@ -58,3 +58,12 @@ export function tilingOptions(
   }
   return { tileCells: Math.floor((tileKilometers * 1000) / cellMeters), threads };
 }
+
+/** `--memory-mb M`: the engine's memory budget in MB (a decimal above 0), or null when not given. */
+export function memoryBudget(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const megabytes = decimal(text);
+  if (!(megabytes > 0))
+    throw new UsageError(`--memory-mb ${text}: give the memory budget as a number of megabytes above 0`);
+  return megabytes;
+}

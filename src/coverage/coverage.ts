@@ -1,5 +1,5 @@
 import type { FeatureCollection } from 'geojson';
-import { planCoverage, residentialCellsOf, residentsOf } from './coverage-plan';
+import { type CoveragePlan, planCoverage, residentialCellsOf, residentsOf } from './coverage-plan';
 import { DistanceField } from './distance-field';
 import { assertFeatureCollection, type GreenFeature } from './features';
 import { type BoundingBox, fullWindow, type Grid } from './grid';
@@ -33,6 +33,8 @@ export interface CoverageOptions {
   networkCache?: NetworkCache;
   /** With a population layer and buildings: the levels of a building that does not say (default 3). */
   defaultBuildingLevels?: number;
+  /** The plan of these layers, rules and cell size if already made (the CLI plans first to decide whether to tile). */
+  plan?: CoveragePlan;
 }
 
 export interface Community {
@@ -122,7 +124,7 @@ export function* buildCoverageSteps(
     if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
     if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
   }
-  const plan = planCoverage(layers, rules, cellMeters);
+  const plan = options.plan ?? planCoverage(layers, rules, cellMeters);
   const { grid, scales, communities, features, skipped, nextFeatureId } = plan;
   yield { phase: 'prepare', fraction: 0.05 };
 

@@ -87,6 +87,24 @@ describe('coverage CLI --tile-km', () => {
     );
   });
 
+  it('tiles automatically past --memory-mb, with the same files, and not below it', () => {
+    // 14,520 cells (121 × 120) need about 0.7 MB in one piece: a budget of 0.5 MB tiles them, one of 100 MB does not.
+    const over = run('budget-over', ['--memory-mb', '0.5']);
+    expect(over.status).toBe(0);
+    expect(over.stdout).toMatch(
+      /a grid of 14520 cells needs about 1 MB in one piece, over --memory-mb 0\.5: computing it in tiles of [\d.]+ km on \d+ threads/,
+    );
+    const under = run('budget-under', ['--memory-mb', '100']);
+    expect(under.status).toBe(0);
+    expect(under.stdout).not.toMatch(/in tiles of/);
+    if (!existsSync(join(directory, 'whole', 'summary.json'))) expect(run('whole').status).toBe(0);
+    expect(outputs('budget-over')).toEqual(outputs('whole'));
+    expect(outputs('budget-under')).toEqual(outputs('whole'));
+    const bad = run('budget-bad', ['--memory-mb', '0x10']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--memory-mb 0x10: give the memory budget as a number of megabytes above 0/);
+  });
+
   it.each([
     [
       'a hex tile size',
