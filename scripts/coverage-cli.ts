@@ -4,7 +4,8 @@
  *   npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
  *     [--rules chengdu|who|eu|gbt51346|natural-england|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
  *     [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]… [--gcj02 LAYER]…
- *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F]
+ *     [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--reach-m N]
+ *     [--tile-km N [--threads K]] [--memory-mb M]
  *   npm run coverage -- --osm FILE [--communities F]… --out DIR   (layers derived from an OSM extract)
  *   npm run coverage -- --merge DIR… --out DIR   (adds up the summary.json files of independent runs)
  *
@@ -23,6 +24,7 @@
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -31,13 +33,18 @@ import {
   addFeature,
   buildCoverage,
   type CoverageLayers,
+  type CoverageResult,
+  type GreenFeature,
   InputError,
   parseRules,
+  planCoverage,
   prepareGreenFeature,
   presetRules,
   presets,
   type RuleSet,
+  type SkippedFeature,
   snapshotCoverage,
+  tileWindows,
 } from '../src/coverage';
 import { SitePlaces } from '../src/coverage/site-places';
 import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
@@ -55,6 +62,7 @@ import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
+import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
 import {
   checkOutputFolder,
@@ -65,17 +73,18 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
+import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
        [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
        [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
+       [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
+       [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
+       [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
-
-/** A problem the user can fix: printed as one line, exit status 2. */
-class UsageError extends Error {}
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
 
@@ -199,6 +208,7 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError(`--distance ${values.distance}: use network or straight`);
     rules.distance = values.distance;
   }
+  if (values['reach-m'] !== undefined) applyReach(rules, values['reach-m']);
   if (rules.distance === 'network' && !values.streets && !values.osm) {
     throw new UsageError(
       `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
@@ -213,6 +223,16 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
   }
   if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
+  let tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
+  const budget = memoryBudget(values['memory-mb']);
+  if (tiling && rules.distance === 'network') {
+    throw new UsageError(
+      '--tile-km: tiled runs measure straight-line distance only; run walking distance without --tile-km',
+    );
+  }
+  if (tiling && suggestCount !== null) {
+    throw new UsageError('--tile-km: --suggest needs the whole grid at once; run it without --tile-km');
+  }
   const addLayer = values.add ? await readLayer(values.add) : null;
   const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
   const perLayer = layerOptions(values.crs, values.gcj02);
@@ -306,14 +326,33 @@ async function main(argv: string[]): Promise<void> {
   progressLine('computing coverage…');
 
   const computeStarted = performance.now();
-  let model: ReturnType<typeof buildCoverage>;
+  const allLayers = { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers;
+  // A tiled run plans the one grid over the whole area; its tiles are windows of it, computed in workers.
+  let model: ReturnType<typeof buildCoverage> | null = null;
+  let plan: ReturnType<typeof planCoverage> | null = null;
   try {
-    model = buildCoverage(
-      { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers,
-      rules,
-      cellMeters,
-      (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
-    );
+    // With a memory budget, a run that can be tiled is planned first to see whether one piece would fit.
+    const tileable = rules.distance !== 'network' && suggestCount === null;
+    if (tiling || (budget !== null && tileable)) plan = planCoverage(allLayers, rules, cellMeters);
+    if (!tiling && plan && budget !== null) {
+      const threads = availableParallelism();
+      const automatic = tilesWithinBudget(plan.grid.rows * plan.grid.columns, budget, threads);
+      if (automatic) {
+        tiling = { tileCells: automatic.tileCells, threads };
+        const kilometers = Math.round(automatic.tileCells * cellMeters) / 1000;
+        process.stdout.write(
+          `a grid of ${plan.grid.rows * plan.grid.columns} cells needs about ${automatic.onePieceMegabytes} MB in one piece, over --memory-mb ${budget}: computing it in tiles of ${kilometers} km on ${threads} threads\n`,
+        );
+      }
+    }
+    if (!tiling)
+      model = buildCoverage(
+        allLayers,
+        rules,
+        cellMeters,
+        (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
+        { plan: plan ?? undefined },
+      );
   } catch (error) {
     if (error instanceof InputError) {
       const layer = (error.layer ?? error.fileName) as LayerName;
@@ -324,11 +363,32 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
-  if (addLayer) applyScenario(model, addLayer, basename(values.add!));
+  let result: CoverageResult;
+  if (plan && tiling) {
+    const tiled = plan;
+    // The scenario's features join the plan before any tile is computed.
+    if (addLayer) {
+      const add = (feature: GreenFeature) => {
+        tiled.features.set(feature.id, feature);
+        tiled.nextFeatureId = feature.id + 1;
+      };
+      applyScenario(tiled, add, addLayer, basename(values.add!));
+    }
+    result = await computeTiledInWorkers(
+      tiled,
+      tileWindows(tiled.grid, tiling.tileCells),
+      tiling.threads,
+      populationLayers,
+      (done, total) => progressLine(`computing tile ${done} of ${total} (${tiling.threads} threads)`),
+    );
+  } else {
+    const built = model!;
+    if (addLayer) applyScenario(built, (feature) => addFeature(built, feature), addLayer, basename(values.add!));
+    result = snapshotCoverage(built);
+  }
   const computeMs = performance.now() - computeStarted;
-  const result = snapshotCoverage(model);
   let suggestions: SuggestResult | null = null;
-  if (suggestCount !== null) {
+  if (suggestCount !== null && model) {
     progressLine('suggesting sites…');
     try {
       suggestions = suggestSites(model, suggestCount, { candidates: candidateLayer });
@@ -496,11 +556,6 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
   }
 }
 
-/** A decimal number as typed (`50`, `12.5`); anything else (hex `0x20`, `1e2`, `Infinity`, blank) is NaN. */
-function decimal(text: string | undefined): number {
-  return text !== undefined && /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-}
-
 function megabytes(bytes: number): string {
   return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
 }
@@ -517,20 +572,28 @@ function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
   throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
-/** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */
-function applyScenario(model: ReturnType<typeof buildCoverage>, layer: FeatureCollection, file: string): void {
+/**
+ * Adds a scenario's features (lines are greenways, everything else a green space with `kind`) to a model
+ * or, in a tiled run, to the plan before any tile is computed: each cell's minimum is the same either way.
+ */
+function applyScenario(
+  target: { nextFeatureId: number; skipped: SkippedFeature[] },
+  add: (feature: GreenFeature) => void,
+  layer: FeatureCollection,
+  file: string,
+): void {
   layer.features.forEach((feature, index) => {
     const type = feature.geometry?.type;
     const kind = type === 'LineString' || type === 'MultiLineString' ? 'greenways' : 'greenspaces';
     let prepared: ReturnType<typeof prepareGreenFeature>;
     try {
-      prepared = prepareGreenFeature(feature, model.nextFeatureId, kind, index);
+      prepared = prepareGreenFeature(feature, target.nextFeatureId, kind, index);
     } catch (error) {
       if (error instanceof InputError) throw error.inFile(file);
       throw error;
     }
-    if (prepared) addFeature(model, prepared);
-    else model.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
+    if (prepared) add(prepared);
+    else target.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
   });
 }
 
@@ -623,6 +686,10 @@ function parse(argv: string[]) {
       barriers: { type: 'string' },
       entrances: { type: 'string' },
       'max-output-mb': { type: 'string', default: '4096' },
+      'reach-m': { type: 'string' },
+      'tile-km': { type: 'string' },
+      'memory-mb': { type: 'string' },
+      threads: { type: 'string' },
       merge: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -631,18 +698,23 @@ function parse(argv: string[]) {
   });
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  if (process.stderr.isTTY) process.stderr.write('\r');
-  if (
-    error instanceof UsageError ||
-    error instanceof InputError ||
-    error instanceof OutputError ||
-    error instanceof MergeError
-  ) {
-    process.stderr.write(`greenreach: ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
-  if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
-  process.exit(1);
-});
+// The same script runs the tile workers of a tiled run (scripts/cli/tile-workers.ts serves them).
+if (!isTileWorker()) runCli();
+
+function runCli(): void {
+  main(process.argv.slice(2)).catch((error) => {
+    if (process.stderr.isTTY) process.stderr.write('\r');
+    if (
+      error instanceof UsageError ||
+      error instanceof InputError ||
+      error instanceof OutputError ||
+      error instanceof MergeError
+    ) {
+      process.stderr.write(`greenreach: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`greenreach: internal error: ${(error as Error)?.message ?? error}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exit(1);
+  });
+}

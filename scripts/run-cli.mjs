@@ -32,6 +32,7 @@ try {
     built <
     Math.max(
       newestSource(join(root, 'src')),
+      newestSource(join(root, 'scripts/cli')),
       statSync(entry).mtimeMs,
       statSync(join(root, 'package-lock.json')).mtimeMs,
     );

@@ -1,19 +1,13 @@
-import type { Feature, FeatureCollection } from 'geojson';
+import type { FeatureCollection } from 'geojson';
+import { type CoveragePlan, planCoverage, residentialCellsOf, residentsOf } from './coverage-plan';
 import { DistanceField } from './distance-field';
-import {
-  assertFeatureCollection,
-  type GreenFeature,
-  polygonRings,
-  polygonsBoundingBox,
-  prepareGreenFeature,
-} from './features';
-import { type BoundingBox, createGrid, fullWindow, type Grid } from './grid';
+import { assertFeatureCollection, type GreenFeature } from './features';
+import { type BoundingBox, fullWindow, type Grid } from './grid';
 import { InputError } from './input-error';
 import { addToNetwork, computeWalk, removeFromNetwork } from './network/coverage-network';
 import { buildNetworkSteps, type NetworkCache, type NetworkState } from './network/network-model';
-import { spreadPopulation } from './population';
 import { type CriterionId, defaultSnapMaxMeters, qualifies, type RuleSet, reachMeters } from './rules';
-import { type RowScales, rowScales, scanPolygon } from './stamp';
+import type { RowScales } from './stamp';
 
 /** The four input layers, as WGS84 GeoJSON. Without `residential`, communities are the residential area. */
 export interface CoverageLayers {
@@ -39,6 +33,8 @@ export interface CoverageOptions {
   networkCache?: NetworkCache;
   /** With a population layer and buildings: the levels of a building that does not say (default 3). */
   defaultBuildingLevels?: number;
+  /** The plan of these layers, rules and cell size if already made (the CLI plans first to decide whether to tile). */
+  plan?: CoveragePlan;
 }
 
 export interface Community {
@@ -128,100 +124,15 @@ export function* buildCoverageSteps(
     if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
     if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
   }
-  assertFeatureCollection(layers.communities, 'communities');
-  assertFeatureCollection(layers.greenways, 'greenways');
-  assertFeatureCollection(layers.greenspaces, 'greenspaces');
-  if (layers.residential) assertFeatureCollection(layers.residential, 'residential');
-  const skipped: SkippedFeature[] = [];
-
-  const communityPolygons = areaPolygons(layers.communities, 'communities', skipped);
-  const residentialPolygons = layers.residential ? areaPolygons(layers.residential, 'residential', skipped) : null;
-  if (communityPolygons.length === 0) throw InputError.inLayer('communities', null, 'has no polygons', 'empty');
-  if (residentialPolygons && residentialPolygons.length === 0)
-    throw InputError.inLayer('residential', null, 'has no polygons', 'empty');
-
-  const communities: Community[] = communityPolygons.map(({ feature, polygons }) => {
-    const properties = feature.properties ?? {};
-    return {
-      name: typeof properties.name === 'string' || typeof properties.name === 'number' ? String(properties.name) : '',
-      nameEnglish: typeof properties.name_en === 'string' ? properties.name_en : null,
-      population: positiveNumber(properties.population),
-      bbox: polygonsBoundingBox(polygons),
-    };
-  });
-
-  const features = new Map<number, GreenFeature>();
-  let nextFeatureId = 0;
-  for (const [layer, collection] of [
-    ['greenways', layers.greenways],
-    ['greenspaces', layers.greenspaces],
-  ] as const) {
-    collection.features.forEach((feature, index) => {
-      const prepared = prepareGreenFeature(feature, nextFeatureId, layer, index);
-      if (prepared) features.set(nextFeatureId++, prepared);
-      else skipped.push({ layer, featureIndex: index, reason: 'null or empty geometry' });
-    });
-  }
+  const plan = options.plan ?? planCoverage(layers, rules, cellMeters);
+  const { grid, scales, communities, features, skipped, nextFeatureId } = plan;
   yield { phase: 'prepare', fraction: 0.05 };
 
-  // The grid covers the communities and the residential land; green features outside still reach in.
-  const bbox: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const { polygons } of [...communityPolygons, ...(residentialPolygons ?? [])]) {
-    const box = polygonsBoundingBox(polygons);
-    bbox[0] = Math.min(bbox[0], box[0]);
-    bbox[1] = Math.min(bbox[1], box[1]);
-    bbox[2] = Math.max(bbox[2], box[2]);
-    bbox[3] = Math.max(bbox[3], box[3]);
-  }
-  const grid = createGrid(bbox, cellMeters);
-  const scales = rowScales(grid);
-  const cellCount = grid.rows * grid.columns;
-
-  // Each cell belongs to the first community (and the first residential polygon) holding its centre.
-  const gridCommunity = ownerGrid(grid, communityPolygons);
-  // Without a residential layer, communities are the residential land: reuse their scan.
-  const residentialOwner = residentialPolygons ? ownerGrid(grid, residentialPolygons) : gridCommunity;
-  let residentialCount = 0;
-  for (let i = 0; i < cellCount; i++) if (residentialOwner[i] >= 0) residentialCount++;
-  const residentialCells = new Uint32Array(residentialCount);
-  const cellCommunity = new Int32Array(residentialCount);
-  const cellResidentialPolygon = new Int32Array(residentialCount);
-  for (let i = 0, k = 0; i < cellCount; i++) {
-    if (residentialOwner[i] < 0) continue;
-    residentialCells[k] = i;
-    cellCommunity[k] = gridCommunity[i];
-    cellResidentialPolygon[k++] = residentialOwner[i];
-  }
+  const residential = residentialCellsOf(plan, fullWindow(grid));
+  const { residentialCells, cellCommunity } = residential;
   yield { phase: 'residential', fraction: 0.1 };
 
-  // Population: from residential polygons when they carry it, else each community's spread evenly
-  // over its residential cells (cells are equal in area, so that is "by area").
-  let cellPopulation: Float64Array | null = null;
-  let populationSource: CoverageModel['populationSource'] = null;
-  let populationUnplaced: number | null = null;
-  const residentialPopulations = residentialPolygons?.map(({ feature }) =>
-    positiveNumber(feature.properties?.population),
-  );
-  if (layers.population) {
-    // The planner's own population layer, spread by floor area where buildings are given.
-    assertFeatureCollection(layers.population, 'population');
-    const spread = spreadPopulation(grid, residentialCells, layers.population, {
-      buildings: layers.buildings ?? null,
-      defaultLevels: options.defaultBuildingLevels,
-    });
-    populationSource = 'population';
-    cellPopulation = spread.cellPopulation;
-    populationUnplaced = Math.round(spread.unplaced * 10) / 10;
-  } else if (residentialPopulations?.some((population) => population !== null)) {
-    populationSource = 'residential';
-    cellPopulation = spread(residentialPopulations, cellResidentialPolygon);
-  } else if (communities.some((community) => community.population !== null)) {
-    populationSource = 'communities';
-    cellPopulation = spread(
-      communities.map((community) => community.population),
-      cellCommunity,
-    );
-  }
+  const { cellPopulation, populationSource, populationUnplaced } = residentsOf(plan, layers, residential, options);
   yield { phase: 'communities', fraction: 0.15 };
 
   const fields: Record<CriterionId, DistanceField | null> = { green: null, park: null };
@@ -349,69 +260,5 @@ export function residentialDistances(model: CoverageModel, id: CriterionId): Flo
   const out = new Float32Array(model.residentialCells.length);
   const squared = field.squaredMeters;
   for (let k = 0; k < out.length; k++) out[k] = Math.sqrt(squared[model.residentialCells[k]]);
-  return out;
-}
-
-/** Each owner's total divided evenly among the cells it owns (`owners[k]`, -1 for none). */
-function spread(totals: (number | null)[], owners: Int32Array): Float64Array {
-  const counts = new Float64Array(totals.length);
-  for (let k = 0; k < owners.length; k++) if (owners[k] >= 0) counts[owners[k]]++;
-  const perCell = totals.map((total, owner) => (total !== null && counts[owner] > 0 ? total / counts[owner] : 0));
-  const out = new Float64Array(owners.length);
-  for (let k = 0; k < owners.length; k++) if (owners[k] >= 0) out[k] = perCell[owners[k]];
-  return out;
-}
-
-/** Per grid cell, the index of the first polygon whose area holds the cell centre, or -1. */
-function ownerGrid(grid: Grid, owners: { polygons: Float64Array[][] }[]): Int32Array {
-  const owner = new Int32Array(grid.rows * grid.columns).fill(-1);
-  const whole = fullWindow(grid);
-  owners.forEach(({ polygons }, index) => {
-    for (const rings of polygons) {
-      scanPolygon(grid, rings, whole, (row, columnStart, columnEnd) => {
-        const base = row * grid.columns;
-        for (let column = columnStart; column < columnEnd; column++) {
-          if (owner[base + column] < 0) owner[base + column] = index;
-        }
-      });
-    }
-  });
-  return owner;
-}
-
-function positiveNumber(value: unknown): number | null {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : null;
-}
-
-function areaPolygons(
-  collection: FeatureCollection,
-  layer: string,
-  skipped: SkippedFeature[],
-): { feature: Feature; polygons: Float64Array[][] }[] {
-  const out: { feature: Feature; polygons: Float64Array[][] }[] = [];
-  collection.features.forEach((feature, index) => {
-    if (typeof feature !== 'object' || feature === null || feature.type !== 'Feature') {
-      throw InputError.inLayer(layer, index, 'is not a GeoJSON Feature', 'geometry');
-    }
-    if (!feature.geometry) {
-      skipped.push({ layer, featureIndex: index, reason: 'null geometry' });
-      return;
-    }
-    const polygons = polygonRings(feature.geometry, layer, index);
-    if (polygons === null) {
-      throw InputError.inLayer(
-        layer,
-        index,
-        `geometry is ${feature.geometry.type}; ${layer} must be Polygon or MultiPolygon`,
-        'geometry',
-      );
-    }
-    if (polygons.length === 0) {
-      skipped.push({ layer, featureIndex: index, reason: 'empty geometry' });
-      return;
-    }
-    out.push({ feature, polygons });
-  });
   return out;
 }

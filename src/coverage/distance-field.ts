@@ -1,5 +1,12 @@
 import type { GreenFeature } from './features';
-import { expandBoundingBox, type Grid, type GridWindow, windowOfBoundingBox } from './grid';
+import {
+  expandBoundingBox,
+  fullWindow,
+  type Grid,
+  type GridWindow,
+  intersectWindows,
+  windowOfBoundingBox,
+} from './grid';
 import { type RowScales, scanPolygon, stampPath } from './stamp';
 
 /**
@@ -7,17 +14,29 @@ import { type RowScales, scanPolygon, stampPath } from './stamp';
  * `reachMeters` and `Infinity` beyond. Features can be added and removed; both touch only the cells
  * within reach of the feature and leave the field bit-for-bit equal to a full recompute, because each
  * cell's value is the minimum of per-feature values that do not depend on the order or the window.
+ *
+ * A field may hold only a `storage` window of its grid (a tile): `squaredMeters` then has that window's
+ * cells row by row, and each holds exactly what the whole grid's field holds there, since every distance
+ * is still measured in the whole grid's rows and columns (a new grid over the tile would shift them).
  */
 export class DistanceField {
   readonly squaredMeters: Float32Array;
   private readonly features = new Map<number, GreenFeature>();
+  private readonly stride: number;
 
   constructor(
     readonly grid: Grid,
     readonly scales: RowScales,
     readonly reachMeters: number,
+    readonly storage: GridWindow = fullWindow(grid),
   ) {
-    this.squaredMeters = new Float32Array(grid.rows * grid.columns).fill(Infinity);
+    this.stride = storage.columnEnd - storage.columnStart;
+    this.squaredMeters = new Float32Array((storage.rowEnd - storage.rowStart) * this.stride).fill(Infinity);
+  }
+
+  /** Position in `squaredMeters` of grid cell (row, column), which must lie in the storage window. */
+  offsetOf(row: number, column: number): number {
+    return (row - this.storage.rowStart) * this.stride + column - this.storage.columnStart;
   }
 
   get featureCount(): number {
@@ -28,9 +47,12 @@ export class DistanceField {
     return this.features.has(id);
   }
 
-  /** The cells a feature can affect. */
+  /** The cells of the storage window a feature can affect. */
   windowOf(feature: GreenFeature): GridWindow {
-    return windowOfBoundingBox(this.grid, expandBoundingBox(feature.bbox, this.reachMeters));
+    return intersectWindows(
+      windowOfBoundingBox(this.grid, expandBoundingBox(feature.bbox, this.reachMeters)),
+      this.storage,
+    );
   }
 
   /** Adds a feature (its id must be new) and returns the window it may have changed. */
@@ -54,9 +76,8 @@ export class DistanceField {
 
   /** Resets `window` and stamps every feature that can reach it again. */
   recompute(window: GridWindow): void {
-    const { columns } = this.grid;
     for (let row = window.rowStart; row < window.rowEnd; row++) {
-      this.squaredMeters.fill(Infinity, row * columns + window.columnStart, row * columns + window.columnEnd);
+      this.squaredMeters.fill(Infinity, this.offsetOf(row, window.columnStart), this.offsetOf(row, window.columnEnd));
     }
     for (const other of this.features.values()) {
       const reach = this.windowOf(other);
@@ -73,15 +94,14 @@ export class DistanceField {
 
   private stamp(feature: GreenFeature, window: GridWindow): void {
     const field = this.squaredMeters;
-    const { columns } = this.grid;
     // Inside an area the distance is 0; its boundary segments give the distance outside.
     for (const rings of feature.polygons) {
       scanPolygon(this.grid, rings, window, (row, columnStart, columnEnd) => {
-        field.fill(0, row * columns + columnStart, row * columns + columnEnd);
+        field.fill(0, this.offsetOf(row, columnStart), this.offsetOf(row, columnEnd));
       });
     }
     for (const path of feature.paths) {
-      stampPath(field, this.grid, this.scales, path, this.reachMeters, window);
+      stampPath(field, this.grid, this.scales, path, this.reachMeters, window, this.storage);
     }
   }
 }

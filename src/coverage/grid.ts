@@ -119,6 +119,18 @@ export function fullWindow(grid: Grid): GridWindow {
   return { rowStart: 0, rowEnd: grid.rows, columnStart: 0, columnEnd: grid.columns };
 }
 
+/** The cells two windows share (an empty window when they share none). */
+export function intersectWindows(a: GridWindow, b: GridWindow): GridWindow {
+  const rowStart = Math.max(a.rowStart, b.rowStart);
+  const columnStart = Math.max(a.columnStart, b.columnStart);
+  return {
+    rowStart,
+    rowEnd: Math.max(rowStart, Math.min(a.rowEnd, b.rowEnd)),
+    columnStart,
+    columnEnd: Math.max(columnStart, Math.min(a.columnEnd, b.columnEnd)),
+  };
+}
+
 /** The window of cells whose centres may lie within `bbox` (clamped to the grid; may be empty). */
 export function windowOfBoundingBox(grid: Grid, bbox: BoundingBox): GridWindow {
   const clamp = (value: number, limit: number) => Math.min(limit, Math.max(0, value));

@@ -1,5 +1,6 @@
 /** GreenReach coverage engine: pure TypeScript, no DOM; runs in Node, the worker and tests alike. */
 export * from './coverage';
+export * from './coverage-plan';
 export * from './distance-field';
 export * from './features';
 export * from './geodesy';
@@ -10,3 +11,4 @@ export * from './result';
 export * from './rules';
 export * from './stamp';
 export * from './summary';
+export * from './tiles';

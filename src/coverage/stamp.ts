@@ -1,5 +1,5 @@
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from './geodesy';
-import type { Grid, GridWindow } from './grid';
+import { fullWindow, type Grid, type GridWindow } from './grid';
 
 /**
  * Per-row WGS84 scales: each grid row measures distances in its own local frame, which keeps every
@@ -39,7 +39,8 @@ const slackMeters = 0.01;
  * over and over (about 10× fewer evaluations on dense greenways). Regions are widened by 1 cm so that
  * rounding never leaves a cell out; an extra evaluation is harmless because each one is a true distance.
  * What a cell gets does not depend on the window, so stamping a region again reproduces a full stamp
- * bit for bit.
+ * bit for bit. `storage` is the part of the grid `squaredMeters` holds, row by row (default the whole
+ * grid): a tile's field holds only its window, with every distance still measured on the whole grid.
  */
 export function stampPath(
   squaredMeters: Float32Array,
@@ -48,6 +49,7 @@ export function stampPath(
   path: Float64Array,
   reachMeters: number,
   window: GridWindow,
+  storage: GridWindow = fullWindow(grid),
 ): void {
   // Distinct consecutive points only: a zero-length segment has no direction.
   const points: number[] = [];
@@ -72,12 +74,13 @@ export function stampPath(
       points[2 * j + 1],
       reachMeters,
       window,
+      storage,
     );
   }
   for (let i = 0; i < count; i++) {
     const previous = i > 0 ? i - 1 : closed ? count - 1 : -1;
     const next = i < count - 1 ? i + 1 : closed ? 0 : -1;
-    stampWedge(squaredMeters, grid, scales, points, previous, i, next, reachMeters, window);
+    stampWedge(squaredMeters, grid, scales, points, previous, i, next, reachMeters, window, storage);
   }
 }
 
@@ -105,8 +108,10 @@ function stampSlab(
   latB: number,
   reachMeters: number,
   window: GridWindow,
+  storage: GridWindow,
 ): void {
-  const { west, south, longitudeStep, latitudeStep, columns } = grid;
+  const { west, south, longitudeStep, latitudeStep } = grid;
+  const stride = storage.columnEnd - storage.columnStart;
   // The slab reaches north and south of the segment by reach × |cos heading|.
   const middle = (latA + latB) / 2;
   const eastMeters = (lngB - lngA) * metersPerDegreeLongitude(middle);
@@ -152,7 +157,7 @@ function stampSlab(
     const cellWidth = longitudeStep * kx;
     const columnFirst = Math.max(window.columnStart, Math.ceil(low / cellWidth - 0.5));
     const columnLast = Math.min(window.columnEnd - 1, Math.floor(high / cellWidth - 0.5));
-    const base = row * columns;
+    const base = (row - storage.rowStart) * stride - storage.columnStart;
     const inverseLengthSquared = 1 / (dx * dx + dy * dy);
     for (let column = columnFirst; column <= columnLast; column++) {
       const px = (column + 0.5) * cellWidth;
@@ -184,8 +189,10 @@ function stampWedge(
   next: number,
   reachMeters: number,
   window: GridWindow,
+  storage: GridWindow,
 ): void {
-  const { west, south, longitudeStep, latitudeStep, columns } = grid;
+  const { west, south, longitudeStep, latitudeStep } = grid;
+  const stride = storage.columnEnd - storage.columnStart;
   const lngV = points[2 * at];
   const latV = points[2 * at + 1];
   const extents = wedgeExtents(points, previous, at, next, reachMeters);
@@ -215,7 +222,7 @@ function stampWedge(
     const cellWidth = longitudeStep * kx;
     const columnFirst = Math.max(columnLow, Math.ceil((vx - half) / cellWidth - 0.5));
     const columnLast = Math.min(columnHigh, Math.floor((vx + half) / cellWidth - 0.5));
-    const base = row * columns;
+    const base = (row - storage.rowStart) * stride - storage.columnStart;
     const vySquared = vy * vy;
     for (let column = columnFirst; column <= columnLast; column++) {
       const ex = (column + 0.5) * cellWidth - vx;

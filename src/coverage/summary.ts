@@ -54,26 +54,49 @@ export function cellVerdicts(
       for (let k = 0; k < verdicts.length; k++) if (meters[k] <= radius) verdicts[k] |= flag;
       continue;
     }
-    const squared = model.fields[id]!.squaredMeters;
-    const radius = model.rules[id]!.radiusMeters;
-    for (let k = 0; k < verdicts.length; k++) {
-      if (Math.sqrt(squared[model.residentialCells[k]]) <= radius) verdicts[k] |= flag;
-    }
+    markWithin(verdicts, flag, model.rules[id]!.radiusMeters, model.fields[id]!.squaredMeters, model.residentialCells);
   }
-  for (let k = 0; k < verdicts.length; k++) if ((verdicts[k] & allFlags) === allFlags) verdicts[k] |= 4;
+  markAllMet(verdicts, allFlags);
   return verdicts;
 }
 
-function emptyTotals(model: CoverageModel): CoverageTotals {
+/**
+ * Sets `flag` on each cell `k` whose distance, the square root of `squaredMeters[cells[k]]` (of
+ * `squaredMeters[k]` when `cells` is null), is within `radiusMeters`.
+ */
+export function markWithin(
+  verdicts: Uint8Array,
+  flag: number,
+  radiusMeters: number,
+  squaredMeters: Float32Array,
+  cells: Uint32Array | null,
+): void {
+  if (cells) {
+    for (let k = 0; k < verdicts.length; k++)
+      if (Math.sqrt(squaredMeters[cells[k]]) <= radiusMeters) verdicts[k] |= flag;
+  } else {
+    for (let k = 0; k < verdicts.length; k++) if (Math.sqrt(squaredMeters[k]) <= radiusMeters) verdicts[k] |= flag;
+  }
+}
+
+/** Sets flag 4 ("meets every criterion in use") on the cells that carry all of `allFlags`. */
+export function markAllMet(verdicts: Uint8Array, allFlags: number): void {
+  for (let k = 0; k < verdicts.length; k++) if ((verdicts[k] & allFlags) === allFlags) verdicts[k] |= 4;
+}
+
+/** What the totals are taken from: the residential cells' owners and residents, and the rules in use. */
+export type SummaryCells = Pick<CoverageModel, 'rules' | 'communities' | 'cellCommunity' | 'cellPopulation'>;
+
+function emptyTotals(model: SummaryCells): CoverageTotals {
   const hasPopulation = model.cellPopulation !== null;
   return {
     cells: 0,
-    cellsMeetingGreen: model.fields.green ? 0 : null,
-    cellsMeetingPark: model.fields.park ? 0 : null,
+    cellsMeetingGreen: model.rules.green ? 0 : null,
+    cellsMeetingPark: model.rules.park ? 0 : null,
     cellsMeetingBoth: 0,
     population: hasPopulation ? 0 : null,
-    populationMeetingGreen: hasPopulation && model.fields.green ? 0 : null,
-    populationMeetingPark: hasPopulation && model.fields.park ? 0 : null,
+    populationMeetingGreen: hasPopulation && model.rules.green ? 0 : null,
+    populationMeetingPark: hasPopulation && model.rules.park ? 0 : null,
     populationMeetingBoth: hasPopulation ? 0 : null,
   };
 }
@@ -93,15 +116,7 @@ function accumulate(totals: CoverageTotals, verdict: number, population: number)
 
 /** City and per-community totals from the model's current fields (pass `verdicts` if already computed). */
 export function summarizeCoverage(model: CoverageModel, verdicts = cellVerdicts(model)): CoverageSummary {
-  const city = emptyTotals(model);
-  const communities = model.communities.map(() => emptyTotals(model));
-  const outsideCommunities = emptyTotals(model);
-  for (let k = 0; k < verdicts.length; k++) {
-    const population = model.cellPopulation ? model.cellPopulation[k] : 0;
-    accumulate(city, verdicts[k], population);
-    const community = model.cellCommunity[k];
-    accumulate(community >= 0 ? communities[community] : outsideCommunities, verdicts[k], population);
-  }
+  const { city, communities, outsideCommunities } = summarizeCells(model, verdicts);
   let cellsMeetingBothStraight: number | null = null;
   if (model.network) {
     cellsMeetingBothStraight = 0;
@@ -116,6 +131,23 @@ export function summarizeCoverage(model: CoverageModel, verdicts = cellVerdicts(
     network: model.network ? networkStats(model.network) : null,
     cellsMeetingBothStraight,
   };
+}
+
+/** City and per-community totals of residential cells with their verdicts, in cell order. */
+export function summarizeCells(
+  model: SummaryCells,
+  verdicts: Uint8Array,
+): Pick<CoverageSummary, 'city' | 'communities' | 'outsideCommunities'> {
+  const city = emptyTotals(model);
+  const communities = model.communities.map(() => emptyTotals(model));
+  const outsideCommunities = emptyTotals(model);
+  for (let k = 0; k < verdicts.length; k++) {
+    const population = model.cellPopulation ? model.cellPopulation[k] : 0;
+    accumulate(city, verdicts[k], population);
+    const community = model.cellCommunity[k];
+    accumulate(community >= 0 ? communities[community] : outsideCommunities, verdicts[k], population);
+  }
+  return { city, communities, outsideCommunities };
 }
 
 /** `part / whole`, or null when either is unknown or the whole is zero. */

@@ -2,28 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
+import { at, collection, polygon, rectangle } from '../support/metre-fixtures';
 import { runCoverageCli } from '../support/run-cli';
 
 // The CLI as other tools see it: a process, files in, files out, exit status and one line on stderr.
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-cli-'));
-const latitude0 = 30.66;
-const longitude0 = 104.1;
-const at = (x: number, y: number) => [
-  longitude0 + x / metersPerDegreeLongitude(latitude0),
-  latitude0 + y / metersPerDegreeLatitude(latitude0),
-];
-const rectangle = (x: number, y: number, w: number, h: number) => [
-  [at(x, y), at(x + w, y), at(x + w, y + h), at(x, y + h), at(x, y)],
-];
-const polygon = (coordinates: number[][][], properties: Record<string, unknown> = {}) => ({
-  type: 'Feature',
-  properties,
-  geometry: { type: 'Polygon', coordinates },
-});
-const collection = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 const layers = {
   communities: collection([

@@ -4,27 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../../src/coverage';
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
+import { at, collection, latitude0, longitude0, polygon, rectangle } from '../support/metre-fixtures';
 import { runCoverageCli } from '../support/run-cli';
 
 // `--suggest N` and `--add FILE`: the suggested sites, added back as a scenario, must reproduce exactly
 // the gains they claim (summary.json differences), site by site and together.
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-suggest-'));
-const latitude0 = 30.66;
-const longitude0 = 104.1;
-const at = (x: number, y: number) => [
-  longitude0 + x / metersPerDegreeLongitude(latitude0),
-  latitude0 + y / metersPerDegreeLatitude(latitude0),
-];
-const rectangle = (x: number, y: number, w: number, h: number) => [
-  [at(x, y), at(x + w, y), at(x + w, y + h), at(x, y + h), at(x, y)],
-];
-const polygon = (coordinates: number[][][], properties: Record<string, unknown> = {}) => ({
-  type: 'Feature',
-  properties,
-  geometry: { type: 'Polygon', coordinates },
-});
-const collection = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 
 // Two communities of 1.5 × 1.5 km; residential land leaves a 200 m strip between them (where sites can go).
 const layers = {
