@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import type { CoverageResult } from '../coverage';
-import { SitePlaces } from '../coverage/site-places';
+import type { SitePlaces } from '../coverage/site-places';
 import { placeSites, type SuggestProgress, type SuggestResult } from '../coverage/suggest';
 import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { readFileInWorker } from '../worker/import-client';
@@ -150,7 +150,8 @@ export class ScenarioSuggestions {
       });
       if (this.abort !== abort) return null;
       this.abort = null;
-      const named = this.named(result);
+      const named = await this.named(result);
+      if (this.abort !== null) return null;
       this.patch({ running: false, fraction: 1, result: named });
       return named;
     } catch (error) {
@@ -172,9 +173,11 @@ export class ScenarioSuggestions {
   }
 
   /** The sites with their community and nearest named street (on this thread: the worker has no streets in straight-line mode). */
-  private named(result: SuggestResult): SuggestResult {
+  private async named(result: SuggestResult): Promise<SuggestResult> {
     const layers = this.host.placeLayers();
     if (!layers) return result;
+    // The R-trees load with the first suggestions (not on the first page).
+    const { SitePlaces } = await import('../coverage/site-places');
     if (this.places?.communities !== layers.communities || this.places.streets !== layers.streets) {
       this.places = { ...layers, index: new SitePlaces(layers.communities, layers.streets) };
     }

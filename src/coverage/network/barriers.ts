@@ -83,4 +83,4 @@ export function buildBarrierIndex(paths: readonly Float64Array[]): BarrierIndex 
 }
 
 /** A barrier index with no segments. */
-export const noBarriers: BarrierIndex = buildBarrierIndex([]);
+export const noBarriers: BarrierIndex = /* @__PURE__ */ buildBarrierIndex([]);

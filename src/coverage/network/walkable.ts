@@ -24,7 +24,7 @@ export function featureTags(properties: Record<string, unknown> | null | undefin
 }
 
 /** `highway` values no pedestrian uses (the OSMnx walk filter, plus motorway and trunk roads). */
-const notWalkableHighway = new Set([
+const notWalkableHighway = /* @__PURE__ */ new Set([
   'motorway',
   'motorway_link',
   'trunk',
