@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import { drawnParkHomes } from '../state/drawn-homes';
 import type { ScenarioFeature } from '../state/scenario';
 import type { DrawActions } from '../state/services';
 import type { Language } from '../state/url-state';
+import { homesLabel } from './homes-label';
 import { kindLabel, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
@@ -32,6 +34,8 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
   const reshapeRefused = useStore(controller.store, (s) => s.reshapeRefused);
   const error = useStore(controller.store, (s) => s.error);
   const selected = features.find((f) => f.key === selectedKey) ?? null;
+  const baseline = useStore(controller.app.store, (s) => s.baseline);
+  const homes = selected?.layer === 'greenspaces' && baseline ? drawnParkHomes(baseline, selected.feature) : null;
   const vertex = selected && selectedVertex ? selectedVertex : null;
   const rules = useVertexRules();
   const vertexPart = vertex && rules ? rules.partAt(selected?.feature.geometry, vertex.path) : null;
@@ -85,6 +89,17 @@ export function ScenarioEditSection({ controller, language, draw }: SectionProps
             {t(language, 'delete')}
           </button>
         </div>
+      )}
+      {homes && (
+        <p
+          class={homes.residentialCells > 0 ? 'site-homes on-homes small' : 'site-homes muted small'}
+          data-testid="selected-homes"
+          data-cells={homes.residentialCells}
+          title={homes.residentialCells > 0 ? t(language, 'siteHomesWarning') : undefined}
+        >
+          {homes.residentialCells > 0 ? '⚠ ' : ''}
+          {homesLabel(language, homes.residentialCells, homes.residents)}
+        </p>
       )}
       {selected && (mode === 'select' || mode === 'pan') && (
         <p class="muted small" data-testid="reshape-help">

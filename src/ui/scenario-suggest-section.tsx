@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SuggestedSite } from '../coverage/suggest';
 import type { Language } from '../state/url-state';
+import { homesLabel } from './homes-label';
 import { communityName, formatCount, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
@@ -210,11 +211,7 @@ function SiteWhere({ site, language }: { site: SuggestedSite; language: Language
   }
   const cells = site.residentialCellsOnSite;
   const onHomes = cells > 0;
-  const homes =
-    (cells === 1 ? t(language, 'siteHomesOne') : t(language, 'siteHomes', { cells: formatCount(language, cells) })) +
-    (onHomes && site.residentsOnSite !== null
-      ? t(language, 'siteHomesResidents', { residents: formatCount(language, site.residentsOnSite) })
-      : '');
+  const homes = homesLabel(language, cells, site.residentsOnSite);
   return (
     <tr class="site-where">
       <td colSpan={4}>

@@ -440,4 +440,45 @@ describe.skipIf(!executable)('numbers a planner can trust, in Chromium', browser
     },
     testTimeoutMs,
   );
+  it(
+    'a pocket park drawn on housing says how many homes it sits on (zh); one on open land says none',
+    async () => {
+      const { page, context, consoleErrors } = await openPage(browser, `${origin}?lang=zh`);
+      await waitForCoverage(page, 180_000);
+      await page.waitForFunction(() => window.__greenreach?.gapAreas);
+      // A park at the centre of the largest gap (uncovered homes), then one far outside the residential land.
+      const [housing, open] = await page.evaluate(() => {
+        const state = window.__greenreach!.state();
+        const area = state.gaps!.areas[0];
+        const { grid } = state.result!;
+        return [
+          [(area.bbox[0] + area.bbox[2]) / 2, (area.bbox[1] + area.bbox[3]) / 2],
+          [grid.west - 0.01, grid.south - 0.01],
+        ];
+      });
+      for (const [position, onHomes] of [
+        [housing, true],
+        [open, false],
+      ] as const) {
+        await page.evaluate(([lng, lat]) => {
+          const controller = window.__greenreach!.scenario!.controller;
+          const key = controller.addPocketPark(lng, lat, 'Test park')!;
+          controller.select(key);
+        }, position);
+        const homes = page.getByTestId('selected-homes');
+        await homes.waitFor();
+        const cells = Number(await homes.getAttribute('data-cells'));
+        if (onHomes) {
+          expect(cells).toBeGreaterThan(0);
+          expect(await homes.textContent()).toMatch(/^⚠ 占用 [\d,]+ 个居住网格/);
+        } else {
+          await expect.poll(async () => Number(await homes.getAttribute('data-cells'))).toBe(0);
+          expect(await homes.textContent()).toBe('占用 0 个居住网格');
+        }
+      }
+      expect(consoleErrors).toEqual([]);
+      await context.close();
+    },
+    testTimeoutMs,
+  );
 });
