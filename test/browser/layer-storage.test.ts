@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   openPage,
   type RecordedPage,
   readDemoLayer,
+  root,
   startServer,
   stopProcess,
   waitForCoverage,
@@ -21,7 +23,7 @@ import {
  * the next reload). The test build's chunk size is set to 4 KiB, so a layer of a few hundred kB is
  * stored as dozens of records: it survives a reload with its figures; a chunk removed on disk makes the
  * layer reported and not used (the demo's stays); a record of the previous format still loads; a store
- * too small for the layer (quota) says so where the planner looks.
+ * too small for the layer (quota) says so where the planner looks, for a file and for an OSM extract.
  */
 const testTimeoutMs = 300_000;
 const executable = chromiumForTests();
@@ -287,6 +289,25 @@ describe.skipIf(!executable)('imported layers kept in IndexedDB in chunks, in Ch
       expect(await note.getAttribute('role')).toBe('alert');
       // Refused for want of room, not for another reason.
       expect(warnings.join('\n')).toMatch(/could not save the layer.*Quota/is);
+      await small.context.close();
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'the layers of an OpenStreetMap extract the storage has no room for are said to be lost at a reload',
+    async () => {
+      const small = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+      page = small.page;
+      await waitForCoverage(page, 180_000);
+      const devtools = await small.context.newCDPSession(page);
+      await devtools.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: 20_000 });
+      await page.getByTestId('import-file').setInputFiles(join(root, 'data/three-rivers/three-rivers.osm.pbf'));
+      await page.getByTestId('osm-use').click();
+      const note = page.getByTestId('osm-not-kept');
+      await note.waitFor({ timeout: 120_000 });
+      expect(await note.textContent()).toContain('will not survive a reload');
+      expect(await page.getByTestId('osm-in-use').textContent()).toContain('three-rivers.osm.pbf');
       await small.context.close();
     },
     testTimeoutMs,
