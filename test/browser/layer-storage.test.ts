@@ -218,7 +218,7 @@ describe.skipIf(!executable)('imported layers kept in IndexedDB in chunks, in Ch
   );
 
   it(
-    'a layer saved in the previous format (features inside the record) still loads, and the store is upgraded',
+    'a layer saved in the previous format (features inside the record) still loads beside a damaged one, and the store is upgraded',
     async () => {
       await page.evaluate(
         (collection) =>
@@ -241,6 +241,8 @@ describe.skipIf(!executable)('imported layers kept in IndexedDB in chunks, in Ch
                   featureCount: collection.features.length,
                   savedAt: 1,
                 });
+                // A damaged record beside it: skipped and said, the good one kept.
+                tx.objectStore('layers').put({ role: 'communities', source: 'x.geojson', collection: 'garbage' });
                 tx.oncomplete = () => {
                   opening.result.close();
                   resolve();
@@ -255,6 +257,7 @@ describe.skipIf(!executable)('imported layers kept in IndexedDB in chunks, in Ch
       await waitForGreenspaces(parks.features.length);
       expect((await figures()).summary).toEqual(importedSummary);
       expect(await page.getByTestId('imported-note').textContent()).toContain('old-parks.geojson');
+      expect(await page.getByTestId('import-errors').textContent()).toContain('skipped 1 damaged saved layer(s)');
       expect(await page.evaluate(() => indexedDB.databases())).toContainEqual({
         name: 'greenreach-imports',
         version: 2,
