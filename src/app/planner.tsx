@@ -38,7 +38,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const measureToolModule = import('../map/measure-tool');
   let mounted: { map: PlannerMap; binding: MapBinding; tool: DrawTool | null; measureTool: MeasureTool | null } | null =
     null;
-  const hooks = installTestHooks({ app, results, scenarios, binding: () => mounted?.binding ?? null });
+  const hooks = installTestHooks({ app, results, scenarios, imports, binding: () => mounted?.binding ?? null });
 
   const attachMap = (container: HTMLElement | null) => {
     if (mounted) {
@@ -90,7 +90,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     hover,
     search: new SearchController(app, results),
     measure,
-    project: new ProjectController(app, scenarios, (view) => mounted?.map.jumpTo(view)),
+    project: new ProjectController(app, scenarios, imports, (view) => mounted?.map.jumpTo(view)),
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {

@@ -1,6 +1,7 @@
 import type { CoverageSummary, RuleSet } from '../coverage';
 import type { GapAnalysis } from '../coverage/gap-areas';
 import type { PlannerMap } from '../map/planner-map';
+import type { ImportController } from '../state/import-controller';
 import type { KioskHook } from '../state/kiosk';
 import type { MapBinding } from '../state/map-binding';
 import type { AppState, PlannerApp } from '../state/planner-app';
@@ -26,6 +27,8 @@ export interface TestHook {
   readonly computeMs: number | null;
   app: PlannerApp;
   scenario?: ScenarioEditLog & { controller: ScenarioController };
+  /** The import controller (tests set `storageChunkBytes` small to store a layer in many chunks). */
+  imports?: ImportController;
   kiosk?: KioskHook;
 }
 
@@ -46,10 +49,11 @@ export function installTestHooks(parts: {
   results: ResultsView;
   binding: () => MapBinding | null;
   scenarios?: ScenarioController;
+  imports?: ImportController;
   kiosk?: KioskHook;
 }): { setMap: (map: PlannerMap | null) => void } {
   if (!testHooksEnabled) return { setMap: () => {} };
-  const { app, results, binding, scenarios, kiosk } = parts;
+  const { app, results, binding, scenarios, imports, kiosk } = parts;
   const shown = () => results.get().shown?.result ?? null;
   window.__greenreach = {
     state: () => ({ ...app.store.get(), result: shown(), gaps: results.get().gaps }),
@@ -76,6 +80,7 @@ export function installTestHooks(parts: {
     },
     app,
     ...(scenarios ? { scenario: Object.assign(scenarios.log, { controller: scenarios }) } : {}),
+    ...(imports ? { imports } : {}),
     ...(kiosk ? { kiosk } : {}),
   };
   return {

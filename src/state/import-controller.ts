@@ -14,7 +14,7 @@ import {
 import type { ExtentChoice, ImportedLayer, ImportState, PendingImport, UrlOutcome } from './import-state';
 import { checkAgainstStudyArea, globeSpanProblem, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
-import { clearLayers, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
+import { clearLayers, defaultLayerChunkBytes, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
 import {
@@ -51,6 +51,8 @@ export class ImportController {
   /** Deadlines of URL layers; how long start-up waits for them before it runs on what it has. */
   urlDeadlines: UrlDeadlines = defaultUrlDeadlines;
   startupWaitMs = 8_000;
+  /** The largest record a saved layer is cut into (tests make it small to exercise the chunking). */
+  storageChunkBytes = defaultLayerChunkBytes;
   /** The demo (data set) layers, to go back to. */
   /** The data set as loaded (every layer and its manifest), to go back to: an OSM extract replaces more than the four roles. */
   private demo: Omit<DataSet, 'bytes'> | null = null;
@@ -250,6 +252,11 @@ export class ImportController {
       const area = studyArea({ communities: layer.collection, residential: null });
       if (area.maxX - area.minX < 360) this.app.focus([area.minX, area.minY, area.maxX, area.maxY]);
     }
+    this.list(layer, skippedCount, warnings);
+  }
+
+  /** Lists a layer in use in the import panel, in place of any of its role. */
+  private list(layer: StoredLayer, skippedCount: number, warnings: string[]): void {
     this.store.set((state) => ({
       imported: [
         ...state.imported.filter((entry) => entry.role !== layer.role),
@@ -296,6 +303,15 @@ export class ImportController {
         new InputError('IndexedDB', null, `skipped ${saved.skipped} damaged saved layer(s)`, {
           code: 'storage.corrupt',
           values: { count: saved.skipped },
+        }).toJSON(),
+      );
+    }
+    for (const layer of saved.incomplete) {
+      // Written in part (or altered on disk): never used in part; the demo's layer stays, and the planner is told.
+      this.fail(
+        new InputError(layer.source, null, `the saved ${layer.role} layer: ${layer.problem}`, {
+          layer: layer.role,
+          code: 'storage.incomplete',
         }).toJSON(),
       );
     }
@@ -390,10 +406,24 @@ export class ImportController {
     await this.loadUrl(url, failed.role);
   }
 
+  /**
+   * Layers put in use by someone else (a project file opened): listed and kept like imported files, so a
+   * reload shows them and not the data set's.
+   */
+  async adopt(layers: Partial<EngineLayers>, source: string): Promise<void> {
+    const adopted = importRoles.flatMap((role) => {
+      const collection = layers[role];
+      return collection ? [urlLayer(role, source, collection)] : [];
+    });
+    // Listed as `use` lists an import (the layers are already in place), each then kept in turn.
+    for (const layer of adopted) this.list(layer, 0, []);
+    for (const layer of adopted) await this.keep(layer);
+  }
+
   /** Saves a layer for the next visit; a failure is logged (persistence is handled in persist-layers). */
   private async keep(layer: StoredLayer): Promise<void> {
     try {
-      await saveLayer(layer);
+      await saveLayer(layer, this.storageChunkBytes);
     } catch (error) {
       // Too large for IndexedDB, quota, private mode: the planner must know it will not survive a reload.
       console.warn('GreenReach: could not save the layer', error);

@@ -56,12 +56,15 @@ export function layersBounds(collections: (FeatureCollection | null | undefined)
 }
 
 function union(boxes: BoundingBox[]): BoundingBox {
-  return [
-    Math.min(...boxes.map((box) => box[0])),
-    Math.min(...boxes.map((box) => box[1])),
-    Math.max(...boxes.map((box) => box[2])),
-    Math.max(...boxes.map((box) => box[3])),
-  ];
+  // A loop, not Math.min(...boxes): spreading 140,000 features' boxes overflows the call stack.
+  const united: BoundingBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const box of boxes) {
+    united[0] = Math.min(united[0], box[0]);
+    united[1] = Math.min(united[1], box[1]);
+    united[2] = Math.max(united[2], box[2]);
+    united[3] = Math.max(united[3], box[3]);
+  }
+  return united;
 }
 
 function intersects(a: BoundingBox, b: BoundingBox): boolean {

@@ -38,8 +38,8 @@ export interface OsmImportState {
   /** Layers the planner chose not to use. */
   droppedLayers: OsmLayerName[];
   failure: OsmFailure | null;
-  /** The extract whose layers are in use, once used. */
-  inUse: { name: string; layers: OsmLayerName[] } | null;
+  /** The extract whose layers are in use, once used; `notKept` once one of them could not be saved. */
+  inUse: { name: string; layers: OsmLayerName[]; notKept?: boolean } | null;
 }
 
 /** The state of a newly opened extract (nothing read yet). */
@@ -208,7 +208,12 @@ export class OsmImportController {
         gcj02: false,
         featureCount: collection.features.length,
         savedAt: Date.now(),
-      }).catch((error) => console.warn('GreenReach: could not save the layer', error));
+      }).catch((error) => {
+        // Storage full: said beside the extract in use, as for an imported file.
+        console.warn('GreenReach: could not save the layer', error);
+        const inUse = this.store.get().inUse;
+        if (inUse?.name === file.name) this.store.set({ inUse: { ...inUse, notKept: true } });
+      });
     }
     this.app.replaceLayers(patch);
     const bounds = collectionBounds(patch.communities ?? patch.residential ?? data.communities);

@@ -1,3 +1,4 @@
+import type { ImportController } from './import-controller';
 import type { PlannerApp } from './planner-app';
 import type { Project } from './project-file';
 import { rulesFor } from './rule-editing';
@@ -15,12 +16,15 @@ export interface ProjectOpened {
  * Saves the whole working state as one project file (the screen: rules, cell size, layers shown, view,
  * language, data set; the four engine layers as they are, imported files included; every scenario of
  * the data set) and opens one, so a colleague sees exactly what the planner saw. The zip code loads
- * on first use. `jumpTo` moves the map to the project's view (the composition root owns the map).
+ * on first use. `jumpTo` moves the map to the project's view (the composition root owns the map). The
+ * opened layers are kept in IndexedDB by `imports` (as imported files are), the rules in the URL and the
+ * scenarios by their autosave, so a reload shows the project, not the data set.
  */
 export class ProjectController {
   constructor(
     private readonly app: PlannerApp,
     private readonly scenarios: ScenarioController,
+    private readonly imports: Pick<ImportController, 'adopt'>,
     private readonly jumpTo: (view: MapView) => void,
   ) {}
 
@@ -86,6 +90,7 @@ export class ProjectController {
       this.scenarios.rename(scenario.name);
       this.scenarios.commit(scenario.features);
     }
+    await this.imports.adopt(layers, file instanceof File ? file.name : 'project');
     return { layers: Object.keys(layers).length, scenarios: project.scenarios.length, dataPath: project.dataPath };
   }
 }

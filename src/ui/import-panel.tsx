@@ -101,6 +101,12 @@ export function ImportPanel({
             name: osmInUse.name,
             layers: osmInUse.layers.map((layer) => t(language, `osmLayer_${layer}`)).join(', '),
           })}
+          {osmInUse.notKept && (
+            <span class="error" role="alert" data-testid="osm-not-kept">
+              {' '}
+              {t(language, 'layerNotKept')}
+            </span>
+          )}
         </p>
       )}
       {loadingUrls.length > 0 && (

@@ -229,6 +229,10 @@ export const messages = {
     en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
   },
   errorCode_storagecorrupt: { zh: '跳过了已损坏的保存记录', en: 'Damaged saved records were skipped' },
+  errorCode_storageincomplete: {
+    zh: '保存的图层不完整（未写完或已损坏），未加载，改用数据集的图层：请重新导入该文件',
+    en: "A saved layer is incomplete (written in part or damaged) and was not loaded; the data set's layer is used: import the file again",
+  },
   storage_version: {
     zh: '保存的方案来自较新版本的 GreenReach，无法读取，本次的修改也不会保存。请使用较新版本打开。',
     en: 'The saved scenarios come from a newer GreenReach and cannot be read; changes made now will not be saved. Open them with the newer version.',

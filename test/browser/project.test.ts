@@ -2,23 +2,54 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Feature, FeatureCollection } from 'geojson';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectionBounds } from '../../src/coverage/geometry';
 import {
   browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
   openPage,
+  readDemoLayer,
   startServer,
   stopProcess,
   waitForCoverage,
 } from './harness';
 
 // The project file: the planner saves the working state; a colleague (a fresh browser profile, no
-// IndexedDB) opens it and sees the same rules, figures, scenario and view.
+// IndexedDB) opens it and sees the same rules, figures, scenario and view, and still sees them after a
+// reload (the opened layers are kept in IndexedDB like imported ones).
 
 const executable = chromiumForTests();
+
+/** A pocket park at the centre of every demo community: the planner's own layer, unlike the demo's. */
+function ownParks(): FeatureCollection {
+  const features = readDemoLayer('communities')!.features.map((community, index): Feature => {
+    const [west, south, east, north] = collectionBounds({ type: 'FeatureCollection', features: [community] })!;
+    const lng = (west + east) / 2;
+    const lat = (south + north) / 2;
+    const half = 0.0006;
+    return {
+      type: 'Feature',
+      properties: { name: `Own park ${index}`, kind: 'park' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [lng - half, lat - half],
+            [lng + half, lat - half],
+            [lng + half, lat + half],
+            [lng - half, lat + half],
+            [lng - half, lat - half],
+          ],
+        ],
+      },
+    };
+  });
+  return { type: 'FeatureCollection', features };
+}
 
 describe.skipIf(!executable)('project file in Chromium', browserSuiteOptions, () => {
   let browser: Browser;
@@ -42,6 +73,21 @@ describe.skipIf(!executable)('project file in Chromium', browserSuiteOptions, ()
     const planner = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
     const { page } = planner;
     await waitForCoverage(page, 180_000);
+    const parks = ownParks();
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'own-parks.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify(parks)),
+    });
+    await page.waitForFunction(
+      () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+    );
+    await page.getByTestId('import-role').selectOption('greenspaces');
+    await page.getByTestId('import-confirm').click();
+    await page.waitForFunction(
+      (count) => window.__greenreach!.state().data!.greenspaces.features.length === count,
+      parks.features.length,
+    );
     await page.evaluate(() => window.__greenreach!.app.setPreset('who'));
     await page.waitForFunction(
       () => window.__greenreach!.rules?.id === 'who' && window.__greenreach!.state().status === 'ready',
@@ -89,6 +135,27 @@ describe.skipIf(!executable)('project file in Chromium', browserSuiteOptions, ()
       expect(opened.view!.zoom).toBeCloseTo(saved.view.zoom, 1);
       expect(opened.view!.longitude).toBeCloseTo(saved.view.longitude, 3);
     }
+    expect(await other.evaluate(() => window.__greenreach!.state().data!.greenspaces.features.length)).toBe(
+      parks.features.length,
+    );
+
+    // A reload: the project's layers, rules and scenario, not the demo.
+    await other.evaluate(() => window.__greenreach!.scenario!.controller.flushSave());
+    await other.reload();
+    await waitForCoverage(other, 180_000);
+    const reloaded = await other.evaluate(() => ({
+      rules: window.__greenreach!.rules!.id,
+      greenspaces: window.__greenreach!.state().data!.greenspaces.features.length,
+      summary: window.__greenreach!.app.store.get().baseline!.summary.city,
+      scenarios: window
+        .__greenreach!.scenario!.controller.store.get()
+        .scenarios.map((scenario) => scenario.features.map((feature) => feature.feature.properties)),
+    }));
+    expect(reloaded.rules).toBe('who');
+    expect(reloaded.greenspaces).toBe(parks.features.length);
+    expect(reloaded.summary).toEqual(saved.summary);
+    expect(reloaded.scenarios).toContainEqual(saved.scenario);
+    expect(await other.getByTestId('imported-note').textContent()).toContain(download.suggestedFilename());
     expect(colleague.consoleErrors).toEqual([]);
     await colleague.context.close();
   }, 500_000);

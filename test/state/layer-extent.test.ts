@@ -130,4 +130,19 @@ describe('globeSpanProblem', () => {
     expect(globeSpanProblem(layer(square(-170, 0), square(170, 10)))).toMatchObject({ code: 'globe' });
     expect(globeSpanProblem(chengdu)).toBeNull();
   });
+
+  it('takes a layer of 200,000 features (a large saved layer restored at start-up)', async () => {
+    const { globeSpanProblem, layersBounds } = await import('../../src/state/layer-extent');
+    const many: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: Array.from({ length: 200_000 }, (_, index) =>
+        square(104 + (index % 500) * 0.001, 30 + Math.floor(index / 500) * 0.001, 0.0005),
+      ),
+    };
+    expect(globeSpanProblem(many)).toBeNull();
+    const [west, south, east, north] = layersBounds([many])!;
+    expect([west, south]).toEqual([104, 30]);
+    expect(east).toBeCloseTo(104 + 499 * 0.001 + 0.0005, 9);
+    expect(north).toBeCloseTo(30 + 399 * 0.001 + 0.0005, 9);
+  });
 });
