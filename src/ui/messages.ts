@@ -159,6 +159,28 @@ export const messages = {
     zh: '此链接打开的方案（{id}）未保存在本浏览器中：请向发送者索取项目文件（“项目文件 → 打开”）。现显示本浏览器中的方案。',
     en: 'This link opens a scenario ({id}) that is not saved in this browser: ask the sender for the project file (Project file → Open). Showing this browser’s scenarios instead.',
   },
+  // What the OSM derivation guessed, said in English by the engine (the CLI prints it) and in the dialog in
+  // the interface language: each row's `en` is the engine's text exactly (a test keeps them in step).
+  osmGuess_routes: {
+    zh: '所有徒步、步行和骑行路线关系都视为绿道',
+    en: 'every hiking, foot and bicycle route relation is taken as a greenway',
+  },
+  osmGuess_paths: {
+    zh: '至少一半节点位于绿地内或距绿地 20 米以内的人行道、自行车道和小径视为绿道',
+    en: 'footways, cycleways and paths with at least half their vertices inside or within 20 m of a green space are taken as greenways',
+  },
+  osmGuess_blocks: {
+    zh: '数据中没有 landuse=residential：住宅建筑外扩 20 米并合并成街区，作为居住用地',
+    en: 'no landuse=residential in the extract: residential buildings, buffered 20 m and merged into blocks, stand for residential land',
+  },
+  osmGuess_plainBuildings: {
+    zh: '数据中没有 landuse=residential：仅标为 building=yes、面积小于 1,000 平方米且不在工业、商业、零售、学校等用地内的建筑视为住宅',
+    en: 'no landuse=residential in the extract: buildings tagged only building=yes, under 1,000 m² and outside industrial, commercial, retail, school and similar land, are guessed to be homes',
+  },
+  osmGuess_grid: {
+    zh: '数据中没有行政边界（admin_level 8–12）或 place=neighbourhood|quarter|suburb 多边形：以覆盖居住用地的约 1 公里方格代替社区',
+    en: 'no administrative boundary (admin_level 8–12) or place=neighbourhood|quarter|suburb polygon in the extract: a grid of ~1 km squares over the residential land stands for communities',
+  },
   role_communities: { zh: '社区边界', en: 'Communities' },
   role_residential: { zh: '居住用地', en: 'Residential land' },
   role_greenways: { zh: '绿道', en: 'Greenways' },

@@ -32,6 +32,10 @@ import {
   ruleMatchesTags,
 } from './tag-table';
 
+/** Said when no boundary or place polygon gave communities and the ~1 km grid stands in for them. */
+export const COMMUNITIES_GRID_GUESS =
+  'no administrative boundary (admin_level 8–12) or place=neighbourhood|quarter|suburb polygon in the extract: a grid of ~1 km squares over the residential land stands for communities';
+
 /** Every layer the deriver writes, in the order they are reported. */
 export const OSM_LAYERS: readonly OsmLayerName[] = [
   'communities',
@@ -353,12 +357,7 @@ export async function deriveOsmLayers(extract: OsmExtract, options: OsmDeriveOpt
     reports.communities = {
       features: grid.length,
       rules: grid.length > 0 ? { 'communities/1 km grid': grid.length } : {},
-      guessed:
-        grid.length > 0
-          ? [
-              'no administrative boundary (admin_level 8–12) or place=neighbourhood|quarter|suburb polygon in the extract: a grid of ~1 km squares over the residential land stands for communities',
-            ]
-          : [],
+      guessed: grid.length > 0 ? [COMMUNITIES_GRID_GUESS] : [],
     };
   }
   for (const f of layers.communities.features) f.properties!.name ??= f.properties!.name_en ?? f.properties!.osm_id;
