@@ -1,33 +1,13 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import type { Feature, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { buildCoverage, presetRules, snapshotCoverage } from '../../src/coverage';
 import { areaTotals } from '../../src/state/area-figures';
 import { drawnParkHomes } from '../../src/state/drawn-homes';
+import { fixtureResult } from '../support/population-fixture';
 
 // A drawn pocket park on housing: the homes it sits on, by the engine's rule (cell centres inside).
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../coverage/in/residential-population.geojson', import.meta.url), 'utf8'),
-) as FeatureCollection & { greenreach_test: { rules: string; cellMeters: number } };
-const layer = (name: string): FeatureCollection => ({
-  type: 'FeatureCollection',
-  features: fixture.features.filter((feature: Feature) => feature.properties?.layer === name),
-});
-const residential = layer('residential');
-const result = snapshotCoverage(
-  buildCoverage(
-    {
-      communities: layer('communities'),
-      residential: residential.features.length ? residential : null,
-      greenways: layer('greenways'),
-      greenspaces: layer('greenspaces'),
-    },
-    presetRules(fixture.greenreach_test.rules),
-    fixture.greenreach_test.cellMeters,
-  ),
-);
+const result = fixtureResult;
 const { grid } = result;
 const east = grid.west + grid.columns * grid.longitudeStep;
 const north = grid.south + grid.rows * grid.latitudeStep;

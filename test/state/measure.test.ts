@@ -1,30 +1,9 @@
-import { readFileSync } from 'node:fs';
-import type { Feature, FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { buildCoverage, presetRules, snapshotCoverage } from '../../src/coverage';
 import { areaCsv, areaTotals, insideRing } from '../../src/state/area-figures';
 import { haversineMeters, MeasureController, pathMeters, polygonSquareMeters } from '../../src/state/measure';
+import { fixtureResult } from '../support/population-fixture';
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../coverage/in/residential-population.geojson', import.meta.url), 'utf8'),
-) as FeatureCollection & { greenreach_test: { rules: string; cellMeters: number } };
-const layer = (name: string): FeatureCollection => ({
-  type: 'FeatureCollection',
-  features: fixture.features.filter((feature: Feature) => feature.properties?.layer === name),
-});
-const residential = layer('residential');
-const result = snapshotCoverage(
-  buildCoverage(
-    {
-      communities: layer('communities'),
-      residential: residential.features.length ? residential : null,
-      greenways: layer('greenways'),
-      greenspaces: layer('greenspaces'),
-    },
-    presetRules(fixture.greenreach_test.rules),
-    fixture.greenreach_test.cellMeters,
-  ),
-);
+const result = fixtureResult;
 
 describe('measuring', () => {
   it('measures straight lines on the sphere and geodesic areas', () => {

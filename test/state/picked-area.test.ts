@@ -1,35 +1,14 @@
-import { readFileSync } from 'node:fs';
-import type { Feature, FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { buildCoverage, presetRules, snapshotCoverage } from '../../src/coverage';
 import { findGapAreas } from '../../src/coverage/gap-areas';
 import { columnCenterLongitude, rowCenterLatitude } from '../../src/coverage/grid';
 import { areaCsv } from '../../src/state/area-figures';
 import { pickArea, pickedTotals, pickedWkt } from '../../src/state/picked-area';
+import { fixtureLayer, fixtureResult } from '../support/population-fixture';
 
 // Figures for an existing polygon picked by a click: a gap area (the cells there) or a community.
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../coverage/in/residential-population.geojson', import.meta.url), 'utf8'),
-) as FeatureCollection & { greenreach_test: { rules: string; cellMeters: number } };
-const layer = (name: string): FeatureCollection => ({
-  type: 'FeatureCollection',
-  features: fixture.features.filter((feature: Feature) => feature.properties?.layer === name),
-});
-const communities = layer('communities');
-const residential = layer('residential');
-const result = snapshotCoverage(
-  buildCoverage(
-    {
-      communities,
-      residential: residential.features.length ? residential : null,
-      greenways: layer('greenways'),
-      greenspaces: layer('greenspaces'),
-    },
-    presetRules(fixture.greenreach_test.rules),
-    fixture.greenreach_test.cellMeters,
-  ),
-);
+const communities = fixtureLayer('communities');
+const result = fixtureResult;
 const gaps = findGapAreas(result);
 
 /** The centre of the residential cell at position `k` of the result's arrays. */
