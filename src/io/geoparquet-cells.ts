@@ -1,9 +1,9 @@
 import type { Feature, Geometry } from 'geojson';
 import { ByteWriter, type ColumnSource, ParquetWriter } from 'hyparquet-writer';
 import type { CoverageResult } from '../coverage';
-import { cellColumnsFor, cellFeatures, roundedCellEdges, rulesRecord } from './coverage-export';
+import { cellColumnsFor, cellFeatures, rulesRecord } from './coverage-export';
+import { BBOX_FIELDS, CellAttributeColumns, CellGeometryColumns } from './geoparquet-cell-columns';
 import {
-  type Box,
   CREATED_BY,
   DEFAULT_ROW_GROUP_ROWS,
   type GeoParquetTable,
@@ -28,12 +28,6 @@ import { joinBytes } from './join-bytes';
  */
 
 const columnType = { double: 'DOUBLE', boolean: 'BOOLEAN', string: 'STRING' } as const;
-
-/** ISO WKB of a one-ring polygon of 5 points: byte order, type 3, 1 ring, 5 points, 10 float64. */
-const WKB_POLYGON_BYTES = 1 + 4 + 4 + 4 + 10 * 8;
-
-/** The fields of the `bbox` covering struct, in order. */
-const BBOX_FIELDS = ['xmin', 'ymin', 'xmax', 'ymax'] as const;
 
 /** Parquet's codec names, as hyparquet-writer takes them. */
 type CompressionCodec = NonNullable<ConstructorParameters<typeof ParquetWriter>[0]['codec']>;
@@ -69,22 +63,12 @@ export function* cellsParquetChunks(
   result: CoverageResult,
   options: CellParquetOptions = {},
 ): Generator<Uint8Array, void, undefined> {
-  const { grid, cellIndex } = result;
+  const { cellIndex } = result;
   const count = cellIndex.length;
   const groupRows = Math.max(1, Math.min(options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS, Math.max(count, 1)));
   const columns = cellParquetColumns(result);
-  const { westOf, eastOf, southOf, northOf } = roundedCellEdges(grid);
-
-  // Overall extent from the cells' rounded edges (for the `geo` metadata, which the footer carries).
-  const overall: Box = { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity };
-  for (let k = 0; k < count; k++) {
-    const row = Math.floor(cellIndex[k] / grid.columns);
-    const column = cellIndex[k] - row * grid.columns;
-    if (westOf[column] < overall.xmin) overall.xmin = westOf[column];
-    if (eastOf[column] > overall.xmax) overall.xmax = eastOf[column];
-    if (southOf[row] < overall.ymin) overall.ymin = southOf[row];
-    if (northOf[row] > overall.ymax) overall.ymax = northOf[row];
-  }
+  const geometry = new CellGeometryColumns(result, groupRows);
+  const overall = geometry.extent();
 
   // Two things are written under a stand-in schema and put right in the footer (which finish writes
   // from the writer's schema and row-group list): hyparquet-writer turns values of a GEOMETRY column
@@ -104,10 +88,7 @@ export function* cellsParquetChunks(
       ? { codec: options.compression.codec, compressors: { [options.compression.codec]: options.compression.compress } }
       : {}),
     createdBy: CREATED_BY,
-    kvMetadata: geoKeyValueMetadata(
-      geoMetadata(count > 0 ? ['Polygon'] : [], count > 0 ? overall : null),
-      resultMetadata(result),
-    ),
+    kvMetadata: geoKeyValueMetadata(geoMetadata(overall ? ['Polygon'] : [], overall), resultMetadata(result)),
   });
   /** What the writer holds so far, copied out; the writer goes on from the start of its buffer. */
   const take = (): Uint8Array => {
@@ -116,63 +97,11 @@ export function* cellsParquetChunks(
     return piece;
   };
 
-  // One row group's WKB, and a view per row into it: both reused by every group (the bytes are rewritten).
-  const wkb = new Uint8Array(groupRows * WKB_POLYGON_BYTES);
-  const wkbView = new DataView(wkb.buffer);
-  const geometryValues = Array.from({ length: groupRows }, (_, i) =>
-    wkb.subarray(i * WKB_POLYGON_BYTES, (i + 1) * WKB_POLYGON_BYTES),
-  );
-  for (let i = 0; i < groupRows; i++) {
-    const at = i * WKB_POLYGON_BYTES;
-    wkb[at] = 1; // little-endian
-    wkbView.setUint32(at + 1, 3, true); // Polygon
-    wkbView.setUint32(at + 5, 1, true); // one ring
-    wkbView.setUint32(at + 9, 5, true); // five points
-  }
-  // The bbox fields of one row group, reused by every group.
-  const boxes = BBOX_FIELDS.map(() => new Float64Array(groupRows));
-  const [xmin, ymin, xmax, ymax] = boxes;
   const attributes = new CellAttributeColumns(result, groupRows);
 
   for (let start = 0; start < count; start += groupRows) {
     const rows = Math.min(groupRows, count - start);
-    for (let i = 0; i < rows; i++) {
-      const index = cellIndex[start + i];
-      const row = Math.floor(index / grid.columns);
-      const column = index - row * grid.columns;
-      const west = westOf[column];
-      const east = eastOf[column];
-      const south = southOf[row];
-      const north = northOf[row];
-      // The ring as cellRing gives it: south-west, south-east, north-east, north-west, south-west.
-      const at = i * WKB_POLYGON_BYTES + 13;
-      wkbView.setFloat64(at, west, true);
-      wkbView.setFloat64(at + 8, south, true);
-      wkbView.setFloat64(at + 16, east, true);
-      wkbView.setFloat64(at + 24, south, true);
-      wkbView.setFloat64(at + 32, east, true);
-      wkbView.setFloat64(at + 40, north, true);
-      wkbView.setFloat64(at + 48, west, true);
-      wkbView.setFloat64(at + 56, north, true);
-      wkbView.setFloat64(at + 64, west, true);
-      wkbView.setFloat64(at + 72, south, true);
-      xmin[i] = west;
-      ymin[i] = south;
-      xmax[i] = east;
-      ymax[i] = north;
-    }
-    const columnData: ColumnSource[] = [
-      ...attributes.fill(start, rows),
-      // No dictionary trial and no statistics for the geometry (every value is distinct; the bbox columns
-      // carry the extent readers filter on), as in geoParquetBytes.
-      {
-        name: 'geometry',
-        data: rows === groupRows ? geometryValues : geometryValues.slice(0, rows),
-        encoding: 'PLAIN',
-        statistics: false,
-      },
-      ...BBOX_FIELDS.map((name, f) => ({ name, data: boxes[f].subarray(0, rows), encoding: 'PLAIN' as const })),
-    ];
+    const columnData: ColumnSource[] = [...attributes.fill(start, rows), ...geometry.fill(start, rows)];
     // One page per column chunk (pageSize 0): the row group is what readers skip by, and cutting pages
     // makes hyparquet-writer estimate the size of every value.
     parquet.write({ columnData, rowGroupSize: rows, pageSize: 0 });
@@ -187,124 +116,6 @@ export function* cellsParquetChunks(
   parquet.schema = footerSchema;
   parquet.finish();
   yield take();
-}
-
-/**
- * The attribute columns of one row group, filled from the result's arrays with `cellProperties`'
- * values and nulls. A column with no null in the group is a typed array (Float64Array for numbers);
- * one with nulls is a plain array, the only form in which hyparquet-writer takes nulls. The arrays are
- * kept and refilled group after group.
- */
-class CellAttributeColumns {
-  private readonly numbers: Float64Array[] = [];
-  private readonly lists: (number | boolean | string | null)[][] = [];
-  private readonly nulls: null[];
-  private readonly names: string[];
-
-  constructor(
-    private readonly result: CoverageResult,
-    private readonly groupRows: number,
-  ) {
-    this.nulls = new Array(groupRows).fill(null);
-    this.names = result.communities.map((community) => community.name);
-  }
-
-  /** The columns for rows start … start + rows − 1, in `cellColumnsFor` order. */
-  fill(start: number, rows: number): ColumnSource[] {
-    const { result } = this;
-    const network = result.distance === 'network';
-    const verdicts = result.verdicts;
-    let used = 0;
-    const numberColumn = (name: string, values: Float32Array | Float64Array | null, scale: number) =>
-      this.numberColumn(name, values, scale, start, rows, used++);
-    const booleanColumn = (name: string, present: boolean, value: (k: number) => boolean) =>
-      this.listColumn(name, present, start, rows, used++, value);
-    const columns: ColumnSource[] = [
-      numberColumn('green_m', result.greenMeters, 10),
-      numberColumn('park_m', result.parkMeters, 10),
-      booleanColumn('meets_green', result.greenMeters !== null, (k) => (verdicts[k] & 1) !== 0),
-      booleanColumn('meets_park', result.parkMeters !== null, (k) => (verdicts[k] & 2) !== 0),
-      booleanColumn('meets_both', true, (k) => (verdicts[k] & 4) !== 0),
-      this.communityColumn(start, rows, used++),
-      // Residents are never beyond a reach: rounded as they are, like cellProperties.
-      this.numberColumn('population', result.cellPopulation, 100, start, rows, used++, false),
-    ];
-    if (network) {
-      const offNetwork = result.offNetwork;
-      columns.push(
-        numberColumn('green_straight_m', result.greenStraightMeters, 10),
-        numberColumn('park_straight_m', result.parkStraightMeters, 10),
-        booleanColumn('off_network', offNetwork !== null, (k) => offNetwork![k] === 1),
-      );
-    }
-    return columns;
-  }
-
-  /**
-   * Values rounded to 1/`scale` (0.1 m, 0.01 residents); with `infiniteIsNull`, a value that is not
-   * finite (beyond the reach) is null, as `roundedMeters` says it.
-   */
-  private numberColumn(
-    name: string,
-    values: Float32Array | Float64Array | null,
-    scale: number,
-    start: number,
-    rows: number,
-    slot: number,
-    infiniteIsNull = true,
-  ): ColumnSource {
-    if (!values) return { name, data: this.head(this.nulls, rows) };
-    let finite = true;
-    if (infiniteIsNull) for (let i = 0; i < rows && finite; i++) finite = Number.isFinite(values[start + i]);
-    if (finite) {
-      this.numbers[slot] ??= new Float64Array(this.groupRows);
-      const data = this.numbers[slot];
-      for (let i = 0; i < rows; i++) data[i] = Math.round(values[start + i] * scale) / scale;
-      return { name, data: rows === this.groupRows ? data : data.subarray(0, rows) };
-    }
-    const data = this.list(slot, rows);
-    for (let i = 0; i < rows; i++) {
-      const value = values[start + i];
-      data[i] = Number.isFinite(value) ? Math.round(value * scale) / scale : null;
-    }
-    return { name, data };
-  }
-
-  private listColumn(
-    name: string,
-    present: boolean,
-    start: number,
-    rows: number,
-    slot: number,
-    value: (k: number) => boolean,
-  ): ColumnSource {
-    if (!present) return { name, data: this.head(this.nulls, rows) };
-    const data = this.list(slot, rows);
-    for (let i = 0; i < rows; i++) data[i] = value(start + i);
-    return { name, data };
-  }
-
-  private communityColumn(start: number, rows: number, slot: number): ColumnSource {
-    const data = this.list(slot, rows);
-    const { cellCommunity } = this.result;
-    for (let i = 0; i < rows; i++) {
-      const community = cellCommunity[start + i];
-      data[i] = community >= 0 ? this.names[community] : null;
-    }
-    return { name: 'community', data };
-  }
-
-  /** The plain array of a column slot, `rows` long. */
-  private list(slot: number, rows: number): (number | boolean | string | null)[] {
-    this.lists[slot] ??= new Array(this.groupRows).fill(null);
-    const list = this.lists[slot];
-    if (list.length !== rows) list.length = rows;
-    return list;
-  }
-
-  private head(values: null[], rows: number): null[] {
-    return rows === this.groupRows ? values : values.slice(0, rows);
-  }
 }
 
 /** The cells as one GeoParquet file in memory (the pieces of {@link cellsParquetChunks} joined). */
