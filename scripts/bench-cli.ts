@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import {
   buildCoverage,
   columnCenterLongitude,
@@ -24,6 +24,7 @@ import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { cellsParquetBytesFromFeatures, cellsParquetChunks } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
+import { parquetGzip } from './cli/parquet-compression';
 import { syntheticCity } from './synthetic-city';
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-bench-cli-'));
@@ -175,7 +176,6 @@ if (!process.argv.includes('--writers')) {
   // [name, write, runs]: runs are interleaved (one of each writer per round, after a warm-up), so a
   // change of load on the shared machine hits every writer alike; the previous GeoParquet path takes
   // seconds, so it runs once, last, with no warm-up.
-  const gzip = { codec: 'GZIP' as const, compress: (bytes: Uint8Array) => gzipSync(bytes, { level: 1 }) };
   const writers: [string, () => number, number][] = [
     [
       'FlatGeobuf, previous general writer',
@@ -193,7 +193,7 @@ if (!process.argv.includes('--writers')) {
     ],
     [
       'GeoParquet, direct cell writer, GZIP by node:zlib (the CLI now)',
-      () => drain(cellsParquetChunks(result, { compression: gzip })),
+      () => drain(cellsParquetChunks(result, { compression: parquetGzip })),
       5,
     ],
     ['GeoParquet, direct cell writer, Snappy (hyparquet-writer, JS)', () => drain(cellsParquetChunks(result)), 5],

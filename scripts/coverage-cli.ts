@@ -25,7 +25,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import type { FeatureCollection } from 'geojson';
 import {
   addFeature,
@@ -64,6 +64,7 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
+import { parquetGzip } from './cli/parquet-compression';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
        [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
@@ -363,9 +364,8 @@ async function main(argv: string[]): Promise<void> {
       await writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
       written.push('cells-verdicts.tif');
     } else if (format === 'parquet') {
-      // Streamed row group by row group; GZIP by node:zlib (native) is faster than the writer's JS Snappy and smaller.
-      const compression = { codec: 'GZIP' as const, compress: (bytes: Uint8Array) => gzipSync(bytes, { level: 1 }) };
-      await writeChunks(join(staging, cellsName), cellsParquetChunks(result, { compression }));
+      // Streamed row group by row group.
+      await writeChunks(join(staging, cellsName), cellsParquetChunks(result, { compression: parquetGzip }));
       const communities = communityCollection(result, layers.communities!).features;
       writeFileSync(join(staging, 'communities.parquet'), communitiesParquetBytes(result, communities));
       written.push('communities.parquet');

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parquetGzip } from '../../scripts/cli/parquet-compression';
 import { buildCoverage, type CoverageResult, cellRing, presetRules, snapshotCoverage } from '../../src/coverage';
 import { cellProperties } from '../../src/io/coverage-export';
 import { cellsParquetBytesFromFeatures, cellsParquetChunks } from '../../src/io/geoparquet-cells';
@@ -33,8 +33,6 @@ const results: [string, CoverageResult][] = [
   ['on foot, 15 m', snapshotCoverage(buildCoverage(streets, walkingRules, 15))],
 ];
 
-/** The CLI's compression: GZIP level 1 by node:zlib. */
-const compression = { codec: 'GZIP' as const, compress: (bytes: Uint8Array) => gzipSync(bytes, { level: 1 }) };
 const ROW_GROUP_ROWS = 1000;
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-parquet-cells-'));
@@ -81,7 +79,7 @@ describe.each(results)('GeoParquet cells, direct writer vs the general path: %s'
   const general = join(directory, `${slug}-general.parquet`);
   const direct = join(directory, `${slug}-direct.parquet`);
   writeFileSync(general, cellsParquetBytesFromFeatures(result));
-  const pieces = [...cellsParquetChunks(result, { rowGroupRows: ROW_GROUP_ROWS, compression })];
+  const pieces = [...cellsParquetChunks(result, { rowGroupRows: ROW_GROUP_ROWS, compression: parquetGzip })];
   writeFileSync(direct, joinBytes(pieces));
   const count = result.cellIndex.length;
 
