@@ -203,6 +203,8 @@ if (!process.argv.includes('--writers')) {
     `\nCell writers in process — 20 × 20 km, ${cellMeters} m cells, ${result.cellIndex.length} cells; compute (buildCoverage) median ${median(computeTimes).toFixed(0)} ms; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0].toFixed(1)}`,
   );
   const times = writers.map(() => [] as number[]);
+  // CPU time of the process as well (GC threads included): less moved by other jobs than wall time.
+  const cpuTimes = writers.map(() => [] as number[]);
   const bytes = writers.map(() => 0);
   for (const [, write, runs] of writers) if (runs > 1) write(); // warm-up
   const rounds = Math.max(...writers.map(([, , runs]) => runs));
@@ -210,8 +212,11 @@ if (!process.argv.includes('--writers')) {
     writers.forEach(([, write, runs], w) => {
       if (round >= runs) return;
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       bytes[w] = write();
       times[w].push(performance.now() - started);
+      const cpu = process.cpuUsage(cpuStarted);
+      cpuTimes[w].push((cpu.user + cpu.system) / 1000);
     });
   }
   const medians = times.map(median);
@@ -222,8 +227,9 @@ if (!process.argv.includes('--writers')) {
     const parquet = name.startsWith('GeoParquet');
     // Against the direct FlatGeobuf writer: the ratio in each round (the two ran seconds apart), median.
     const roundRatios = times[w].map((t, round) => t / times[1][round]);
+    const cpuRatios = cpuTimes[w].map((t, round) => t / cpuTimes[1][round]);
     console.log(
-      `${name}: median ${ms.toFixed(0)} ms of ${runs} (${times[w].map((t) => t.toFixed(0)).join(', ')}), ${(bytes[w] / 2 ** 20).toFixed(1)} MiB, ${median(roundRatios).toFixed(2)}× the time of the direct FlatGeobuf writer (per round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}), ${(parquet ? previousParquet / ms : previousFlatGeobuf / ms).toFixed(1)}× faster than the previous ${parquet ? 'GeoParquet path' : 'FlatGeobuf writer'}`,
+      `${name}: median ${ms.toFixed(0)} ms of ${runs} (${times[w].map((t) => t.toFixed(0)).join(', ')}), CPU ${median(cpuTimes[w]).toFixed(0)} ms, ${(bytes[w] / 2 ** 20).toFixed(1)} MiB, ${median(roundRatios).toFixed(2)}× the time of the direct FlatGeobuf writer (per round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}; CPU ${median(cpuRatios).toFixed(2)}×), ${(parquet ? previousParquet / ms : previousFlatGeobuf / ms).toFixed(1)}× faster than the previous ${parquet ? 'GeoParquet path' : 'FlatGeobuf writer'}`,
     );
   });
   console.log(`load average after: ${loadavg()[0].toFixed(1)} (2 shared cores: above 2, other jobs compete)`);
