@@ -55,9 +55,9 @@ function cellParquetColumns(result: CoverageResult): Pick<ParquetColumn, 'name' 
 }
 
 /**
- * The cells as GeoParquet pieces, in file order (the first holds the `PAR1` magic, each further piece a
- * row group, the last the footer), so the file never exists in memory at once: what is held is one row
- * group's columns. Rows are in the result's cell order, with the values `cellProperties` gives.
+ * The cells as GeoParquet pieces, in file order: one per row group (the first begins with the `PAR1`
+ * magic), then the footer. The file never exists in memory at once: what is held is one row group's
+ * columns. Rows are in the result's cell order, with the values `cellProperties` gives.
  */
 export function* cellsParquetChunks(
   result: CoverageResult,
