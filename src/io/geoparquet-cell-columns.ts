@@ -115,9 +115,9 @@ export class CellGeometryColumns {
 
 /**
  * The attribute columns of one row group, filled from the result's arrays with `cellProperties`'
- * values and nulls. A column with no null in the group is a typed array (Float64Array for numbers);
- * one with nulls is a plain array, the only form in which hyparquet-writer takes nulls. The arrays are
- * kept and refilled group after group.
+ * values and nulls. A number column with no null in the group is a Float64Array; one with nulls, the
+ * booleans and the names are plain arrays, the only form in which hyparquet-writer takes nulls and
+ * booleans. The arrays are kept and refilled group after group.
  */
 export class CellAttributeColumns {
   private readonly numbers: Float64Array[] = [];
