@@ -115,12 +115,13 @@ export class CellGeometryColumns {
 
 /**
  * The attribute columns of one row group, filled from the result's arrays with `cellProperties`'
- * values and nulls. A number column with no null in the group is a Float64Array; one with nulls, the
- * booleans and the names are plain arrays, the only form in which hyparquet-writer takes nulls and
- * booleans. The arrays are kept and refilled group after group.
+ * values and nulls. A number column with no null in the group is a Float64Array, the booleans are
+ * 0/1 in Uint8Arrays; a number column with nulls and the names are plain arrays, the only form in
+ * which hyparquet-writer takes nulls. The arrays are kept and refilled group after group.
  */
 export class CellAttributeColumns {
   private readonly numbers: Float64Array[] = [];
+  private readonly flags: Uint8Array[] = [];
   private readonly lists: (number | boolean | string | null)[][] = [];
   private readonly nulls: null[];
   private readonly names: string[];
@@ -141,14 +142,14 @@ export class CellAttributeColumns {
     let used = 0;
     const numberColumn = (name: string, values: Float32Array | Float64Array | null, scale: number) =>
       this.numberColumn(name, values, scale, start, rows, used++);
-    const booleanColumn = (name: string, present: boolean, value: (k: number) => boolean) =>
-      this.listColumn(name, present, start, rows, used++, value);
+    const booleanColumn = (name: string, present: boolean, value: (k: number) => number) =>
+      this.booleanColumn(name, present, start, rows, used++, value);
     const columns: ColumnSource[] = [
       numberColumn('green_m', result.greenMeters, 10),
       numberColumn('park_m', result.parkMeters, 10),
-      booleanColumn('meets_green', result.greenMeters !== null, (k) => (verdicts[k] & 1) !== 0),
-      booleanColumn('meets_park', result.parkMeters !== null, (k) => (verdicts[k] & 2) !== 0),
-      booleanColumn('meets_both', true, (k) => (verdicts[k] & 4) !== 0),
+      booleanColumn('meets_green', result.greenMeters !== null, (k) => verdicts[k] & 1),
+      booleanColumn('meets_park', result.parkMeters !== null, (k) => (verdicts[k] >> 1) & 1),
+      booleanColumn('meets_both', true, (k) => (verdicts[k] >> 2) & 1),
       this.communityColumn(start, rows, used++),
       // Residents are never beyond a reach: rounded as they are, like cellProperties.
       this.numberColumn('population', result.cellPopulation, 100, start, rows, used++, false),
@@ -158,7 +159,7 @@ export class CellAttributeColumns {
       columns.push(
         numberColumn('green_straight_m', result.greenStraightMeters, 10),
         numberColumn('park_straight_m', result.parkStraightMeters, 10),
-        booleanColumn('off_network', offNetwork !== null, (k) => offNetwork![k] === 1),
+        booleanColumn('off_network', offNetwork !== null, (k) => (offNetwork![k] === 1 ? 1 : 0)),
       );
     }
     // No min/max statistics for the attributes: in cell order a row group is a strip of the city whose
@@ -199,18 +200,23 @@ export class CellAttributeColumns {
     return { name, data, encoding: 'PLAIN' };
   }
 
-  private listColumn(
+  /**
+   * Booleans as 0/1 in a Uint8Array, RLE-encoded: hyparquet-writer's RLE takes numbers as they are (the
+   * pages are the bytes `true`/`false` give), while only its PLAIN encoding insists on booleans.
+   */
+  private booleanColumn(
     name: string,
     present: boolean,
     start: number,
     rows: number,
     slot: number,
-    value: (k: number) => boolean,
+    value: (k: number) => number,
   ): ColumnSource {
     if (!present) return { name, data: this.head(this.nulls, rows) };
-    const data = this.list(slot, rows);
+    this.flags[slot] ??= new Uint8Array(this.groupRows);
+    const data = this.flags[slot];
     for (let i = 0; i < rows; i++) data[i] = value(start + i);
-    return { name, data };
+    return { name, data: rows === this.groupRows ? data : data.subarray(0, rows), encoding: 'RLE' };
   }
 
   private communityColumn(start: number, rows: number, slot: number): ColumnSource {
