@@ -58,7 +58,7 @@ import {
 } from '../src/io/coverage-export';
 import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
-import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
+import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
@@ -73,6 +73,7 @@ import {
   removeStaleStaging,
   yieldToSignals,
 } from './cli/output-folder';
+import { parquetGzip } from './cli/parquet-compression';
 import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
@@ -433,7 +434,8 @@ async function main(argv: string[]): Promise<void> {
       await writeChunks(join(staging, 'cells-verdicts.tif'), rasters.verdicts);
       written.push('cells-verdicts.tif');
     } else if (format === 'parquet') {
-      writeFileSync(join(staging, cellsName), cellsParquetBytes(result));
+      // Streamed row group by row group.
+      await writeChunks(join(staging, cellsName), cellsParquetChunks(result, { compression: parquetGzip }));
       const communities = communityCollection(result, layers.communities!).features;
       writeFileSync(join(staging, 'communities.parquet'), communitiesParquetBytes(result, communities));
       written.push('communities.parquet');

@@ -1,5 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
-import { type CoverageResult, type CoverageTotals, cellRing, describeRules, share } from '../coverage';
+import { type CoverageResult, type CoverageTotals, cellRing, describeRules, type Grid, share } from '../coverage';
 import { findGapAreas, type GapAnalysis } from '../coverage/gap-areas';
 import { traceCellOutlines } from '../coverage/gap-outlines';
 import { writeCsv } from './csv';
@@ -39,6 +39,27 @@ export function cellProperties(result: CoverageResult, k: number): Record<string
     properties.off_network = result.offNetwork ? result.offNetwork[k] === 1 : null;
   }
   return properties;
+}
+
+/**
+ * The rounded edges (7 decimals) of every grid column and row, as the cell polygons give them: the east
+ * edge is west + step rounded, not the next column's west, exactly as `cellRing` computes it. The
+ * writers that build cells straight from a result's arrays look edges up here.
+ */
+export function roundedCellEdges(grid: Grid) {
+  const edges = (origin: number, step: number, count: number) => {
+    const lower = new Float64Array(count);
+    const upper = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const edge = origin + i * step;
+      lower[i] = roundCoordinate(edge);
+      upper[i] = roundCoordinate(edge + step);
+    }
+    return [lower, upper];
+  };
+  const [westOf, eastOf] = edges(grid.west, grid.longitudeStep, grid.columns);
+  const [southOf, northOf] = edges(grid.south, grid.latitudeStep, grid.rows);
+  return { westOf, eastOf, southOf, northOf };
 }
 
 /** One Polygon feature per residential cell (counter-clockwise, 7 decimals). */

@@ -1,6 +1,6 @@
 import { calcTreeSize } from 'flatgeobuf/lib/mjs/packedrtree.js';
 import type { CoverageResult } from '../coverage';
-import { cellColumnsFor } from './coverage-export';
+import { cellColumnsFor, roundedCellEdges } from './coverage-export';
 import type { FeatureStore } from './flatgeobuf-encoder';
 import { MAGIC_BYTES, MAGIC_LENGTH_BYTES } from './flatgeobuf-format';
 import { DEFAULT_INDEX_NODE_SIZE, hilbertOrder, writePackedRTree } from './flatgeobuf-index';
@@ -73,10 +73,6 @@ export interface CellFlatGeobufOptions {
   metadata?: string;
 }
 
-function roundCoordinate(value: number): number {
-  return Math.round(value * 1e7) / 1e7;
-}
-
 function roundMeters(value: number): number {
   return Math.round(value * 10) / 10;
 }
@@ -89,21 +85,8 @@ export function* flatGeobufCellChunks(
   const { grid, cellIndex } = result;
   const count = cellIndex.length;
   const network = result.distance === 'network';
-  // Rounded edges per column and row, computed as cellRing does (west + step, not the next column's west).
-  const westOf = new Float64Array(grid.columns);
-  const eastOf = new Float64Array(grid.columns);
-  for (let c = 0; c < grid.columns; c++) {
-    const west = grid.west + c * grid.longitudeStep;
-    westOf[c] = roundCoordinate(west);
-    eastOf[c] = roundCoordinate(west + grid.longitudeStep);
-  }
-  const southOf = new Float64Array(grid.rows);
-  const northOf = new Float64Array(grid.rows);
-  for (let r = 0; r < grid.rows; r++) {
-    const south = grid.south + r * grid.latitudeStep;
-    southOf[r] = roundCoordinate(south);
-    northOf[r] = roundCoordinate(south + grid.latitudeStep);
-  }
+  // Rounded edges per column and row, as the cell polygons have them.
+  const { westOf, eastOf, southOf, northOf } = roundedCellEdges(grid);
   // Community names once as UTF-8 (the only variable-length value).
   const encoder = new TextEncoder();
   const names = result.communities.map((community) => encoder.encode(community.name));

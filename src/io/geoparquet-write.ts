@@ -46,7 +46,8 @@ export const crs84ProjJson = {
   id: { authority: 'OGC', code: 'CRS84' },
 };
 
-type Box = { xmin: number; ymin: number; xmax: number; ymax: number };
+/** An axis-aligned box in longitude/latitude degrees. */
+export type Box = { xmin: number; ymin: number; xmax: number; ymax: number };
 
 /** The bounding box of a geometry's coordinates (any nesting). */
 function boxOf(geometry: Geometry): Box {
@@ -81,6 +82,73 @@ const physical: Record<ParquetColumn['type'], SchemaElement> = {
   STRING: { name: '', type: 'BYTE_ARRAY', converted_type: 'UTF8' },
 };
 
+/**
+ * The `geo` file metadata of GeoParquet 1.1: primary column `geometry`, WKB, the geometry types present,
+ * CRS84 as PROJJSON, the overall bbox (none for an empty table) and the `bbox` covering struct.
+ */
+export function geoMetadata(geometryTypes: string[], overall: Box | null) {
+  return {
+    version: '1.1.0',
+    primary_column: 'geometry',
+    columns: {
+      geometry: {
+        encoding: 'WKB',
+        geometry_types: geometryTypes,
+        crs: crs84ProjJson,
+        ...(overall ? { bbox: [overall.xmin, overall.ymin, overall.xmax, overall.ymax] } : {}),
+        covering: {
+          bbox: { xmin: ['bbox', 'xmin'], ymin: ['bbox', 'ymin'], xmax: ['bbox', 'xmax'], ymax: ['bbox', 'ymax'] },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The Parquet schema of a GeoParquet table: the attribute columns (OPTIONAL, typed as declared, so an
+ * all-null column stays typed), `geometry` (REQUIRED BYTE_ARRAY, logical type GEOMETRY unless
+ * `geometryLogicalType` is false) and the `bbox` struct of four REQUIRED doubles.
+ */
+export function geoParquetSchema(
+  columns: Pick<ParquetColumn, 'name' | 'type'>[],
+  geometryLogicalType = true,
+): SchemaElement[] {
+  return [
+    { name: 'root', num_children: columns.length + 2 },
+    ...columns.map((column) => ({
+      ...physical[column.type],
+      name: column.name,
+      repetition_type: 'OPTIONAL' as const,
+    })),
+    {
+      name: 'geometry',
+      type: 'BYTE_ARRAY',
+      ...(geometryLogicalType ? { logical_type: { type: 'GEOMETRY' as const } } : {}),
+      repetition_type: 'REQUIRED',
+    },
+    { name: 'bbox', num_children: 4, repetition_type: 'REQUIRED' },
+    ...(['xmin', 'ymin', 'xmax', 'ymax'] as const).map((name) => ({
+      name,
+      type: 'DOUBLE' as const,
+      repetition_type: 'REQUIRED' as const,
+    })),
+  ];
+}
+
+/** The file's key-value metadata: `geo` first, then the caller's pairs. */
+export function geoKeyValueMetadata(geo: object, metadata: Record<string, string> = {}) {
+  return [
+    { key: 'geo', value: JSON.stringify(geo) },
+    ...Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  ];
+}
+
+/** Rows per row group unless told otherwise (each gets its own statistics, so readers can skip by bbox). */
+export const DEFAULT_ROW_GROUP_ROWS = 65_536;
+
+/** Who wrote the file, in the Parquet footer. */
+export const CREATED_BY = 'GreenReach (hyparquet-writer)';
+
 /** Encodes a table as a GeoParquet 1.1 file. */
 export function geoParquetBytes(table: GeoParquetTable): Uint8Array {
   const rows = table.geometries.length;
@@ -99,37 +167,6 @@ export function geoParquetBytes(table: GeoParquetTable): Uint8Array {
     { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity },
   );
   const geometryTypes = [...new Set(table.geometries.map((geometry) => geometry.type))].sort();
-  const geo = {
-    version: '1.1.0',
-    primary_column: 'geometry',
-    columns: {
-      geometry: {
-        encoding: 'WKB',
-        geometry_types: geometryTypes,
-        crs: crs84ProjJson,
-        ...(rows > 0 ? { bbox: [overall.xmin, overall.ymin, overall.xmax, overall.ymax] } : {}),
-        covering: {
-          bbox: { xmin: ['bbox', 'xmin'], ymin: ['bbox', 'ymin'], xmax: ['bbox', 'xmax'], ymax: ['bbox', 'ymax'] },
-        },
-      },
-    },
-  };
-  // The schema is explicit: column types never depend on the values (an all-null column stays typed).
-  const schema: SchemaElement[] = [
-    { name: 'root', num_children: table.columns.length + 2 },
-    ...table.columns.map((column) => ({
-      ...physical[column.type],
-      name: column.name,
-      repetition_type: 'OPTIONAL' as const,
-    })),
-    { name: 'geometry', type: 'BYTE_ARRAY', logical_type: { type: 'GEOMETRY' }, repetition_type: 'REQUIRED' },
-    { name: 'bbox', num_children: 4, repetition_type: 'REQUIRED' },
-    ...(['xmin', 'ymin', 'xmax', 'ymax'] as const).map((name) => ({
-      name,
-      type: 'DOUBLE' as const,
-      repetition_type: 'REQUIRED' as const,
-    })),
-  ];
   const columnData: ColumnSource[] = [
     ...table.columns.map((column) => ({ name: column.name, data: column.data })),
     // No dictionary trial and no geospatial statistics for the geometry (every value is distinct; the bbox
@@ -140,14 +177,12 @@ export function geoParquetBytes(table: GeoParquetTable): Uint8Array {
   const writer = new ByteWriter();
   parquetWrite({
     writer,
-    schema,
+    // The schema is explicit: column types never depend on the values (an all-null column stays typed).
+    schema: geoParquetSchema(table.columns),
     columnData,
-    rowGroupSize: table.rowGroupSize ?? 65_536,
-    createdBy: 'GreenReach (hyparquet-writer)',
-    kvMetadata: [
-      { key: 'geo', value: JSON.stringify(geo) },
-      ...Object.entries(table.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    ],
+    rowGroupSize: table.rowGroupSize ?? DEFAULT_ROW_GROUP_ROWS,
+    createdBy: CREATED_BY,
+    kvMetadata: geoKeyValueMetadata(geoMetadata(geometryTypes, rows > 0 ? overall : null), table.metadata),
   });
   return new Uint8Array(writer.getBuffer());
 }

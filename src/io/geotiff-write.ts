@@ -1,4 +1,5 @@
 import { zlibSync } from 'fflate';
+import { joinBytes } from './join-bytes';
 
 /**
  * A Cloud-Optimized GeoTIFF writer for regular longitude/latitude grids (EPSG:4326), pure (Node and the
@@ -115,14 +116,7 @@ export function cogChunks(image: CogImage): Uint8Array[] {
 
 /** The whole file as one array (small rasters, the app's export). */
 export function cogBytes(image: CogImage): Uint8Array {
-  const chunks = cogChunks(image);
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return joinBytes(cogChunks(image));
 }
 
 /**

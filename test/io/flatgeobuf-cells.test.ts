@@ -10,6 +10,8 @@ import { cellColumnsFor, cellFeatures, rulesRecord } from '../../src/io/coverage
 import { flatGeobufCellChunks } from '../../src/io/flatgeobuf-cells';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { flatGeobufChunks } from '../../src/io/flatgeobuf-write';
+import { joinBytes } from '../../src/io/join-bytes';
+import { withoutPopulation } from './sample-data';
 
 /**
  * The cells' direct FlatGeobuf writer against the general one (features → FlatBuffers Builder): the same
@@ -26,13 +28,7 @@ const city = syntheticCity({
   otherGreenCount: 8,
 });
 // Communities without population for one result, so the population column is null there.
-const noPopulation = {
-  ...city,
-  communities: {
-    ...city.communities,
-    features: city.communities.features.map((f) => ({ ...f, properties: { name: f.properties?.name } })),
-  },
-};
+const noPopulation = withoutPopulation(city);
 const results: [string, CoverageResult][] = [
   ['chengdu, 40 m', snapshotCoverage(buildCoverage(city, presetRules('chengdu'), 40))],
   [
@@ -41,22 +37,11 @@ const results: [string, CoverageResult][] = [
   ],
 ];
 
-function joined(chunks: Iterable<Uint8Array>): Uint8Array {
-  const all = [...chunks];
-  const out = new Uint8Array(all.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of all) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
 function both(result: CoverageResult) {
   const options = { layerName: 'cells', description: 'd', metadata: JSON.stringify({ rules: rulesRecord(result) }) };
   return {
-    general: joined(flatGeobufChunks(cellFeatures(result), { ...options, columns: cellColumnsFor(result) })),
-    direct: joined(flatGeobufCellChunks(result, options)),
+    general: joinBytes(flatGeobufChunks(cellFeatures(result), { ...options, columns: cellColumnsFor(result) })),
+    direct: joinBytes(flatGeobufCellChunks(result, options)),
   };
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cellColumns } from '../../src/io/coverage-export';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { type FlatGeobufColumn, flatGeobufChunks, writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
+import { joinBytes } from '../../src/io/join-bytes';
 import { gridOfSquares, sampleParks, square } from './sample-data';
 
 /** Cells as the coverage CLI writes them: 7 properties, nullable doubles/booleans/string. */
@@ -28,16 +29,6 @@ function cell(k: number): Feature {
       coordinates: [square(116.3 + (k % 10) * 0.001, 39.9 + Math.floor(k / 10) * 0.001, 0.001)],
     },
   };
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
 }
 
 /** The size-prefixed feature buffers of a file written without an index. */
@@ -249,7 +240,7 @@ describe('flatGeobufChunks', () => {
       expect(pieces.length).toBeGreaterThan(2);
       for (const piece of pieces.slice(2)) expect(piece.length).toBeLessThanOrEqual(1 << 20);
       const whole = writeFlatGeobuf(features, { columns: cellColumns, spatialIndex });
-      expect(Buffer.compare(concat(pieces), whole)).toBe(0); // (toEqual on megabytes is slow)
+      expect(Buffer.compare(joinBytes(pieces), whole)).toBe(0); // (toEqual on megabytes is slow)
     }
   });
 

@@ -4,26 +4,17 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../scripts/seeded-random';
-import { syntheticCity } from '../../scripts/synthetic-city';
 import { buildCoverage, cellRing, presetRules, snapshotCoverage } from '../../src/coverage';
 import { cellColumnsFor, cellProperties, communityCollection } from '../../src/io/coverage-export';
 import { cellsParquetBytes, communitiesParquetBytes } from '../../src/io/geoparquet-cells';
+import { seededDistrict } from './sample-data';
 
 /**
  * DuckDB as the outside reader of our GeoParquet (GDAL 3.6 on Debian has no Parquet driver). DuckDB's
  * core reads the GEOMETRY logical type (ST_AsText) without the spatial extension, which cannot be
  * installed offline; the WKB itself is checked by its text, the `geo` metadata as JSON.
  */
-const city = syntheticCity({
-  seed: 11,
-  sizeMeters: 4000,
-  communitiesPerSide: 2,
-  greenwayCount: 3,
-  greenwayLengthMeters: 2000,
-  microParkCount: 8,
-  parkCount: 4,
-  otherGreenCount: 6,
-});
+const city = seededDistrict();
 const result = snapshotCoverage(buildCoverage(city, presetRules('chengdu'), 50));
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-parquet-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -1,4 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { syntheticCity } from '../../scripts/synthetic-city';
+import type { CoverageLayers } from '../../src/coverage';
 
 /** A square ring from (lng, lat), counter-clockwise, side in degrees; 7 decimals, as GeoJSON export writes. */
 export function square(lng: number, lat: number, sideDegrees: number): number[][] {
@@ -67,4 +69,29 @@ export function gridOfSquares(count: number): FeatureCollection {
     });
   }
   return { type: 'FeatureCollection', features };
+}
+
+/** The seeded 4 × 4 km district (2 × 2 communities) whose coverage the GeoParquet tests write and read back. */
+export function seededDistrict(): CoverageLayers {
+  return syntheticCity({
+    seed: 11,
+    sizeMeters: 4000,
+    communitiesPerSide: 2,
+    greenwayCount: 3,
+    greenwayLengthMeters: 2000,
+    microParkCount: 8,
+    parkCount: 4,
+    otherGreenCount: 6,
+  });
+}
+
+/** The same layers with the communities' population removed (only their names kept). */
+export function withoutPopulation(layers: CoverageLayers): CoverageLayers {
+  return {
+    ...layers,
+    communities: {
+      ...layers.communities,
+      features: layers.communities.features.map((f) => ({ ...f, properties: { name: f.properties?.name } })),
+    },
+  };
 }
