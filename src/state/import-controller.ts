@@ -1,16 +1,6 @@
 import { InputError } from '../coverage/input-error';
-import { normalizeGreenKinds } from '../io/osm';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
-import {
-  applyMapping,
-  attributeKeys,
-  guessMapping,
-  guessRole,
-  guessRoleWithReasons,
-  type ImportRole,
-  importRoles,
-  previewLines,
-} from './import-layers';
+import { type ImportRole, importRoles } from './import-layers';
 import type { ExtentChoice, ImportedLayer, ImportState, PendingImport, UrlOutcome } from './import-state';
 import { checkAgainstStudyArea, globeSpanProblem, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
@@ -61,6 +51,9 @@ export class ImportController {
 
   /** The confirmed layer waiting for the planner's choice about its extent. */
   private held: { layer: StoredLayer; skippedCount: number; warnings: string[] } | null = null;
+  private guessModule: Promise<typeof import('./import-guess')> | null = null;
+  /** A `next()` waiting for the guessing code (a second call meanwhile must not take a second file). */
+  private advancing = false;
 
   constructor(private readonly app: PlannerApp) {
     // The address says which layers are imported, so a recipient without them is told (not shown the demo silently).
@@ -78,7 +71,22 @@ export class ImportController {
     if (!this.store.get().pending) void this.next();
   }
 
+  /** The guessing code (and the OSM tag table it reads), loaded with the first import. */
+  private guessing(): Promise<typeof import('./import-guess')> {
+    this.guessModule ??= import('./import-guess');
+    return this.guessModule;
+  }
+
   private async next(): Promise<void> {
+    if (this.advancing) return;
+    this.advancing = true;
+    let guessRole: typeof import('./import-guess')['guessRole'];
+    try {
+      ({ guessRole } = await this.guessing());
+    } finally {
+      this.advancing = false;
+    }
+    if (this.store.get().pending) return;
     const [file, ...rest] = this.store.get().queue;
     if (!file) return;
     this.store.set({
@@ -112,6 +120,7 @@ export class ImportController {
         ...(pending.crs ? { crs: pending.crs } : {}),
         gcj02: pending.gcj02,
       });
+      const { guessRoleWithReasons, attributeKeys, previewLines, guessMapping } = await this.guessing();
       if (this.store.get().pending?.file !== pending.file) return;
       const firstRead = pending.read === null;
       const guess = firstRead ? guessRoleWithReasons(read.collection, pending.file.name) : pending.guess;
@@ -189,6 +198,7 @@ export class ImportController {
           code: `geometry.${span.code}`,
         });
       }
+      const { applyMapping, normalizeGreenKinds } = await this.guessing();
       let collection = applyMapping(read.collection, pending.mapping, pending.role);
       let warnings = read.warnings;
       if (pending.role === 'greenspaces' && pending.mapping.kind) {

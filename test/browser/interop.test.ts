@@ -12,7 +12,7 @@ import { buildCoverage, type CoverageSummary, type RuleSet, summarizeCoverage } 
 import { knownCrs } from '../../src/io/coordinates';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { readLayerFile } from '../../src/io/read-layer';
-import { applyMapping, guessMapping, guessRole } from '../../src/state/import-layers';
+import { applyMapping, guessMapping, guessRole } from '../../src/state/import-guess';
 import { sizeProblem } from '../../src/worker/import-client';
 import {
   browserSuiteOptions,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCoverage, presetRules } from '../../src/coverage';
 import { greenKindOf, normalizeGreenKinds } from '../../src/io/osm';
 import { prepareLayerForRole } from '../../src/io/validate';
-import { applyMapping, guessMapping, guessRoleWithReasons } from '../../src/state/import-layers';
+import { applyMapping, guessMapping, guessRoleWithReasons } from '../../src/state/import-guess';
 
 /** A square polygon of `half` degrees half-side around a point. */
 function area(properties: Record<string, unknown>, x = 104.1, y = 30.65, half = 0.001): Feature {
