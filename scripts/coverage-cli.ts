@@ -22,7 +22,17 @@
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -40,6 +50,7 @@ import {
   snapshotCoverage,
 } from '../src/coverage';
 import { type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
+import { SNIFF_BYTES } from '../src/io/content-sniff';
 import {
   cellGeoJsonChunks,
   communityCollection,
@@ -52,6 +63,7 @@ import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
 import { cellsParquetBytes, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
+import { checkLayerHead } from '../src/io/layer-head';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
 import { readOsmInput } from './cli/osm-input';
@@ -100,14 +112,29 @@ async function readLayerAt(path: string, options: ReadLayerOptions): Promise<Rea
   const name = basename(path);
   let bytes: Buffer;
   try {
+    // Size and first bytes before the whole file: a 3 GB file or 1 GiB of zeros is refused unread.
+    checkLayerHead(readHead(path, SNIFF_BYTES), name, statSync(path).size);
     bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`,
-    );
+    const reason =
+      { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' }[code ?? ''] ??
+      `cannot be read (${(error as Error).message})`;
+    throw new UsageError(`${path}: ${reason}`);
   }
   return readLayerFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, options);
+}
+
+/** The first `length` bytes of a file (fewer for a shorter file). */
+function readHead(path: string, length: number): Uint8Array {
+  const descriptor = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(length);
+    return head.subarray(0, readSync(descriptor, head, 0, length, 0));
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /** `--crs LAYER=EPSG:NNNN` (repeatable) → layer → code; `--gcj02 LAYER` (repeatable) → set of layers. */

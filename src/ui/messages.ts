@@ -206,6 +206,51 @@ export const messages = {
   errorCode_geometry: { zh: '此图层无法使用该几何类型', en: 'A geometry this layer cannot use' },
   errorCode_attribute: { zh: '属性值无法使用', en: 'An attribute value this layer cannot use' },
   errorCode_invalid: { zh: '输入有问题', en: 'A problem with the input' },
+  colon: { zh: '：', en: ': ' },
+  errorNotFormat: { zh: '不是 {format} 文件', en: 'not {format}' },
+  errorUnknownFormat: {
+    zh: '不是可读取的格式（{extension}；可读取 GeoJSON、FlatGeobuf、Shapefile 压缩包和 CSV）',
+    en: 'unsupported format "{extension}" (GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile and CSV)',
+  },
+  errorDetail_unsupportedformatbinary: {
+    zh: '文件开头是二进制字节（{bytes}），不是文本',
+    en: 'the file starts with binary bytes ({bytes}), not text',
+  },
+  errorDetail_unsupportedformatzeros: {
+    zh: '文件开头全是零字节（0x00）：文件未完整写入、复制或下载',
+    en: 'the file holds only zero bytes (0x00) at its start: it was not fully written, copied or downloaded',
+  },
+  errorDetail_unsupportedformatknown: { zh: '这是 {name} 文件', en: 'the file is a {name} file' },
+  errorDetail_unsupportedformathtml: {
+    zh: '这是一个 HTML 网页（可能是保存下来的网页或错误页面，而不是数据）',
+    en: 'the file is an HTML page (a web page or an error page saved in place of the data)',
+  },
+  errorDetail_unsupportedformatxml: { zh: '这是 XML 文件', en: 'the file is XML' },
+  errorDetail_unsupportedformatjsonarray: {
+    zh: '这是一个 JSON 数组，不是 GeoJSON 对象（GeoJSON 以 { 开头并注明 "type"）',
+    en: 'the file is a JSON array, not a GeoJSON object (GeoJSON starts with { and names its "type")',
+  },
+  errorDetail_unsupportedformatjsonvalue: {
+    zh: '这是单个 JSON 值，不是 GeoJSON 对象',
+    en: 'the file is a single JSON value, not a GeoJSON object',
+  },
+  errorDetail_unsupportedformattext: {
+    zh: '这是文本，但不是 JSON（开头为 "{start}"）',
+    en: 'the file is text that is not JSON (it starts "{start}")',
+  },
+  errorDetail_emptyzerobytes: { zh: '文件为空（0 字节）', en: 'the file is empty (0 bytes)' },
+  errorDetail_toolargebrowser: {
+    zh: '文件大小 {size}，超过浏览器可读取的 {limit}：请裁剪到研究区域，或使用命令行工具（npm run coverage）',
+    en: 'the file is {size}, over the {limit} a browser can read; clip it to the study area or use the CLI (npm run coverage)',
+  },
+  errorDetail_toolargebrowsertext: {
+    zh: 'GeoJSON 大小 {size}，应用最多读取 {limit} 的 GeoJSON：请转换为 FlatGeobuf（最多可读取 {fileLimit}），或使用命令行工具',
+    en: 'the GeoJSON is {size}; the app reads GeoJSON up to {limit}: convert it to FlatGeobuf (read up to {fileLimit}) or use the CLI',
+  },
+  errorDetail_corrupttoodeep: {
+    zh: '“{name}”嵌套了 {depth} 层（上限 {limit}），无法处理',
+    en: '"{name}" is nested {depth} levels deep (limit {limit}), more than can be handled',
+  },
   retry: { zh: '重试', en: 'Retry' },
   loadingUrls: {
     zh: '仍在加载：{urls}（先用其他图层计算，加载完成后替换）',
@@ -216,6 +261,14 @@ export const messages = {
     en: 'The server stopped answering; the layer was not loaded',
   },
   errorCode_urltimeout: { zh: '加载超时，图层未加载', en: 'Loading took too long; the layer was not loaded' },
+  errorDetail_urlhttp: {
+    zh: '服务器返回 {status}，图层未加载',
+    en: 'the server answered {status}; the layer was not loaded',
+  },
+  errorDetail_urlnotflatgeobuf: {
+    zh: '通过网址加载的图层必须是 FlatGeobuf 文件（带空间索引），这是 {format}',
+    en: 'a layer by URL must be FlatGeobuf (with its spatial index), not {format}',
+  },
   layerNotKept: {
     zh: '此图层无法保存在浏览器中（过大或存储已满），重新加载后将丢失：请导出或保留原文件。',
     en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
