@@ -281,7 +281,6 @@ async function main(argv: string[]): Promise<void> {
       gcj02: perLayer.gcj02.has(layer),
     });
     layers[layer] = imported[layer].collection;
-    refuseUnusableLayer(basename(path), imported[layer]);
   }
   const osm = values.osm
     ? await readOsmInput(
@@ -520,18 +519,6 @@ function decimal(text: string | undefined): number {
 
 function megabytes(bytes: number): string {
   return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
-}
-
-/**
- * A layer with features of which none can be used (all null geometries, all points among parks, …) would
- * give figures with nothing to measure: refused, with the count skipped and why.
- */
-function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
-  if (read.featuresRead === 0 || read.collection.features.length > 0) return;
-  const reasons = new Map<string, number>();
-  for (const { reason } of read.skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
-  throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
 /** Adds a scenario's features to the model: lines are greenways, everything else a green space with `kind`. */

@@ -238,6 +238,10 @@ export const messages = {
     zh: '这是文本，但不是 JSON（开头为 "{start}"）',
     en: 'the file is text that is not JSON (it starts "{start}")',
   },
+  errorDetail_emptynousable: {
+    zh: '没有可用的要素：全部 {count} 个要素都被跳过（{why}）',
+    en: 'no usable feature: all {count} were skipped ({why})',
+  },
   errorDetail_emptyzerobytes: { zh: '文件为空（0 字节）', en: 'the file is empty (0 bytes)' },
   errorDetail_toolargebrowser: {
     zh: '文件大小 {size}，超过浏览器可读取的 {limit}：请裁剪到研究区域，或使用命令行工具（npm run coverage）',
