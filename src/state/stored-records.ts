@@ -18,25 +18,49 @@ export interface CheckedRecords<T> {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const GEOMETRY_TYPES = new Set([
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-  'GeometryCollection',
-]);
+/** Array nesting of `coordinates` above the position level, per geometry type. */
+const POSITION_DEPTH: Record<string, number> = {
+  Point: 0,
+  MultiPoint: 1,
+  LineString: 1,
+  MultiLineString: 2,
+  Polygon: 2,
+  MultiPolygon: 3,
+};
+/** GeometryCollections nested deeper than this are damage, not data (the GeoJSON reader refuses them too). */
+const MAX_COLLECTION_NESTING = 16;
 
-/** A GeoJSON Feature with a known geometry type and array coordinates (or null geometry). */
+/** `depth` levels of arrays down to positions of at least two finite numbers. */
+function isCoordinates(value: unknown, depth: number): boolean {
+  if (!Array.isArray(value)) return false;
+  if (depth === 0) return value.length >= 2 && Number.isFinite(value[0]) && Number.isFinite(value[1]);
+  return value.every((item) => isCoordinates(item, depth - 1));
+}
+
+function isGeometry(value: unknown, nesting = 0): boolean {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (value.type === 'GeometryCollection') {
+    return (
+      nesting < MAX_COLLECTION_NESTING &&
+      Array.isArray(value.geometries) &&
+      value.geometries.every((part) => isGeometry(part, nesting + 1))
+    );
+  }
+  const depth = POSITION_DEPTH[value.type];
+  return depth !== undefined && isCoordinates(value.coordinates, depth);
+}
+
+/**
+ * A GeoJSON Feature as the app uses it: a known geometry type whose coordinates nest as the type says,
+ * down to finite numbers (or a null geometry), and properties that are an object or absent. A ring of
+ * numbers or a string of properties would otherwise fail in the engine, the map or the labels at every
+ * start, far from the record that caused it.
+ */
 export function isFeature(value: unknown): value is Feature {
   if (!isObject(value) || value.type !== 'Feature') return false;
-  const geometry = value.geometry;
-  if (geometry === null) return true;
-  if (!isObject(geometry) || typeof geometry.type !== 'string' || !GEOMETRY_TYPES.has(geometry.type)) return false;
-  return geometry.type === 'GeometryCollection'
-    ? Array.isArray(geometry.geometries)
-    : Array.isArray(geometry.coordinates);
+  const properties = value.properties;
+  if (properties !== undefined && properties !== null && !isObject(properties)) return false;
+  return value.geometry === null || isGeometry(value.geometry);
 }
 
 function scenarioFeature(value: unknown): ScenarioFeature | null {

@@ -72,6 +72,58 @@ describe('stored records are checked, bad ones skipped and counted', () => {
   });
 });
 
+describe('a saved layer whose features are damaged inside is skipped whole, not failed on at every start', () => {
+  const layerOf = (feature: unknown) => ({
+    role: 'greenspaces',
+    source: 'p.geojson',
+    collection: { type: 'FeatureCollection', features: [park, feature] },
+  });
+  const withGeometry = (geometry: unknown) => ({ ...park, geometry });
+  const nestedCollections = (levels: number): unknown =>
+    levels === 0 ? park.geometry : { type: 'GeometryCollection', geometries: [nestedCollections(levels - 1)] };
+
+  it.each([
+    ['a ring of numbers', withGeometry({ type: 'Polygon', coordinates: [[1, 2]] })],
+    ['positions of strings', withGeometry({ type: 'Polygon', coordinates: [['a', 'b', 'c', 'a']] })],
+    ['a position that is an object', withGeometry({ type: 'LineString', coordinates: [{}, {}] })],
+    ['a NaN coordinate', withGeometry({ type: 'Point', coordinates: [Number.NaN, 30] })],
+    ['a one-number position', withGeometry({ type: 'Point', coordinates: [104] })],
+    ['MultiPolygon one level short', withGeometry({ type: 'MultiPolygon', coordinates: park.geometry.coordinates })],
+    ['an unknown geometry type', withGeometry({ type: 'Circle', coordinates: [104, 30] })],
+    ['properties that are a string', { ...park, properties: 'garbage' }],
+    ['properties that are a list', { ...park, properties: [1, 2] }],
+    ['GeometryCollections nested 20 deep', withGeometry(nestedCollections(20))],
+  ])('%s', (_, feature) => {
+    const checked = checkStoredLayers([layerOf(feature), { ...layerOf(park), role: 'communities' }]);
+    expect(checked.skipped).toBe(1);
+    expect(checked.records.map((record) => record.role)).toEqual(['communities']);
+  });
+
+  it('good features of every type, a null geometry, absent properties and shallow collections are kept', () => {
+    const good = [
+      withGeometry({ type: 'Point', coordinates: [104, 30, 12] }),
+      withGeometry({
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [104, 30],
+            [104.1, 30],
+          ],
+        ],
+      }),
+      withGeometry({ type: 'MultiPolygon', coordinates: [park.geometry.coordinates] }),
+      withGeometry(nestedCollections(3)),
+      withGeometry(null),
+      { type: 'Feature', geometry: park.geometry },
+    ];
+    const checked = checkStoredLayers([
+      { role: 'greenspaces', source: 'p.geojson', collection: { type: 'FeatureCollection', features: good } },
+    ]);
+    expect(checked.skipped).toBe(0);
+    expect(checked.records[0].featureCount).toBe(good.length);
+  });
+});
+
 describe('default scenario names follow the language', () => {
   it('方案 2 ↔ Scenario 2; a chosen name stays', () => {
     expect(defaultName('方案 2', 'en')).toBe('Scenario 2');
