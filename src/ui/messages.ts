@@ -278,6 +278,10 @@ export const messages = {
     en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
   },
   errorCode_storagecorrupt: { zh: '跳过了已损坏的保存记录', en: 'Damaged saved records were skipped' },
+  errorDetail_storagecorrupt: {
+    zh: '跳过了 {count} 个已损坏的已保存图层，其余图层已保留；请重新导入其文件',
+    en: 'skipped {count} damaged saved layer(s), the others are kept; import their files again',
+  },
   storage_version: {
     zh: '保存的方案来自较新版本的 GreenReach，无法读取，本次的修改也不会保存。请使用较新版本打开。',
     en: 'The saved scenarios come from a newer GreenReach and cannot be read; changes made now will not be saved. Open them with the newer version.',
