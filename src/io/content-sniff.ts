@@ -59,14 +59,27 @@ function isBinaryByte(byte: number): boolean {
   );
 }
 
-/** Whether the bytes decode as UTF-8 (a sequence cut at the end of the slice is allowed). */
-function isUtf8(bytes: Uint8Array): boolean {
+/** Whether the bytes decode in `encoding` (a sequence cut at the end of the slice is allowed). */
+function decodes(bytes: Uint8Array, encoding: string): boolean {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    new TextDecoder(encoding, { fatal: true }).decode(bytes, { stream: true });
     return true;
   } catch {
     return false;
   }
+}
+
+/** Not text: a control byte early on, or bytes that are neither UTF-8 nor GB18030 (Chinese Windows text). */
+function isBinaryText(sample: Uint8Array): boolean {
+  return sample.some(isBinaryByte) || (!decodes(sample, 'utf-8') && !decodes(sample, 'gb18030'));
+}
+
+/**
+ * True when a file named as text (.csv, .txt) cannot be text: zeros, a known binary signature or binary
+ * bytes. Its reader would only find no columns; {@link describeContent} says what it is instead.
+ */
+export function looksBinary(head: Uint8Array): boolean {
+  return head.length > 0 && ['zeros', 'known', 'binary'].includes(describeContent(head).kind);
 }
 
 /** Describes the first bytes of a file (at most {@link SNIFF_BYTES} are looked at). */
@@ -92,7 +105,7 @@ export function describeContent(head: Uint8Array): ContentDescription {
   const first = hex(bytes.subarray(0, 8));
   // Text files may hold a stray control byte late on; binary ones show them within the first bytes.
   const sample = bytes.subarray(0, 4096);
-  if (sample.some(isBinaryByte) || !isUtf8(sample)) {
+  if (isBinaryText(sample)) {
     return { kind: 'binary', detail: `starts with binary bytes (${first}), not text`, values: { bytes: first } };
   }
   const text = new TextDecoder()
@@ -129,7 +142,7 @@ export function describeContent(head: Uint8Array): ContentDescription {
   const shown = text.slice(0, 24).replace(/\s+/g, ' ').trimEnd();
   return {
     kind: 'text',
-    detail: `is text that is not JSON (it starts "${shown}${text.length > 24 ? '…' : ''}")`,
+    detail: `is plain text (it starts "${shown}${text.length > 24 ? '…' : ''}")`,
     values: { start: shown },
   };
 }

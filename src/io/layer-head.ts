@@ -1,5 +1,5 @@
 import { InputError } from '../coverage/input-error';
-import { describeContent } from './content-sniff';
+import { describeContent, looksBinary } from './content-sniff';
 import { detectFlatGeobuf } from './flatgeobuf-format';
 import { detectGeoJson, GEOJSON_EXTENSIONS } from './geojson-format';
 
@@ -24,6 +24,8 @@ const UNSUPPORTED: [RegExp, string][] = [
 const NAMED_FORMATS: [RegExp, string][] = [
   [GEOJSON_EXTENSIONS, 'GeoJSON'],
   [/\.fgb$/i, 'FlatGeobuf'],
+  [/\.zip$/i, 'ZIP'],
+  [/\.(csv|tsv|txt)$/i, 'CSV'],
 ];
 
 /**
@@ -35,11 +37,13 @@ function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | n
     return 'shapefile';
   }
   if (detectFlatGeobuf(bytes) || (/\.fgb$/i.test(fileName) && bytes.length < 8)) return 'flatgeobuf';
-  if (/\.(csv|tsv)$/i.test(fileName)) return 'csv';
+  // Named as text but binary (random bytes, zeros, a PDF): said by what it is, not read as columns.
+  if (/\.(csv|tsv)$/i.test(fileName)) return looksBinary(bytes) ? null : 'csv';
   if (UNSUPPORTED.some(([pattern]) => pattern.test(fileName))) return null;
   if (detectGeoJson(fileName, bytes.subarray(0, 1024))) return 'geojson';
-  if (/\.(zip)$/i.test(fileName)) return 'shapefile';
-  if (/\.(txt)$/i.test(fileName)) return 'csv';
+  // A .zip without the zip signature is not a zip at all (a cut zip still starts with it).
+  if (/\.(zip)$/i.test(fileName)) return null;
+  if (/\.(txt)$/i.test(fileName)) return looksBinary(bytes) ? null : 'csv';
   return null;
 }
 

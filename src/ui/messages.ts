@@ -235,8 +235,8 @@ export const messages = {
     en: 'the file is a single JSON value, not a GeoJSON object',
   },
   errorDetail_unsupportedformattext: {
-    zh: '这是文本，但不是 JSON（开头为 "{start}"）',
-    en: 'the file is text that is not JSON (it starts "{start}")',
+    zh: '这是普通文本（开头为 "{start}"）',
+    en: 'the file is plain text (it starts "{start}")',
   },
   errorDetail_emptynousable: {
     zh: '没有可用的要素：全部 {count} 个要素都被跳过（{why}）',

@@ -109,7 +109,7 @@ describe('a file that is not what its name says is refused by what it holds', ()
       [
         'layer.geojson',
         text('name,lon,lat\nA,104,30\n'),
-        /not GeoJSON: the file is text that is not JSON \(it starts "name,lon,lat A,104,30"/,
+        /not GeoJSON: the file is plain text \(it starts "name,lon,lat A,104,30"/,
       ],
       ['layer.fgb', noise(100), /^layer\.fgb: not FlatGeobuf: the file starts with binary bytes/],
       [
@@ -124,9 +124,23 @@ describe('a file that is not what its name says is refused by what it holds', ()
     }
   });
 
-  it('describes text with a stray control byte late on as text, and invalid UTF-8 as binary', () => {
+  it('a .csv or .zip that is not one: said by what it holds; a GBK CSV is still read', async () => {
+    const csv = await refusal(readLayerFile(noise(300), 'sites.csv', { role: 'points' }));
+    expect(csv.message).toMatch(/^sites\.csv: not CSV: the file starts with binary bytes/);
+    const zip = await refusal(readLayerFile(text('hello'), 'parks.zip', { role: 'greenspaces' }));
+    expect(zip.message).toBe('parks.zip: not ZIP: the file is plain text (it starts "hello")');
+    // 名称,经度,纬度 in GBK: not UTF-8, but text.
+    const gbk = new Uint8Array([
+      ...[0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0xbe, 0xad, 0xb6, 0xc8, 0x2c, 0xce, 0xb3, 0xb6, 0xc8],
+      ...text('\r\nA,104.1,30.6\r\n'),
+    ]);
+    const read = await readLayerFile(gbk, 'gbk.csv', { role: 'points' });
+    expect(read.collection.features).toHaveLength(1);
+  });
+
+  it('describes text with a stray control byte late on as text, and bytes neither UTF-8 nor GB18030 as binary', () => {
     expect(describeContent(text(`hello${' '.repeat(5000)}\0`)).kind).toBe('text');
-    expect(describeContent(new Uint8Array([0x68, 0x69, 0xc3, 0x28, 0x20])).kind).toBe('binary');
+    expect(describeContent(new Uint8Array([0x68, 0x69, 0xff, 0x28, 0x20])).kind).toBe('binary');
     // A multi-byte character cut by the end of the slice is still text.
     expect(describeContent(text('名称').subarray(0, 4)).kind).toBe('text');
   });
