@@ -1,4 +1,5 @@
 import type { Feature } from 'geojson';
+import { greenKindOf, normalizeGreenKinds } from '../io/osm';
 import { importRoles } from './import-layers';
 import type { StoredLayer } from './persist-layers';
 import type { SavedScenario, ScenarioFeature } from './scenario-db';
@@ -94,14 +95,40 @@ export function checkScenarios(values: unknown): CheckedRecords<SavedScenario> {
   return { records, skipped: list.length - records.length };
 }
 
+/** The geometry types a saved layer of each role holds: it was validated for its role when imported. */
+const ROLE_GEOMETRY: Record<StoredLayer['role'], readonly string[]> = {
+  communities: ['Polygon', 'MultiPolygon'],
+  residential: ['Polygon', 'MultiPolygon'],
+  greenspaces: ['Polygon', 'MultiPolygon'],
+  greenways: ['LineString', 'MultiLineString'],
+};
+
+/**
+ * A feature the engine takes for `role` as it was saved: its role's geometry (or none) and, for a green
+ * space, a kind of the alias/OSM table (the import normalised it; an older version may have kept
+ * `playground`). Anything else failed the computation at every start ("kind 5 is not park…", "geometry
+ * is Polygon; greenways must be…") until the planner reset to the demo.
+ */
+function fitsRole(feature: Feature, role: StoredLayer['role']): boolean {
+  if (feature.geometry !== null && !ROLE_GEOMETRY[role].includes(feature.geometry.type)) return false;
+  const kind = feature.properties?.kind;
+  return role !== 'greenspaces' || kind === undefined || kind === null || kind === '' || greenKindOf(kind) !== null;
+}
+
 /** A saved imported layer as it can be used, or null (unknown role, no feature list, bad features). */
 export function checkStoredLayer(value: unknown): StoredLayer | null {
   if (!isObject(value) || !importRoles.includes(value.role as StoredLayer['role'])) return null;
+  const role = value.role as StoredLayer['role'];
   const collection = value.collection;
   if (!isObject(collection) || !Array.isArray(collection.features)) return null;
-  if (!collection.features.every(isFeature)) return null;
+  if (!collection.features.every((feature) => isFeature(feature) && fitsRole(feature, role))) return null;
+  const layer = value as unknown as StoredLayer;
+  // Kinds an older version kept as they were (`playground`) go through the one table now.
+  const features =
+    role === 'greenspaces' ? normalizeGreenKinds(layer.collection.features).features : layer.collection.features;
   return {
-    ...(value as unknown as StoredLayer),
+    ...layer,
+    collection: { ...layer.collection, features },
     source: typeof value.source === 'string' ? value.source : String(value.role),
     featureCount: collection.features.length,
   };
