@@ -1,7 +1,7 @@
 import rewind from '@mapbox/geojson-rewind';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
 import { InputError } from '../coverage/input-error';
-import { describeJsonSyntaxError } from './json-syntax';
+import { describeJsonSyntaxError, locateJsonSyntaxError } from './json-syntax';
 
 /**
  * GeoJSON driver: a forgiving but strict-about-numbers reader and an RFC 7946 writer.
@@ -183,9 +183,17 @@ function parseJson(text: string, fileName: string, where: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''), {
-      code: 'corrupt',
-    });
+    const problem = where + describeJsonSyntaxError(text, message, where !== '');
+    // A whole file's syntax error gets a code of its own, so the interface can say it in its language.
+    const found = where === '' ? locateJsonSyntaxError(text, message) : null;
+    if (found?.truncated) throw new InputError(fileName, null, problem, { code: 'corrupt.truncated' });
+    if (found && found.line !== null && found.column !== null) {
+      throw new InputError(fileName, null, problem, {
+        code: 'corrupt.json-syntax',
+        values: { line: found.line, column: found.column, reason: found.reason },
+      });
+    }
+    throw new InputError(fileName, null, problem, { code: 'corrupt' });
   }
 }
 

@@ -251,6 +251,14 @@ export const messages = {
     zh: 'GeoJSON 大小 {size}，应用最多读取 {limit} 的 GeoJSON：请转换为 FlatGeobuf（最多可读取 {fileLimit}），或使用命令行工具',
     en: 'the GeoJSON is {size}; the app reads GeoJSON up to {limit}: convert it to FlatGeobuf (read up to {fileLimit}) or use the CLI',
   },
+  errorDetail_corrupttruncated: {
+    zh: '文件不完整（JSON 意外结束）：可能未完整写入、复制或下载',
+    en: 'the file is truncated (unexpected end of JSON)',
+  },
+  errorDetail_corruptjsonsyntax: {
+    zh: 'JSON 无效，位于第 {line} 行第 {column} 列：{reason}',
+    en: 'invalid JSON at line {line}, column {column}: {reason}',
+  },
   errorDetail_corrupttoodeep: {
     zh: '“{name}”嵌套了 {depth} 层（上限 {limit}），无法处理',
     en: '"{name}" is nested {depth} levels deep (limit {limit}), more than can be handled',

@@ -287,6 +287,14 @@ describe('the messages in the interface language', () => {
     );
   });
 
+  it('a truncated file and a syntax error are said in Chinese with the line and column', async () => {
+    const truncated = await says(text('{"type":"FeatureCollection","features":[{"type":"Feat'), 'cut.geojson');
+    expect(errorText('zh', truncated)).toBe('cut.geojson：文件不完整（JSON 意外结束）：可能未完整写入、复制或下载');
+    const broken = await says(text('{"type": "FeatureCollection",\n "features": [}'), 'broken.geojson');
+    expect(errorText('zh', broken)).toMatch(/^broken\.geojson：JSON 无效，位于第 2 行第 15 列：/);
+    expect(errorText('en', broken)).toBe(broken.message);
+  });
+
   it('a code without its own words keeps the title and the detail', () => {
     const error = new InputError('x.geojson', null, 'invalid JSON at line 1, column 2: oops', { code: 'corrupt' });
     expect(errorText('zh', error.toJSON())).toBe('文件已损坏 (x.geojson): invalid JSON at line 1, column 2: oops');
