@@ -242,6 +242,15 @@ export const messages = {
     zh: '没有可用的要素：全部 {count} 个要素都被跳过（{why}）',
     en: 'no usable feature: all {count} were skipped ({why})',
   },
+  errorDetail_emptynofeatures: { zh: '文件中没有任何要素', en: 'the file holds no features' },
+  errorDetail_readtimeout: {
+    zh: '读取超过 {seconds} 秒，已停止：文件可能有问题或过大',
+    en: 'reading took longer than {seconds} s and was stopped; the file may be malformed or too large',
+  },
+  errorDetail_readcrashed: {
+    zh: '读取时出错（{reason}），文件可能过大',
+    en: 'the reader crashed ({reason})',
+  },
   errorDetail_emptyzerobytes: { zh: '文件为空（0 字节）', en: 'the file is empty (0 bytes)' },
   errorDetail_toolargebrowser: {
     zh: '文件大小 {size}，超过浏览器可读取的 {limit}：请裁剪到研究区域，或使用命令行工具（npm run coverage）',

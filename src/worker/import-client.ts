@@ -15,10 +15,6 @@ const BROWSER_LIMITS = { maxBytes: MAX_FILE_BYTES, maxTextBytes: MAX_GEOJSON_BYT
 /** The problem of a failed import, as the dialog lists it. */
 export type ImportProblem = InputErrorJSON;
 
-function problem(fileName: string, text: string): InputError {
-  return new InputError(fileName, null, text);
-}
-
 /**
  * The checks made before the file is read whole, from its size and its first 64 KiB only: empty, too
  * large for a browser, or content no reader knows (binary bytes, zeros, a JSON array, an HTML page).
@@ -61,13 +57,20 @@ export async function readFileInWorker(
     return message.read;
   } catch (error) {
     if (timedOut) {
-      throw problem(
+      const seconds = Math.round(limit / 1000);
+      throw new InputError(
         file.name,
-        `reading took longer than ${Math.round(limit / 1000)} s and was stopped; the file may be malformed or too large`,
+        null,
+        `reading took longer than ${seconds} s and was stopped; the file may be malformed or too large`,
+        { code: 'read.timeout', values: { seconds } },
       );
     }
     if (error instanceof InputError) throw error;
-    throw problem(file.name, `the reader crashed (${error instanceof Error ? error.message : 'out of memory?'})`);
+    const reason = error instanceof Error ? error.message : 'out of memory?';
+    throw new InputError(file.name, null, `the reader crashed (${reason})`, {
+      code: 'read.crashed',
+      values: { reason },
+    });
   } finally {
     clearTimeout(watchdog);
     client.dispose();

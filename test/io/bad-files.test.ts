@@ -295,6 +295,16 @@ describe('the messages in the interface language', () => {
     expect(errorText('en', broken)).toBe(broken.message);
   });
 
+  it("the import client's own refusals (a hung read, an empty layer) have Chinese words too", () => {
+    const hung = new InputError('slow.geojson', null, 'reading took longer than 90 s and was stopped', {
+      code: 'read.timeout',
+      values: { seconds: 90 },
+    });
+    expect(errorText('zh', hung.toJSON())).toBe('slow.geojson：读取超过 90 秒，已停止：文件可能有问题或过大');
+    const none = new InputError('none.geojson', null, 'the file holds no features', { code: 'empty.no-features' });
+    expect(errorText('zh', none.toJSON())).toBe('none.geojson：文件中没有任何要素');
+  });
+
   it('a code without its own words keeps the title and the detail', () => {
     const error = new InputError('x.geojson', null, 'invalid JSON at line 1, column 2: oops', { code: 'corrupt' });
     expect(errorText('zh', error.toJSON())).toBe('文件已损坏 (x.geojson): invalid JSON at line 1, column 2: oops');
