@@ -88,7 +88,9 @@ describe('a bad layer by URL names the URL and what is wrong with it', () => {
       '/page.fgb: not FlatGeobuf: the file is an HTML page (a web page or an error page saved in place of the data)',
     );
     const geojson = await refusal('/parks.geojson');
-    expect(geojson.message).toBe('/parks.geojson: a layer by URL must be FlatGeobuf (with its spatial index), not geojson');
+    expect(geojson.message).toBe(
+      '/parks.geojson: a layer by URL must be FlatGeobuf (with its spatial index), not geojson',
+    );
     expect(errorText('zh', geojson.toJSON())).toMatch(/^\/parks\.geojson：通过网址加载的图层必须是 FlatGeobuf/);
     expect((await refusal('/cut.fgb')).message).toMatch(/^\/cut\.fgb: a damaged FlatGeobuf file \(.+\)$/);
     const gone = await refusal('/gone.fgb');

@@ -161,7 +161,10 @@ const noise = new Uint8Array(512).map((_, i) => (i * 2654435761) >>> 24);
 write('random-bytes.geojson', noise);
 write('zeros.geojson', new Uint8Array(4096));
 write('json-array.geojson', json([park]));
-write('html-page.geojson', '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not Found</body></html>\n');
+write(
+  'html-page.geojson',
+  '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not Found</body></html>\n',
+);
 write('random-bytes.fgb', noise);
 write(
   'deep-nesting.geojson',
