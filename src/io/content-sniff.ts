@@ -1,8 +1,8 @@
 /**
  * What a file that no format driver recognises holds, from its first bytes: the words that tell a planner
  * why it cannot be read ("the file starts with binary bytes", "a JSON array, not a GeoJSON object", "an
- * HTML page"), instead of naming its extension back. Only consulted after every driver's detection
- * (`read-layer.ts`) said no; it never decides a format itself.
+ * HTML page"), instead of naming its extension back. Consulted by `layer-head.ts` once every driver's
+ * detection said no, and to keep a binary file named .csv from the CSV reader; it never picks a format.
  */
 
 /** The kind of content, the last part of the error code `unsupported-format.<kind>`. */
