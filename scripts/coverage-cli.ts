@@ -23,7 +23,17 @@
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +58,7 @@ import {
 } from '../src/coverage';
 import { SitePlaces } from '../src/coverage/site-places';
 import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
+import { SNIFF_BYTES } from '../src/io/content-sniff';
 import {
   cellGeoJsonChunks,
   communityCollection,
@@ -60,6 +71,7 @@ import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
 import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
+import { checkLayerHead } from '../src/io/layer-head';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
 import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
@@ -111,14 +123,29 @@ async function readLayerAt(path: string, options: ReadLayerOptions): Promise<Rea
   const name = basename(path);
   let bytes: Buffer;
   try {
+    // Size and first bytes before the whole file: a 3 GB file or 1 GiB of zeros is refused unread.
+    checkLayerHead(readHead(path, SNIFF_BYTES), name, statSync(path).size);
     bytes = readFileSync(path);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`,
-    );
+    const reason =
+      { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' }[code ?? ''] ??
+      `cannot be read (${(error as Error).message})`;
+    throw new UsageError(`${path}: ${reason}`);
   }
   return readLayerFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, options);
+}
+
+/** The first `length` bytes of a file (fewer for a shorter file). */
+function readHead(path: string, length: number): Uint8Array {
+  const descriptor = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(length);
+    return head.subarray(0, readSync(descriptor, head, 0, length, 0));
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /** `--crs LAYER=EPSG:NNNN` (repeatable) → layer → code; `--gcj02 LAYER` (repeatable) → set of layers. */
@@ -282,7 +309,6 @@ async function main(argv: string[]): Promise<void> {
       gcj02: perLayer.gcj02.has(layer),
     });
     layers[layer] = imported[layer].collection;
-    refuseUnusableLayer(basename(path), imported[layer]);
   }
   const osm = values.osm
     ? await readOsmInput(
@@ -560,18 +586,6 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
 
 function megabytes(bytes: number): string {
   return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
-}
-
-/**
- * A layer with features of which none can be used (all null geometries, all points among parks, …) would
- * give figures with nothing to measure: refused, with the count skipped and why.
- */
-function refuseUnusableLayer(file: string, read: ReadLayerResult): void {
-  if (read.featuresRead === 0 || read.collection.features.length > 0) return;
-  const reasons = new Map<string, number>();
-  for (const { reason } of read.skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
-  throw new UsageError(`${file}: no usable feature: all ${read.featuresRead} were skipped${why ? ` (${why})` : ''}`);
 }
 
 /**

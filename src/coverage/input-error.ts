@@ -45,21 +45,21 @@ export interface InputErrorJSON {
   layer: string | null;
   problem: string;
   code: InputErrorCode;
-  /** Numbers a translated message needs (e.g. `cells`, `limit`), by name; absent when none. */
-  values?: Record<string, number>;
+  /** Numbers and words a translated message needs (e.g. `cells`, `limit`), by name; absent when none. */
+  values?: Record<string, number | string>;
 }
 
 export interface InputErrorDetails {
   layer?: string | null;
   code?: InputErrorCode;
-  values?: Record<string, number>;
+  values?: Record<string, number | string>;
 }
 
 export class InputError extends Error {
   readonly layer: string | null;
   readonly code: InputErrorCode;
-  /** Numbers for a translated message of this `code` (see {@link InputErrorJSON.values}). */
-  readonly values: Record<string, number> | null;
+  /** Numbers and words for a translated message of this `code` (see {@link InputErrorJSON.values}). */
+  readonly values: Record<string, number | string> | null;
 
   constructor(
     readonly fileName: string,

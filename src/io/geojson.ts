@@ -1,7 +1,7 @@
 import rewind from '@mapbox/geojson-rewind';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
 import { InputError } from '../coverage/input-error';
-import { describeJsonSyntaxError } from './json-syntax';
+import { describeJsonSyntaxError, locateJsonSyntaxError } from './json-syntax';
 
 /**
  * GeoJSON driver: a forgiving but strict-about-numbers reader and an RFC 7946 writer.
@@ -31,7 +31,6 @@ const POSITION_DEPTH: Record<string, number> = {
 };
 const MAX_COLLECTION_NESTING = 16;
 const NDJSON_EXTENSIONS = /\.(ndjson|geojsonl|geojsons|geojsonseq|jsonl)$/i;
-const GEOJSON_EXTENSIONS = /\.(geojson|json|ndjson|geojsonl|geojsons|geojsonseq|jsonl)$/i;
 /** RFC 8142 GeoJSON text sequences start each record with the ASCII record separator. */
 const RECORD_SEPARATOR_CODE = 0x1e;
 const COORDINATE_DECIMALS = 7;
@@ -76,26 +75,6 @@ export function readGeoJson(text: string, fileName: string): FeatureCollection {
     `expected a GeoJSON FeatureCollection, Feature or Geometry, found ${describeJson(value)}`,
     { code: 'geometry' },
   );
-}
-
-/**
- * True when the file looks like GeoJSON: its first non-blank byte (after a BOM or RS) is `{`, or, for a
- * file with no content to look at, its name ends in .geojson/.json/.ndjson/.geojsonl/.geojsons/.jsonl.
- */
-export function detectGeoJson(fileName: string, firstBytes: Uint8Array): boolean {
-  let i = 0;
-  if (firstBytes[0] === 0xef && firstBytes[1] === 0xbb && firstBytes[2] === 0xbf) i = 3;
-  while (
-    i < firstBytes.length &&
-    (firstBytes[i] === 0x20 ||
-      firstBytes[i] === 0x09 ||
-      firstBytes[i] === 0x0a ||
-      firstBytes[i] === 0x0d ||
-      firstBytes[i] === 0x1e)
-  )
-    i++;
-  if (i < firstBytes.length) return firstBytes[i] === 0x7b; // '{'
-  return GEOJSON_EXTENSIONS.test(fileName);
 }
 
 /**
@@ -204,9 +183,17 @@ function parseJson(text: string, fileName: string, where: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InputError(fileName, null, where + describeJsonSyntaxError(text, message, where !== ''), {
-      code: 'corrupt',
-    });
+    const problem = where + describeJsonSyntaxError(text, message, where !== '');
+    // A whole file's syntax error gets a code of its own, so the interface can say it in its language.
+    const found = where === '' ? locateJsonSyntaxError(text, message) : null;
+    if (found?.truncated) throw new InputError(fileName, null, problem, { code: 'corrupt.truncated' });
+    if (found && found.line !== null && found.column !== null) {
+      throw new InputError(fileName, null, problem, {
+        code: 'corrupt.json-syntax',
+        values: { line: found.line, column: found.column, reason: found.reason },
+      });
+    }
+    throw new InputError(fileName, null, problem, { code: 'corrupt' });
   }
 }
 

@@ -4,36 +4,46 @@
  * scanning the text. Used by the GeoJSON reader.
  */
 
+/** Where and why JSON.parse failed: the file ends too early, or a position (when one is known) and a reason. */
+export interface JsonSyntaxProblem {
+  truncated: boolean;
+  /** 1-based line and column, or null when neither the message nor a scan of the text finds them. */
+  line: number | null;
+  column: number | null;
+  reason: string;
+}
+
 /**
- * One-line description of a JSON.parse error of `text`: "invalid JSON at line L, column C: <reason>" or
- * "the file is truncated (unexpected end of JSON)". Understands Node 20's "… at position N", newer V8's
- * "(line L column C)" and messages with no position (then the position is found by scanning the text).
- * `singleLine` leaves out the line number (for one NDJSON line).
+ * Where a JSON.parse error of `text` is: understands Node 20's "… at position N", newer V8's "(line L
+ * column C)" and messages with no position (then the position is found by scanning the text).
  */
-export function describeJsonSyntaxError(text: string, message: string, singleLine = false): string {
+export function locateJsonSyntaxError(text: string, message: string): JsonSyntaxProblem {
   const reason = message
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/ \(line \d+ column \d+\)$/, '')
     .replace(/, .*is not valid JSON$/s, '')
     .trim();
-  let line: number;
-  let column: number;
   const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
   const position = /at position (\d+)/.exec(message);
   const offset = position ? Number(position[1]) : lineColumn ? -1 : locateJsonError(text);
   if (/Unexpected end of JSON input/.test(message) || offset >= text.trimEnd().length) {
-    return 'the file is truncated (unexpected end of JSON)';
+    return { truncated: true, line: null, column: null, reason };
   }
-  if (lineColumn) {
-    line = Number(lineColumn[1]);
-    column = Number(lineColumn[2]);
-  } else if (offset >= 0) {
-    const before = text.slice(0, offset);
-    line = before.split('\n').length;
-    column = offset - before.lastIndexOf('\n');
-  } else {
-    return `invalid JSON: ${reason}`;
-  }
+  if (lineColumn) return { truncated: false, line: Number(lineColumn[1]), column: Number(lineColumn[2]), reason };
+  if (offset < 0) return { truncated: false, line: null, column: null, reason };
+  const before = text.slice(0, offset);
+  return { truncated: false, line: before.split('\n').length, column: offset - before.lastIndexOf('\n'), reason };
+}
+
+/**
+ * One-line description of a JSON.parse error of `text`: "invalid JSON at line L, column C: <reason>" or
+ * "the file is truncated (unexpected end of JSON)" (see {@link locateJsonSyntaxError}). `singleLine`
+ * leaves out the line number (for one NDJSON line).
+ */
+export function describeJsonSyntaxError(text: string, message: string, singleLine = false): string {
+  const { truncated, line, column, reason } = locateJsonSyntaxError(text, message);
+  if (truncated) return 'the file is truncated (unexpected end of JSON)';
+  if (line === null) return `invalid JSON: ${reason}`;
   return singleLine
     ? `invalid JSON at column ${column}: ${reason}`
     : `invalid JSON at line ${line}, column ${column}: ${reason}`;

@@ -11,9 +11,10 @@ import {
   toWgs84,
   WGS84,
 } from './coordinates';
-import { detectFlatGeobuf } from './flatgeobuf-format';
 import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
-import { detectGeoJson, readGeoJson } from './geojson';
+import { readGeoJson } from './geojson';
+import { checkLayerHead, type LayerFormat } from './layer-head';
+import { checkNesting } from './nesting-depth';
 import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './validate';
 
 /**
@@ -29,7 +30,7 @@ import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './vali
  * in WGS84 loads none of them.
  */
 
-export type LayerFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv';
+export type { LayerFormat } from './layer-head';
 
 export interface ReadLayerOptions {
   /** The role the layer will play; without it, geometry is not checked against a role. */
@@ -38,8 +39,12 @@ export interface ReadLayerOptions {
   crs?: string;
   /** The data comes from a Chinese web map (GCJ-02): convert to WGS84 after any projection. */
   gcj02?: boolean;
-  /** Refuse larger files with a clear message (default 1 GiB; GeoJSON text at most 511 MiB). */
+  /** Refuse larger files with a clear message (default 1 GiB). */
   maxBytes?: number;
+  /** Refuse larger GeoJSON text (default and at most 511 MiB). */
+  maxTextBytes?: number;
+  /** The limits are a browser's (the message points to the CLI). */
+  inBrowser?: boolean;
 }
 
 export interface ReadLayerResult {
@@ -58,59 +63,17 @@ export interface ReadLayerResult {
   repairs: Record<string, number>;
 }
 
-const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
-/** V8's longest string is about 512 MiB; GeoJSON larger than that cannot be parsed as text. */
-const MAX_TEXT_BYTES = 511 * 1024 * 1024;
-const UNSUPPORTED: [RegExp, string][] = [
-  [/\.(shp|shx|dbf|prj|cpg)$/i, 'a Shapefile must be given as one .zip holding its .shp, .shx, .dbf and .prj'],
-  [/\.km[lz]$/i, 'unsupported format: KML (convert it with `ogr2ogr -f GeoJSON out.geojson in.kml`)'],
-  [/\.gpkg$/i, 'unsupported format: GeoPackage (convert it with `ogr2ogr -f FlatGeobuf out.fgb in.gpkg`)'],
-  [/\.(gpx|dxf|dwg|mif|tab|xlsx?)$/i, 'unsupported format (use GeoJSON, FlatGeobuf, zipped Shapefile or CSV)'],
-];
-
-/**
- * The format of a file from its first bytes and name, or null. The one format detection: it lives here, not
- * in the Shapefile and CSV drivers, so that detecting a format loads neither (they are imported on demand).
- */
-function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | null {
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5)) {
-    return 'shapefile';
-  }
-  if (detectFlatGeobuf(bytes) || (/\.fgb$/i.test(fileName) && bytes.length < 8)) return 'flatgeobuf';
-  if (/\.(csv|tsv)$/i.test(fileName)) return 'csv';
-  if (UNSUPPORTED.some(([pattern]) => pattern.test(fileName))) return null;
-  if (detectGeoJson(fileName, bytes.subarray(0, 1024))) return 'geojson';
-  if (/\.(zip)$/i.test(fileName)) return 'shapefile';
-  if (/\.(txt)$/i.test(fileName)) return 'csv';
-  return null;
-}
-
 /** Reads, converts and validates one layer file. */
 export async function readLayerFile(
   bytes: Uint8Array,
   fileName: string,
   options: ReadLayerOptions = {},
 ): Promise<ReadLayerResult> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (bytes.length > maxBytes) {
-    throw new InputError(
-      fileName,
-      null,
-      `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, over the ${Math.round(maxBytes / 2 ** 20)} MiB limit; clip it to the study area or convert it to FlatGeobuf`,
-      { code: 'too-large' },
-    );
-  }
-  const format = detectLayerFormat(bytes, fileName);
-  if (format === null) {
-    const hint = UNSUPPORTED.find(([pattern]) => pattern.test(fileName))?.[1];
-    const extension = /\.[^./\\]+$/.exec(fileName)?.[0] ?? '(no extension)';
-    throw new InputError(
-      fileName,
-      null,
-      hint ?? `unsupported format "${extension}" (use .geojson, .json, .ndjson, .fgb, a zipped Shapefile .zip or .csv)`,
-      { code: 'unsupported-format' },
-    );
-  }
+  const format = checkLayerHead(bytes, fileName, bytes.length, {
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.maxTextBytes !== undefined ? { maxTextBytes: options.maxTextBytes } : {}),
+    ...(options.inBrowser !== undefined ? { inBrowser: options.inBrowser } : {}),
+  });
   const warnings: string[] = [];
   const skippedBefore: SkippedFeature[] = [];
   let collection: FeatureCollection;
@@ -151,14 +114,6 @@ export async function readLayerFile(
     warnings.push(...layer.warnings, `coordinates from columns "${layer.columns.x}" and "${layer.columns.y}"`);
     skippedBefore.push(...layer.skipped);
   } else {
-    if (bytes.length > MAX_TEXT_BYTES) {
-      throw new InputError(
-        fileName,
-        null,
-        `the GeoJSON is ${Math.round(bytes.length / 2 ** 20)} MiB; text over 511 MiB cannot be parsed — convert it to FlatGeobuf (ogr2ogr -f FlatGeobuf out.fgb in.geojson)`,
-        { code: 'too-large' },
-      );
-    }
     const text = new TextDecoder().decode(bytes);
     collection = readGeoJson(text, fileName);
     if (THREE_D_POSITION.test(text.slice(0, 4_000_000))) warnings.push('dropped Z values (3D coordinates)');
@@ -173,6 +128,8 @@ export async function readLayerFile(
     }
   }
 
+  // Before anything copies the features (a worker, IndexedDB): attributes nested without end overflow them.
+  checkNesting(collection, fileName);
   let crs = fileCrs ?? WGS84;
   if (options.crs) {
     try {

@@ -133,7 +133,9 @@ export function validateLayer(collection: FeatureCollection, role: LayerRole, fi
     sourceIndex.push(index);
   });
 
-  if (features.length === 0 && wrongTypes.size > 0) {
+  // Every feature of a type the role has no use for: say the types found (mixed reasons: prepareLayerForRole).
+  const wrongTypeCount = [...wrongTypes.values()].reduce((sum, n) => sum + n, 0);
+  if (features.length === 0 && wrongTypes.size > 0 && wrongTypeCount === skipped.length) {
     const found = [...wrongTypes.entries()].map(([type, n]) => `${n} ${type}`).join(', ');
     throw new InputError(
       fileName,
@@ -219,6 +221,9 @@ export function prepareLayerForRole(
     ...skippedFirst,
     ...validated.skipped.map((s) => ({ featureIndex: toFile(s.featureIndex), reason: s.reason })),
   ].sort((a, b) => a.featureIndex - b.featureIndex);
+  // Nothing left to measure (all null geometries, points among parks, no OSM green space): refused,
+  // never a run that exits 0 with nothing in it, with the count skipped and why.
+  if (validated.collection.features.length === 0 && skipped.length > 0) throw unusableLayer(fileName, skipped);
   const osmSkips = skippedFirst.filter((s) => s.reason.startsWith('OSM tags'));
   if (osmSkips.length > 0) warnings.push(`skipped ${osmSkips.length} OpenStreetMap features that are not ${role}`);
   return {
@@ -228,6 +233,17 @@ export function prepareLayerForRole(
     warnings: [...warnings, ...validated.warnings.map((w) => (osmIndex ? renumber(w, osmIndex) : w))],
     repairs: validated.repairs,
   };
+}
+
+/** "no usable feature: all 3 were skipped (2 null or empty geometry, 1 geometry is Point; …)". */
+function unusableLayer(fileName: string, skipped: readonly SkippedFeature[]): InputError {
+  const reasons = new Map<string, number>();
+  for (const { reason } of skipped) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, count]) => `${count} ${reason}`).join(', ');
+  return new InputError(fileName, null, `no usable feature: all ${skipped.length} were skipped (${why})`, {
+    code: 'empty.no-usable',
+    values: { count: skipped.length, why },
+  });
 }
 
 /** Feature numbers in a validation message are positions in the filtered list: map them to the file. */

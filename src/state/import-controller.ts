@@ -183,12 +183,12 @@ export class ImportController {
         gcj02: pending.gcj02,
       });
       if (read.collection.features.length === 0) {
-        throw new InputError(
-          pending.file.name,
-          null,
-          `no feature can be used as ${pending.role} (${read.skippedCount} skipped${read.skipped[0] ? `; feature ${read.skipped[0].featureIndex}: ${read.skipped[0].reason}` : ''})`,
-          { layer: pending.role, code: 'empty' },
-        );
+        // Features none of which can be used are refused by the reader (the count skipped and why); here
+        // the file holds none at all: an empty layer would replace the data set's without a word.
+        throw new InputError(pending.file.name, null, 'the file holds no features', {
+          layer: pending.role,
+          code: 'empty.no-features',
+        });
       }
       const span = globeSpanProblem(read.collection);
       if (span) {

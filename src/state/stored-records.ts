@@ -1,4 +1,5 @@
 import type { Feature } from 'geojson';
+import { greenKindOf, normalizeGreenKinds } from '../io/osm';
 import { importRoles } from './import-layers';
 import type { StoredLayer } from './persist-layers';
 import type { SavedScenario, ScenarioFeature } from './scenario-db';
@@ -18,25 +19,49 @@ export interface CheckedRecords<T> {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const GEOMETRY_TYPES = new Set([
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-  'GeometryCollection',
-]);
+/** Array nesting of `coordinates` above the position level, per geometry type. */
+const POSITION_DEPTH: Record<string, number> = {
+  Point: 0,
+  MultiPoint: 1,
+  LineString: 1,
+  MultiLineString: 2,
+  Polygon: 2,
+  MultiPolygon: 3,
+};
+/** GeometryCollections nested deeper than this are damage, not data (the GeoJSON reader refuses them too). */
+const MAX_COLLECTION_NESTING = 16;
 
-/** A GeoJSON Feature with a known geometry type and array coordinates (or null geometry). */
+/** `depth` levels of arrays down to positions of at least two finite numbers. */
+function isCoordinates(value: unknown, depth: number): boolean {
+  if (!Array.isArray(value)) return false;
+  if (depth === 0) return value.length >= 2 && Number.isFinite(value[0]) && Number.isFinite(value[1]);
+  return value.every((item) => isCoordinates(item, depth - 1));
+}
+
+function isGeometry(value: unknown, nesting = 0): boolean {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (value.type === 'GeometryCollection') {
+    return (
+      nesting < MAX_COLLECTION_NESTING &&
+      Array.isArray(value.geometries) &&
+      value.geometries.every((part) => isGeometry(part, nesting + 1))
+    );
+  }
+  const depth = POSITION_DEPTH[value.type];
+  return depth !== undefined && isCoordinates(value.coordinates, depth);
+}
+
+/**
+ * A GeoJSON Feature as the app uses it: a known geometry type whose coordinates nest as the type says,
+ * down to finite numbers (or a null geometry), and properties that are an object or absent. A ring of
+ * numbers or a string of properties would otherwise fail in the engine, the map or the labels at every
+ * start, far from the record that caused it.
+ */
 export function isFeature(value: unknown): value is Feature {
   if (!isObject(value) || value.type !== 'Feature') return false;
-  const geometry = value.geometry;
-  if (geometry === null) return true;
-  if (!isObject(geometry) || typeof geometry.type !== 'string' || !GEOMETRY_TYPES.has(geometry.type)) return false;
-  return geometry.type === 'GeometryCollection'
-    ? Array.isArray(geometry.geometries)
-    : Array.isArray(geometry.coordinates);
+  const properties = value.properties;
+  if (properties !== undefined && properties !== null && !isObject(properties)) return false;
+  return value.geometry === null || isGeometry(value.geometry);
 }
 
 function scenarioFeature(value: unknown): ScenarioFeature | null {
@@ -70,14 +95,40 @@ export function checkScenarios(values: unknown): CheckedRecords<SavedScenario> {
   return { records, skipped: list.length - records.length };
 }
 
+/** The geometry types a saved layer of each role holds: it was validated for its role when imported. */
+const ROLE_GEOMETRY: Record<StoredLayer['role'], readonly string[]> = {
+  communities: ['Polygon', 'MultiPolygon'],
+  residential: ['Polygon', 'MultiPolygon'],
+  greenspaces: ['Polygon', 'MultiPolygon'],
+  greenways: ['LineString', 'MultiLineString'],
+};
+
+/**
+ * A feature the engine takes for `role` as it was saved: its role's geometry (or none) and, for a green
+ * space, a kind of the alias/OSM table (the import normalised it; an older version may have kept
+ * `playground`). Anything else failed the computation at every start ("kind 5 is not park…", "geometry
+ * is Polygon; greenways must be…") until the planner reset to the demo.
+ */
+function fitsRole(feature: Feature, role: StoredLayer['role']): boolean {
+  if (feature.geometry !== null && !ROLE_GEOMETRY[role].includes(feature.geometry.type)) return false;
+  const kind = feature.properties?.kind;
+  return role !== 'greenspaces' || kind === undefined || kind === null || kind === '' || greenKindOf(kind) !== null;
+}
+
 /** A saved imported layer as it can be used, or null (unknown role, no feature list, bad features). */
 export function checkStoredLayer(value: unknown): StoredLayer | null {
   if (!isObject(value) || !importRoles.includes(value.role as StoredLayer['role'])) return null;
+  const role = value.role as StoredLayer['role'];
   const collection = value.collection;
   if (!isObject(collection) || !Array.isArray(collection.features)) return null;
-  if (!collection.features.every(isFeature)) return null;
+  if (!collection.features.every((feature) => isFeature(feature) && fitsRole(feature, role))) return null;
+  const layer = value as unknown as StoredLayer;
+  // Kinds an older version kept as they were (`playground`) go through the one table now.
+  const features =
+    role === 'greenspaces' ? normalizeGreenKinds(layer.collection.features).features : layer.collection.features;
   return {
-    ...(value as unknown as StoredLayer),
+    ...layer,
+    collection: { ...layer.collection, features },
     source: typeof value.source === 'string' ? value.source : String(value.role),
     featureCount: collection.features.length,
   };

@@ -1,6 +1,8 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
+import { SNIFF_BYTES } from '../io/content-sniff';
+import { checkLayerHead } from '../io/layer-head';
 import { type ImportRole, importRoles } from './import-layers';
 import { delay, type UrlOutcome } from './import-state';
 import type { DataSet } from './load-data';
@@ -94,11 +96,82 @@ export async function loadFlatGeobufUrl(
   } catch (error) {
     // Stop the reader; its pending request is left to the browser (fetch has no signal here).
     void iterator.return?.(undefined)?.catch(() => {});
-    throw error;
+    throw error instanceof InputError ? error : await urlReadProblem(href, url, role, error);
   }
   // The validator (and @turf/kinks) loads only when a layer comes by URL.
   const { prepareLayerForRole } = await import('../io/validate');
   return prepareLayerForRole({ type: 'FeatureCollection', features }, role, name).collection;
+}
+
+/** How long the look at a failed URL's first bytes may take. */
+const PROBE_MS = 10_000;
+
+/**
+ * Why a URL layer could not be read, when the FlatGeobuf reader only says how it broke ("Offset is
+ * outside the bounds of the DataView", "HTTP request failed: 416"): one request for the first 64 KiB,
+ * then the same words as for a dropped file (an empty file, an HTML page, GeoJSON where FlatGeobuf was
+ * needed), or the server's status. Falls back to the reader's message when even that request fails.
+ */
+export async function urlReadProblem(href: string, url: string, role: ImportRole, error: unknown): Promise<InputError> {
+  const reason = error instanceof Error ? error.message : String(error);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), PROBE_MS);
+  try {
+    const response = await fetch(href, {
+      headers: { Range: `bytes=0-${SNIFF_BYTES - 1}` },
+      signal: controller.signal,
+    });
+    // 416 to a range from byte 0: there is no byte 0.
+    const empty = response.status === 416;
+    if (!response.ok && !empty) {
+      return new InputError(url, null, `the server answered ${response.status} ${response.statusText}`.trim(), {
+        layer: role,
+        code: 'url.http',
+        values: { status: response.status },
+      });
+    }
+    const head = empty ? new Uint8Array(0) : await readUpTo(response, SNIFF_BYTES);
+    const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+    const size = empty ? 0 : Math.max(head.length, Number(total ?? response.headers.get('content-length') ?? 0));
+    // Throws the dropped file's message for an empty file or bytes no reader knows.
+    const format = checkLayerHead(head, url, size, { maxBytes: Number.MAX_SAFE_INTEGER });
+    if (format !== 'flatgeobuf') {
+      return new InputError(url, null, `a layer by URL must be FlatGeobuf (with its spatial index), not ${format}`, {
+        layer: role,
+        code: 'url.not-flatgeobuf',
+        values: { format },
+      });
+    }
+    return new InputError(url, null, `a damaged FlatGeobuf file (${reason})`, { layer: role, code: 'corrupt' });
+  } catch (problem) {
+    if (problem instanceof InputError) {
+      return new InputError(url, null, problem.problem, {
+        layer: role,
+        code: problem.code,
+        ...(problem.values ? { values: problem.values } : {}),
+      });
+    }
+    return new InputError(url, null, reason, { layer: role });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The first `length` bytes of a response body (fewer when it is shorter); the rest is not downloaded. */
+async function readUpTo(response: Response, length: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(await response.arrayBuffer()).subarray(0, length);
+  const head = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const take = Math.min(value.length, length - filled);
+    head.set(value.subarray(0, take), filled);
+    filled += take;
+  }
+  void reader.cancel().catch(() => {});
+  return head.subarray(0, filled);
 }
 
 /** `promise`, or a rejection with `timeoutError()` after `ms`. */

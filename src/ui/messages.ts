@@ -236,6 +236,72 @@ export const messages = {
   errorCode_geometry: { zh: '此图层无法使用该几何类型', en: 'A geometry this layer cannot use' },
   errorCode_attribute: { zh: '属性值无法使用', en: 'An attribute value this layer cannot use' },
   errorCode_invalid: { zh: '输入有问题', en: 'A problem with the input' },
+  colon: { zh: '：', en: ': ' },
+  errorNotFormat: { zh: '不是 {format} 文件', en: 'not {format}' },
+  errorUnknownFormat: {
+    zh: '不是可读取的格式（{extension}；可读取 GeoJSON、FlatGeobuf、Shapefile 压缩包和 CSV）',
+    en: 'unsupported format "{extension}" (GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile and CSV)',
+  },
+  errorDetail_unsupportedformatbinary: {
+    zh: '文件开头是二进制字节（{bytes}），不是文本',
+    en: 'the file starts with binary bytes ({bytes}), not text',
+  },
+  errorDetail_unsupportedformatzeros: {
+    zh: '文件开头全是零字节（0x00）：文件未完整写入、复制或下载',
+    en: 'the file holds only zero bytes (0x00) at its start: it was not fully written, copied or downloaded',
+  },
+  errorDetail_unsupportedformatknown: { zh: '这是 {name} 文件', en: 'the file is a {name} file' },
+  errorDetail_unsupportedformathtml: {
+    zh: '这是一个 HTML 网页（可能是保存下来的网页或错误页面，而不是数据）',
+    en: 'the file is an HTML page (a web page or an error page saved in place of the data)',
+  },
+  errorDetail_unsupportedformatxml: { zh: '这是 XML 文件', en: 'the file is XML' },
+  errorDetail_unsupportedformatjsonarray: {
+    zh: '这是一个 JSON 数组，不是 GeoJSON 对象（GeoJSON 以 { 开头并注明 "type"）',
+    en: 'the file is a JSON array, not a GeoJSON object (GeoJSON starts with { and names its "type")',
+  },
+  errorDetail_unsupportedformatjsonvalue: {
+    zh: '这是单个 JSON 值，不是 GeoJSON 对象',
+    en: 'the file is a single JSON value, not a GeoJSON object',
+  },
+  errorDetail_unsupportedformattext: {
+    zh: '这是普通文本（开头为 "{start}"）',
+    en: 'the file is plain text (it starts "{start}")',
+  },
+  errorDetail_emptynousable: {
+    zh: '没有可用的要素：全部 {count} 个要素都被跳过（{why}）',
+    en: 'no usable feature: all {count} were skipped ({why})',
+  },
+  errorDetail_emptynofeatures: { zh: '文件中没有任何要素', en: 'the file holds no features' },
+  errorDetail_readtimeout: {
+    zh: '读取超过 {seconds} 秒，已停止：文件可能有问题或过大',
+    en: 'reading took longer than {seconds} s and was stopped; the file may be malformed or too large',
+  },
+  errorDetail_readcrashed: {
+    zh: '读取时出错（{reason}），文件可能过大',
+    en: 'the reader crashed ({reason})',
+  },
+  errorDetail_emptyzerobytes: { zh: '文件为空（0 字节）', en: 'the file is empty (0 bytes)' },
+  errorDetail_toolargebrowser: {
+    zh: '文件大小 {size}，超过浏览器可读取的 {limit}：请裁剪到研究区域，或使用命令行工具（npm run coverage）',
+    en: 'the file is {size}, over the {limit} a browser can read; clip it to the study area or use the CLI (npm run coverage)',
+  },
+  errorDetail_toolargebrowsertext: {
+    zh: 'GeoJSON 大小 {size}，应用最多读取 {limit} 的 GeoJSON：请转换为 FlatGeobuf（最多可读取 {fileLimit}），或使用命令行工具',
+    en: 'the GeoJSON is {size}; the app reads GeoJSON up to {limit}: convert it to FlatGeobuf (read up to {fileLimit}) or use the CLI',
+  },
+  errorDetail_corrupttruncated: {
+    zh: '文件不完整（JSON 意外结束）：可能未完整写入、复制或下载',
+    en: 'the file is truncated (unexpected end of JSON)',
+  },
+  errorDetail_corruptjsonsyntax: {
+    zh: 'JSON 无效，位于第 {line} 行第 {column} 列：{reason}',
+    en: 'invalid JSON at line {line}, column {column}: {reason}',
+  },
+  errorDetail_corrupttoodeep: {
+    zh: '“{name}”嵌套了 {depth} 层（上限 {limit}），无法处理',
+    en: '"{name}" is nested {depth} levels deep (limit {limit}), more than can be handled',
+  },
   retry: { zh: '重试', en: 'Retry' },
   loadingUrls: {
     zh: '仍在加载：{urls}（先用其他图层计算，加载完成后替换）',
@@ -246,6 +312,14 @@ export const messages = {
     en: 'The server stopped answering; the layer was not loaded',
   },
   errorCode_urltimeout: { zh: '加载超时，图层未加载', en: 'Loading took too long; the layer was not loaded' },
+  errorDetail_urlhttp: {
+    zh: '服务器返回 {status}，图层未加载',
+    en: 'the server answered {status}; the layer was not loaded',
+  },
+  errorDetail_urlnotflatgeobuf: {
+    zh: '通过网址加载的图层必须是 FlatGeobuf 文件（带空间索引），这是 {format}',
+    en: 'a layer by URL must be FlatGeobuf (with its spatial index), not {format}',
+  },
   layerNotKept: {
     zh: '此图层无法保存在浏览器中（过大或存储已满），重新加载后将丢失：请导出或保留原文件。',
     en: 'This layer could not be kept in the browser (too large, or storage full): it will not survive a reload. Export it or keep the file.',
@@ -254,6 +328,10 @@ export const messages = {
   errorCode_storageincomplete: {
     zh: '保存的图层不完整（未写完或已损坏），未加载，改用数据集的图层：请重新导入该文件',
     en: "A saved layer is incomplete (written in part or damaged) and was not loaded; the data set's layer is used: import the file again",
+  },
+  errorDetail_storagecorrupt: {
+    zh: '跳过了 {count} 个已损坏的已保存图层，其余图层已保留；请重新导入其文件',
+    en: 'skipped {count} damaged saved layer(s), the others are kept; import their files again',
   },
   storage_version: {
     zh: '保存的方案来自较新版本的 GreenReach，无法读取，本次的修改也不会保存。请使用较新版本打开。',

@@ -1,4 +1,6 @@
 import { InputError, type InputErrorJSON } from '../coverage/input-error';
+import { SNIFF_BYTES } from '../io/content-sniff';
+import { checkLayerHead } from '../io/layer-head';
 import type { ReadLayerOptions } from '../io/read-layer';
 import type { ImportedRead, ImportReplies, ImportRequests } from './import-protocol';
 import { WorkerClient } from './worker-client';
@@ -7,32 +9,20 @@ import { WorkerClient } from './worker-client';
 export const MAX_GEOJSON_BYTES = 200 * 1024 * 1024;
 /** Any other format over this size is refused. */
 export const MAX_FILE_BYTES = 500 * 1024 * 1024;
+/** The browser's limits, as `readLayerFile` takes them. */
+const BROWSER_LIMITS = { maxBytes: MAX_FILE_BYTES, maxTextBytes: MAX_GEOJSON_BYTES, inBrowser: true } as const;
 
 /** The problem of a failed import, as the dialog lists it. */
 export type ImportProblem = InputErrorJSON;
 
-function problem(fileName: string, text: string): InputError {
-  return new InputError(fileName, null, text);
-}
-
-/** The size check made before any byte is read; null when the file may be read. */
-export function sizeProblem(fileName: string, size: number): InputError | null {
-  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
-  const isGeoJson = /\.(geo)?json$|\.ndjson$|\.geojsonl?$/i.test(fileName);
-  if (isGeoJson && size > MAX_GEOJSON_BYTES) {
-    return problem(
-      fileName,
-      `the GeoJSON is ${mib(size)} MiB; the app reads GeoJSON up to ${mib(MAX_GEOJSON_BYTES)} MiB. Clip it to the study area or convert it to FlatGeobuf (ogr2ogr -f FlatGeobuf out.fgb in.geojson), which the app reads up to ${mib(MAX_FILE_BYTES)} MiB.`,
-    );
-  }
-  if (size > MAX_FILE_BYTES) {
-    return problem(
-      fileName,
-      `the file is ${mib(size)} MiB, over the ${mib(MAX_FILE_BYTES)} MiB limit; clip it to the study area`,
-    );
-  }
-  if (size === 0) return problem(fileName, 'the file is empty');
-  return null;
+/**
+ * The checks made before the file is read whole, from its size and its first 64 KiB only: empty, too
+ * large for a browser, or content no reader knows (binary bytes, zeros, a JSON array, an HTML page).
+ * Throws the InputError naming the file; a 3 GB file is refused without reading it.
+ */
+export async function checkFileBeforeReading(file: Blob & { name: string }): Promise<void> {
+  const head = file.size === 0 ? new Uint8Array(0) : new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  checkLayerHead(head, file.name, file.size, BROWSER_LIMITS);
 }
 
 /**
@@ -45,8 +35,7 @@ export async function readFileInWorker(
   options: ReadLayerOptions,
   timeoutMs?: number,
 ): Promise<ImportedRead> {
-  const tooBig = sizeProblem(file.name, file.size);
-  if (tooBig) throw tooBig;
+  await checkFileBeforeReading(file);
   const bytes = await file.arrayBuffer();
   const limit = timeoutMs ?? 30_000 + (bytes.byteLength / 2 ** 20) * 1000;
   const client = new WorkerClient<ImportRequests, ImportReplies>(
@@ -60,7 +49,7 @@ export async function readFileInWorker(
   try {
     const { reply } = client.request(
       'read',
-      { bytes, fileName: file.name, options: { maxBytes: MAX_FILE_BYTES, ...options } },
+      { bytes, fileName: file.name, options: { ...BROWSER_LIMITS, ...options } },
       { transfer: [bytes] },
     );
     const message = await reply;
@@ -68,13 +57,20 @@ export async function readFileInWorker(
     return message.read;
   } catch (error) {
     if (timedOut) {
-      throw problem(
+      const seconds = Math.round(limit / 1000);
+      throw new InputError(
         file.name,
-        `reading took longer than ${Math.round(limit / 1000)} s and was stopped; the file may be malformed or too large`,
+        null,
+        `reading took longer than ${seconds} s and was stopped; the file may be malformed or too large`,
+        { code: 'read.timeout', values: { seconds } },
       );
     }
     if (error instanceof InputError) throw error;
-    throw problem(file.name, `the reader crashed (${error instanceof Error ? error.message : 'out of memory?'})`);
+    const reason = error instanceof Error ? error.message : 'out of memory?';
+    throw new InputError(file.name, null, `the reader crashed (${reason})`, {
+      code: 'read.crashed',
+      values: { reason },
+    });
   } finally {
     clearTimeout(watchdog);
     client.dispose();

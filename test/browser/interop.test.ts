@@ -13,7 +13,6 @@ import { knownCrs } from '../../src/io/coordinates';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
 import { readLayerFile } from '../../src/io/read-layer';
 import { applyMapping, guessMapping, guessRole } from '../../src/state/import-guess';
-import { sizeProblem } from '../../src/worker/import-client';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -472,16 +471,6 @@ describe.skipIf(!executable)('import and export in Chromium', browserSuiteOption
 });
 
 describe('import checks made before the browser reads a file', () => {
-  it('refuses GeoJSON over 200 MiB and any file over 500 MiB with a message naming the file', () => {
-    expect(sizeProblem('parks.geojson', 150 * 2 ** 20)).toBeNull();
-    expect(sizeProblem('parks.geojson', 250 * 2 ** 20)?.message).toMatch(
-      /^parks\.geojson: the GeoJSON is 250 MiB.*200 MiB.*FlatGeobuf/,
-    );
-    expect(sizeProblem('parks.fgb', 250 * 2 ** 20)).toBeNull();
-    expect(sizeProblem('parks.fgb', 600 * 2 ** 20)?.message).toMatch(/^parks\.fgb: .*500 MiB/);
-    expect(sizeProblem('empty.geojson', 0)?.message).toBe('empty.geojson: the file is empty');
-  });
-
   it('guesses the role from geometry, name, OSM tags and attributes', () => {
     const collection = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
     const line: Feature = {

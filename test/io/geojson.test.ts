@@ -1,7 +1,8 @@
 import type { FeatureCollection, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/coverage/input-error';
-import { detectGeoJson, readGeoJson, writeGeoJson } from '../../src/io/geojson';
+import { readGeoJson, writeGeoJson } from '../../src/io/geojson';
+import { detectGeoJson } from '../../src/io/geojson-format';
 import { describeJsonSyntaxError, locateJsonError } from '../../src/io/json-syntax';
 import { sampleParks, square } from './sample-data';
 

@@ -156,6 +156,25 @@ write(
 );
 write('no-coordinates.csv', 'name,easting,northing\r\nA,1,2\r\n');
 write('empty.csv', '');
+// Files that are not what their names say (issue 13): said by what they hold.
+const noise = new Uint8Array(512).map((_, i) => (i * 2654435761) >>> 24);
+write('random-bytes.geojson', noise);
+write('zeros.geojson', new Uint8Array(4096));
+write('json-array.geojson', json([park]));
+write(
+  'html-page.geojson',
+  '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body>Not Found</body></html>\n',
+);
+write('random-bytes.fgb', noise);
+write(
+  'deep-nesting.geojson',
+  json(fc([{ ...park, properties: { kind: 'park', tags: JSON.parse(`${'{"a":'.repeat(150)}1${'}'.repeat(150)}`) } }])),
+);
+write('null-only.geojson', json(fc([feature(null, { kind: 'park' })])));
+write(
+  'null-and-point.geojson',
+  json(fc([feature(null, { kind: 'park' }), feature({ type: 'Point', coordinates: at(5, 5) }, { kind: 'park' })])),
+);
 
 // Shapefiles (need ogr2ogr and zip).
 const work = mkdtempSync(join(tmpdir(), 'greenreach-corpus-'));
