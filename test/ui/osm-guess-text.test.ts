@@ -7,10 +7,7 @@ import { guessText } from '../../src/ui/osm-import-dialog';
 // the interface language. Every guess the engine can make has its Chinese text.
 
 describe('OSM guesses in the interface language', () => {
-  const guesses = [
-    ...defaultTagTable().flatMap((rule) => (rule.guess ? [rule.guess] : [])),
-    COMMUNITIES_GRID_GUESS,
-  ];
+  const guesses = [...defaultTagTable().flatMap((rule) => (rule.guess ? [rule.guess] : [])), COMMUNITIES_GRID_GUESS];
 
   it('has a Chinese text for every guess of the tag table and the community grid', () => {
     expect(guesses.length).toBeGreaterThanOrEqual(5);
