@@ -115,8 +115,11 @@ describe.skipIf(!executable)('bad files in Chromium, in Chinese', browserSuiteOp
       // A saved green-space layer whose ring is two numbers, as a damaged disk or an old version leaves it.
       await page.evaluate(async () => {
         await new Promise<void>((resolve, reject) => {
-          const request = indexedDB.open('greenreach-imports', 1);
+          // The database as the app opened it (version 2, chunks beside the layers): a version-1 layer record
+          // still loads from its `layers` store.
+          const request = indexedDB.open('greenreach-imports');
           request.onupgradeneeded = () => request.result.createObjectStore('layers', { keyPath: 'role' });
+          request.onerror = () => reject(request.error);
           request.onsuccess = () => {
             const transaction = request.result.transaction('layers', 'readwrite');
             transaction.objectStore('layers').put({
