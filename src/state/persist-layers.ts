@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import { type AttributeMapping, type ImportRole, importRoles } from './import-layers';
 import type { ChunkManifest } from './layer-chunks';
-import { type CheckedRecords, checkStoredLayer } from './stored-records';
+import type { CheckedRecords } from './stored-records';
 
 /** One imported layer as kept in IndexedDB: the converted features, where they came from and the mapping. */
 export interface StoredLayer {
@@ -148,11 +148,13 @@ export async function loadLayers(): Promise<LoadedLayers> {
   const chunked = [...read.chunks];
   // The FlatGeobuf reader loads only when there is a chunked layer to read.
   const codec = chunked.length > 0 ? await import('./stored-layer-codec') : null;
+  // The record checks (and the kind table they consult) load only when there is a record to check.
+  const checks = read.values.length > 0 ? await import('./stored-records') : null;
   for (const value of read.values) {
     const chunks = isChunkedRecord(value) ? read.chunks.get(value) : undefined;
     if (!isChunkedRecord(value) || !chunks || !codec) {
       // A version-1 record (features inside), or garbage (also a chunked record of no known role).
-      const layer = checkStoredLayer(value);
+      const layer = checks?.checkStoredLayer(value) ?? null;
       if (layer) loaded.records.push(layer);
       else loaded.skipped++;
       continue;

@@ -1,7 +1,7 @@
 import type { Feature } from 'geojson';
 import type { CoverageTotals } from '../coverage';
 import type { SavedCandidateLayer } from './candidate-layer';
-import { type CheckedRecords, checkScenarios } from './stored-records';
+import type { CheckedRecords } from './stored-records';
 
 /** One feature a scenario adds: a stable key, its layer and its GeoJSON (properties: kind, name). */
 export interface ScenarioFeature {
@@ -128,7 +128,10 @@ export class ScenarioDb {
    */
   async list(dataPath: string): Promise<CheckedRecords<SavedScenario>> {
     const store = await this.transaction('readonly');
-    const checked = checkScenarios(await request(store.getAll()));
+    const records = await request(store.getAll());
+    // The record checks (and the kind table they consult) load with the first list, not on the first page.
+    const { checkScenarios } = await import('./stored-records');
+    const checked = checkScenarios(records);
     return {
       records: checked.records
         .filter((scenario) => scenario.dataPath === dataPath)

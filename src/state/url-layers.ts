@@ -1,8 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
-import { SNIFF_BYTES } from '../io/content-sniff';
-import { checkLayerHead } from '../io/layer-head';
 import { type ImportRole, importRoles } from './import-layers';
 import { delay, type UrlOutcome } from './import-state';
 import type { DataSet } from './load-data';
@@ -114,6 +112,11 @@ const PROBE_MS = 10_000;
  */
 export async function urlReadProblem(href: string, url: string, role: ImportRole, error: unknown): Promise<InputError> {
   const reason = error instanceof Error ? error.message : String(error);
+  // The sniffing code loads only when a URL layer fails (not on the first page).
+  const [{ SNIFF_BYTES }, { checkLayerHead }] = await Promise.all([
+    import('../io/content-sniff'),
+    import('../io/layer-head'),
+  ]);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), PROBE_MS);
   try {

@@ -1,6 +1,4 @@
 import { InputError, type InputErrorJSON } from '../coverage/input-error';
-import { SNIFF_BYTES } from '../io/content-sniff';
-import { checkLayerHead } from '../io/layer-head';
 import type { ReadLayerOptions } from '../io/read-layer';
 import type { ImportedRead, ImportReplies, ImportRequests } from './import-protocol';
 import { WorkerClient } from './worker-client';
@@ -21,6 +19,11 @@ export type ImportProblem = InputErrorJSON;
  * Throws the InputError naming the file; a 3 GB file is refused without reading it.
  */
 export async function checkFileBeforeReading(file: Blob & { name: string }): Promise<void> {
+  // The sniffing code loads with the first file (not on the first page).
+  const [{ SNIFF_BYTES }, { checkLayerHead }] = await Promise.all([
+    import('../io/content-sniff'),
+    import('../io/layer-head'),
+  ]);
   const head = file.size === 0 ? new Uint8Array(0) : new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   checkLayerHead(head, file.name, file.size, BROWSER_LIMITS);
 }
