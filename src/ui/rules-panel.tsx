@@ -37,6 +37,7 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
         <span>{t(language, 'preset')}</span>
         <select
           data-testid="preset"
+          title={presets[presetId]?.name[language]}
           value={presetId}
           onChange={(event) => app.setPreset((event.currentTarget as HTMLSelectElement).value)}
         >
@@ -46,6 +47,10 @@ export function RulesPanel({ app }: { app: PlannerApp }) {
             </option>
           ))}
         </select>
+        {/* A native select cannot wrap: a long standard's name would be cut off, so it is also said in full. */}
+        <small class="field-note" data-testid="preset-name">
+          {presets[presetId]?.name[language]}
+        </small>
       </label>
       <fieldset class="distance-mode" data-testid="distance-mode">
         <legend>{t(language, 'distanceMode')}</legend>

@@ -11,7 +11,14 @@ const testTimeoutMs = 240_000;
 /** Polling limits for expectations that wait on the page. */
 const slow = { timeout: 60_000, interval: 100 };
 
-import { buildCoverage, type CoverageSummary, type RuleSet, share, summarizeCoverage } from '../../src/coverage';
+import {
+  buildCoverage,
+  type CoverageSummary,
+  presets,
+  type RuleSet,
+  share,
+  summarizeCoverage,
+} from '../../src/coverage';
 import { runCoverageCli } from '../support/run-cli';
 import {
   browserSuiteOptions,
@@ -396,6 +403,12 @@ describe.skipIf(!executable)('planner map in Chromium', browserSuiteOptions, () 
       expect(after).not.toEqual(before);
       expect(after.cellsMeetingPark).toBeNull();
       expect(await page.getByTestId('rules-in-force').textContent()).toContain('WHO');
+      // The standard's whole name is readable under the select (a native select cuts a long name off).
+      const presetName = page.getByTestId('preset-name');
+      expect(await presetName.textContent()).toBe(
+        presets.who.name[await page.evaluate(() => window.__greenreach!.state().language)],
+      );
+      expect(await presetName.evaluate((element) => element.scrollWidth <= element.clientWidth + 1)).toBe(true);
 
       // Two edits in quick succession: the first run is cancelled, the second one is what is shown.
       const radius = page.getByTestId('greenRadiusMeters');
