@@ -3,6 +3,19 @@
  * the checks made before a file is read (`layer-head.ts`) run on the page and load no reader.
  */
 
+/** Array nesting of `coordinates` above the position level, per geometry type (the reader's and the stored records' check). */
+export const POSITION_DEPTH: Record<string, number> = {
+  Point: 0,
+  MultiPoint: 1,
+  LineString: 1,
+  MultiLineString: 2,
+  Polygon: 2,
+  MultiPolygon: 3,
+};
+
+/** GeometryCollections nested deeper than this are damage, not data. */
+export const MAX_COLLECTION_NESTING = 16;
+
 /** The extensions of GeoJSON and newline-delimited GeoJSON files. */
 export const GEOJSON_EXTENSIONS = /\.(geojson|json|ndjson|geojsonl|geojsons|geojsonseq|jsonl)$/i;
 

@@ -1,6 +1,7 @@
 import rewind from '@mapbox/geojson-rewind';
 import type { Feature, FeatureCollection, GeoJsonProperties, Geometry, Position } from 'geojson';
 import { InputError } from '../coverage/input-error';
+import { MAX_COLLECTION_NESTING, POSITION_DEPTH } from './geojson-format';
 import { describeJsonSyntaxError, locateJsonSyntaxError } from './json-syntax';
 
 /**
@@ -20,16 +21,6 @@ const GEOMETRY_TYPES = new Set([
   'MultiPolygon',
   'GeometryCollection',
 ]);
-/** Array nesting of `coordinates` below the position level, per geometry type. */
-const POSITION_DEPTH: Record<string, number> = {
-  Point: 0,
-  MultiPoint: 1,
-  LineString: 1,
-  MultiLineString: 2,
-  Polygon: 2,
-  MultiPolygon: 3,
-};
-const MAX_COLLECTION_NESTING = 16;
 const NDJSON_EXTENSIONS = /\.(ndjson|geojsonl|geojsons|geojsonseq|jsonl)$/i;
 /** RFC 8142 GeoJSON text sequences start each record with the ASCII record separator. */
 const RECORD_SEPARATOR_CODE = 0x1e;

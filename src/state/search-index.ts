@@ -2,12 +2,10 @@ import type { FeatureCollection } from 'geojson';
 import type { BoundingBox, Community } from '../coverage';
 import type { GapArea } from '../coverage/gap-areas';
 import { extendBounds } from '../coverage/geometry';
+import type { MapFeatureSelection } from '../map/map-types';
 
 /** Features of one map layer, by index: what a search for a green space, greenway or street highlights. */
-export interface FeatureSelection {
-  layer: 'greenspaces' | 'greenways' | 'streets';
-  indexes: number[];
-}
+export type FeatureSelection = MapFeatureSelection & { indexes: number[] };
 
 /** What a search result is. */
 export type SearchKind = 'community' | 'greenspace' | 'greenway' | 'street' | 'gap';

@@ -1,4 +1,5 @@
 import type { Feature } from 'geojson';
+import { MAX_COLLECTION_NESTING, POSITION_DEPTH } from '../io/geojson-format';
 import { greenKindOf, normalizeGreenKinds } from '../io/osm';
 import { importRoles } from './import-layers';
 import type { StoredLayer } from './persist-layers';
@@ -18,18 +19,6 @@ export interface CheckedRecords<T> {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Array nesting of `coordinates` above the position level, per geometry type. */
-const POSITION_DEPTH: Record<string, number> = {
-  Point: 0,
-  MultiPoint: 1,
-  LineString: 1,
-  MultiLineString: 2,
-  Polygon: 2,
-  MultiPolygon: 3,
-};
-/** GeometryCollections nested deeper than this are damage, not data (the GeoJSON reader refuses them too). */
-const MAX_COLLECTION_NESTING = 16;
 
 /** `depth` levels of arrays down to positions of at least two finite numbers. */
 function isCoordinates(value: unknown, depth: number): boolean {

@@ -1,5 +1,6 @@
 import { maximumCellMeters, minimumCellMeters, presetRules, presets } from '../coverage';
 import type { MapLayerVisibility as LayerVisibility } from '../map/map-types';
+import { importRoles } from './import-layers';
 import { type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
 
 export type { RuleNumbers } from './rule-editing';
@@ -52,9 +53,6 @@ export interface ScreenState {
   /** Engine layers the planner imported in place of the data set's (a recipient without them is told). */
   importedRoles: readonly string[];
 }
-
-/** The engine layers a link can say were imported (the import roles). */
-const linkableRoles = ['communities', 'residential', 'greenways', 'greenspaces'];
 
 export const defaultDataPath = 'data/demo/';
 export const defaultCellMeters = 20;
@@ -145,7 +143,7 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
   const scenario = params.get('scenario');
   if (scenario && /^[\w-]{1,64}$/.test(scenario)) screen.scenarioId = scenario;
   const imported = params.get('imported');
-  if (imported) screen.importedRoles = linkableRoles.filter((role) => imported.split(',').includes(role));
+  if (imported) screen.importedRoles = importRoles.filter((role) => imported.split(',').includes(role));
   return screen;
 }
 

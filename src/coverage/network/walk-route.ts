@@ -70,7 +70,9 @@ export function walkRoute(
   };
   // Seeds: the start edge's two nodes, at their distance along the edge from the start point.
   const distance = new Float64Array(graph.nodeCount).fill(Number.POSITIVE_INFINITY);
-  const previousEntry = new Int32Array(graph.nodeCount).fill(-1);
+  // How each node was reached: the node before it and the edge between them (-1 for a seed).
+  const previousNode = new Int32Array(graph.nodeCount).fill(-1);
+  const previousEdge = new Int32Array(graph.nodeCount).fill(-1);
   const heap = new NodeHeap();
   for (const seed of ends(start)) {
     if (seed.meters < distance[seed.node]) {
@@ -78,18 +80,19 @@ export function walkRoute(
       heap.push(seed.node, seed.meters);
     }
   }
-  const { offsets, targets, targetLengthMeters } = graph;
+  const { offsets, targets, targetLengthMeters, targetEdge } = graph;
   while (heap.length > 0) {
     const key = heap.peekKey();
     const node = heap.pop();
     if (key > distance[node]) continue;
     for (let a = offsets[node]; a < offsets[node + 1]; a++) {
       const through = key + targetLengthMeters[a];
-      if (through < distance[targets[a]]) {
-        distance[targets[a]] = through;
-        // The adjacency entry used to arrive: its edge, and (by the CSR offsets) the node it left.
-        previousEntry[targets[a]] = a;
-        heap.push(targets[a], through);
+      const next = targets[a];
+      if (through < distance[next]) {
+        distance[next] = through;
+        previousNode[next] = node;
+        previousEdge[next] = targetEdge[a];
+        heap.push(next, through);
       }
     }
   }
@@ -113,22 +116,11 @@ export function walkRoute(
   }
   if (!via || !Number.isFinite(best)) return null;
   // Back from the end edge's node to a seed, edge by edge.
-  const nodeOfEntry = (entry: number) => {
-    let low = 0;
-    let high = graph.nodeCount - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (offsets[middle] <= entry) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  };
   const legs: [number, number][][] = [];
   let node = via.node;
-  while (previousEntry[node] >= 0) {
-    const entry = previousEntry[node];
-    const e = graph.targetEdge[entry];
-    const fromNode = nodeOfEntry(entry);
+  while (previousEdge[node] >= 0) {
+    const e = previousEdge[node];
+    const fromNode = previousNode[node];
     legs.push(
       graph.edgeFrom[e] === fromNode && graph.edgeTo[e] === node
         ? edgeSlice(graph, e, 0, 1)
