@@ -119,12 +119,15 @@ export function residentialCellsOf(plan: CoveragePlan, window: GridWindow): Resi
   const cellCommunity = new Int32Array(residentialCount);
   const cellResidentialPolygon = new Int32Array(residentialCount);
   const width = window.columnEnd - window.columnStart;
-  for (let i = 0, k = 0; i < residentialOwner.length; i++) {
-    if (residentialOwner[i] < 0) continue;
-    const row = window.rowStart + Math.floor(i / width);
-    residentialCells[k] = row * grid.columns + window.columnStart + (i % width);
-    cellCommunity[k] = gridCommunity[i];
-    cellResidentialPolygon[k++] = residentialOwner[i];
+  // Row by row: a division and a remainder per cell cost as much as the rest of the loop.
+  for (let row = window.rowStart, i = 0, k = 0; row < window.rowEnd; row++) {
+    const rowBase = row * grid.columns + window.columnStart;
+    for (let column = 0; column < width; column++, i++) {
+      if (residentialOwner[i] < 0) continue;
+      residentialCells[k] = rowBase + column;
+      cellCommunity[k] = gridCommunity[i];
+      cellResidentialPolygon[k++] = residentialOwner[i];
+    }
   }
   return { residentialCells, cellCommunity, cellResidentialPolygon };
 }

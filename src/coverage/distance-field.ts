@@ -100,8 +100,17 @@ export class DistanceField {
         field.fill(0, this.offsetOf(row, columnStart), this.offsetOf(row, columnEnd));
       });
     }
-    for (const path of feature.paths) {
-      stampPath(field, this.grid, this.scales, path, this.reachMeters, window, this.storage);
-    }
+    feature.paths.forEach((path, index) => {
+      stampPath(
+        field,
+        this.grid,
+        this.scales,
+        path,
+        this.reachMeters,
+        window,
+        this.storage,
+        feature.pathSides?.[index],
+      );
+    });
   }
 }

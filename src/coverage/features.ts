@@ -2,6 +2,7 @@ import { area } from '@turf/area';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { BoundingBox } from './grid';
 import { InputError } from './input-error';
+import { ringExteriorSides } from './ring-sides';
 import { type GreenKind, normalizeKind } from './rules';
 
 /**
@@ -18,6 +19,8 @@ export interface GreenFeature {
   paths: Float64Array[];
   /** Area features only: each polygon's rings (outer first), for the "inside is 0 m" fill. */
   polygons: Float64Array[][];
+  /** Per path, the side its distance can matter on (`ring-sides.ts`); absent or 0: both sides. */
+  pathSides?: Int8Array;
   name: string | null;
 }
 
@@ -176,6 +179,7 @@ export function prepareGreenFeature(
     bbox: boundingBoxOf(paths),
     paths,
     polygons,
+    pathSides: ringExteriorSides(polygons),
     name: featureName(feature),
   };
 }
