@@ -116,6 +116,7 @@ export class PlannerApp {
   async start(restore: (data: DataSet) => Promise<DataSet> = async (data) => data): Promise<void> {
     const { dataPath } = this.store.get();
     this.store.set({ status: 'loading' });
+    this.client.warm();
     try {
       const loaded = await loadDataSet(new URL(dataPath, document.baseURI).href, (bytes) =>
         this.store.set({ loadedBytes: bytes }),
@@ -128,7 +129,9 @@ export class PlannerApp {
         data,
         ...(typeof suggested === 'number' && !fromUrl ? { cellMeters: suggested } : {}),
       });
-      // Let the map draw the data first (set by the map view; a bounded wait).
+      // Let the map draw the data first (set by the map view; a bounded wait), while the layers are
+      // already on their way to the worker.
+      this.client.preload(this.coverageLayers());
       await this.mapDataDrawn?.();
       await this.compute();
       void this.loadDeferred(dataPath);
@@ -165,6 +168,21 @@ export class PlannerApp {
     });
   }
 
+  /** The engine's input from the current data and rules (the same collection objects each time). */
+  private coverageLayers(): CoverageLayers {
+    const { data, rules } = this.store.get();
+    return {
+      communities: data!.communities,
+      residential: data!.residential,
+      greenways: data!.greenways,
+      greenspaces: data!.greenspaces,
+      // The walking network goes to the worker only when the rules walk (it is the largest layer).
+      ...(rules.distance === 'network'
+        ? { streets: data!.streets, barriers: data!.barriers, entrances: data!.entrances }
+        : {}),
+    };
+  }
+
   /** Runs the engine in the worker on the current data and rules; cancels a run in flight. */
   async compute(): Promise<void> {
     const { data, rules, cellMeters } = this.store.get();
@@ -176,16 +194,7 @@ export class PlannerApp {
       error: null,
       errorDetail: null,
     });
-    const layers: CoverageLayers = {
-      communities: data.communities,
-      residential: data.residential,
-      greenways: data.greenways,
-      greenspaces: data.greenspaces,
-      // The walking network goes to the worker only when the rules walk (it is the largest layer).
-      ...(rules.distance === 'network'
-        ? { streets: data.streets, barriers: data.barriers, entrances: data.entrances }
-        : {}),
-    };
+    const layers = this.coverageLayers();
     try {
       const result = await this.client.compute(layers, rules, cellMeters, {
         onProgress: (progress) => {

@@ -91,6 +91,22 @@ export class CoverageClient {
     return this.resultOf(reply);
   }
 
+  /**
+   * Starts the worker now, so that its script is fetched and compiled while the page loads its data
+   * (otherwise the first `compute` waits for it).
+   */
+  warm(): void {
+    void this.client.current;
+  }
+
+  /**
+   * Starts sending a layer set ahead of the `compute` that will use it (the same collection objects),
+   * so the copying overlaps the map's first drawing instead of following it.
+   */
+  preload(layers: CoverageLayers): void {
+    this.sendLayers(layers);
+  }
+
   /** Starts sending a layer set unless the worker has it (or is receiving it); returns its id. */
   private sendLayers(layers: CoverageLayers): number {
     const held = this.sentLayers?.layers;
