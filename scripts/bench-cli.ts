@@ -1,8 +1,9 @@
 /**
- * End-to-end benchmark of the CLI (read, compute, write FlatGeobuf) against what a planner does in a
- * desktop GIS today, run here with GDAL/SpatiaLite (the engine QGIS uses): reproject to UTM, buffer and
- * dissolve green by 300 m and parks by 500 m, then select the cell centres inside each buffer.
- * Both run on the same seeded 10 × 10 km synthetic city with 25 m cells (160k cells).
+ * End-to-end benchmark of the CLI (read, compute, write) against what a planner does in a desktop GIS
+ * today, run here with GDAL/SpatiaLite (the engine QGIS uses): reproject to UTM, buffer and dissolve
+ * green by 300 m and parks by 500 m, then select the residential cell centres inside each buffer.
+ * Both run on issue 15's case: a seeded 20 × 20 km synthetic city with 25 m cells whose residential
+ * blocks hold about 267k cells; the CLI once writing FlatGeobuf cells and once a GeoTIFF grid.
  *
  *   npx tsx scripts/bench-cli.ts [--writers]   (part of `npm run bench`; needs gdal-bin for the baseline;
  *   `--writers` runs only the in-process cell writers: FlatGeobuf, GeoTIFF, GeoParquet)
@@ -19,31 +20,63 @@ import {
   rowCenterLatitude,
   snapshotCoverage,
 } from '../src/coverage';
+import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../src/coverage/geodesy';
 import { cellColumnsFor, cellFeatures, rulesRecord } from '../src/io/coverage-export';
 import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { flatGeobufChunks } from '../src/io/flatgeobuf-write';
 import { cellsParquetBytesFromFeatures, cellsParquetChunks } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { parquetGzip } from './cli/parquet-compression';
-import { syntheticCity } from './synthetic-city';
+import { seededRandom, syntheticCity } from './synthetic-city';
 
 const directory = mkdtempSync(join(tmpdir(), 'greenreach-bench-cli-'));
 const cellMeters = 25;
+const sizeMeters = 20_000;
 const city = syntheticCity({
   seed: 3,
-  sizeMeters: 10_000,
-  communitiesPerSide: 4,
-  greenwayCount: 8,
-  microParkCount: 10,
-  parkCount: 16,
-  otherGreenCount: 24,
+  sizeMeters,
+  communitiesPerSide: 8,
+  greenwayCount: 30,
+  microParkCount: 40,
+  parkCount: 64,
+  otherGreenCount: 96,
 });
+// Residential land: 400 m blocks (a 100 m street between them), about 65% of them (42% of the land), seeded.
+const residential = residentialBlocks(sizeMeters, 500, 400, 0.65, 11);
 for (const name of ['communities', 'greenways', 'greenspaces'] as const) {
   writeFileSync(join(directory, `${name}.geojson`), JSON.stringify(city[name]));
 }
+writeFileSync(join(directory, 'residential.geojson'), JSON.stringify(residential));
 const rules = presetRules('chengdu');
-const model = buildCoverage(city, rules, cellMeters);
+const model = buildCoverage({ ...city, residential }, rules, cellMeters);
 const cells = model.residentialCells.length;
+
+/** Square blocks of `blockMeters` on a `pitchMeters` lattice over the city, each kept with probability `share`. */
+function residentialBlocks(size: number, pitchMeters: number, blockMeters: number, share: number, seed: number) {
+  const random = seededRandom(seed);
+  const kx = metersPerDegreeLongitude(30.66);
+  const ky = metersPerDegreeLatitude(30.66);
+  const at = (x: number, y: number) => [104.07 + x / kx, 30.66 + y / ky];
+  const features = [];
+  for (let x = -size / 2; x + blockMeters <= size / 2; x += pitchMeters) {
+    for (let y = -size / 2; y + blockMeters <= size / 2; y += pitchMeters) {
+      if (random() >= share) continue;
+      const ring = [
+        at(x, y),
+        at(x + blockMeters, y),
+        at(x + blockMeters, y + blockMeters),
+        at(x, y + blockMeters),
+        at(x, y),
+      ];
+      features.push({
+        type: 'Feature' as const,
+        properties: {},
+        geometry: { type: 'Polygon' as const, coordinates: [ring] },
+      });
+    }
+  }
+  return { type: 'FeatureCollection' as const, features };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function timeCommand(command: string, args: string[]): number {
@@ -56,20 +89,30 @@ function timeCommand(command: string, args: string[]): number {
 // `--writers`: only the in-process cell writers below (no CLI runs, no GDAL baseline).
 if (!process.argv.includes('--writers')) {
   console.log(
-    `CLI end to end vs a GDAL/SpatiaLite buffer-and-select workflow — 10 × 10 km, ${cellMeters} m cells, ${cells} cells`,
+    `CLI end to end vs a GDAL/SpatiaLite buffer-and-select workflow — ${sizeMeters / 1000} × ${sizeMeters / 1000} km, ${cellMeters} m cells, ${cells} residential cells; Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`,
   );
   // Exactly what `npm run coverage` runs, without npm's own start-up.
-  const cliArgs = [process.execPath, 'scripts/run-cli.mjs'];
-  for (const name of ['communities', 'greenways', 'greenspaces'])
-    cliArgs.push(`--${name}`, join(directory, `${name}.geojson`));
-  cliArgs.push('--cell', String(cellMeters), '--format', 'fgb', '--out', join(directory, 'out'));
-  timeCommand(cliArgs[0], cliArgs.slice(1)); // warm-up (file cache, tsx compile cache)
-  const cliTimes = [0, 1, 2].map(() => timeCommand(cliArgs[0], cliArgs.slice(1)));
-  const summary = JSON.parse(readFileSync(join(directory, 'out/summary.json'), 'utf8'));
-  const cliMs = median(cliTimes);
-  console.log(
-    `CLI (read GeoJSON, compute, write FlatGeobuf), process wall time: median ${cliMs.toFixed(0)} ms (${cliTimes.map((t) => t.toFixed(0)).join(', ')})`,
-  );
+  const cliRun = (format: 'fgb' | 'tif') => {
+    const cliArgs = ['scripts/run-cli.mjs'];
+    for (const name of ['communities', 'residential', 'greenways', 'greenspaces'])
+      cliArgs.push(`--${name}`, join(directory, `${name}.geojson`));
+    cliArgs.push('--cell', String(cellMeters), '--format', format, '--out', join(directory, `out-${format}`));
+    return timeCommand(process.execPath, cliArgs);
+  };
+  cliRun('fgb'); // warm-up (file cache, the CLI's esbuild bundle)
+  const cliMs: Record<'fgb' | 'tif', number> = { fgb: 0, tif: 0 };
+  const cliTimes: Record<'fgb' | 'tif', number[]> = { fgb: [], tif: [] };
+  // Interleaved, so that a change in the machine's load falls on both formats alike.
+  for (let round = 0; round < 3; round++)
+    for (const format of ['fgb', 'tif'] as const) cliTimes[format].push(cliRun(format));
+  for (const format of ['fgb', 'tif'] as const) {
+    cliMs[format] = median(cliTimes[format]);
+    const timings = JSON.parse(readFileSync(join(directory, `out-${format}/summary.json`), 'utf8')).timings_ms;
+    console.log(
+      `CLI --format ${format} (read GeoJSON, compute, write), process wall time: median ${cliMs[format].toFixed(0)} ms (${cliTimes[format].map((t) => t.toFixed(0)).join(', ')}); last run's timings_ms ${JSON.stringify(timings)}`,
+    );
+  }
+  const summary = JSON.parse(readFileSync(join(directory, 'out-fgb/summary.json'), 'utf8'));
 
   if (spawnSync('ogr2ogr', ['--version']).status !== 0) {
     console.log('GDAL baseline skipped: ogr2ogr not found (apt-get install gdal-bin)');
@@ -109,32 +152,51 @@ if (!process.argv.includes('--writers')) {
         ['-update', '-t_srs', 'EPSG:32648', '-nln', 'greenspaces', database, join(directory, 'greenspaces.geojson')],
       ],
       ['ogr2ogr', ['-update', '-t_srs', 'EPSG:32648', '-nln', 'centres', database, join(directory, 'centres.geojson')]],
+      // The cells inside each dissolved buffer, exported as a table (what a planner would save).
       [
-        'ogrinfo',
+        'ogr2ogr',
         [
+          '-f',
+          'CSV',
+          join(directory, 'green.csv'),
           database,
           '-sql',
-          `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.green!.radiusMeters})) FROM (SELECT GEOMETRY FROM greenways UNION ALL SELECT GEOMETRY FROM greenspaces WHERE ST_Area(GEOMETRY) >= ${rules.green!.minimumAreaSquareMeters})))`,
+          `SELECT cell FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.green!.radiusMeters})) FROM (SELECT GEOMETRY FROM greenways UNION ALL SELECT GEOMETRY FROM greenspaces WHERE ST_Area(GEOMETRY) >= ${rules.green!.minimumAreaSquareMeters})))`,
         ],
       ],
       [
-        'ogrinfo',
+        'ogr2ogr',
         [
+          '-f',
+          'CSV',
+          join(directory, 'park.csv'),
           database,
           '-sql',
-          `SELECT COUNT(*) FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.park!.radiusMeters})) FROM greenspaces WHERE kind IN ('park', 'pocket_park') AND ST_Area(GEOMETRY) >= ${rules.park!.minimumAreaSquareMeters}))`,
+          `SELECT cell FROM centres WHERE ST_Intersects(GEOMETRY, (SELECT ST_Union(ST_Buffer(GEOMETRY, ${rules.park!.radiusMeters})) FROM greenspaces WHERE kind IN ('park', 'pocket_park') AND ST_Area(GEOMETRY) >= ${rules.park!.minimumAreaSquareMeters}))`,
         ],
       ],
     ];
     const started = performance.now();
-    const counts: number[] = [];
     for (const [command, args] of steps) {
       const done = spawnSync(command, args, { encoding: 'utf8' });
       if (done.status !== 0) throw new Error(`${command} failed: ${done.stderr}`);
-      const match = /COUNT\(\*\) \(Integer\) = (\d+)/.exec(done.stdout);
-      if (match) counts.push(Number(match[1]));
     }
     const gdalMs = performance.now() - started;
+    // Cell by cell: the engine's verdicts (the same model the CLI computes) against GDAL's selections.
+    const result = snapshotCoverage(model, {});
+    const positionOf = new Map(Array.from(result.cellIndex, (cell, position) => [cell, position]));
+    const disagreements = (file: string, bit: number) => {
+      // GDAL's CSV: a header, then one quoted id per line (CRLF).
+      const lines = readFileSync(join(directory, file), 'utf8').trim().split(/\r?\n/).slice(1);
+      const selected = new Set(lines.map((line) => Number(line.replace(/[",]/g, ''))));
+      let differing = 0;
+      for (const [cell, position] of positionOf)
+        if (((result.verdicts[position] & bit) !== 0) !== selected.has(cell)) differing++;
+      return { differing, selected: selected.size };
+    };
+    const green = disagreements('green.csv', 1);
+    const park = disagreements('park.csv', 2);
+    const counts = [green.selected, park.selected];
     console.log(
       `GDAL/SpatiaLite workflow (reproject, buffer, dissolve, select by location), one run: ${(gdalMs / 1000).toFixed(1)} s`,
     );
@@ -144,7 +206,13 @@ if (!process.argv.includes('--writers')) {
     console.log(
       '(GDAL buffers approximate circles with straight segments and measure in UTM 48N, so a few cells near a radius may differ)',
     );
-    console.log(`CLI end to end is ${(gdalMs / cliMs).toFixed(0)}× faster than the GIS workflow (target ≥ 20×)`);
+    const share = (differing: number) => `${differing} of ${cells} cells (${((differing / cells) * 100).toFixed(3)}%)`;
+    console.log(
+      `verdicts differing cell by cell: green ${share(green.differing)}, park ${share(park.differing)} (target ≤ 0.1%)`,
+    );
+    console.log(
+      `CLI end to end vs the GIS workflow: FlatGeobuf ${(gdalMs / cliMs.fgb).toFixed(1)}× (target ≥ 20×), GeoTIFF ${(gdalMs / cliMs.tif).toFixed(1)}× (target ≥ 40×)`,
+    );
   }
 }
 
