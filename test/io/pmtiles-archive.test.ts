@@ -24,7 +24,7 @@ class BytesSource implements Source {
   }
 }
 
-const fileOf = (bytes: Uint8Array, name: string) => new File([bytes], name);
+const fileOf = (bytes: Uint8Array, name: string) => new File([bytes.slice()], name);
 
 async function problemOf(file: File): Promise<InputError> {
   try {
