@@ -147,6 +147,8 @@ describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline
     await page.getByTestId('language').click();
     await expect.poll(() => placedLabels(page), { timeout: 30_000 }).toContain('主街\nMain Street');
     await waitForMapIdle(page);
+    // Past MapLibre's label fade-in, so the screenshot shows them.
+    await page.waitForTimeout(1000);
     await page.screenshot({ path: join(output, 'labels-zh.png') });
 
     // A reload brings the basemap back from IndexedDB.
