@@ -15,6 +15,7 @@ import {
   screenshotPixels,
   startServer,
   stopProcess,
+  testBuild,
   waitForCoverage,
   waitForMapIdle,
 } from './harness';
@@ -110,6 +111,9 @@ describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline
     mkdirSync(output, { recursive: true });
     writeFileSync(archivePath, archive);
     buildIfStale();
+    // The same archive served by the test server (HTTP range requests), for the URL box.
+    mkdirSync(join(testBuild, 'test-basemap'), { recursive: true });
+    writeFileSync(join(testBuild, 'test-basemap/three-rivers.pmtiles'), archive);
     server = await startServer();
     browser = await launchBrowser(executable!);
   }, 300_000);
@@ -222,5 +226,34 @@ describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline
       .toMatch(/^The basemap covers 85\.65°W – 85\.59°W, 41\.93°N – 41\.97°N, [\d,]+ km from your data/);
     await page.getByTestId('basemap-remove').click();
     await waitForBasemap(page, false);
+  }, 300_000);
+
+  it('an archive by URL is read by range requests and kept over a reload; an unreachable one is named', async () => {
+    const { page, consoleErrors, requests } = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, {
+      offline: true,
+    });
+    await waitForCoverage(page);
+    const url = `${server.url}test-basemap/three-rivers.pmtiles`;
+    await page.getByTestId('basemap-url').fill(url);
+    await page.getByTestId('basemap-url').press('Enter');
+    await expect.poll(() => page.getByTestId('basemap-in-use').textContent()).toContain(url);
+    await waitForBasemap(page, true);
+    expect((await basemapPixels(page)).water).toBeGreaterThan(300);
+    expect(requests.filter((address) => address === url).length).toBeGreaterThan(1);
+
+    await page.reload();
+    await waitForCoverage(page);
+    await expect.poll(() => page.getByTestId('basemap-in-use').textContent()).toContain(url);
+    await waitForBasemap(page, true);
+
+    const missing = `${server.url}test-basemap/missing.pmtiles`;
+    await page.getByTestId('basemap-url').fill(missing);
+    await page.getByTestId('basemap-url').press('Enter');
+    await expect.poll(() => page.getByTestId('basemap-error').textContent()).toContain(`${missing}: could not be read`);
+    expect(await page.getByTestId('basemap-in-use').textContent()).toContain(url);
+    await page.getByTestId('basemap-remove').click();
+    await waitForBasemap(page, false);
+    // The 404 of the missing archive is the only error the browser logs.
+    expect(consoleErrors.filter((message) => !message.includes('404'))).toEqual([]);
   }, 300_000);
 });
