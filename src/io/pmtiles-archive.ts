@@ -29,6 +29,8 @@ export interface PlannerArchive {
   bounds: [number, number, number, number];
   minZoom: number;
   maxZoom: number;
+  /** The archive's own credit line (its metadata's `attribution`, tags removed), or null. */
+  attribution: string | null;
 }
 
 const headerBytes = 127;
@@ -162,9 +164,13 @@ export async function openPmtilesArchive(input: { file: File } | { url: string }
     const reason = error instanceof Error ? error.message : String(error);
     throw fail(name, 'corrupt', `its directory cannot be read: ${reason}`, { reason });
   }
+  // Its credit (OpenStreetMap data must be credited), as plain text: Protomaps writes it as HTML links.
+  const metadata = (await archive.getMetadata().catch(() => null)) as { attribution?: unknown } | null;
+  const credit = typeof metadata?.attribution === 'string' ? metadata.attribution.replace(/<[^>]*>/g, '').trim() : '';
   return {
     name,
     key,
+    attribution: credit || null,
     archive,
     bounds: [header.minLon, header.minLat, header.maxLon, header.maxLat],
     minZoom: header.minZoom,

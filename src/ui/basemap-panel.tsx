@@ -77,6 +77,11 @@ export function BasemapPanel({ app, basemap: controller }: { app: PlannerApp; ba
           <p>
             {t(language, 'basemapInUse', { name: basemap.name, minZoom: basemap.minZoom, maxZoom: basemap.maxZoom })}
           </p>
+          {basemap.attribution && (
+            <p class="muted" data-testid="basemap-attribution">
+              {t(language, 'dataFrom')}: {basemap.attribution}
+            </p>
+          )}
           {distanceKm !== null && distanceKm > 0 && (
             <p class="error" role="note" data-testid="basemap-far">
               {t(language, 'basemapFar', {

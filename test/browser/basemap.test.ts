@@ -107,6 +107,7 @@ describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline
       minZoom: 10,
       maxZoom: 15,
       gzip: true,
+      metadata: { attribution: '<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap</a>' },
     });
     mkdirSync(output, { recursive: true });
     writeFileSync(archivePath, archive);
@@ -135,6 +136,7 @@ describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline
     await page.getByTestId('basemap-file').setInputFiles(archivePath);
     await expect.poll(() => page.getByTestId('basemap-in-use').textContent()).toContain('three-rivers.pmtiles');
     expect(await page.getByTestId('basemap-in-use').textContent()).toContain('zoom 10–15');
+    expect(await page.getByTestId('basemap-attribution').textContent()).toBe('Data: © OpenStreetMap');
     await waitForBasemap(page, true);
     const after = await basemapPixels(page);
     await page.screenshot({ path: join(output, 'after.png') });

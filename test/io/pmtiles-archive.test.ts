@@ -44,7 +44,15 @@ describe('PMTiles test archive (scripts/pmtiles)', () => {
     const sample = threeRiversProtomapsLayers(root);
     bounds = sample.bounds;
     tiles = vectorTiles(sample.layers, 10, 15);
-    archive = writePmtiles({ tiles, tileType: 1, bounds, minZoom: 10, maxZoom: 15, gzip: true });
+    archive = writePmtiles({
+      tiles,
+      tileType: 1,
+      bounds,
+      minZoom: 10,
+      maxZoom: 15,
+      gzip: true,
+      metadata: { attribution: '<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap contributors</a>' },
+    });
   });
 
   it('pmtiles reads back every tile written, and the header says the bounds and zooms', async () => {
@@ -130,6 +138,8 @@ describe('PMTiles test archive (scripts/pmtiles)', () => {
   it('the planner’s archive opens: bounds and zooms from its header', async () => {
     const opened = await openPmtilesArchive({ file: fileOf(archive, 'three-rivers.pmtiles') });
     expect(opened.name).toBe('three-rivers.pmtiles');
+    // The credit line from the metadata, as text (Protomaps writes links).
+    expect(opened.attribution).toBe('© OpenStreetMap contributors');
     expect([opened.minZoom, opened.maxZoom]).toEqual([10, 15]);
     expect(opened.bounds[0]).toBeCloseTo(bounds[0], 6);
     expect(opened.bounds[3]).toBeCloseTo(bounds[3], 6);
