@@ -1,4 +1,4 @@
-import type * as maplibregl from 'maplibre-gl';
+import * as maplibregl from 'maplibre-gl';
 import type { MapLanguage, MapPlannerBasemap } from './map-types';
 
 /** The planner basemap's vector source, and the prefix of its layers' ids (clear of the app's own layers). */
@@ -6,6 +6,7 @@ export const plannerBasemapSource = 'planner-basemap';
 export const plannerBasemapLayerPrefix = 'planner-basemap-';
 const sourceId = plannerBasemapSource;
 const prefix = plannerBasemapLayerPrefix;
+const target = { source: sourceId, prefix };
 
 /**
  * The planner's own basemap on the map (a PMTiles archive drawn with the Protomaps style): its vector
@@ -42,7 +43,7 @@ export class PlannerBasemapLayers {
     if (previous) this.map.removeSource(sourceId);
     this.basemap = basemap;
     if (!basemap || !style) return;
-    style.registerArchive(basemap.archive);
+    style.registerArchive(basemap.archive, maplibregl.addProtocol);
     this.map.addSource(sourceId, {
       type: 'vector',
       tiles: [`pmtiles://${basemap.key}/{z}/{x}/{y}`],
@@ -50,7 +51,7 @@ export class PlannerBasemapLayers {
       maxzoom: basemap.maxZoom,
       bounds: basemap.bounds,
     });
-    const { base, labels } = style.protomapsLayers(language);
+    const { base, labels } = style.protomapsLayers(language, target);
     for (const layer of [...base, ...labels]) this.map.addLayer(layer);
     this.baseIds = base.map((layer) => layer.id);
     this.labelIds = labels.map((layer) => layer.id);
@@ -65,7 +66,7 @@ export class PlannerBasemapLayers {
     const style = await import('./protomaps-style');
     if (request !== this.requests || !this.basemap || !this.map.style) return;
     for (const id of this.labelIds) if (this.map.getLayer(id)) this.map.removeLayer(id);
-    const { labels } = style.protomapsLayers(language);
+    const { labels } = style.protomapsLayers(language, target);
     for (const layer of labels) this.map.addLayer(layer);
     this.labelIds = labels.map((layer) => layer.id);
     this.place();

@@ -1,9 +1,7 @@
 import { layers, namedFlavor } from '@protomaps/basemaps';
-import type { LayerSpecification } from 'maplibre-gl';
-import * as maplibregl from 'maplibre-gl';
+import type { addProtocol as AddProtocol, LayerSpecification } from 'maplibre-gl';
 import { type PMTiles, Protocol } from 'pmtiles';
 import type { MapLanguage } from './map-types';
-import { plannerBasemapLayerPrefix as layerPrefix, plannerBasemapSource } from './planner-basemap';
 
 /**
  * The planner's basemap as MapLibre sees it (loaded only when a basemap is given): pmtiles' protocol,
@@ -21,22 +19,31 @@ const protomapsLanguage: Record<MapLanguage, string> = { zh: 'zh-Hans', en: 'en'
 
 let protocol: Protocol | null = null;
 
-/** Hands the archive to the `pmtiles://` protocol (registered with MapLibre on first use). */
-export function registerArchive(archive: PMTiles): void {
+/**
+ * Hands the archive to the `pmtiles://` protocol, registered with MapLibre's `addProtocol` on first use
+ * (passed in, so that this chunk does not import MapLibre itself and the bundler leaves it where it was).
+ */
+export function registerArchive(archive: PMTiles, addProtocol: typeof AddProtocol): void {
   if (!protocol) {
     protocol = new Protocol();
-    maplibregl.addProtocol('pmtiles', protocol.tile);
+    addProtocol('pmtiles', protocol.tile);
   }
   protocol.add(archive);
 }
 
+/** Where the layers go: the vector source's id and the prefix of the layers' ids (`planner-basemap.ts`). */
+export interface ProtomapsTarget {
+  source: string;
+  prefix: string;
+}
+
 /** A Protomaps layer as the app draws it: its id prefixed, its source ours, no icon (there is no sprite). */
-function adapt(layer: LayerSpecification): LayerSpecification {
-  const adapted = { ...layer, id: `${layerPrefix}${layer.id}` } as LayerSpecification & {
+function adapt(layer: LayerSpecification, target: ProtomapsTarget): LayerSpecification {
+  const adapted = { ...layer, id: `${target.prefix}${layer.id}` } as LayerSpecification & {
     source?: string;
     layout?: Record<string, unknown>;
   };
-  if ('source' in adapted) adapted.source = plannerBasemapSource;
+  if ('source' in adapted) adapted.source = target.source;
   if (adapted.layout) {
     adapted.layout = Object.fromEntries(Object.entries(adapted.layout).filter(([key]) => !key.startsWith('icon-')));
   }
@@ -47,13 +54,16 @@ function adapt(layer: LayerSpecification): LayerSpecification {
  * The Protomaps light style's layers for the planner's basemap: `base` (land, water, roads, buildings;
  * under the app's layers) and `labels` (names in `language`; under the app's own labels).
  */
-export function protomapsLayers(language: MapLanguage): { base: LayerSpecification[]; labels: LayerSpecification[] } {
+export function protomapsLayers(
+  language: MapLanguage,
+  target: ProtomapsTarget,
+): { base: LayerSpecification[]; labels: LayerSpecification[] } {
   // The app's one font stack in place of Protomaps' Noto fonts, which would be fetched as glyph PBFs.
   const flavor = { ...namedFlavor('light'), regular: 'sans-serif', bold: 'sans-serif', italic: 'sans-serif' };
   const keep = (list: unknown[]) =>
-    (list as LayerSpecification[]).filter((layer) => !droppedLayers.has(layer.id)).map(adapt);
+    (list as LayerSpecification[]).filter((layer) => !droppedLayers.has(layer.id)).map((layer) => adapt(layer, target));
   return {
-    base: keep(layers(plannerBasemapSource, flavor)),
-    labels: keep(layers(plannerBasemapSource, flavor, { labelsOnly: true, lang: protomapsLanguage[language] })),
+    base: keep(layers(target.source, flavor)),
+    labels: keep(layers(target.source, flavor, { labelsOnly: true, lang: protomapsLanguage[language] })),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextLayerIds, visibilityGroups } from '../../src/map/map-style';
-import { plannerBasemapSource } from '../../src/map/planner-basemap';
+import { plannerBasemapLayerPrefix, plannerBasemapSource } from '../../src/map/planner-basemap';
 import { protomapsLayers } from '../../src/map/protomaps-style';
 import { defaultLayers } from '../../src/state/url-state';
 
@@ -22,8 +22,9 @@ function fontsOf(value: unknown, found: string[] = []): string[] {
 }
 
 describe('Protomaps style for the planner basemap', () => {
-  const zh = protomapsLayers('zh');
-  const en = protomapsLayers('en');
+  const target = { source: plannerBasemapSource, prefix: plannerBasemapLayerPrefix };
+  const zh = protomapsLayers('zh', target);
+  const en = protomapsLayers('en', target);
 
   it('draws land, water, roads and buildings, and labels places, roads and water', () => {
     const ids = zh.base.map((layer) => layer.id);
