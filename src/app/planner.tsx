@@ -2,6 +2,7 @@ import { render } from 'preact';
 import type { DrawTool } from '../map/draw-tool';
 import type { MeasureTool } from '../map/measure-tool';
 import type { PlannerMap } from '../map/planner-map';
+import { BasemapController } from '../state/basemap-controller';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { MeasureController } from '../state/measure';
@@ -29,6 +30,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const app = new PlannerApp(new CoverageClient());
   const imports = new ImportController(app);
   const osmImport = new OsmImportController(app, () => new OsmClient());
+  const basemap = new BasemapController();
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
@@ -51,7 +53,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     }
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
-    const binding = new MapBinding(map, app, results, scenarios.store);
+    const binding = new MapBinding(map, app, results, scenarios.store, basemap.store);
     const current = { map, binding, tool: null as DrawTool | null, measureTool: null as MeasureTool | null };
     mounted = current;
     void Promise.all([drawToolModule, measureToolModule]).then(([{ DrawTool }, { MeasureTool }]) => {
@@ -85,6 +87,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     app,
     imports,
     osmImport,
+    basemap,
     scenarios,
     results,
     hover,
@@ -108,6 +111,8 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     },
   };
   render(<App services={services} />, element);
+  // A basemap kept by an earlier visit comes back beside the data (its code loads only if there is one).
+  void basemap.restore();
   // The first computation starts once the drawing tool is there, so "ready" means every tool works.
   void app.start(async (data) => {
     const restored = await imports.restore(data, app.openedSearch);

@@ -206,20 +206,34 @@ export function communityLabelText(language: MapLanguage): ExpressionSpecificati
   return language === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name']] : ['get', 'name'];
 }
 
-/** The layers each visibility switch shows or hides (cells and the gap view are deck.gl's, not here). */
-export function visibilityGroups(layers: MapLayerVisibility): [string[], boolean][] {
+/**
+ * The data set's own context (streets, water, rail, buildings, an extract's basemap, the district's pale
+ * fill): what a planner's basemap replaces on the map.
+ */
+export const contextLayerIds = [
+  'district-fill',
+  'river-fill',
+  'river-line',
+  'water-fill',
+  'water-line',
+  'streets-local',
+  'streets-arterial',
+  'railway',
+  'railway-core',
+  'buildings',
+  ...[...basemapLayers(), ...basemapLabelLayers()].map((layer) => layer.id),
+];
+
+/**
+ * The layers each visibility switch shows or hides (cells and the gap view are deck.gl's, not here).
+ * Under a planner's basemap the data set's own context stays hidden (the basemap follows the streets switch).
+ */
+export function visibilityGroups(layers: MapLayerVisibility, plannerBasemap = false): [string[], boolean][] {
   return [
-    [
-      ['streets-local', 'streets-arterial', 'railway', 'railway-core', 'buildings', ...basemapLayerIds()],
-      layers.streets,
-    ],
+    [contextLayerIds.filter((id) => id !== 'district-fill'), layers.streets && !plannerBasemap],
+    [['district-fill'], !plannerBasemap],
     [['communities-line', 'communities-label'], layers.communities],
     [greenLayerIds.filter((id) => id.startsWith('greenspaces')), layers.greenspaces],
     [['greenways-line'], layers.greenways],
   ];
-}
-
-/** The ids of the basemap's layers (shown and hidden with the streets). */
-function basemapLayerIds(): string[] {
-  return [...basemapLayers(), ...basemapLabelLayers()].map((layer) => layer.id);
 }

@@ -1,4 +1,5 @@
 import type { FeatureCollection } from 'geojson';
+import type { PMTiles } from 'pmtiles';
 import type { CellState } from '../theme/cell-colors';
 
 /**
@@ -20,6 +21,17 @@ export interface MapData {
   buildings?: FeatureCollection | null;
   /** A basemap derived from an OpenStreetMap extract (features with a `class`); replaces streets and buildings on the map. */
   basemap?: FeatureCollection | null;
+}
+
+/** A basemap the planner supplies: a PMTiles archive, opened and checked (src/io/pmtiles-archive.ts). */
+export interface MapPlannerBasemap {
+  /** The archive's key for the `pmtiles://` protocol (unique per opening). */
+  key: string;
+  archive: PMTiles;
+  /** `[west, south, east, north]` in degrees: no tile is asked for outside. */
+  bounds: [number, number, number, number];
+  minZoom: number;
+  maxZoom: number;
 }
 
 /** Features of one of the map's layers, by index (what a search found, outlined on the map). */

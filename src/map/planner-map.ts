@@ -23,7 +23,9 @@ import type {
   MapFeatureSelection,
   MapLanguage,
   MapLayerVisibility,
+  MapPlannerBasemap,
 } from './map-types';
+import { PlannerBasemapLayers } from './planner-basemap';
 import { SwipeComparison } from './swipe';
 
 export type { CellInfo, FeatureInfo } from './map-types';
@@ -95,6 +97,8 @@ export class PlannerMap {
   /** The deck.gl layer update the overlay holds (what its next frame draws). */
   private renderingDeckVersion = 0;
   private styleLoaded: Promise<void>;
+  /** A basemap the planner supplies (PMTiles), under the app's layers. */
+  private readonly plannerBasemap: PlannerBasemapLayers;
   /** Resolves once the map has drawn the last data set handed to it (every tile loaded and drawn). */
   private dataDrawn: Promise<void> = Promise.resolve();
   private destroyed = false;
@@ -143,6 +147,7 @@ export class PlannerMap {
     });
     this.map.addControl(this.overlay);
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
+    this.plannerBasemap = new PlannerBasemapLayers(this.map, this.styleLoaded);
     this.map.on('moveend', () => options.onViewChange?.(cameraOf(this.map)));
     this.pointer = new MapPointer(
       this.map,
@@ -214,16 +219,29 @@ export class PlannerMap {
       if (source) source.setData(collection);
       else this.map.addSource(id, { type: 'geojson', data: collection });
     }
-    if (!this.map.getLayer('district-fill')) for (const layer of dataLayers()) this.map.addLayer(layer);
+    if (!this.map.getLayer('district-fill')) {
+      for (const layer of dataLayers()) this.map.addLayer(layer);
+      this.plannerBasemap.place();
+    }
     this.applyLanguage();
     this.applyVisibility();
     this.applyHighlights();
   }
 
-  /** Switches label language (community names: `name` in Chinese, `name_en` in English). */
+  /** Switches label language (community names: `name` in Chinese, `name_en` in English; the planner's basemap too). */
   setLanguage(language: MapLanguage): void {
     this.language = language;
     this.applyLanguage();
+    void this.plannerBasemap.setLanguage(language);
+  }
+
+  /**
+   * Draws a basemap the planner supplies (a PMTiles archive, already checked) under the app's layers, in
+   * place of the data set's own streets, water and buildings; null goes back to those. Resolves once drawn in.
+   */
+  async setPlannerBasemap(basemap: MapPlannerBasemap | null): Promise<void> {
+    await this.plannerBasemap.set(basemap, this.language);
+    this.applyVisibility();
   }
 
   private applyLanguage(): void {
@@ -299,8 +317,10 @@ export class PlannerMap {
   }
 
   private applyVisibility(): void {
-    if (!this.layers || !this.usable || !this.map.getLayer('streets-local')) return;
-    for (const [ids, visible] of visibilityGroups(this.layers)) {
+    if (!this.layers || !this.usable) return;
+    this.plannerBasemap.applyVisibility(this.layers.streets);
+    if (!this.map.getLayer('streets-local')) return;
+    for (const [ids, visible] of visibilityGroups(this.layers, this.plannerBasemap.shown)) {
       for (const id of ids) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     }
   }

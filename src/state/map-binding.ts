@@ -1,5 +1,6 @@
 import { collectionBounds } from '../coverage/geometry';
 import type { PlannerMap } from '../map/planner-map';
+import type { BasemapState } from './basemap-controller';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ResultsState, ResultsView } from './results';
 import type { ScenarioState } from './scenario';
@@ -22,6 +23,7 @@ export class MapBinding {
     private readonly app: PlannerApp,
     results: ResultsView,
     private readonly scenarios: Store<ScenarioState> | null = null,
+    basemap: Store<BasemapState> | null = null,
   ) {
     // The first computation waits for the map to draw the loaded data (bounded), so MapLibre's
     // one-time start-up does not stall the page while computing.
@@ -33,6 +35,15 @@ export class MapBinding {
       app.store.subscribe((state, previous) => this.appChanged(state, previous)),
       results.store.subscribe((state, previous) => this.resultsChanged(state, previous)),
     );
+    if (basemap) {
+      // The planner's basemap (a checked PMTiles archive) under the app's layers, or none.
+      if (basemap.get().basemap) void map.setPlannerBasemap(basemap.get().basemap);
+      this.disposers.push(
+        basemap.subscribe((state, previous) => {
+          if (state.basemap !== previous.basemap) void map.setPlannerBasemap(state.basemap);
+        }),
+      );
+    }
     if (scenarios)
       this.disposers.push(
         scenarios.subscribe((state, previous) => {

@@ -1,4 +1,5 @@
 import type { CellInfo, FeatureInfo } from '../map/planner-map';
+import type { BasemapController } from './basemap-controller';
 import type { ImportController } from './import-controller';
 import type { MeasureController } from './measure';
 import type { OsmImportController } from './osm-import';
@@ -44,6 +45,8 @@ export interface PlannerServices {
   app: PlannerApp;
   imports: ImportController;
   osmImport: OsmImportController;
+  /** A basemap the planner supplies (PMTiles file or URL). */
+  basemap: BasemapController;
   scenarios: ScenarioController;
   results: ResultsView;
   hover: Store<HoverState>;

@@ -13,6 +13,7 @@ import { useStore } from './use-store';
 // Panels not needed for the first answer load right after the first page.
 const ExportPanel = lazyComponent(() => import('./export-panel').then((module) => module.ExportPanel));
 const MeasurePanel = lazyComponent(() => import('./measure-panel').then((module) => module.MeasurePanel));
+const BasemapPanel = lazyComponent(() => import('./basemap-panel').then((module) => module.BasemapPanel));
 const ProjectPanel = lazyComponent(() => import('./project-panel').then((module) => module.ProjectPanel));
 const SearchBox = lazyComponent(() => import('./search-box').then((module) => module.SearchBox));
 const ErrorBanner = lazyComponent(() => import('./error-banner').then((module) => module.ErrorBanner));
@@ -119,6 +120,7 @@ export function App({ services }: { services: PlannerServices }) {
           <LegendPanel app={app} results={results} />
           {services.measure && <MeasurePanel app={app} results={results} measure={services.measure} />}
           <ImportPanel app={app} imports={imports} osmImport={services.osmImport} />
+          <BasemapPanel app={app} basemap={services.basemap} />
           <ExportPanel
             app={app}
             imports={imports}

@@ -438,6 +438,57 @@ export const messages = {
   osmLayer_barriers: { zh: '障碍（河流、铁路）', en: 'Barriers (rivers, railways)' },
   osmLayer_buildings: { zh: '建筑', en: 'Buildings' },
   osmLayer_basemap: { zh: '底图', en: 'Basemap' },
+  // ---- a basemap the planner supplies (PMTiles) ----
+  basemapHeading: { zh: '底图', en: 'Basemap' },
+  basemapHelp: {
+    zh: '您自己的 PMTiles 矢量底图（如 Protomaps 的城市提取），绘制在覆盖结果之下；文件只在本机读取。',
+    en: 'Your own PMTiles vector basemap (e.g. a Protomaps extract of your city), drawn under the coverage; the file is read on this computer only.',
+  },
+  basemapPick: { zh: '选择 PMTiles 文件…', en: 'Pick a PMTiles file…' },
+  basemapUrl: { zh: '或粘贴 PMTiles 网址', en: 'or paste a PMTiles URL' },
+  basemapInUse: {
+    zh: '正在使用底图 {name}（缩放级别 {minZoom}–{maxZoom}）',
+    en: 'Basemap in use: {name} (zoom {minZoom}–{maxZoom})',
+  },
+  basemapRemove: { zh: '移除底图', en: 'Remove basemap' },
+  basemapFailed: { zh: '底图未加载', en: 'Basemap not loaded' },
+  basemapFar: {
+    zh: '底图覆盖 {bounds}，距您的数据 {distance} 公里：数据下方没有底图。',
+    en: 'The basemap covers {bounds}, {distance} km from your data: nothing of it lies under your data.',
+  },
+  errorDetail_pmtilesnotpmtiles: {
+    zh: '不是 PMTiles 文件（开头不是“PMTiles”）',
+    en: 'not a PMTiles archive (it does not start with "PMTiles")',
+  },
+  errorDetail_pmtilestruncated: {
+    zh: '文件不完整：头部指向 {expected} 字节，文件更短（下载中断？）',
+    en: 'the archive is cut short: its header points to {expected} bytes and the file holds fewer (an interrupted download?)',
+  },
+  errorDetail_pmtilesversion: {
+    zh: 'PMTiles 版本 {version}，仅支持版本 3',
+    en: 'PMTiles version {version}; only version 3 is read',
+  },
+  errorDetail_pmtilestiletype: {
+    zh: '存储的是 {type} 瓦片，而非矢量瓦片（MVT）',
+    en: 'it holds {type} tiles, not vector tiles (MVT)',
+  },
+  errorDetail_pmtilescompression: {
+    zh: '使用 {method} 压缩，浏览器无法读取',
+    en: 'compressed with {method}, which the browser cannot read',
+  },
+  errorDetail_pmtilesbounds: {
+    zh: '头部的范围不是地球上的区域',
+    en: 'the bounds in its header are not an area on Earth',
+  },
+  errorDetail_pmtileszooms: {
+    zh: '缩放级别 {minZoom}–{maxZoom} 无效',
+    en: 'zoom levels {minZoom}–{maxZoom} are not valid',
+  },
+  errorDetail_pmtilescorrupt: {
+    zh: '目录无法读取（文件已损坏）',
+    en: 'its directory cannot be read (the archive is damaged)',
+  },
+  errorDetail_pmtilesunreachable: { zh: '无法读取：{reason}', en: 'could not be read: {reason}' },
   // ---- scenarios and suggested sites ----
   scenario: { zh: '规划方案', en: 'Scenario' },
   toolPan: { zh: '平移', en: 'Pan' },

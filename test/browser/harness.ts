@@ -130,7 +130,7 @@ export interface RecordedPage {
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { locale?: string; width?: number; height?: number } = {},
+  options: { locale?: string; width?: number; height?: number; offline?: boolean } = {},
 ): Promise<RecordedPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
@@ -147,6 +147,12 @@ export async function openPage(
   });
   page.on('pageerror', (error) => recorded.consoleErrors.push(`pageerror: ${error.message}`));
   context.on('request', (request) => recorded.requests.push(request.url()));
+  // No network but the test server: every request elsewhere is aborted (as on a machine offline).
+  if (options.offline)
+    await context.route(
+      (address) => address.hostname !== new URL(url).hostname,
+      (route) => route.abort(),
+    );
   await page.goto(url);
   return recorded;
 }

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { PlannerArchive } from '../../src/io/pmtiles-archive';
 import type { DrawEditor } from '../../src/map/draw-editor';
-import type { MapCamera, MapData, MapLanguage, MapLayerVisibility } from '../../src/map/map-types';
+import type { MapCamera, MapData, MapLanguage, MapLayerVisibility, MapPlannerBasemap } from '../../src/map/map-types';
 import type { DataSet } from '../../src/state/load-data';
 import type { ScenarioController } from '../../src/state/scenario';
 import type { Language, LayerVisibility, MapView } from '../../src/state/url-state';
@@ -13,5 +14,6 @@ describe('the map types', () => {
     expectTypeOf<LayerVisibility>().toMatchTypeOf<MapLayerVisibility>();
     expectTypeOf<MapView>().toMatchTypeOf<MapCamera>();
     expectTypeOf<ScenarioController>().toMatchTypeOf<DrawEditor>();
+    expectTypeOf<PlannerArchive>().toMatchTypeOf<MapPlannerBasemap>();
   });
 });
