@@ -99,18 +99,23 @@ export async function fetchFlatGeobuf(
 
 /**
  * Loads a data set from `baseUrl` (a directory URL ending in `/`): `manifest.json` and one
- * `<layer>.fgb` per layer. Communities, greenways and green spaces are required.
+ * `<layer>.fgb` per layer. Communities, greenways and green spaces are required. `knownLayers` (a
+ * shipped data set's list) starts every download at once; otherwise the manifest's list is awaited.
  */
-export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) => void): Promise<DataSet> {
+export async function loadDataSet(
+  baseUrl: string,
+  onProgress?: (bytes: number) => void,
+  knownLayers?: readonly DataLayerName[],
+): Promise<DataSet> {
   let bytes = 0;
   const countBytes = (chunk: number) => {
     bytes += chunk;
     onProgress?.(bytes);
   };
-  const manifest = await fetch(new URL('manifest.json', baseUrl))
+  const manifestLoaded = fetch(new URL('manifest.json', baseUrl))
     .then((response) => (response.ok ? (response.json() as Promise<DataManifest>) : null))
     .catch(() => null);
-  const listed = manifestLayerNames(manifest);
+  const listed = knownLayers ? new Set<string>(knownLayers) : manifestLayerNames(await manifestLoaded);
   const entries = await Promise.all(
     [...requiredLayers, ...optionalLayers]
       .filter((layer) => requiredLayers.includes(layer) || !listed || listed.has(layer))
@@ -123,6 +128,7 @@ export async function loadDataSet(baseUrl: string, onProgress?: (bytes: number) 
           ] as const,
       ),
   );
+  const manifest = await manifestLoaded;
   const layers = Object.fromEntries(entries) as Record<DataLayerName, FeatureCollection | null>;
   return {
     communities: withoutNullGeometry(layers.communities!),
