@@ -56,6 +56,7 @@ import {
   snapshotCoverage,
   tileWindows,
 } from '../src/coverage';
+import { collectionBounds } from '../src/coverage/geometry';
 import { SitePlaces } from '../src/coverage/site-places';
 import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import { SNIFF_BYTES } from '../src/io/content-sniff';
@@ -96,7 +97,7 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
        [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
-       [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
+       [--population F [--buildings F]]  (residents as points or polygons with a count, or a GeoTIFF grid, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
@@ -333,10 +334,18 @@ async function main(argv: string[]): Promise<void> {
   if (osm) process.stdout.write(osm.description);
   // Residents from the planner's population layer (points or polygons with a count), by floor area.
   const populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {};
+  let populationGrid: ReadLayerResult['grid'] | null = null;
   for (const layer of ['population', 'buildings'] as const) {
     const path = values[layer];
     if (!path) continue;
-    const read = await readLayerAt(path, {});
+    // A GeoTIFF grid is read over the residential land (else the communities) plus a margin only.
+    const area = layers.residential ?? layers.communities;
+    const clipBounds = area ? collectionBounds(area) : null;
+    const read = await readLayerAt(path, layer === 'population' ? { clipBounds } : {});
+    if (read.grid) {
+      populationGrid = read.grid;
+      process.stdout.write(`${basename(path)}: ${read.warnings.join('; ')}\n`);
+    }
     const wanted =
       layer === 'population' ? ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
     if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
@@ -510,6 +519,17 @@ async function main(argv: string[]): Promise<void> {
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
       ...(osm ? { osm: osm.summary } : {}),
+      ...(populationGrid
+        ? {
+            population_grid: {
+              width: populationGrid.width,
+              height: populationGrid.height,
+              pixels_read: populationGrid.pixelsRead,
+              pixels_kept: populationGrid.pixelsKept,
+              residents: round(populationGrid.residents),
+            },
+          }
+        : {}),
     });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });
