@@ -139,7 +139,7 @@ export function residentsOf(
   layers: Pick<CoverageLayers, 'population' | 'buildings'>,
   cells: ResidentialCells,
   options: CoverageOptions = {},
-): Pick<CoverageModel, 'cellPopulation' | 'populationSource' | 'populationUnplaced'> {
+): Pick<CoverageModel, 'cellPopulation' | 'populationSource' | 'populationUnplaced' | 'populationBuildings'> {
   if (layers.population) {
     // The planner's own population layer, spread by floor area where buildings are given.
     assertFeatureCollection(layers.population, 'population');
@@ -151,6 +151,7 @@ export function residentsOf(
       populationSource: 'population',
       cellPopulation: spreadLayer.cellPopulation,
       populationUnplaced: Math.round(spreadLayer.unplaced * 10) / 10,
+      populationBuildings: spreadLayer.buildingsWeighed,
     };
   }
   if (plan.residentialPopulations?.some((population) => population !== null)) {
@@ -158,6 +159,7 @@ export function residentsOf(
       populationSource: 'residential',
       cellPopulation: spread(plan.residentialPopulations, cells.cellResidentialPolygon),
       populationUnplaced: null,
+      populationBuildings: null,
     };
   }
   if (plan.communities.some((community) => community.population !== null)) {
@@ -168,9 +170,10 @@ export function residentsOf(
         cells.cellCommunity,
       ),
       populationUnplaced: null,
+      populationBuildings: null,
     };
   }
-  return { populationSource: null, cellPopulation: null, populationUnplaced: null };
+  return { populationSource: null, cellPopulation: null, populationUnplaced: null, populationBuildings: null };
 }
 
 /** Each owner's total divided evenly among the cells it owns (`owners[k]`, -1 for none). */

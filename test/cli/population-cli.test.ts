@@ -54,6 +54,8 @@ describe('CLI --population', () => {
     const { summary } = runSucceeding(paths, out);
     expect(summary.population_source).toBe('population');
     expect(summary.population_unplaced).toBe(7);
+    // Both buildings' centres lie on residential cells: their floor area weighs the 900 residents.
+    expect(summary.population_buildings).toBe(2);
     expect(summary.population).toBeCloseTo(900, 6);
     const expected = summarizeCoverage(buildCoverage(layers, presetRules('chengdu'), 50));
     expect(summary.population_meeting_both).toBeCloseTo(expected.city.populationMeetingBoth!, 6);
@@ -101,6 +103,7 @@ describe.skipIf(!gdalAvailable)('CLI --population with a GeoTIFF grid', () => {
     expect(summary.population_grid).toEqual({ width: 4, height: 3, pixels_read: 12, pixels_kept: 6, residents: 29.5 });
     expect(summary.population_source).toBe('population');
     expect(summary.population_unplaced).toBeCloseTo(15.5, 6);
+    expect(summary.population_buildings).toBe(0);
     expect(summary.population).toBeCloseTo(summary.population_grid.residents - summary.population_unplaced, 6);
     expect(summary.population).toBeCloseTo(14, 6);
     // Exactly two cells hold residents: the one under (104.005, 30.025) holds 10, the other 4.
