@@ -40,14 +40,6 @@ export interface GeoTiffPopulation {
   warnings: string[];
 }
 
-/** TIFF (`II*\0`, `MM\0*`) or BigTIFF (`II+\0`, `MM\0+`) by its first four bytes. */
-export function detectGeoTiff(bytes: Uint8Array): boolean {
-  if (bytes.length < 4) return false;
-  if (bytes[0] === 0x49 && bytes[1] === 0x49) return (bytes[2] === 42 || bytes[2] === 43) && bytes[3] === 0;
-  if (bytes[0] === 0x4d && bytes[1] === 0x4d) return bytes[2] === 0 && (bytes[3] === 42 || bytes[3] === 43);
-  return false;
-}
-
 /** Pixel (column, row) → model (x, y): x = a·column + b·row + c, y = d·column + e·row + f. */
 interface Affine {
   a: number;

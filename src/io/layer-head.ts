@@ -2,7 +2,7 @@ import { InputError } from '../coverage/input-error';
 import { describeContent, looksBinary } from './content-sniff';
 import { detectFlatGeobuf } from './flatgeobuf-format';
 import { detectGeoJson, GEOJSON_EXTENSIONS } from './geojson-format';
-import { detectGeoTiff } from './geotiff-read';
+import { detectGeoTiff } from './geotiff-format';
 
 /**
  * What is checked before a layer file is read whole, from its size and first bytes: the format (the one

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Point } from 'geojson';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/coverage/input-error';
-import { detectGeoTiff } from '../../src/io/geotiff-read';
+import { detectGeoTiff } from '../../src/io/geotiff-format';
 import { readLayerFile } from '../../src/io/read-layer';
 import { gdal, gdalAvailable, gdalToLonLat, sampleGrid, writePopulationTiff } from '../support/population-grid';
 
