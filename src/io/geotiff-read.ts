@@ -93,8 +93,10 @@ export async function readGeoTiffPopulation(
   const sampleFormat = image.getSampleFormat();
   const photometric = Number(directory.getValue('PhotometricInterpretation') ?? 1);
   if (![1, 2, 3].includes(sampleFormat) || photometric === 3) {
+    // The tag that says so, as the TIFF names it (the same words in either language).
+    const tag = photometric === 3 ? 'PhotometricInterpretation=3' : `SampleFormat=${sampleFormat}`;
     const what = photometric === 3 ? 'a palette (colour) image' : `samples of format ${sampleFormat}`;
-    throw problem('not-numeric', `the band holds ${what}, not numbers of residents`, { what });
+    throw problem('not-numeric', `the band holds ${what}, not numbers of residents`, { what: tag });
   }
   const affine = await affineOf(directory);
   if (!affine) {
@@ -206,7 +208,7 @@ function crsOfKeys(
     throw problem(
       'crs',
       'its GeoKeys describe a user-defined coordinate system with no EPSG code; reproject it (gdalwarp -t_srs EPSG:4326) or choose its system',
-      { code: 'user-defined' },
+      { code: 'GeoKey 32767' },
     );
   }
   try {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/coverage/input-error';
 import { detectGeoTiff } from '../../src/io/geotiff-format';
 import { readLayerFile } from '../../src/io/read-layer';
+import { errorText } from '../../src/ui/error-banner';
 import { gdal, gdalAvailable, gdalToLonLat, sampleGrid, writePopulationTiff } from '../support/population-grid';
 
 /**
@@ -31,12 +32,16 @@ function bytesOf(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+/** Every refusal met, to check its words in both languages. */
+const refusals: InputError[] = [];
+
 async function readFailure(bytes: Uint8Array, name: string, options = {}): Promise<InputError> {
   const error = await readLayerFile(bytes, name, options).then(
     () => null,
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(InputError);
+  refusals.push(error as InputError);
   return error as InputError;
 }
 
@@ -194,6 +199,25 @@ describe.skipIf(!gdalAvailable)('bad GeoTIFFs are InputErrors naming the file an
     expect(error.code).toBe('geotiff.no-residents');
     const away = await readFailure(bytesOf(path), 'zeros.tif', { clipBounds: [10, 10, 10.1, 10.1] });
     expect(away.problem).toMatch(/does not cover the study area/);
+  });
+
+  it('every refusal is said in Chinese (naming the file, no English left) and in English', () => {
+    const codes = new Set(refusals.map((error) => error.code).filter((code) => code.startsWith('geotiff.')));
+    expect([...codes].sort()).toEqual([
+      'geotiff.bands',
+      'geotiff.crs',
+      'geotiff.no-residents',
+      'geotiff.not-georeferenced',
+      'geotiff.not-numeric',
+      'geotiff.truncated',
+    ]);
+    for (const error of refusals.filter((e) => e.code.startsWith('geotiff.'))) {
+      const zh = errorText('zh', error.toJSON());
+      expect(zh.startsWith(`${error.fileName}：`), zh).toBe(true);
+      expect(zh, zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh, zh).not.toMatch(/\b(the|file|pixels|band|samples|format|user|defined)\b/);
+      expect(errorText('en', error.toJSON())).toMatch(new RegExp(`^${error.fileName.replace('.', '\\.')}: `));
+    }
   });
 
   it('a .tif that is not a TIFF at all', async () => {
