@@ -56,6 +56,7 @@ describe.skipIf(!executable || !gdalAvailable)('a population layer in Chromium',
   const pointsPath = join(work, 'census-points.geojson');
   let tiffPath = '';
   const cutPath = join(work, 'cut-grid.tif');
+  const unpeopledPath = join(work, 'communities-no-counts.geojson');
   let tiffSummary: CoverageSummary;
 
   beforeAll(async () => {
@@ -81,6 +82,12 @@ describe.skipIf(!executable || !gdalAvailable)('a population layer in Chromium',
       });
     }
     writeFileSync(pointsPath, JSON.stringify({ type: 'FeatureCollection', features }));
+    // The data set's communities without their counts: then nothing gives a population.
+    const unpeopled = communities.features.map((feature) => ({
+      ...feature,
+      properties: { name: feature.properties?.name, name_en: feature.properties?.name_en },
+    }));
+    writeFileSync(unpeopledPath, JSON.stringify({ type: 'FeatureCollection', features: unpeopled }));
     // A WorldPop-like grid of 0.004° pixels over the residential land and 0.01° beyond: counts by a
     // pattern with zeros and negatives, and a row of nodata.
     const columns = Math.ceil((east - west + 0.02) / 0.004);
@@ -253,6 +260,31 @@ describe.skipIf(!executable || !gdalAvailable)('a population layer in Chromium',
       await page.reload();
       await waitForCoverage(page, 180_000);
       await waitForSource('communities');
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'with no population anywhere every figure says so (in both languages) and no resident is invented',
+    async () => {
+      await page.getByTestId('import-file').setInputFiles(unpeopledPath);
+      await page.getByTestId('import-dialog').waitFor();
+      await page.waitForFunction(
+        () => !document.querySelector<HTMLButtonElement>('[data-testid=import-confirm]')?.disabled,
+      );
+      await page.getByTestId('import-role').selectOption('communities');
+      await page.getByTestId('import-confirm').click();
+      await waitForSource(null);
+      const figures = await pageFigures();
+      expect(figures.summary.city.population).toBeNull();
+      expect(figures.summary.city.cells).toBeGreaterThan(0);
+      const summary = page.getByTestId('city-summary');
+      expect(await summary.locator('[data-figure=population]').textContent()).toBe('—');
+      expect(await summary.locator('[data-figure=uncovered]').textContent()).not.toBe('—');
+      expect(await page.getByTestId('population-source').textContent()).toMatch(/^No population given/);
+      expect(await page.getByTestId('community-no-population').textContent()).toMatch(/^No population given/);
+      await page.getByTestId('language').click();
+      await expect.poll(() => page.getByTestId('population-source').textContent()).toMatch(/^未提供人口/);
     },
     testTimeoutMs,
   );
