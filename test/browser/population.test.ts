@@ -15,7 +15,7 @@ import {
 import { collectionBounds } from '../../src/coverage/geometry';
 import { readLayerFile } from '../../src/io/read-layer';
 import { applyMapping, guessMapping } from '../../src/state/import-guess';
-import { gdalAvailable, writePopulationTiff } from '../support/population-grid';
+import { gdalAvailable, rectangle, writePopulationTiff } from '../support/population-grid';
 import {
   browserSuiteOptions,
   buildIfStale,
@@ -105,22 +105,7 @@ describe.skipIf(!executable || !gdalAvailable)('a population layer in Chromium',
       for (let j = 0; j < 2; j++) {
         const [x0, x1] = [west + (i / 4) * (east - west), west + ((i + 1) / 4) * (east - west)];
         const [y0, y1] = [south + (j / 2) * (north - south), south + ((j + 1) / 2) * (north - south)];
-        features.push({
-          type: 'Feature',
-          properties: { 常住人口: 5000 + 1000 * i + 300 * j },
-          geometry: {
-            type: 'Polygon',
-            coordinates: [
-              [
-                [x0, y0],
-                [x1, y0],
-                [x1, y1],
-                [x0, y1],
-                [x0, y0],
-              ],
-            ],
-          },
-        });
+        features.push(rectangle(x0, y0, x1, y1, { 常住人口: 5000 + 1000 * i + 300 * j }));
       }
     }
     writeFileSync(pointsPath, JSON.stringify({ type: 'FeatureCollection', features }));

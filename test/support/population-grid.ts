@@ -86,8 +86,14 @@ export const sampleGrid: AsciiGrid = {
   ],
 };
 
-/** A square Polygon feature of `half` degrees half-side around (x, y). */
-export function square(x: number, y: number, half: number, properties: Record<string, unknown> = {}) {
+/** A Polygon feature of the box [west, south, east, north]. */
+export function rectangle(
+  west: number,
+  south: number,
+  east: number,
+  north: number,
+  properties: Record<string, unknown> = {},
+) {
   return {
     type: 'Feature' as const,
     properties,
@@ -95,13 +101,18 @@ export function square(x: number, y: number, half: number, properties: Record<st
       type: 'Polygon' as const,
       coordinates: [
         [
-          [x - half, y - half],
-          [x + half, y - half],
-          [x + half, y + half],
-          [x - half, y + half],
-          [x - half, y - half],
+          [west, south],
+          [east, south],
+          [east, north],
+          [west, north],
+          [west, south],
         ],
       ],
     },
   };
+}
+
+/** A square Polygon feature of `half` degrees half-side around (x, y). */
+export function square(x: number, y: number, half: number, properties: Record<string, unknown> = {}) {
+  return rectangle(x - half, y - half, x + half, y + half, properties);
 }
