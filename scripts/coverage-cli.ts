@@ -355,6 +355,13 @@ async function main(argv: string[]): Promise<void> {
     }
     populationLayers[layer] = read.collection;
   }
+  if (populationLayers.population && !populationLayers.buildings && osm) {
+    // As the app does with the same extract: its buildings' floor area spreads the residents.
+    populationLayers.buildings = osm.buildings();
+    process.stdout.write(
+      `population spread by the floor area of the extract's ${populationLayers.buildings.features.length} buildings\n`,
+    );
+  }
   if (populationLayers.buildings && !populationLayers.population) {
     throw new UsageError('--buildings weighs a --population layer: give --population FILE too');
   }
@@ -510,7 +517,11 @@ async function main(argv: string[]): Promise<void> {
         ...(values.add ? { add: basename(values.add) } : {}),
         ...(values.osm ? { osm: basename(values.osm) } : {}),
         ...(values.population ? { population: basename(values.population) } : {}),
-        ...(values.buildings ? { buildings: basename(values.buildings) } : {}),
+        ...(values.buildings
+          ? { buildings: basename(values.buildings) }
+          : values.population && osm
+            ? { buildings: 'derived/buildings.fgb' }
+            : {}),
       },
       cells_file: cellsName,
       ...(format === 'tif' ? { verdicts_file: 'cells-verdicts.tif' } : {}),
