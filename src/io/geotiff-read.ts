@@ -23,6 +23,8 @@ export interface GeoTiffReadOptions {
   crs?: CrsInfo | null;
   /** Refuse more pixels with residents than this (default 2,000,000): each becomes a feature. */
   maxPoints?: number;
+  /** Pixels decoded at a time, in whole rows (default 16,000,000; tests make it small). */
+  pixelsPerBand?: number;
 }
 
 export interface GeoTiffPopulation {
@@ -117,7 +119,7 @@ export async function readGeoTiffPopulation(
   let residents = 0;
   const columns = window.columnEnd - window.columnStart;
   // Bands of rows keep the decoded pixels to ~16M at a time, whatever the window.
-  const rowsPerBand = Math.max(1, Math.floor(16_000_000 / Math.max(1, columns)));
+  const rowsPerBand = Math.max(1, Math.floor((options.pixelsPerBand ?? 16_000_000) / Math.max(1, columns)));
   for (let rowStart = window.rowStart; columns > 0 && rowStart < window.rowEnd; rowStart += rowsPerBand) {
     const rowEnd = Math.min(window.rowEnd, rowStart + rowsPerBand);
     let values: ArrayLike<number>;

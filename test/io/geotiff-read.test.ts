@@ -113,6 +113,18 @@ describe.skipIf(!gdalAvailable)('GeoTIFF population grids written by GDAL', () =
     expect(read.warnings.join(' ')).toMatch(/read 6 \(the study area plus 1000 m\), 4 with residents/);
   });
 
+  it('reads band of rows by band of rows to the same points, and refuses more points than the limit', async () => {
+    const bytes = bytesOf(writePopulationTiff(dir, 'bands', lonLatGrid, 'EPSG:4326'));
+    const { readGeoTiffPopulation } = await import('../../src/io/geotiff-read');
+    const whole = await readGeoTiffPopulation(bytes, 'bands.tif');
+    const rowByRow = await readGeoTiffPopulation(bytes, 'bands.tif', { pixelsPerBand: 1 });
+    expect(rowByRow.collection).toEqual(whole.collection);
+    const error = await readGeoTiffPopulation(bytes, 'bands.tif', { maxPoints: 5 }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.code).toBe('geotiff.too-many-pixels');
+    refusals.push(error);
+  });
+
   for (const [srs, west, south, cellSize] of [
     ['EPSG:32648', 404_000, 3_386_000, 100],
     ['EPSG:3857', 11_580_000, 3_580_000, 250],
@@ -209,6 +221,7 @@ describe.skipIf(!gdalAvailable)('bad GeoTIFFs are InputErrors naming the file an
       'geotiff.no-residents',
       'geotiff.not-georeferenced',
       'geotiff.not-numeric',
+      'geotiff.too-many-pixels',
       'geotiff.truncated',
     ]);
     for (const error of refusals.filter((e) => e.code.startsWith('geotiff.'))) {
