@@ -56,6 +56,7 @@ import {
   snapshotCoverage,
   tileWindows,
 } from '../src/coverage';
+import { collectionBounds } from '../src/coverage/geometry';
 import { SitePlaces } from '../src/coverage/site-places';
 import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
 import { SNIFF_BYTES } from '../src/io/content-sniff';
@@ -96,7 +97,7 @@ const usage = `usage: npm run coverage -- --communities F [--residential F] --gr
        [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
        [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
        [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
-       [--population F [--buildings F]]  (residents as points or polygons with a count, spread by floor area)
+       [--population F [--buildings F]]  (residents as points or polygons with a count, or a GeoTIFF grid, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
@@ -333,10 +334,18 @@ async function main(argv: string[]): Promise<void> {
   if (osm) process.stdout.write(osm.description);
   // Residents from the planner's population layer (points or polygons with a count), by floor area.
   const populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {};
+  let populationGrid: ReadLayerResult['grid'] | null = null;
   for (const layer of ['population', 'buildings'] as const) {
     const path = values[layer];
     if (!path) continue;
-    const read = await readLayerAt(path, {});
+    // A GeoTIFF grid is read over the residential land (else the communities) plus a margin only.
+    const area = layers.residential ?? layers.communities;
+    const clipBounds = area ? collectionBounds(area) : null;
+    const read = await readLayerAt(path, layer === 'population' ? { clipBounds } : {});
+    if (read.grid) {
+      populationGrid = read.grid;
+      process.stdout.write(`${basename(path)}: ${read.warnings.join('; ')}\n`);
+    }
     const wanted =
       layer === 'population' ? ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
     if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
@@ -345,6 +354,13 @@ async function main(argv: string[]): Promise<void> {
       });
     }
     populationLayers[layer] = read.collection;
+  }
+  if (populationLayers.population && !populationLayers.buildings && osm) {
+    // As the app does with the same extract: its buildings' floor area spreads the residents.
+    populationLayers.buildings = osm.buildings();
+    process.stdout.write(
+      `population spread by the floor area of the extract's ${populationLayers.buildings.features.length} buildings\n`,
+    );
   }
   if (populationLayers.buildings && !populationLayers.population) {
     throw new UsageError('--buildings weighs a --population layer: give --population FILE too');
@@ -502,7 +518,11 @@ async function main(argv: string[]): Promise<void> {
         ...(values.add ? { add: basename(values.add) } : {}),
         ...(values.osm ? { osm: basename(values.osm) } : {}),
         ...(values.population ? { population: basename(values.population) } : {}),
-        ...(values.buildings ? { buildings: basename(values.buildings) } : {}),
+        ...(values.buildings
+          ? { buildings: basename(values.buildings) }
+          : values.population && osm
+            ? { buildings: 'derived/buildings.fgb' }
+            : {}),
       },
       cells_file: cellsName,
       ...(format === 'tif' ? { verdicts_file: 'cells-verdicts.tif' } : {}),
@@ -511,6 +531,17 @@ async function main(argv: string[]): Promise<void> {
       import: importRecord(imported),
       ...(suggestions ? { suggestions_file: 'suggestions.geojson' } : {}),
       ...(osm ? { osm: osm.summary } : {}),
+      ...(populationGrid
+        ? {
+            population_grid: {
+              width: populationGrid.width,
+              height: populationGrid.height,
+              pixels_read: populationGrid.pixelsRead,
+              pixels_kept: populationGrid.pixelsKept,
+              residents: round(populationGrid.residents),
+            },
+          }
+        : {}),
     });
     writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (osm) mkdirSync(join(outDirectory, 'derived'), { recursive: true });

@@ -18,6 +18,7 @@ import {
   streamedFlatGeobuf,
 } from '../../src/io/osm/derived-files';
 import { readOsmExtract } from '../../src/io/osm/read-osm';
+import { streamOsmLayer } from '../../src/io/osm/stream-layer';
 import type { OsmLayerName } from '../../src/io/osm/tag-table';
 import { type ReadLayerResult, readLayerFile } from '../../src/io/read-layer';
 import type { LayerRole } from '../../src/io/validate';
@@ -28,6 +29,11 @@ export interface OsmCliInput {
   imported: Map<OsmLayerName, ReadLayerResult>;
   /** The walking network's layers (streets, barriers, entrances) derived, for those not given as flags. */
   network: Map<OsmLayerName, FeatureCollection>;
+  /**
+   * The extract's buildings as features (footprints with `levels`), for `--population` without
+   * `--buildings`: the floor area the app spreads residents by when it uses the same extract.
+   */
+  buildings(): FeatureCollection;
   /** summary.json `osm`. */
   summary: OsmSummary & { used: string[]; overridden: string[] };
   /** Lines to print: what was derived. */
@@ -105,6 +111,7 @@ export async function readOsmInput(
     network,
     summary,
     description: `${lines.join('\n')}\n`,
+    buildings: () => ({ type: 'FeatureCollection', features: [...streamOsmLayer(extract, 'buildings')] }),
     write(directory) {
       mkdirSync(join(directory, 'derived'), { recursive: true });
       const written: string[] = [];

@@ -142,7 +142,7 @@ export function residentsOf(
   layers: Pick<CoverageLayers, 'population' | 'buildings'>,
   cells: ResidentialCells,
   options: CoverageOptions = {},
-): Pick<CoverageModel, 'cellPopulation' | 'populationSource' | 'populationUnplaced'> {
+): Pick<CoverageModel, 'cellPopulation' | 'populationSource' | 'populationUnplaced' | 'populationBuildings'> {
   if (layers.population) {
     // The planner's own population layer, spread by floor area where buildings are given.
     assertFeatureCollection(layers.population, 'population');
@@ -154,6 +154,7 @@ export function residentsOf(
       populationSource: 'population',
       cellPopulation: spreadLayer.cellPopulation,
       populationUnplaced: Math.round(spreadLayer.unplaced * 10) / 10,
+      populationBuildings: spreadLayer.buildingsWeighed,
     };
   }
   if (plan.residentialPopulations?.some((population) => population !== null)) {
@@ -161,6 +162,7 @@ export function residentsOf(
       populationSource: 'residential',
       cellPopulation: spread(plan.residentialPopulations, cells.cellResidentialPolygon),
       populationUnplaced: null,
+      populationBuildings: null,
     };
   }
   if (plan.communities.some((community) => community.population !== null)) {
@@ -171,9 +173,10 @@ export function residentsOf(
         cells.cellCommunity,
       ),
       populationUnplaced: null,
+      populationBuildings: null,
     };
   }
-  return { populationSource: null, cellPopulation: null, populationUnplaced: null };
+  return { populationSource: null, cellPopulation: null, populationUnplaced: null, populationBuildings: null };
 }
 
 /** Each owner's total divided evenly among the cells it owns (`owners[k]`, -1 for none). */

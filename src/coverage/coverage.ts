@@ -66,6 +66,8 @@ export interface CoverageModel {
   populationSource: 'population' | 'residential' | 'communities' | null;
   /** With a population layer: its residents that lie in no residential cell (nor near one); else null. */
   populationUnplaced: number | null;
+  /** With a population layer: the buildings whose floor area spread it (0: spread by area); else null. */
+  populationBuildings: number | null;
   features: Map<number, GreenFeature>;
   fields: Record<CriterionId, DistanceField | null>;
   skipped: SkippedFeature[];
@@ -132,7 +134,12 @@ export function* buildCoverageSteps(
   const { residentialCells, cellCommunity } = residential;
   yield { phase: 'residential', fraction: 0.1 };
 
-  const { cellPopulation, populationSource, populationUnplaced } = residentsOf(plan, layers, residential, options);
+  const { cellPopulation, populationSource, populationUnplaced, populationBuildings } = residentsOf(
+    plan,
+    layers,
+    residential,
+    options,
+  );
   yield { phase: 'communities', fraction: 0.15 };
 
   const fields: Record<CriterionId, DistanceField | null> = { green: null, park: null };
@@ -196,6 +203,7 @@ export function* buildCoverageSteps(
     cellPopulation,
     populationSource,
     populationUnplaced,
+    populationBuildings,
     features,
     fields,
     skipped,

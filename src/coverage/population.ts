@@ -16,6 +16,8 @@ export interface PopulationSpread {
   given: number;
   /** Residents of points with no residential cell within `pointReachCells`, and of polygons holding none. */
   unplaced: number;
+  /** Buildings whose floor area weighs the residents (their centre lies in a residential cell); 0 without. */
+  buildingsWeighed: number;
 }
 
 export interface PopulationOptions {
@@ -52,7 +54,7 @@ export function spreadPopulation(
   // Position in residentialCells of each grid cell, or -1 (one lookup per point or scanned cell).
   const positionOf = new Int32Array(grid.rows * grid.columns).fill(-1);
   for (let k = 0; k < count; k++) positionOf[residentialCells[k]] = k;
-  const weights = floorAreaWeights(grid, positionOf, count, options);
+  const { weights, buildingsWeighed } = floorAreaWeights(grid, positionOf, count, options);
   const cellPopulation = new Float64Array(count);
   let given = 0;
   let unplaced = 0;
@@ -86,22 +88,24 @@ export function spreadPopulation(
     }
     if (!distribute(cellPopulation, members, weights, residents)) unplaced += residents;
   }
-  return { cellPopulation, given, unplaced };
+  return { cellPopulation, given, unplaced, buildingsWeighed };
 }
 
 /**
  * Floor area (m²) of the buildings whose centroid lies in each residential cell, or null without
- * buildings. A cell with no building weighs nothing where its neighbours in the same polygon have some.
+ * buildings, and how many buildings lie in one. A cell with no building weighs nothing where its
+ * neighbours in the same polygon have some.
  */
 function floorAreaWeights(
   grid: Grid,
   positionOf: Int32Array,
   count: number,
   options: PopulationOptions,
-): Float64Array | null {
+): { weights: Float64Array | null; buildingsWeighed: number } {
   const buildings = options.buildings?.features ?? [];
-  if (buildings.length === 0) return null;
+  if (buildings.length === 0) return { weights: null, buildingsWeighed: 0 };
   const weights = new Float64Array(count);
+  let buildingsWeighed = 0;
   const defaultLevels = options.defaultLevels ?? 3;
   for (const building of buildings) {
     const geometry = building.geometry;
@@ -114,8 +118,9 @@ function floorAreaWeights(
     const raw = building.properties?.['building:levels'] ?? building.properties?.levels;
     const levels = Number(raw);
     weights[k] += area(building as Feature<Polygon>) * (Number.isFinite(levels) && levels > 0 ? levels : defaultLevels);
+    buildingsWeighed++;
   }
-  return weights;
+  return { weights, buildingsWeighed };
 }
 
 /** Adds `residents` to `members` by weight (equally when they weigh nothing); false when there are none. */

@@ -20,6 +20,7 @@ export interface CoverageResult {
   cellPopulation: Float64Array | null;
   populationSource: CoverageModel['populationSource'];
   populationUnplaced: CoverageModel['populationUnplaced'];
+  populationBuildings: CoverageModel['populationBuildings'];
   /** How `greenMeters` and `parkMeters` were measured. */
   distance: DistanceMode;
   /**
@@ -57,6 +58,7 @@ export function snapshotCoverage(model: CoverageModel, timingsMs: Record<string,
     cellPopulation: model.cellPopulation ? model.cellPopulation.slice() : null,
     populationSource: model.populationSource,
     populationUnplaced: model.populationUnplaced,
+    populationBuildings: model.populationBuildings,
     distance: model.network ? 'network' : 'straight',
     greenMeters: criterionDistances(model, 'green'),
     parkMeters: criterionDistances(model, 'park'),

@@ -207,6 +207,7 @@ export class TileStitcher {
       cellPopulation: residents.cellPopulation,
       populationSource: residents.populationSource,
       populationUnplaced: residents.populationUnplaced,
+      populationBuildings: residents.populationBuildings,
       distance: 'straight',
       greenMeters: this.meters.green,
       parkMeters: this.meters.park,

@@ -29,7 +29,7 @@ export interface CrsInfo {
   /** proj4 definition, or the WKT itself; null for WGS84/CGCS2000 longitude/latitude (no conversion). */
   definition: string | null;
   /** Where the system came from. */
-  source: 'prj' | 'flatgeobuf' | 'geojson' | 'option' | 'default';
+  source: 'prj' | 'flatgeobuf' | 'geojson' | 'geotiff' | 'option' | 'default';
 }
 
 const GRS80_TMERC = (centralMeridian: number, falseEasting: number) =>

@@ -292,6 +292,7 @@ export function summaryRecord(result: CoverageResult, extra: Record<string, unkn
     ...totalsRecord(result.summary.city),
     population_source: result.populationSource,
     ...(result.populationUnplaced !== null ? { population_unplaced: result.populationUnplaced } : {}),
+    ...(result.populationBuildings !== null ? { population_buildings: result.populationBuildings } : {}),
     outside_communities: totalsRecord(result.summary.outsideCommunities),
     communities: result.communities.length,
     rules: rulesRecord(result),

@@ -2,6 +2,7 @@ import { InputError } from '../coverage/input-error';
 import { describeContent, looksBinary } from './content-sniff';
 import { detectFlatGeobuf } from './flatgeobuf-format';
 import { detectGeoJson, GEOJSON_EXTENSIONS } from './geojson-format';
+import { detectGeoTiff } from './geotiff-format';
 
 /**
  * What is checked before a layer file is read whole, from its size and first bytes: the format (the one
@@ -9,7 +10,7 @@ import { detectGeoJson, GEOJSON_EXTENSIONS } from './geojson-format';
  * what it holds. Imports no reader, so the page can run it on the first 64 KiB of a dropped file.
  */
 
-export type LayerFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv';
+export type LayerFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv' | 'geotiff';
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 /** V8's longest string is about 512 MiB; GeoJSON larger than that cannot be parsed as text. */
@@ -26,6 +27,7 @@ const NAMED_FORMATS: [RegExp, string][] = [
   [/\.fgb$/i, 'FlatGeobuf'],
   [/\.zip$/i, 'ZIP'],
   [/\.(csv|tsv|txt)$/i, 'CSV'],
+  [/\.tiff?$/i, 'GeoTIFF'],
 ];
 
 /**
@@ -37,6 +39,7 @@ function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | n
     return 'shapefile';
   }
   if (detectFlatGeobuf(bytes) || (/\.fgb$/i.test(fileName) && bytes.length < 8)) return 'flatgeobuf';
+  if (detectGeoTiff(bytes)) return 'geotiff';
   // Named as text but binary (random bytes, zeros, a PDF): said by what it is, not read as columns.
   if (/\.(csv|tsv)$/i.test(fileName)) return looksBinary(bytes) ? null : 'csv';
   if (UNSUPPORTED.some(([pattern]) => pattern.test(fileName))) return null;
@@ -131,7 +134,9 @@ export function checkLayerHead(
   const expected = NAMED_FORMATS.find(([pattern]) => pattern.test(fileName))?.[1] ?? '';
   const extension = /\.[^./\\]+$/.exec(fileName)?.[0] ?? '(no extension)';
   const lead = expected ? `not ${expected}` : `unsupported format "${extension}"`;
-  const reads = expected ? '' : '; GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile (.zip) and CSV';
+  const reads = expected
+    ? ''
+    : '; GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile (.zip), CSV and GeoTIFF population grids';
   throw new InputError(fileName, null, `${lead}: the file ${content.detail}${reads}`, {
     code: `unsupported-format.${content.kind}`,
     values: { ...content.values, format: expected, extension },

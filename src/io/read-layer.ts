@@ -19,14 +19,15 @@ import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './vali
 
 /**
  * One entry point for every imported file, in the app and the CLI: detects the format from the bytes
- * (zip → Shapefile, "fgb" magic → FlatGeobuf, `{` → GeoJSON or NDJSON) or the name (.csv/.tsv), reads it,
+ * (zip → Shapefile, "fgb" magic → FlatGeobuf, TIFF magic → a GeoTIFF population grid as points, `{` →
+ * GeoJSON or NDJSON) or the name (.csv/.tsv), reads it,
  * finds its coordinate system (the option, else the file's own: .prj, FlatGeobuf header, GeoJSON `crs`),
  * converts it to WGS84 (and from GCJ-02 when asked), checks that the result is longitude/latitude
  * (detecting projected and swapped coordinates), classifies OpenStreetMap features for the role, and
  * validates/repairs the geometry for the role. Fatal problems are InputErrors naming the file (and the
  * feature); everything else lands in `warnings` and `skipped`.
  *
- * The Shapefile and CSV drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
+ * The Shapefile, CSV and GeoTIFF drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
  * in WGS84 loads none of them.
  */
 
@@ -45,6 +46,11 @@ export interface ReadLayerOptions {
   maxTextBytes?: number;
   /** The limits are a browser's (the message points to the CLI). */
   inBrowser?: boolean;
+  /**
+   * A GeoTIFF population grid is read only over these WGS84 bounds [west, south, east, north] (the
+   * residential land's) plus a margin, so a country-wide raster does not become millions of points.
+   */
+  clipBounds?: [number, number, number, number] | null;
 }
 
 export interface ReadLayerResult {
@@ -61,6 +67,8 @@ export interface ReadLayerResult {
   skipped: SkippedFeature[];
   warnings: string[];
   repairs: Record<string, number>;
+  /** A GeoTIFF population grid: its size and the pixels read (in the window) and kept (with residents). */
+  grid?: { width: number; height: number; pixelsRead: number; pixelsKept: number; residents: number };
 }
 
 /** Reads, converts and validates one layer file. */
@@ -78,6 +86,7 @@ export async function readLayerFile(
   const skippedBefore: SkippedFeature[] = [];
   let collection: FeatureCollection;
   let fileCrs: CrsInfo | null = null;
+  let grid: ReadLayerResult['grid'];
   const crsProblem = (problem: string) => new InputError(fileName, null, problem, { code: 'crs' });
 
   if (format === 'shapefile') {
@@ -107,6 +116,22 @@ export async function readLayerFile(
         if (!options.crs) throw crsProblem(`the header's coordinate system: ${(error as Error).message}`);
       }
     }
+  } else if (format === 'geotiff') {
+    const { readGeoTiffPopulation } = await import('./geotiff-read');
+    let chosen: CrsInfo | null = null;
+    if (options.crs) {
+      try {
+        chosen = parseCrsCode(options.crs, 'option');
+      } catch (error) {
+        throw crsProblem((error as Error).message);
+      }
+    }
+    const read = await readGeoTiffPopulation(bytes, fileName, { clipBounds: options.clipBounds ?? null, crs: chosen });
+    collection = read.collection;
+    if (!chosen) fileCrs = read.crs;
+    warnings.push(...read.warnings);
+    const { width, height, pixelsRead, pixelsKept, residents } = read;
+    grid = { width, height, pixelsRead, pixelsKept, residents };
   } else if (format === 'csv') {
     const { readCsv } = await import('./csv');
     const layer = readCsv(bytes, fileName);
@@ -175,6 +200,7 @@ export async function readLayerFile(
       skipped: skippedBefore,
       warnings,
       repairs: {},
+      ...(grid ? { grid } : {}),
     };
   }
 
@@ -194,6 +220,7 @@ export async function readLayerFile(
       ...prepared.warnings.filter((w) => !(format === 'shapefile' && w.startsWith('rewound'))),
     ],
     repairs: prepared.repairs,
+    ...(grid ? { grid } : {}),
   };
 }
 
@@ -205,6 +232,7 @@ function describeSource(source: CrsInfo['source']): string {
     prj: 'the .prj',
     flatgeobuf: 'the FlatGeobuf header',
     geojson: 'the GeoJSON "crs" member',
+    geotiff: 'the GeoTIFF GeoKeys',
     option: 'the chosen system',
     default: 'the default',
   }[source];

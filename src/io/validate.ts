@@ -25,13 +25,18 @@ import { normalizeGreenKinds, osmGreenSpace, osmGreenway } from './osm';
  * Property objects are copied key by key as data, so a `__proto__` key stays a key.
  */
 
-export type LayerRole = 'communities' | 'residential' | 'greenways' | 'greenspaces' | 'points';
+export type LayerRole = 'communities' | 'residential' | 'greenways' | 'greenspaces' | 'population' | 'points';
 
 const ROLE_GEOMETRY: Record<LayerRole, { types: string[]; label: string; noun: string }> = {
   communities: { types: ['Polygon', 'MultiPolygon'], label: 'Polygon or MultiPolygon', noun: 'communities' },
   residential: { types: ['Polygon', 'MultiPolygon'], label: 'Polygon or MultiPolygon', noun: 'residential land' },
   greenspaces: { types: ['Polygon', 'MultiPolygon'], label: 'Polygon or MultiPolygon', noun: 'green spaces' },
   greenways: { types: ['LineString', 'MultiLineString'], label: 'LineString or MultiLineString', noun: 'greenways' },
+  population: {
+    types: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],
+    label: 'Point or Polygon (with a count)',
+    noun: 'population',
+  },
   points: { types: ['Point', 'MultiPoint'], label: 'Point or MultiPoint', noun: 'points' },
 };
 

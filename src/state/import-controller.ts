@@ -2,9 +2,16 @@ import { InputError } from '../coverage/input-error';
 import { type ImportProblem, readFileInWorker } from '../worker/import-client';
 import { type ImportRole, importRoles } from './import-layers';
 import type { ExtentChoice, ImportedLayer, ImportState, PendingImport, UrlOutcome } from './import-state';
-import { checkAgainstStudyArea, globeSpanProblem, layersElsewhere } from './layer-extent';
+import { checkAgainstStudyArea, globeSpanProblem, layersBounds, layersElsewhere } from './layer-extent';
 import type { DataSet } from './load-data';
-import { clearLayers, defaultLayerChunkBytes, loadLayers, type StoredLayer, saveLayer } from './persist-layers';
+import {
+  clearLayers,
+  defaultLayerChunkBytes,
+  forgetLayer,
+  loadLayers,
+  type StoredLayer,
+  saveLayer,
+} from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
 import {
@@ -119,6 +126,7 @@ export class ImportController {
       const read = await readFileInWorker(pending.file, {
         ...(pending.crs ? { crs: pending.crs } : {}),
         gcj02: pending.gcj02,
+        clipBounds: this.residentialBounds(),
       });
       const { guessRoleWithReasons, attributeKeys, previewLines, guessMapping } = await this.guessing();
       if (this.store.get().pending?.file !== pending.file) return;
@@ -148,6 +156,12 @@ export class ImportController {
     } finally {
       this.store.set({ reading: null });
     }
+  }
+
+  /** The residential land's extent (else the communities'): a GeoTIFF population grid is read over it only. */
+  private residentialBounds(): [number, number, number, number] | null {
+    const data = this.app.store.get().data;
+    return data ? layersBounds([data.residential ?? data.communities]) : null;
   }
 
   setPending(patch: Partial<PendingImport>): void {
@@ -181,6 +195,7 @@ export class ImportController {
         role: pending.role,
         ...(pending.crs ? { crs: pending.crs } : {}),
         gcj02: pending.gcj02,
+        clipBounds: this.residentialBounds(),
       });
       if (read.collection.features.length === 0) {
         // Features none of which can be used are refused by the reader (the count skipped and why); here
@@ -219,7 +234,9 @@ export class ImportController {
       };
       const data = this.app.store.get().data;
       const extent = data ? checkAgainstStudyArea(layer.role, layer.collection, data) : null;
-      if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown') {
+      // Population partly outside is expected (a grid's margin): those residents are counted as unplaced.
+      const expected = pending.role === 'population' && extent?.check.status === 'partial';
+      if (extent && extent.check.status !== 'inside' && extent.check.status !== 'unknown' && !expected) {
         // A layer elsewhere would silently turn every figure to 0 %: ask before it is used.
         this.held = { layer, skippedCount: read.skippedCount, warnings };
         this.setPending({ busy: false, extent });
@@ -256,7 +273,10 @@ export class ImportController {
   }
 
   private use(layer: StoredLayer, skippedCount: number, warnings: string[], focus = false): void {
-    this.app.replaceLayers({ [layer.role]: layer.collection });
+    this.app.replaceLayers({
+      [layer.role]: layer.collection,
+      ...(layer.role === 'population' ? { populationName: layer.source } : {}),
+    });
     // New communities or residential land may lie elsewhere than the demo: show them.
     if (focus || layer.role === 'communities' || layer.role === 'residential') {
       const area = studyArea({ communities: layer.collection, residential: null });
@@ -282,6 +302,19 @@ export class ImportController {
 
   dismissError(index: number): void {
     this.store.set((state) => ({ errors: state.errors.filter((_, i) => i !== index) }));
+  }
+
+  /**
+   * Removes the planner's layer of one role and goes back to the data set's (for population: residents
+   * come again from the residential land or the communities, as before it was given).
+   */
+  async remove(role: ImportRole): Promise<void> {
+    this.store.set((state) => ({ imported: state.imported.filter((layer) => layer.role !== role) }));
+    this.app.replaceLayers({
+      [role]: this.demo?.[role] ?? null,
+      ...(role === 'population' ? { populationName: null } : {}),
+    });
+    await forgetLayer(role).catch((error) => console.warn('GreenReach: could not forget the saved layer', error));
   }
 
   /** Forgets every imported layer and goes back to the demo layers. */
@@ -373,7 +406,10 @@ export class ImportController {
         (role) => linked.includes(role) && !imported.some((layer) => layer.role === role),
       ),
     });
-    return { ...data, ...patch };
+    const populationName = patch.population
+      ? (imported.find((layer) => layer.role === 'population')?.source ?? null)
+      : null;
+    return { ...data, ...patch, populationName };
   }
 
   /** A URL layer that arrived after start-up: put in use then (once the data set is there), or its failure. */

@@ -15,6 +15,7 @@ const NAME_HINTS: [RegExp, ImportRole][] = [
   [/green\s*space|park|garden|公园|绿地|游园|leisure/i, 'greenspaces'],
   [/communit|社区|boundar|边界|neighbou?rhood|subdistrict|街道/i, 'communities'],
   [/residential|居住|land.?use|用地|housing|homes/i, 'residential'],
+  [/popul|人口|worldpop|ghs_?pop|census|普查/i, 'population'],
 ];
 
 /** Attribute keys of the first features (union, first-seen order). */
@@ -40,8 +41,11 @@ export function guessRoleWithReasons(
   collection: FeatureCollection,
   fileName: string,
 ): { role: ImportRole; reasons: RoleReason[] } {
-  const score: Record<ImportRole, number> = { communities: 0, residential: 0, greenways: 0, greenspaces: 0 };
-  const why: Record<ImportRole, RoleReason[]> = { communities: [], residential: [], greenways: [], greenspaces: [] };
+  const score = Object.fromEntries(importRoles.map((role) => [role, 0])) as Record<ImportRole, number>;
+  const why = Object.fromEntries(importRoles.map((role) => [role, [] as RoleReason[]])) as Record<
+    ImportRole,
+    RoleReason[]
+  >;
   const add = (role: ImportRole, points: number, reason: RoleReason) => {
     score[role] += points;
     if (points > 0) why[role].push(reason);
@@ -51,7 +55,7 @@ export function guessRoleWithReasons(
   let points = 0;
   let adminAreas = 0;
   const osmTagsSeen = new Map<ImportRole, string>();
-  const osmScore: Record<ImportRole, number> = { communities: 0, residential: 0, greenways: 0, greenspaces: 0 };
+  const osmScore = Object.fromEntries(importRoles.map((role) => [role, 0])) as Record<ImportRole, number>;
   const sample = collection.features.slice(0, 500);
   for (const feature of sample) {
     const type = feature.geometry?.type ?? '';
@@ -84,7 +88,10 @@ export function guessRoleWithReasons(
   }
   const keys = attributeKeys(collection).map((key) => key.toLowerCase());
   if (keys.includes('kind') || keys.includes('leisure')) add('greenspaces', 1, { code: 'kindColumn' });
-  if (keys.some((key) => /pop|人口|residents/.test(key))) {
+  const counts = keys.some((key) => /pop|人口|residents/.test(key));
+  // Points with a count are residents to spread (a census, a population grid as points), not green spaces.
+  if (counts && points / total > 0.5) add('population', 3, { code: 'populationPoints' });
+  else if (counts) {
     if (keys.some((key) => /^name|名称|社区/.test(key))) add('communities', 1, { code: 'population' });
     else add('residential', 1, { code: 'population' });
   }

@@ -138,7 +138,8 @@ export function checkLayerExtent(
 /** What an imported layer's extent is compared with. */
 export type ExtentReference = 'communities' | 'residential' | 'greenLayers';
 
-type EngineLayers = Pick<DataSet, ImportRole>;
+/** The layers of the import roles (a data set has no population layer of its own). */
+type EngineLayers = Omit<Pick<DataSet, ImportRole>, 'population'> & Partial<Pick<DataSet, 'population'>>;
 
 /**
  * Compares a confirmed layer with the layers it will be measured against: green layers and residential
@@ -172,7 +173,7 @@ export function layersElsewhere(role: ImportRole, layer: FeatureCollection, data
     const current = data[other];
     if (other === role || !current) continue;
     if (checkLayerExtent(current, [layer]).status !== 'outside') continue;
-    if (other === 'residential') patch.residential = null;
+    if (other === 'residential' || other === 'population') patch[other] = null;
     else patch[other] = empty;
   }
   return patch;

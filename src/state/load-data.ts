@@ -15,8 +15,18 @@ export interface DataSet {
   barriers: FeatureCollection | null;
   /** Walking distance: given park entrances (points). */
   entrances: FeatureCollection | null;
-  /** Building footprints (basemap at high zoom). */
+  /**
+   * Building footprints (basemap at high zoom; with a population layer, the floor area residents are
+   * spread by).
+   */
   buildings: FeatureCollection | null;
+  /**
+   * The planner's population layer (points or polygons with a count; a GeoTIFF grid as points): where
+   * residents come from when given; a data set has none of its own.
+   */
+  population: FeatureCollection | null;
+  /** The file (or URL) the population layer came from, as the summary names it. */
+  populationName: string | null;
   /** An OpenStreetMap extract's basemap (roads by class, water, rail, buildings, place names). */
   basemap: FeatureCollection | null;
   /** `manifest.json` of the data set, when it has one. */
@@ -141,6 +151,8 @@ export async function loadDataSet(
     barriers: layers.barriers,
     entrances: layers.entrances,
     buildings: layers.buildings,
+    population: null,
+    populationName: null,
     basemap: layers.basemap,
     manifest,
     bytes,

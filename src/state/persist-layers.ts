@@ -178,3 +178,13 @@ export async function clearLayers(): Promise<void> {
     return () => undefined;
   });
 }
+
+/** Forgets the saved layer of one role (the planner removed it). */
+export async function forgetLayer(role: ImportRole): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  await transaction('readwrite', (layers, chunks) => {
+    layers.delete(role);
+    chunks.delete(chunkRange(role));
+    return () => undefined;
+  });
+}

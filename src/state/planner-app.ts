@@ -70,6 +70,8 @@ export class PlannerApp {
    */
   mapDataDrawn: (() => Promise<void>) | null = null;
   private urlTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The deferred layers (buildings) loading, or null before they are asked for. */
+  private deferredLoad: Promise<void> | null = null;
   /** Whether the URL follows the screen (the kiosk turns this off: its URL stays as configured). */
   syncUrl = true;
 
@@ -133,9 +135,11 @@ export class PlannerApp {
         data,
         ...(typeof suggested === 'number' && !fromUrl ? { cellMeters: suggested } : {}),
       });
+      // Residents of a population layer are spread by the buildings' floor area: load them first then.
+      if (data.population) void this.loadDeferred(dataPath);
       // Let the map draw the data first (set by the map view; a bounded wait), while the layers are
-      // already on their way to the worker.
-      this.client.preload(this.coverageLayers());
+      // already on their way to the worker (with a population layer they wait for the buildings).
+      else this.client.preload(this.coverageLayers());
       await this.mapDataDrawn?.();
       // Marks of the start-up's steps, for `npm run bench:app` (the user timing entries stay tiny).
       performance.mark('greenreach:map-drawn');
@@ -146,8 +150,16 @@ export class PlannerApp {
     }
   }
 
-  /** Loads the layers drawn only at high zoom (buildings) once the first answer is on screen. */
-  private async loadDeferred(dataPath: string): Promise<void> {
+  /**
+   * Loads the layers drawn only at high zoom (buildings) once the first answer is on screen (or before
+   * it, with a population layer: they weigh its residents); once.
+   */
+  private loadDeferred(dataPath: string): Promise<void> {
+    this.deferredLoad ??= this.fetchDeferred(dataPath);
+    return this.deferredLoad;
+  }
+
+  private async fetchDeferred(dataPath: string): Promise<void> {
     try {
       const layers = await loadDeferredLayers(new URL(dataPath, document.baseURI).href);
       const { data } = this.store.get();
@@ -186,13 +198,13 @@ export class PlannerApp {
       ...(rules.distance === 'network'
         ? { streets: data!.streets, barriers: data!.barriers, entrances: data!.entrances }
         : {}),
+      ...(data!.population ? { population: data!.population, buildings: data!.buildings } : {}),
     };
   }
 
   /** Runs the engine in the worker on the current data and rules; cancels a run in flight. */
   async compute(): Promise<void> {
-    const { data, rules, cellMeters } = this.store.get();
-    if (!data) return;
+    if (!this.store.get().data) return;
     const runId = ++this.runId;
     this.store.set({
       status: 'computing',
@@ -200,6 +212,14 @@ export class PlannerApp {
       error: null,
       errorDetail: null,
     });
+    // A population layer is spread by floor area, as the CLI spreads it with --buildings: the figures
+    // wait for the data set's buildings (drawn only at high zoom, so loaded after the first answer).
+    if (this.store.get().data?.population) {
+      await this.loadDeferred(this.store.get().dataPath);
+      if (runId !== this.runId) return;
+    }
+    const { data, rules, cellMeters } = this.store.get();
+    if (!data) return;
     const layers = this.coverageLayers();
     try {
       const result = await this.client.compute(layers, rules, cellMeters, {

@@ -24,7 +24,7 @@ export class ProjectController {
   constructor(
     private readonly app: PlannerApp,
     private readonly scenarios: ScenarioController,
-    private readonly imports: Pick<ImportController, 'adopt'>,
+    private readonly imports: Pick<ImportController, 'adopt' | 'remove'>,
     private readonly jumpTo: (view: MapView) => void,
   ) {}
 
@@ -43,6 +43,7 @@ export class ProjectController {
         greenways: data.greenways,
         greenspaces: data.greenspaces,
         ...(data.residential ? { residential: data.residential } : {}),
+        ...(data.population ? { population: data.population } : {}),
       },
       scenarios: scenarioState.scenarios
         .map((scenario) => ({
@@ -63,7 +64,10 @@ export class ProjectController {
     const project = readProject(new Uint8Array(await file.arrayBuffer()));
     const current = this.app.store.get();
     const screen = parseScreen(project.search, current);
-    const layers = project.layers;
+    const source = file instanceof File ? file.name : 'project';
+    // Residents as the project counted them: its population layer, or none (the data set's counts).
+    if (current.data?.population && !project.layers.population) await this.imports.remove('population');
+    const layers = { ...project.layers, ...(project.layers.population ? { populationName: source } : {}) };
     this.app.store.set({
       language: screen.language,
       presetId: screen.presetId,
@@ -90,7 +94,7 @@ export class ProjectController {
       this.scenarios.rename(scenario.name);
       this.scenarios.commit(scenario.features);
     }
-    await this.imports.adopt(layers, file instanceof File ? file.name : 'project');
+    await this.imports.adopt(project.layers, source);
     return { layers: Object.keys(layers).length, scenarios: project.scenarios.length, dataPath: project.dataPath };
   }
 }

@@ -5,7 +5,8 @@ import { writeFlatGeobuf } from '../io/flatgeobuf-write';
 import type { ScenarioFeature } from './scenario-db';
 
 /** The engine layers a project carries (the planner's data as on screen, imported files included). */
-export const projectLayers = ['communities', 'residential', 'greenways', 'greenspaces'] as const;
+/** The engine layers a project holds; `population` when the planner gave one (it is where residents come from). */
+export const projectLayers = ['communities', 'residential', 'greenways', 'greenspaces', 'population'] as const;
 export type ProjectLayer = (typeof projectLayers)[number];
 
 /** A scenario as a project holds it. */

@@ -90,6 +90,7 @@ const ROLE_GEOMETRY: Record<StoredLayer['role'], readonly string[]> = {
   residential: ['Polygon', 'MultiPolygon'],
   greenspaces: ['Polygon', 'MultiPolygon'],
   greenways: ['LineString', 'MultiLineString'],
+  population: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],
 };
 
 /**

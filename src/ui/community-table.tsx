@@ -156,6 +156,11 @@ export function CommunityTable({
           </tbody>
         </table>
       </div>
+      {result.populationSource === null && (
+        <p class="muted small" data-testid="community-no-population">
+          {t(language, 'populationNone')}
+        </p>
+      )}
       {shown.length < rows.length && (
         <button type="button" class="show-all" data-testid="show-all-communities" onClick={() => setShowAll(true)}>
           {t(language, 'showAllRows').replace('{count}', String(rows.length))}

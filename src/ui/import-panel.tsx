@@ -148,7 +148,16 @@ export function ImportPanel({
             {imported.map((layer) => (
               <li key={layer.role}>
                 {t(language, `role_${layer.role}`)}: {layer.source} ({layer.featureCount} {t(language, 'features')}
-                {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''})
+                {layer.skippedCount > 0 ? `, ${layer.skippedCount} ${t(language, 'skippedCount')}` : ''}){' '}
+                <button
+                  type="button"
+                  class="link"
+                  data-testid={`remove-layer-${layer.role}`}
+                  aria-label={t(language, 'removeLayer', { layer: t(language, `role_${layer.role}`) })}
+                  onClick={() => void controller.remove(layer.role)}
+                >
+                  {t(language, 'remove')}
+                </button>
                 {layer.notKept && (
                   <p class="error small" role="alert" data-testid={`imported-not-kept-${layer.role}`}>
                     {t(language, 'layerNotKept')}

@@ -185,6 +185,33 @@ export const messages = {
   role_residential: { zh: '居住用地', en: 'Residential land' },
   role_greenways: { zh: '绿道', en: 'Greenways' },
   role_greenspaces: { zh: '绿地与公园', en: 'Green spaces and parks' },
+  remove: { zh: '移除', en: 'Remove' },
+  populationFromLayer: {
+    zh: '居民来自人口图层“{name}”，按 {buildings} 栋建筑的建筑面积分配到居住网格。',
+    en: 'Residents from the population layer “{name}”, spread by the floor area of {buildings} buildings.',
+  },
+  populationFromLayerByArea: {
+    zh: '居民来自人口图层“{name}”，按居住用地面积分配（居住网格内没有建筑）。',
+    en: 'Residents from the population layer “{name}”, spread by residential area (no buildings on the residential cells).',
+  },
+  populationUnplaced: {
+    zh: '{count} 人未能落到居住网格（距居住用地过远），不计入。',
+    en: '{count} residents lie on no residential cell (too far from residential land) and are not counted.',
+  },
+  populationFromResidential: {
+    zh: '居民来自居住用地的人口字段。',
+    en: 'Residents from the residential land’s population.',
+  },
+  populationFromCommunities: {
+    zh: '居民来自社区人口，平均分配到各社区的居住网格。',
+    en: 'Residents from the communities’ population, spread evenly over their residential cells.',
+  },
+  populationNone: {
+    zh: '未提供人口：不显示居民数，比例按居住网格计算。',
+    en: 'No population given: no residents are shown, and the shares are of residential cells.',
+  },
+  removeLayer: { zh: '移除图层“{layer}”，改用数据集的图层', en: 'Remove the layer “{layer}” and use the data set’s' },
+  role_population: { zh: '人口（点、面或 GeoTIFF 栅格）', en: 'Population (points, areas or a GeoTIFF grid)' },
   mapping: { zh: '属性对应', en: 'Attribute mapping' },
   field_name: { zh: '名称', en: 'Name' },
   field_name_en: { zh: '英文名称', en: 'English name' },
@@ -206,6 +233,7 @@ export const messages = {
   roleReason_osm: { zh: 'OpenStreetMap 标签（如 {tag}）', en: 'OpenStreetMap tags (such as {tag})' },
   roleReason_kindColumn: { zh: '有 kind / leisure 字段', en: 'it has a kind / leisure column' },
   roleReason_population: { zh: '有人口字段', en: 'it has a population column' },
+  roleReason_populationPoints: { zh: '带人口数的点', en: 'points with a population count' },
   roleReason_landuse: { zh: '有 landuse 字段', en: 'it has a landuse column' },
   roleReason_adminAreas: {
     zh: '{count} 个大面要素以区、街道或社区命名（行政边界，不是公园）',
@@ -239,8 +267,8 @@ export const messages = {
   colon: { zh: '：', en: ': ' },
   errorNotFormat: { zh: '不是 {format} 文件', en: 'not {format}' },
   errorUnknownFormat: {
-    zh: '不是可读取的格式（{extension}；可读取 GeoJSON、FlatGeobuf、Shapefile 压缩包和 CSV）',
-    en: 'unsupported format "{extension}" (GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile and CSV)',
+    zh: '不是可读取的格式（{extension}；可读取 GeoJSON、FlatGeobuf、Shapefile 压缩包、CSV 和 GeoTIFF 人口栅格）',
+    en: 'unsupported format "{extension}" (GreenReach reads GeoJSON, FlatGeobuf, zipped Shapefile, CSV and GeoTIFF population grids)',
   },
   errorDetail_unsupportedformatbinary: {
     zh: '文件开头是二进制字节（{bytes}），不是文本',
@@ -301,6 +329,38 @@ export const messages = {
   errorDetail_corrupttoodeep: {
     zh: '“{name}”嵌套了 {depth} 层（上限 {limit}），无法处理',
     en: '"{name}" is nested {depth} levels deep (limit {limit}), more than can be handled',
+  },
+  errorDetail_geotifftruncated: {
+    zh: 'GeoTIFF 文件不完整（{size} 字节，被截断）：可能未完整写入、复制或下载',
+    en: 'the GeoTIFF is cut off ({size} bytes): it was not fully written, copied or downloaded',
+  },
+  errorDetail_geotiffdamaged: {
+    zh: 'GeoTIFF 的像元无法解码（{reason}）',
+    en: 'the GeoTIFF pixels cannot be decoded ({reason})',
+  },
+  errorDetail_geotiffnotgeoreferenced: {
+    zh: 'GeoTIFF 没有地理参考（缺少 ModelTiepoint + ModelPixelScale 或 ModelTransformation），无法定位人口',
+    en: 'the GeoTIFF has no georeferencing (no ModelTiepoint + ModelPixelScale nor ModelTransformation), so its residents cannot be placed',
+  },
+  errorDetail_geotiffbands: {
+    zh: '人口栅格应只有一个波段（每个像元的人数），此文件有 {bands} 个波段',
+    en: 'a population grid has one band (residents per pixel); this file has {bands}',
+  },
+  errorDetail_geotiffnotnumeric: {
+    zh: '栅格波段不是人数（{what}）',
+    en: 'the band does not hold numbers of residents ({what})',
+  },
+  errorDetail_geotiffcrs: {
+    zh: '无法确定 GeoTIFF 的坐标系（{code}）：请选择其坐标系，或先重投影到 EPSG:4326',
+    en: 'the GeoTIFF coordinate system cannot be placed ({code}): choose its system or reproject it to EPSG:4326 first',
+  },
+  errorDetail_geotifftoomanypixels: {
+    zh: '研究区域内超过 {limit} 个像元有人口：请裁剪栅格（gdal_translate -projwin …）或降低分辨率',
+    en: 'more than {limit} pixels hold residents over the study area: clip the raster (gdal_translate -projwin …) or coarsen it',
+  },
+  errorDetail_geotiffnoresidents: {
+    zh: '研究区域内没有任何像元有人口（读取了 {pixels} 个像元：全为 0、负值或无数据）',
+    en: 'no pixel over the study area holds residents ({pixels} read: all 0, negative or nodata)',
   },
   retry: { zh: '重试', en: 'Retry' },
   loadingUrls: {

@@ -3,6 +3,7 @@ import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
 import type { Language } from '../state/url-state';
 import { formatCount, formatShare, t } from './i18n';
+import { PopulationSource } from './population-source';
 import { useStore } from './use-store';
 
 /** Residents not meeting every criterion in use (cells when population is unknown). */
@@ -73,6 +74,7 @@ export function TotalsFigures({
 export function SummaryPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {
   const language = useStore(app.store, (state) => state.language);
   const shown = useStore(results.store, (state) => state.shown);
+  const populationName = useStore(app.store, (state) => state.data?.populationName ?? null);
   const result = shown?.result ?? null;
   return (
     <section class="panel" aria-labelledby="summary-heading">
@@ -87,6 +89,7 @@ export function SummaryPanel({ app, results }: { app: PlannerApp; results: Resul
       {result ? (
         <>
           <TotalsFigures totals={result.summary.city} language={language} testId="city-summary" />
+          <PopulationSource result={result} layerName={populationName} language={language} />
           <p class="muted small">
             {formatCount(language, result.cellIndex.length)} {t(language, 'cells')} × {result.grid.cellMeters} m
             {result.skipped.length > 0 && ` · ${t(language, 'skipped')}: ${result.skipped.length}`}

@@ -33,7 +33,10 @@ export interface CoverageRequests {
 
 export type LayerName = keyof CoverageLayers;
 
-/** Every layer a set may hold, in the order they are sent; the last three serve walking distance only. */
+/**
+ * Every layer a set may hold, in the order they are sent: streets, barriers and entrances serve walking
+ * distance only; population and buildings the planner's population layer (spread by floor area).
+ */
 export const layerNames: readonly LayerName[] = [
   'communities',
   'residential',
@@ -42,10 +45,19 @@ export const layerNames: readonly LayerName[] = [
   'streets',
   'barriers',
   'entrances',
+  'population',
+  'buildings',
 ];
 
 /** Layers that stay null (optional) unless a part of them arrives. */
-export const optionalLayers: readonly LayerName[] = ['residential', 'streets', 'barriers', 'entrances'];
+export const optionalLayers: readonly LayerName[] = [
+  'residential',
+  'streets',
+  'barriers',
+  'entrances',
+  'population',
+  'buildings',
+];
 
 export type LayerSource = { kind: 'inline'; layers: CoverageLayers } | { kind: 'sent'; layersId: number };
 

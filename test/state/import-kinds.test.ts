@@ -109,4 +109,20 @@ describe('role guesses with their reasons', () => {
       reasons: [{ code: 'lines' }],
     });
   });
+
+  it('points with a count are population (a census, a grid as points); points without one stay green spaces', () => {
+    const point = (properties: Record<string, unknown>): Feature => ({
+      type: 'Feature',
+      properties,
+      geometry: { type: 'Point', coordinates: [104.1, 30.6] },
+    });
+    const census = collection([point({ 常住人口: 120 }), point({ 常住人口: 80 })]);
+    const guess = guessRoleWithReasons(census, 'points.geojson');
+    expect(guess).toEqual({ role: 'population', reasons: [{ code: 'populationPoints' }] });
+    expect(guessMapping(census).population).toBe('常住人口');
+    expect(applyMapping(census, guessMapping(census), 'population').features[0].properties?.population).toBe(120);
+    expect(guessRoleWithReasons(collection([point({ name: '小游园' })]), 'sites.geojson').role).toBe('greenspaces');
+    // The file name alone says so too (a WorldPop export of polygons).
+    expect(guessRoleWithReasons(collection([area({})]), 'worldpop_chengdu.geojson').role).toBe('population');
+  });
 });

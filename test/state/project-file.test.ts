@@ -57,6 +57,26 @@ describe('project file', () => {
     expect(back.scenarios).toEqual(project.scenarios);
   });
 
+  it('keeps a population layer (points and polygons with their counts) when the planner gave one', () => {
+    const population: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { population: 1234.5 },
+          geometry: { type: 'Point', coordinates: [104.1, 30.6] },
+        },
+        { ...park, properties: { population: 80 } },
+      ],
+    };
+    const back = readProject(writeProject({ ...project, layers: { ...project.layers, population } }));
+    expect(back.layers.population!.features.map((feature) => feature.geometry)).toEqual(
+      population.features.map((feature) => feature.geometry),
+    );
+    expect(back.layers.population!.features.map((feature) => feature.properties?.population)).toEqual([1234.5, 80]);
+    expect(readProject(writeProject(project)).layers.population).toBeUndefined();
+  });
+
   it('holds a manifest and FlatGeobuf layers that other readers take as they are', () => {
     const files = unzipSync(writeProject(project));
     const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));

@@ -3,6 +3,7 @@ import { communityGaps, dataAttribution, dataSetName, nearestParks } from '../..
 import { reportDpi, reportMarginMm } from '../../state/report-options';
 import type { ReportServices } from '../../state/report-services';
 import { communityName, t } from '../i18n';
+import { PopulationSource } from '../population-source';
 import { TotalsFigures } from '../summary-panel';
 import { useStore } from '../use-store';
 import { ReportLegend, rulesLine } from './report-legend';
@@ -103,6 +104,7 @@ export function ReportApp({ services }: { services: ReportServices }) {
                   language={language}
                   testId="report-summary"
                 />
+                <PopulationSource result={result} layerName={data?.populationName ?? null} language={language} />
               </section>
             )}
             {synthetic && <p class="report-note">{t(language, 'synthetic')}</p>}
