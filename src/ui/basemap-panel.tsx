@@ -4,6 +4,7 @@ import type { PlannerApp } from '../state/planner-app';
 import { errorText } from './error-banner';
 import { formatCount, t } from './i18n';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** `[west, south, east, north]` as "85.65°W – 85.59°W, 41.93°N – 41.97°N". */
 function formatBounds([west, south, east, north]: readonly number[]): string {

@@ -7,6 +7,7 @@ import type { Language } from '../state/url-state';
 import { communityName, formatCount, formatShare, type MessageKey, t } from './i18n';
 import { totalsShares, uncoveredResidents } from './summary-panel';
 import { useStore } from './use-store';
+import './messages-later';
 
 /**
  * Rows drawn before "show all": a city has hundreds of communities, and drawing every row at each

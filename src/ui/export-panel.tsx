@@ -7,6 +7,7 @@ import { legendColumnWidth, type PngSize, PngSizePicker, pngPixels, pngSizes } f
 import { type MessageKey, t } from './i18n';
 import { ReportLinks } from './report/report-links';
 import { useStore } from './use-store';
+import './messages-later';
 
 type ExportKind =
   | 'cellsGeojson'

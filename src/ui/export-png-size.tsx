@@ -1,5 +1,6 @@
 import type { Language } from '../state/url-state';
 import { t } from './i18n';
+import './messages-later';
 
 /** A PNG size: the screen's map as it is, or width × height pixels drawn on a map of its own. */
 export type PngSize = 'screen' | `${number}x${number}`;

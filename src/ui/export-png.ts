@@ -3,6 +3,7 @@ import type { Language } from '../state/url-state';
 import { cellStateColors, statesInUse } from '../theme/cell-colors';
 import { legendColumnWidth } from './export-png-size';
 import { t } from './i18n';
+import './messages-later';
 
 /** Splits `text` into lines no wider than `width` (at spaces, or anywhere in CJK text). */
 export function wrapText(context: CanvasRenderingContext2D, text: string, width: number): string[] {

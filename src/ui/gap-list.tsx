@@ -3,6 +3,7 @@ import type { ResultsView } from '../state/results';
 import { communityName, formatCount, formatMeters, t } from './i18n';
 import { TotalsFigures } from './summary-panel';
 import { useStore } from './use-store';
+import './messages-later';
 
 const shownGaps = 30;
 

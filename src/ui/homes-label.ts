@@ -1,5 +1,6 @@
 import type { Language } from '../state/url-state';
 import { formatCount, t } from './i18n';
+import './messages-later';
 
 /** "sits on 12 residential cells (≈ 340 residents)": the homes a suggested or drawn park covers. */
 export function homesLabel(language: Language, cells: number, residents: number | null): string {

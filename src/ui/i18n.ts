@@ -1,18 +1,50 @@
 import type { Community, RuleSet } from '../coverage';
 import type { Language } from '../state/url-state';
 import { messages } from './messages';
+import type { laterMessages } from './messages-later';
 
-export type MessageKey = keyof typeof messages;
+/** A key of either table: the first page's (messages.ts) or the lazily loaded one (messages-later.ts). */
+export type MessageKey = keyof typeof messages | keyof typeof laterMessages;
 
-/** The text of `key` in `language`, with `{name}` placeholders filled from `values`. */
+type MessageRow = { readonly zh: string; readonly en: string };
+
+/** The later table once src/ui/messages-later.ts has been imported (it registers itself); null before. */
+let later: Readonly<Record<string, MessageRow>> | null = null;
+
+/**
+ * Makes the rows of the later table available to `t`; src/ui/messages-later.ts calls it when it is
+ * imported (a setter, so this module, on the first page, never imports the later table's code).
+ */
+export function registerLaterMessages(table: Readonly<Record<string, MessageRow>>): void {
+  later = table;
+}
+
+/** The row of `key` in whichever loaded table has it. */
+function rowOf(key: string): MessageRow | undefined {
+  if (Object.hasOwn(messages, key)) return messages[key as keyof typeof messages];
+  return later && Object.hasOwn(later, key) ? later[key] : undefined;
+}
+
+/**
+ * The text of `key` in `language`, with `{name}` placeholders filled from `values`. A key whose table is
+ * not loaded yet reads as the key itself and logs an error (never a crash): the module showing it must
+ * import './messages-later' (the browser tests fail on console errors).
+ */
 export function t(language: Language, key: MessageKey, values?: Record<string, string | number>): string {
-  const text: string = messages[key][language];
+  const row = rowOf(key);
+  if (!row) {
+    console.error(
+      `message "${key}" is in neither loaded table: it is in src/ui/messages-later.ts and the module showing it does not import that file, or it is in no table`,
+    );
+    return key;
+  }
+  const text = row[language];
   return values ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')) : text;
 }
 
-/** Whether `key` is a message key (for keys built at run time such as `kind_${kind}`). */
+/** Whether `key` is a key of a loaded table (for keys built at run time such as `kind_${kind}`). */
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(messages, key);
+  return rowOf(key) !== undefined;
 }
 
 /** A feature kind in words. */

@@ -4,6 +4,7 @@ import type { Language } from '../state/url-state';
 import { formatCount, formatShare, t } from './i18n';
 import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
+import './messages-later';
 
 const COMMON_CRS = ['EPSG:4326', 'EPSG:4490', 'EPSG:4544', 'EPSG:4545', 'EPSG:4509', 'EPSG:32648', 'EPSG:3857'];
 

@@ -9,6 +9,7 @@ import { cellStateColors, statesInUse } from '../theme/cell-colors';
 import { t } from './i18n';
 import { MapView } from './map-view';
 import { useStore } from './use-store';
+import './messages-later';
 
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
 

@@ -7,6 +7,7 @@ import { layerNames } from '../state/url-state';
 import { cssColor, rgbaCss, statesInUse, walkStateColors, walkStates } from '../theme/cell-colors';
 import { formatCount, t } from './i18n';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. */
 export function LegendPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {

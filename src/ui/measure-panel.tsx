@@ -8,6 +8,7 @@ import { download } from './export-panel';
 import { formatCount, t } from './i18n';
 import { TotalsFigures } from './summary-panel';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** Metres as "850 m" or "1.25 km". */
 function formatLength(meters: number): string {

@@ -3,7 +3,7 @@ import { type OsmImportController, osmUsableLayers } from '../state/osm-import';
 import type { Language } from '../state/url-state';
 import { formatCount, type MessageKey, t } from './i18n';
 import { LayerPreview } from './layer-preview';
-import { messages } from './messages';
+import { laterMessages } from './messages-later';
 import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
 
@@ -176,7 +176,7 @@ function LayerRow({
 
 /** A guess of the OSM derivation in the interface language (the engine says it in English; unknown ones stay so). */
 export function guessText(language: Language, guess: string): string {
-  for (const key of Object.keys(messages) as MessageKey[])
-    if (key.startsWith('osmGuess_') && messages[key].en === guess) return t(language, key);
+  for (const key of Object.keys(laterMessages) as (keyof typeof laterMessages)[])
+    if (key.startsWith('osmGuess_') && laterMessages[key].en === guess) return t(language, key);
   return guess;
 }

@@ -4,6 +4,7 @@ import type { ProjectController } from '../state/project-controller';
 import { download } from './export-panel';
 import { t } from './i18n';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** Save the whole working state as one project file, or open one a colleague sent. */
 export function ProjectPanel({ app, project }: { app: PlannerApp; project: ProjectController }) {

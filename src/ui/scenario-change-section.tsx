@@ -3,6 +3,7 @@ import { rulesKey, totalsGain } from '../state/scenario';
 import { communityName, formatCount, t } from './i18n';
 import { type SectionProps, signed } from './scenario-section-props';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** The scenario's change against the baseline: the before/after and swipe toggles, the figures, by community. */
 export function ScenarioChangeSection({ app, controller, language }: SectionProps) {

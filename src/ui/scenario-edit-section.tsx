@@ -7,6 +7,7 @@ import { homesLabel } from './homes-label';
 import { kindLabel, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
+import './messages-later';
 
 const areaKinds = ['pocket_park', 'park', 'micro_green', 'green_space'];
 

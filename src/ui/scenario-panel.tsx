@@ -18,6 +18,7 @@ const ScenarioSuggestSection = lazyComponent(() =>
 );
 
 import { useStore } from './use-store';
+import './messages-later';
 
 /** A download link for text made into a Blob URL (revoked when the text changes or the link goes). */
 function DownloadLink({

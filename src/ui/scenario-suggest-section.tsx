@@ -6,6 +6,7 @@ import { homesLabel } from './homes-label';
 import { communityName, formatCount, t } from './i18n';
 import type { SectionProps } from './scenario-section-props';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** Suggested sites: the candidate source (land or an imported layer), N, the run and its ranked sites. */
 export function ScenarioSuggestSection({ app, controller, language }: SectionProps) {

@@ -3,6 +3,7 @@ import type { SearchEntry } from '../state/search-index';
 import type { Language } from '../state/url-state';
 import { t } from './i18n';
 import { useStore } from './use-store';
+import './messages-later';
 
 /** A result's name in the interface language (the other language's name beside it). */
 function entryLabel(entry: SearchEntry, language: Language): { main: string; other: string | null } {

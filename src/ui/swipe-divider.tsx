@@ -5,6 +5,7 @@ import type { ScenarioController } from '../state/scenario';
 import type { Language } from '../state/url-state';
 import { t } from './i18n';
 import { useStore } from './use-store';
+import './messages-later';
 
 /**
  * The swipe comparison's divider over the map: a vertical handle (a slider from 0 to 100 % of the map's

@@ -21,6 +21,7 @@ import { editableParts, hasCrossingRings, ringsCross } from '../../src/geometry/
 import { writeFlatGeobuf } from '../../src/io/flatgeobuf-write';
 import { cellState, cellStateColors } from '../../src/theme/cell-colors';
 import { formatCount, t } from '../../src/ui/i18n';
+import '../../src/ui/messages-later';
 import {
   browserSuiteOptions,
   buildIfStale,

@@ -9,6 +9,7 @@ import { useStore } from '../use-store';
 import { ReportLegend, rulesLine } from './report-legend';
 import { ReportMap } from './report-map';
 import { CommunityTable, GapTable, NearestParksTable } from './report-tables';
+import '../messages-later';
 
 /** Gap areas listed on the district report. */
 const topGapCount = 10;

@@ -2,6 +2,7 @@ import { type CoverageResult, describeRules } from '../../coverage';
 import type { Language } from '../../state/url-state';
 import { cssColor, statesInUse } from '../../theme/cell-colors';
 import { t } from '../i18n';
+import '../messages-later';
 
 /** The rules in force and the legend of cell states, "neither" hatched as on the map. */
 export function ReportLegend({ result, language }: { result: CoverageResult; language: Language }) {

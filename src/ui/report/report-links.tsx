@@ -2,6 +2,7 @@ import type { PlannerApp } from '../../state/planner-app';
 import { reportSearch } from '../../state/report-url';
 import { t } from '../i18n';
 import { useStore } from '../use-store';
+import '../messages-later';
 
 /** Links that open the printable report of the screen (and of the selected community) in a new tab. */
 export function ReportLinks({ app }: { app: PlannerApp }) {

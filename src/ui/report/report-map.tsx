@@ -4,6 +4,7 @@ import type { ReportServices } from '../../state/report-services';
 import type { Language } from '../../state/url-state';
 import { t } from '../i18n';
 import { useStore } from '../use-store';
+import '../messages-later';
 
 /** CSS pixels per millimetre (a CSS pixel is 1/96 inch). */
 const pxPerMm = 96 / 25.4;

@@ -4,6 +4,7 @@ import type { NearbyPark } from '../../state/report-figures';
 import type { Language } from '../../state/url-state';
 import { communityName, formatCount, formatMeters, formatShare, kindLabel, t } from '../i18n';
 import { totalsShares, uncoveredResidents } from '../summary-panel';
+import '../messages-later';
 
 /** Gap areas as a table: rank, community, residents, cells, nearest park. */
 export function GapTable({
