@@ -255,6 +255,40 @@ export function appendLines(graph: StreetGraph, lines: readonly NetworkLine[]): 
   return assembleGraph(graph, out);
 }
 
+/**
+ * The graph of some of `graph`'s edges (`edges`, ascending ids): each edge keeps its geometry, its
+ * Float32 length and its greenway, nodes are numbered in ascending order of their ids in `graph`, so
+ * edge, node, vertex and segment order (every tie-break) follow the whole graph's. A walking tile's
+ * graph; `walkableLengthMeters` is the sum over the kept edges only.
+ */
+export function subgraphOfEdges(graph: StreetGraph, edges: Int32Array): StreetGraph {
+  const nodeId = new Int32Array(graph.nodeCount).fill(-1);
+  for (const e of edges) {
+    nodeId[graph.edgeFrom[e]] = 0;
+    nodeId[graph.edgeTo[e]] = 0;
+  }
+  const out = emptyLists();
+  for (let n = 0; n < graph.nodeCount; n++) {
+    if (nodeId[n] < 0) continue;
+    nodeId[n] = out.nodeLngLat.length / 2;
+    out.nodeLngLat.push(graph.nodeLngLat[2 * n], graph.nodeLngLat[2 * n + 1]);
+  }
+  for (const e of edges) {
+    out.edgeFrom.push(nodeId[graph.edgeFrom[e]]);
+    out.edgeTo.push(nodeId[graph.edgeTo[e]]);
+    // The Float32 length as it is (a number holds it exactly), so every walk sums the same values.
+    out.edgeLength.push(graph.edgeLengthMeters[e]);
+    out.edgeFeature.push(graph.edgeFeature[e]);
+    out.edgeVertexStart.push(out.vertexAlong.length);
+    for (let v = graph.edgeVertexStart[e]; v < graph.edgeVertexStart[e + 1]; v++) {
+      out.vertexLngLat.push(graph.vertexLngLat[2 * v], graph.vertexLngLat[2 * v + 1]);
+      out.vertexAlong.push(graph.vertexAlongMeters[v]);
+    }
+    out.walkable += graph.edgeLengthMeters[e];
+  }
+  return assembleGraph(null, out);
+}
+
 function concat<T extends Float64Array | Float32Array | Int32Array>(
   base: T | null,
   extra: number[],
