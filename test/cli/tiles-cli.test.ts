@@ -118,12 +118,6 @@ describe('coverage CLI --tile-km', () => {
       ['--tile-km', '1', '--threads', '0'],
       /--threads 0: the number of worker threads must be a whole number/,
     ],
-    [
-      'walking distance',
-      ['--tile-km', '1', '--distance', 'network', '--streets', 'x.geojson'],
-      /straight-line distance only/,
-    ],
-    ['suggested sites', ['--tile-km', '1', '--suggest', '3'], /--suggest needs the whole grid/],
   ])('refuses %s with exit 2 and writes nothing', (name, extra, message) => {
     const out = `bad-${name.replaceAll(' ', '-')}`;
     const done = run(out, extra);
