@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { streetLattice } from '../../scripts/street-lattice';
 import { at, collection, polygon, rectangle } from '../support/metre-fixtures';
-import { runCoverageCli } from '../support/run-cli';
+import { runCoverageCli, runOutputs } from '../support/run-cli';
 import { smallCity } from '../support/small-city';
 
 // Issue 15: `--tile-km N --threads K` with walking distance (`--distance network`) and with `--suggest N`
@@ -26,18 +26,8 @@ function run(out: string, extra: string[]) {
   return runCoverageCli([...args, '--cell', '25', '--out', join(directory, out), ...extra]);
 }
 
-/** Every output file of a run; summary.json without its timings (the one thing a tiled run may change). */
 function outputs(out: string): Record<string, string> {
-  const read: Record<string, string> = {};
-  for (const name of readdirSync(join(directory, out)).sort()) {
-    const bytes = readFileSync(join(directory, out, name));
-    if (name !== 'summary.json') read[name] = bytes.toString('base64');
-    else {
-      const { timings_ms: _, ...summary } = JSON.parse(bytes.toString('utf8'));
-      read[name] = JSON.stringify(summary);
-    }
-  }
-  return read;
+  return runOutputs(join(directory, out));
 }
 
 const walking = ['--distance', 'network', '--streets', files.streets, '--barriers', files.barriers];
