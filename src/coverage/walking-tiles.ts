@@ -127,6 +127,8 @@ export function computeWalkingTile(
     meters[id] = walk.cellMeters;
   }
   markAllMet(verdicts, allFlags);
+  const offNetwork = new Uint8Array(cells.length);
+  for (let k = 0; k < cells.length; k++) if (network.snap.edge[k] < 0) offNetwork[k] = 1;
   let cellsMeetingBothStraight = 0;
   for (const verdict of straight.verdicts) if (verdict & 4) cellsMeetingBothStraight++;
   return {
@@ -140,7 +142,7 @@ export function computeWalkingTile(
     walk: {
       greenStraightMeters: straight.meters.green,
       parkStraightMeters: straight.meters.park,
-      offNetwork: Uint8Array.from(network.snap.edge, (edge) => (edge < 0 ? 1 : 0)),
+      offNetwork,
       cellsMeetingBothStraight,
     },
   };
