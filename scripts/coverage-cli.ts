@@ -370,7 +370,12 @@ async function main(argv: string[]): Promise<void> {
     if (tiling || (budget !== null && tileable)) plan = planCoverage(allLayers, rules, cellMeters);
     if (!tiling && plan && budget !== null) {
       const threads = availableParallelism();
-      const automatic = tilesWithinBudget(plan.grid.rows * plan.grid.columns, budget, threads);
+      const automatic = tilesWithinBudget(
+        plan.grid.rows * plan.grid.columns,
+        budget,
+        threads,
+        rules.distance === 'network',
+      );
       if (automatic) {
         tiling = { tileCells: automatic.tileCells, threads };
         const kilometers = Math.round(automatic.tileCells * cellMeters) / 1000;

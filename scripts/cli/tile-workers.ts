@@ -161,19 +161,27 @@ function startWorkers(plan: CoveragePlan, walking: WalkingPlan | null, threads: 
 const onePieceBytesPerCell = 53;
 /** Bytes per cell of a tile in a worker (measured: 212 MB for a process holding one 4M-cell tile, less its ~50 MB base). */
 const tileBytesPerCell = 40;
+/** Walking distance, in one piece (measured: 565 MB for 4M cells of 20 m with a 158 m street lattice, the input included). */
+const walkingOnePieceBytesPerCell = 141;
+/** Walking distance, per tile cell (measured: 224 MB for a process holding one 1M-cell tile, its margin and the whole graph, less its ~105 MB base). */
+const walkingTileBytesPerCell = 120;
 
 /**
  * `--memory-mb M`: when a run in one piece would take more than M MB, the tiles that keep `threads`
  * workers within half of it (the other half holds the result), from 16 to 2,000 cells a side; else null.
+ * A walking run (`walking`) needs more per cell, in one piece and per tile.
  */
 export function tilesWithinBudget(
   gridCells: number,
   budgetMegabytes: number,
   threads: number,
+  walking = false,
 ): { tileCells: number; onePieceMegabytes: number } | null {
-  const onePieceMegabytes = Math.ceil((gridCells * onePieceBytesPerCell) / 2 ** 20);
+  const perCell = walking ? walkingOnePieceBytesPerCell : onePieceBytesPerCell;
+  const onePieceMegabytes = Math.ceil((gridCells * perCell) / 2 ** 20);
   if (onePieceMegabytes <= budgetMegabytes) return null;
-  const side = Math.floor(Math.sqrt((budgetMegabytes * 2 ** 20) / 2 / (threads * tileBytesPerCell)));
+  const perTileCell = walking ? walkingTileBytesPerCell : tileBytesPerCell;
+  const side = Math.floor(Math.sqrt((budgetMegabytes * 2 ** 20) / 2 / (threads * perTileCell)));
   return { tileCells: Math.min(2000, Math.max(16, side)), onePieceMegabytes };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,21 @@ describe('coverage CLI --tile-km, walking distance and suggestions', () => {
         expect(outputs(out), `${name} --tile-km ${tileKm} --threads ${threads}`).toEqual(expected);
       }
     }
+  });
+
+  it('tiles a walking run automatically past --memory-mb (a walk needs more per cell), with the same files', () => {
+    // 14,520 cells need about 1 MB in one piece in a straight line, 2 MB on foot: 1.5 MB tiles only the walk.
+    const straight = run('budget-straight', ['--memory-mb', '1.5']);
+    expect(straight.status).toBe(0);
+    expect(straight.stdout).not.toMatch(/in tiles of/);
+    const over = run('budget-walk', [...walking, '--memory-mb', '1.5']);
+    expect(over.stderr).toBe('');
+    expect(over.status).toBe(0);
+    expect(over.stdout).toMatch(
+      /a grid of 14520 cells needs about 2 MB in one piece, over --memory-mb 1\.5: computing it in tiles of/,
+    );
+    if (!existsSync(join(directory, 'walk-whole', 'summary.json'))) expect(run('walk-whole', walking).status).toBe(0);
+    expect(outputs('budget-walk')).toEqual(outputs('walk-whole'));
   });
 
   it('suggests the same sites in a tiled run as in one piece, in both distance modes', () => {
