@@ -64,6 +64,7 @@ export function planWalking(plan: CoveragePlan, layers: NetworkLayers): WalkingP
   const snapMaxMeters = plan.rules.snapMaxMeters ?? defaultSnapMaxMeters;
   const entrances = new Map<number, Entrance[]>();
   const given = givenEntrances(layers.entrances);
+  // Run to the end: nothing here reports progress.
   for (const _ of entrancesSteps(plan.features, graph, segments, barriers, given, snapMaxMeters, entrances));
   const edgeBoxes = new Float64Array(4 * graph.edgeCount);
   const c = graph.vertexLngLat;

@@ -284,6 +284,7 @@ export function rebuildNetwork(
   let step = steps.next();
   while (!step.done) step = steps.next();
   const entrances = new Map<number, Entrance[]>();
+  // Run to the end: nothing here reports progress.
   for (const _ of entrancesSteps(
     features,
     graph,
