@@ -46,8 +46,10 @@ import {
   type CoverageResult,
   type GreenFeature,
   InputError,
+  type NetworkLayers,
   parseRules,
   planCoverage,
+  planWalking,
   prepareGreenFeature,
   presetRules,
   presets,
@@ -55,6 +57,7 @@ import {
   type SkippedFeature,
   snapshotCoverage,
   tileWindows,
+  type WalkingPlan,
 } from '../src/coverage';
 import { collectionBounds } from '../src/coverage/geometry';
 import { SitePlaces } from '../src/coverage/site-places';
@@ -254,14 +257,6 @@ async function main(argv: string[]): Promise<void> {
   if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
   let tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
   const budget = memoryBudget(values['memory-mb']);
-  if (tiling && rules.distance === 'network') {
-    throw new UsageError(
-      '--tile-km: tiled runs measure straight-line distance only; run walking distance without --tile-km',
-    );
-  }
-  if (tiling && suggestCount !== null) {
-    throw new UsageError('--tile-km: --suggest needs the whole grid at once; run it without --tile-km');
-  }
   const addLayer = values.add ? await readLayer(values.add) : null;
   const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
   const perLayer = layerOptions(values.crs, values.gcj02);
@@ -370,16 +365,33 @@ async function main(argv: string[]): Promise<void> {
 
   const computeStarted = performance.now();
   const allLayers = { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers;
+  // The engine's errors name the file and the feature's position in it; a bad number is a usage error.
+  const engineError = (error: unknown): unknown => {
+    if (error instanceof InputError) {
+      const layer = (error.layer ?? error.fileName) as LayerName;
+      const file = files[layer] ?? networkFiles[layer as unknown as NetworkLayerName] ?? error.fileName;
+      // The engine numbers the features it was given; name the feature's position in the file.
+      return error.inFile(file, imported[layer]?.sourceIndex);
+    }
+    if (error instanceof RangeError) return new UsageError(error.message);
+    return error;
+  };
   // A tiled run plans the one grid over the whole area; its tiles are windows of it, computed in workers.
   let model: ReturnType<typeof buildCoverage> | null = null;
   let plan: ReturnType<typeof planCoverage> | null = null;
   try {
-    // With a memory budget, a run that can be tiled is planned first to see whether one piece would fit.
-    const tileable = rules.distance !== 'network' && suggestCount === null;
+    // With a memory budget, a run that can be tiled is planned first to see whether one piece would fit
+    // (not with --suggest: the suggestions need the whole model in one piece anyway).
+    const tileable = suggestCount === null;
     if (tiling || (budget !== null && tileable)) plan = planCoverage(allLayers, rules, cellMeters);
     if (!tiling && plan && budget !== null) {
       const threads = availableParallelism();
-      const automatic = tilesWithinBudget(plan.grid.rows * plan.grid.columns, budget, threads);
+      const automatic = tilesWithinBudget(
+        plan.grid.rows * plan.grid.columns,
+        budget,
+        threads,
+        rules.distance === 'network',
+      );
       if (automatic) {
         tiling = { tileCells: automatic.tileCells, threads };
         const kilometers = Math.round(automatic.tileCells * cellMeters) / 1000;
@@ -397,14 +409,7 @@ async function main(argv: string[]): Promise<void> {
         { plan: plan ?? undefined },
       );
   } catch (error) {
-    if (error instanceof InputError) {
-      const layer = (error.layer ?? error.fileName) as LayerName;
-      const file = files[layer] ?? networkFiles[layer as unknown as NetworkLayerName] ?? error.fileName;
-      // The engine numbers the features it was given; name the feature's position in the file.
-      throw error.inFile(file, imported[layer]?.sourceIndex);
-    }
-    if (error instanceof RangeError) throw new UsageError(error.message);
-    throw error;
+    throw engineError(error);
   }
   let result: CoverageResult;
   if (plan && tiling) {
@@ -417,13 +422,32 @@ async function main(argv: string[]): Promise<void> {
       };
       applyScenario(tiled, add, addLayer, basename(values.add!));
     }
+    // Walking tiles share the network that does not depend on the cells: the graph and every area's entrances.
+    let walking: WalkingPlan | null = null;
+    if (rules.distance === 'network') {
+      progressLine('building the walking network…');
+      try {
+        walking = planWalking(tiled, allLayers as CoverageLayers & NetworkLayers);
+      } catch (error) {
+        throw engineError(error);
+      }
+    }
     result = await computeTiledInWorkers(
       tiled,
       tileWindows(tiled.grid, tiling.tileCells),
       tiling.threads,
       populationLayers,
       (done, total) => progressLine(`computing tile ${done} of ${total} (${tiling.threads} threads)`),
+      walking,
     );
+    if (suggestCount !== null) {
+      // The suggestions add and remove candidate sites on the whole model: it is built in one piece as a
+      // run without tiles builds it (the scenario added the same way), so the sites are the same.
+      progressLine('computing the whole grid for the suggestions…');
+      const whole = buildCoverage(allLayers, rules, cellMeters);
+      if (addLayer) applyScenario(whole, (feature) => addFeature(whole, feature), addLayer, basename(values.add!));
+      model = whole;
+    }
   } else {
     const built = model!;
     if (addLayer) applyScenario(built, (feature) => addFeature(built, feature), addLayer, basename(values.add!));

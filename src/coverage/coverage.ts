@@ -119,13 +119,7 @@ export function* buildCoverageSteps(
   options: CoverageOptions = {},
 ): Generator<CoverageProgress, CoverageModel> {
   const walking = isNetworkMode(rules);
-  if (walking) {
-    if (!layers.streets)
-      throw InputError.inLayer('streets', null, 'walking distance (distance "network") needs a streets layer', 'empty');
-    assertFeatureCollection(layers.streets, 'streets');
-    if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
-    if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
-  }
+  if (walking) checkNetworkLayers(layers);
   const plan = options.plan ?? planCoverage(layers, rules, cellMeters);
   const { grid, scales, communities, features, skipped, nextFeatureId } = plan;
   yield { phase: 'prepare', fraction: 0.05 };
@@ -220,6 +214,15 @@ export function* buildCoverageSteps(
     }
   }
   return model;
+}
+
+/** Walking distance: throws InputError unless a streets layer is given and every network layer is a FeatureCollection. */
+export function checkNetworkLayers(layers: Pick<CoverageLayers, 'streets' | 'barriers' | 'entrances'>): void {
+  if (!layers.streets)
+    throw InputError.inLayer('streets', null, 'walking distance (distance "network") needs a streets layer', 'empty');
+  assertFeatureCollection(layers.streets, 'streets');
+  if (layers.barriers) assertFeatureCollection(layers.barriers, 'barriers');
+  if (layers.entrances) assertFeatureCollection(layers.entrances, 'entrances');
 }
 
 /** Whether rules ask for walking distance. */

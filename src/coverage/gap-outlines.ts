@@ -31,10 +31,8 @@ const DY = [0, 1, 0, -1];
  */
 export function traceCellOutlines(columns: number, cells: ArrayLike<number>): CellOutline[] {
   const count = cells.length;
-  const position = new Map<number, number>();
-  for (let k = 0; k < count; k++) position.set(cells[k], k);
-  const inside = (column: number, row: number) =>
-    column >= 0 && column < columns && position.has(row * columns + column);
+  const positionAt = cellPositions(columns, cells);
+  const inside = (column: number, row: number) => column >= 0 && column < columns && positionAt(column, row) >= 0;
 
   // Label 4-connected groups (iterative flood fill).
   const group = new Int32Array(count).fill(-1);
@@ -56,8 +54,8 @@ export function traceCellOutlines(columns: number, cells: ArrayLike<number>): Ce
         const c = column + DX[d];
         const r = row + DY[d];
         if (c < 0 || c >= columns || r < 0) continue;
-        const n = position.get(r * columns + c);
-        if (n !== undefined && group[n] < 0) {
+        const n = positionAt(c, r);
+        if (n >= 0 && group[n] < 0) {
           group[n] = id;
           stack.push(n);
         }
@@ -131,4 +129,41 @@ export function traceCellOutlines(columns: number, cells: ArrayLike<number>): Ce
     if (outers.length !== 1) throw new Error(`traceCellOutlines: ${outers.length} outer rings in one group`);
     return { rings: [outers[0], ...holes], members };
   });
+}
+
+/**
+ * The position in `cells` of the cell at (column, row), or -1. A table over the cells' bounding window
+ * when that window is at most a few times the cells (4 bytes per window cell: a city-wide gap area of
+ * millions of cells costs tens of MB, where a Map of them cost hundreds), else a Map.
+ */
+function cellPositions(columns: number, cells: ArrayLike<number>): (column: number, row: number) => number {
+  const count = cells.length;
+  let rowStart = Infinity;
+  let rowEnd = -Infinity;
+  let columnStart = Infinity;
+  let columnEnd = -Infinity;
+  for (let k = 0; k < count; k++) {
+    const column = cells[k] % columns;
+    const row = (cells[k] - column) / columns;
+    rowStart = Math.min(rowStart, row);
+    rowEnd = Math.max(rowEnd, row + 1);
+    columnStart = Math.min(columnStart, column);
+    columnEnd = Math.max(columnEnd, column + 1);
+  }
+  const width = columnEnd - columnStart;
+  const windowCells = count > 0 ? width * (rowEnd - rowStart) : 0;
+  if (windowCells <= 4 * count + 65_536) {
+    const table = new Int32Array(windowCells).fill(-1);
+    for (let k = 0; k < count; k++) {
+      const column = cells[k] % columns;
+      table[((cells[k] - column) / columns - rowStart) * width + column - columnStart] = k;
+    }
+    return (column, row) =>
+      row >= rowStart && row < rowEnd && column >= columnStart && column < columnEnd
+        ? table[(row - rowStart) * width + column - columnStart]
+        : -1;
+  }
+  const position = new Map<number, number>();
+  for (let k = 0; k < count; k++) position.set(cells[k], k);
+  return (column, row) => position.get(row * columns + column) ?? -1;
 }

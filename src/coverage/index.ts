@@ -12,3 +12,4 @@ export * from './rules';
 export * from './stamp';
 export * from './summary';
 export * from './tiles';
+export * from './walking-tiles';

@@ -1,15 +1,10 @@
 import type { CoverageLayers, CoverageOptions } from './coverage';
-import {
-  type CoveragePlan,
-  planCoverage,
-  type ResidentialCells,
-  residentialCellsOf,
-  residentsOf,
-} from './coverage-plan';
+import { type CoveragePlan, type ResidentialCells, residentialCellsOf, residentsOf } from './coverage-plan';
 import { DistanceField } from './distance-field';
 import type { Grid, GridWindow } from './grid';
+import { entrancePoints, type NetworkStatsSource, networkStats } from './network/network-model';
 import type { CoverageResult } from './result';
-import { type CriterionId, qualifies, type RuleSet, reachMeters } from './rules';
+import { type CriterionId, qualifies, reachMeters } from './rules';
 import { markAllMet, markWithin, summarizeCells } from './summary';
 
 /**
@@ -18,7 +13,7 @@ import { markAllMet, markWithin, summarizeCells } from './summary';
  * no margin of its own: every feature whose reach touches the window is stamped onto it, measured in the
  * whole grid's rows and columns, and each cell keeps the minimum, which does not depend on the order.
  * Residents are spread after stitching, since a polygon's or a community's residents spread over all its
- * cells. Straight-line distance only (walking distance needs the network's reach around each tile).
+ * cells. Walking tiles (walking-tiles.ts) add each tile's walk and its straight-line figures.
  */
 
 /** One computed window: its residential cells (whole-grid indices, ascending), their distances and verdicts. */
@@ -28,6 +23,20 @@ export interface CoverageTile extends ResidentialCells {
   greenMeters: Float32Array | null;
   parkMeters: Float32Array | null;
   /** Flags as `cellVerdicts` gives them: 1 meets green, 2 meets park, 4 meets every criterion in use. */
+  verdicts: Uint8Array;
+  /** Walking tiles: the straight-line metres, the off-network flags and the cells meeting every criterion in a straight line; else null. */
+  walk: {
+    greenStraightMeters: Float32Array | null;
+    parkStraightMeters: Float32Array | null;
+    offNetwork: Uint8Array;
+    cellsMeetingBothStraight: number;
+  } | null;
+}
+
+/** A window's straight-line figures: its cells, each criterion's squared metres, metres and verdicts. */
+export interface StraightTile extends ResidentialCells {
+  squared: Record<CriterionId, Float32Array | null>;
+  meters: Record<CriterionId, Float32Array | null>;
   verdicts: Uint8Array;
 }
 
@@ -54,9 +63,16 @@ export function tileWindows(grid: Grid, tileCells: number): GridWindow[] {
 
 /** Computes one window of the plan's grid; its fields hold only the window (memory ∝ the tile, not the area). */
 export function computeTile(plan: CoveragePlan, window: GridWindow): CoverageTile {
+  const { squared: _, meters, verdicts, ...cells } = straightTile(plan, window);
+  return { window, ...cells, greenMeters: meters.green, parkMeters: meters.park, verdicts, walk: null };
+}
+
+/** The straight-line part of a window (see {@link StraightTile}), as the whole run computes it. */
+export function straightTile(plan: CoveragePlan, window: GridWindow): StraightTile {
   const cells = residentialCellsOf(plan, window);
   const count = cells.residentialCells.length;
   const meters: Record<CriterionId, Float32Array | null> = { green: null, park: null };
+  const squaredOf: Record<CriterionId, Float32Array | null> = { green: null, park: null };
   const verdicts = new Uint8Array(count);
   let allFlags = 0;
   for (const [id, flag] of [
@@ -86,9 +102,10 @@ export function computeTile(plan: CoveragePlan, window: GridWindow): CoverageTil
     const out = new Float32Array(count);
     for (let k = 0; k < count; k++) out[k] = Math.sqrt(squared[k]);
     meters[id] = out;
+    squaredOf[id] = squared;
   }
   markAllMet(verdicts, allFlags);
-  return { window, ...cells, greenMeters: meters.green, parkMeters: meters.park, verdicts };
+  return { ...cells, squared: squaredOf, meters, verdicts };
 }
 
 /** Residential cells of each row of a window (what a {@link TileStitcher} needs to place a tile before it arrives). */
@@ -110,6 +127,11 @@ export class TileStitcher {
   private readonly cells: ResidentialCells;
   private readonly meters: Record<CriterionId, Float32Array | null>;
   private readonly verdicts: Uint8Array;
+  /** Walking runs: the straight-line metres, the off-network flags and the counts summed over tiles. */
+  private readonly straightMeters: Record<CriterionId, Float32Array | null> = { green: null, park: null };
+  private readonly offNetwork: Uint8Array | null;
+  private offNetworkCount = 0;
+  private cellsMeetingBothStraight = 0;
   /** Per window (by its position in the list), the first output position of each of its rows. */
   private readonly rowOffsets: Uint32Array[];
   private readonly windowPosition = new Map<string, number>();
@@ -121,6 +143,8 @@ export class TileStitcher {
     private readonly plan: CoveragePlan,
     private readonly windows: GridWindow[],
     rowCounts: Uint32Array[],
+    /** Walking runs: the whole network's figures (graph, entrances); null for straight-line tiles. */
+    private readonly network: Omit<NetworkStatsSource, 'snap'> | null = null,
   ) {
     const order = windows
       .map((window, position) => ({ window, position }))
@@ -154,6 +178,13 @@ export class TileStitcher {
       park: rules.park ? new Float32Array(offset) : null,
     };
     this.verdicts = new Uint8Array(offset);
+    if (network) {
+      this.straightMeters = {
+        green: rules.green ? new Float32Array(offset) : null,
+        park: rules.park ? new Float32Array(offset) : null,
+      };
+    }
+    this.offNetwork = network ? new Uint8Array(offset) : null;
   }
 
   /** Copies a tile's cells into place. */
@@ -175,7 +206,16 @@ export class TileStitcher {
       this.meters.green?.set(tile.greenMeters!.subarray(from, to), at);
       this.meters.park?.set(tile.parkMeters!.subarray(from, to), at);
       this.verdicts.set(tile.verdicts.subarray(from, to), at);
+      if (tile.walk) {
+        this.straightMeters.green?.set(tile.walk.greenStraightMeters!.subarray(from, to), at);
+        this.straightMeters.park?.set(tile.walk.parkStraightMeters!.subarray(from, to), at);
+        this.offNetwork!.set(tile.walk.offNetwork.subarray(from, to), at);
+      }
       from = to;
+    }
+    if (tile.walk) {
+      for (const flag of tile.walk.offNetwork) this.offNetworkCount += flag;
+      this.cellsMeetingBothStraight += tile.walk.cellsMeetingBothStraight;
     }
     this.placed++;
   }
@@ -191,7 +231,7 @@ export class TileStitcher {
     if (this.placed !== this.windows.length) {
       throw new Error(`${this.windows.length - this.placed} of ${this.windows.length} tiles are missing`);
     }
-    const { plan, cells, verdicts } = this;
+    const { plan, cells, verdicts, network } = this;
     const { grid, rules } = plan;
     const residents = residentsOf(plan, populationLayers, cells, options);
     const summaryCells = { rules, communities: plan.communities, cellCommunity: cells.cellCommunity, ...residents };
@@ -208,20 +248,20 @@ export class TileStitcher {
       populationSource: residents.populationSource,
       populationUnplaced: residents.populationUnplaced,
       populationBuildings: residents.populationBuildings,
-      distance: 'straight',
+      distance: network ? 'network' : 'straight',
       greenMeters: this.meters.green,
       parkMeters: this.meters.park,
-      greenStraightMeters: null,
-      parkStraightMeters: null,
-      offNetwork: null,
-      entrances: null,
+      greenStraightMeters: this.straightMeters.green,
+      parkStraightMeters: this.straightMeters.park,
+      offNetwork: this.offNetwork,
+      entrances: network ? entrancePoints(network) : null,
       verdicts,
       communities: plan.communities,
       summary: {
         ...summarizeCells(summaryCells, verdicts),
-        distance: 'straight',
-        network: null,
-        cellsMeetingBothStraight: null,
+        distance: network ? 'network' : 'straight',
+        network: network ? networkStats({ ...network, snap: { offNetworkCount: this.offNetworkCount } }) : null,
+        cellsMeetingBothStraight: network ? this.cellsMeetingBothStraight : null,
       },
       skipped: plan.skipped,
       timingsMs: {},
@@ -229,37 +269,23 @@ export class TileStitcher {
   }
 }
 
-/** The whole run's result from all the tiles of a list of windows, in any order. */
+/** The whole run's result from all the tiles of a list of windows, in any order (walking tiles: with the whole network's figures). */
 export function stitchTiles(
   plan: CoveragePlan,
   tiles: CoverageTile[],
   populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {},
   options: CoverageOptions = {},
+  network: Omit<NetworkStatsSource, 'snap'> | null = null,
 ): CoverageResult {
   const windows = tiles.map((tile) => tile.window);
   const stitcher = new TileStitcher(
     plan,
     windows,
     tiles.map((tile) => rowCountsOf(plan.grid, tile.window, tile.residentialCells)),
+    network,
   );
   for (const tile of tiles) stitcher.add(tile);
   return stitcher.result(populationLayers, options);
-}
-
-/**
- * A whole straight-line run computed tile by tile in this thread (tests, and where workers are not
- * wanted): equal, bit for bit, to `snapshotCoverage(buildCoverage(layers, rules, cellMeters))`.
- */
-export function computeTiled(
-  layers: CoverageLayers,
-  rules: RuleSet,
-  cellMeters: number,
-  tileCells: number,
-  options: CoverageOptions = {},
-): CoverageResult {
-  const plan = planCoverage(layers, rules, cellMeters);
-  const tiles = tileWindows(plan.grid, tileCells).map((window) => computeTile(plan, window));
-  return stitchTiles(plan, tiles, layers, options);
 }
 
 function windowKey(window: GridWindow): string {

@@ -243,23 +243,29 @@ export function gapCollection(
   analysis: GapAnalysis = findGapAreas(result, 4),
 ): FeatureCollection {
   const { grid } = result;
-  // Cells of each area, by rank (positions in the result's per-cell arrays).
-  const members: number[][] = analysis.areas.map(() => []);
-  for (let k = 0; k < analysis.cellGap.length; k++) if (analysis.cellGap[k] >= 0) members[analysis.cellGap[k]].push(k);
+  // Cells of each area, by rank (positions in the result's per-cell arrays, ascending), in one typed
+  // array: area `rank`'s are `memberCells[memberStart[rank]]` … `[memberStart[rank + 1] − 1]`.
+  const { cellGap } = analysis;
+  const memberStart = new Int32Array(analysis.areas.length + 1);
+  for (let k = 0; k < cellGap.length; k++) if (cellGap[k] >= 0) memberStart[cellGap[k] + 1]++;
+  for (let rank = 0; rank < analysis.areas.length; rank++) memberStart[rank + 1] += memberStart[rank];
+  const cursor = memberStart.slice(0, analysis.areas.length);
+  const memberCells = new Int32Array(memberStart[analysis.areas.length]);
+  for (let k = 0; k < cellGap.length; k++) if (cellGap[k] >= 0) memberCells[cursor[cellGap[k]]++] = k;
   const cornerX = (column: number) => roundCoordinate(grid.west + column * grid.longitudeStep);
   const cornerY = (row: number) => roundCoordinate(grid.south + row * grid.latitudeStep);
   const features = analysis.areas.map((area, rank) => {
     let missingGreen = 0;
     let missingPark = 0;
-    for (const k of members[rank]) {
+    const members = memberCells.subarray(memberStart[rank], memberStart[rank + 1]);
+    const cells = new Uint32Array(members.length);
+    members.forEach((k, i) => {
       if ((result.verdicts[k] & 1) === 0) missingGreen++;
       if ((result.verdicts[k] & 2) === 0) missingPark++;
-    }
+      cells[i] = result.cellIndex[k];
+    });
     // One outline per area when it is 4-connected; an 8-connected area may trace into several parts.
-    const outlines = traceCellOutlines(
-      grid.columns,
-      members[rank].map((k) => result.cellIndex[k]),
-    );
+    const outlines = traceCellOutlines(grid.columns, cells);
     const polygons = outlines.map((outline) =>
       outline.rings.map((ring) => ring.map(([c, r]) => [cornerX(c), cornerY(r)])),
     );

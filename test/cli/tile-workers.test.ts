@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { computeTiledInWorkers } from '../../scripts/cli/tile-workers';
-import { buildCoverage, planCoverage, presetRules, snapshotCoverage, tileWindows } from '../../src/coverage';
+import { streetLattice } from '../../scripts/street-lattice';
+import {
+  buildCoverage,
+  planCoverage,
+  planWalking,
+  presetRules,
+  snapshotCoverage,
+  tileWindows,
+} from '../../src/coverage';
 import { expectSameResult, smallCity } from '../support/small-city';
 
 // The worker pool of `--tile-km`: tiles computed in 1 or 2 worker threads, arriving in any order, give the
@@ -24,6 +32,19 @@ describe('tile workers', () => {
     },
     60_000,
   );
+
+  it('computes walking tiles in 2 threads, equal to the whole walking run bit for bit', async () => {
+    const network = streetLattice(3000, 150, { lng: 104.07, lat: 30.66 }, 3);
+    const layers = { ...city, streets: network.streets, barriers: network.barriers };
+    const rules = presetRules('chengdu');
+    rules.distance = 'network';
+    const whole = snapshotCoverage(buildCoverage(layers, rules, 25));
+    const plan = planCoverage(layers, rules, 25);
+    const walking = planWalking(plan, layers);
+    const tiled = await computeTiledInWorkers(plan, tileWindows(plan.grid, 23), 2, {}, () => {}, walking);
+    expect(tiled.distance).toBe('network');
+    expectSameResult(tiled, whole);
+  }, 60_000);
 
   it('rejects when a worker fails', async () => {
     const plan = planCoverage(city, presetRules('chengdu'), 25);

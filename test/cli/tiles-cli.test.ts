@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collection, polygon, rectangle } from '../support/metre-fixtures';
-import { runCoverageCli } from '../support/run-cli';
+import { runCoverageCli, runOutputs } from '../support/run-cli';
 import { smallCity } from '../support/small-city';
 
 // `--tile-km N --threads K` (issue 15): the same files as a run in one piece, byte for byte, whatever the
@@ -23,18 +23,8 @@ function run(out: string, extra: string[] = []) {
   return runCoverageCli([...args, '--cell', '25', '--out', join(directory, out), ...extra]);
 }
 
-/** Every output file of a run; summary.json without its timings (the one thing a tiled run may change). */
 function outputs(out: string): Record<string, string> {
-  const read: Record<string, string> = {};
-  for (const name of readdirSync(join(directory, out)).sort()) {
-    const bytes = readFileSync(join(directory, out, name));
-    if (name !== 'summary.json') read[name] = bytes.toString('base64');
-    else {
-      const { timings_ms: _, ...summary } = JSON.parse(bytes.toString('utf8'));
-      read[name] = JSON.stringify(summary);
-    }
-  }
-  return read;
+  return runOutputs(join(directory, out));
 }
 
 describe('coverage CLI --tile-km', () => {
@@ -118,12 +108,6 @@ describe('coverage CLI --tile-km', () => {
       ['--tile-km', '1', '--threads', '0'],
       /--threads 0: the number of worker threads must be a whole number/,
     ],
-    [
-      'walking distance',
-      ['--tile-km', '1', '--distance', 'network', '--streets', 'x.geojson'],
-      /straight-line distance only/,
-    ],
-    ['suggested sites', ['--tile-km', '1', '--suggest', '3'], /--suggest needs the whole grid/],
   ])('refuses %s with exit 2 and writes nothing', (name, extra, message) => {
     const out = `bad-${name.replaceAll(' ', '-')}`;
     const done = run(out, extra);

@@ -143,4 +143,21 @@ describe('traceCellOutlines', () => {
       { numRuns: 300 },
     );
   });
+
+  it('property: a table over a compact set and a Map over a sparse one trace the same outlines', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }), (bits) => {
+        // The cells of a 6 × 6 block in a 2,000-column grid (looked up in a table of their window)…
+        const cells = bits.flatMap((bit, index) =>
+          bit ? [(10 + Math.floor(index / 6)) * 2000 + 7 + (index % 6)] : [],
+        );
+        const compact = traceCellOutlines(2000, cells);
+        // …and with one more cell far away, so the window is far larger than the cells (looked up in a Map).
+        const sparse = traceCellOutlines(2000, [...cells, 1000 * 2000 + 1999]);
+        expect(sparse.slice(0, -1)).toEqual(compact);
+        expect(sparse.at(-1)!.members).toEqual([cells.length]);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -27,9 +27,20 @@ export function expectSameResult(tiled: CoverageResult, whole: CoverageResult): 
     'cellPopulation',
     'greenMeters',
     'parkMeters',
+    'greenStraightMeters',
+    'parkStraightMeters',
+    'offNetwork',
     'verdicts',
   ] as const) {
     expect(bytes(tiled[key]), key).toBe(bytes(whole[key]));
+    // Distances element by element as well: Object.is tells -0 from 0 and NaN from any number.
+    const a = tiled[key];
+    const b = whole[key];
+    if (a && b && a.length === b.length) {
+      let differing = 0;
+      for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) differing++;
+      expect(differing, `${key}: cells differing`).toBe(0);
+    }
   }
   expect(tiled.summary).toEqual(whole.summary);
   const { timingsMs: _a, ...tiledRest } = tiled;

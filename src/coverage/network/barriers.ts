@@ -52,6 +52,15 @@ export function buildBarrierIndex(paths: readonly Float64Array[]): BarrierIndex 
   for (const path of paths) {
     for (let i = 0; i + 3 < path.length; i += 2, s++) segments.set(path.subarray(i, i + 4), s * 4);
   }
+  return indexBarrierSegments(segments);
+}
+
+/**
+ * Indexes barrier segments given as `[lngA, latA, lngB, latB]` per segment (a `BarrierIndex`'s own
+ * `segments`, e.g. sent to a tile worker, gives the same index again).
+ */
+export function indexBarrierSegments(segments: Float64Array): BarrierIndex {
+  const count = segments.length / 4;
   let index: Flatbush | null = null;
   if (count > 0) {
     index = new Flatbush(count);

@@ -255,9 +255,60 @@ export function appendLines(graph: StreetGraph, lines: readonly NetworkLine[]): 
   return assembleGraph(graph, out);
 }
 
+/**
+ * The graph of some of `graph`'s edges (`edges`, ascending ids): each edge keeps its geometry, its
+ * Float32 length and its greenway, nodes are numbered in ascending order of their ids in `graph`, so
+ * edge, node, vertex and segment order (every tie-break) follow the whole graph's. A walking tile's
+ * graph; `walkableLengthMeters` is the sum over the kept edges only.
+ */
+export function subgraphOfEdges(graph: StreetGraph, edges: Int32Array): StreetGraph {
+  const nodeId = new Int32Array(graph.nodeCount).fill(-1);
+  let vertexCount = 0;
+  for (const e of edges) {
+    nodeId[graph.edgeFrom[e]] = 0;
+    nodeId[graph.edgeTo[e]] = 0;
+    vertexCount += graph.edgeVertexStart[e + 1] - graph.edgeVertexStart[e];
+  }
+  let nodeCount = 0;
+  for (let n = 0; n < graph.nodeCount; n++) if (nodeId[n] >= 0) nodeId[n] = nodeCount++;
+  const nodeLngLat = new Float64Array(2 * nodeCount);
+  for (let n = 0; n < graph.nodeCount; n++) {
+    if (nodeId[n] < 0) continue;
+    nodeLngLat[2 * nodeId[n]] = graph.nodeLngLat[2 * n];
+    nodeLngLat[2 * nodeId[n] + 1] = graph.nodeLngLat[2 * n + 1];
+  }
+  const out = {
+    nodeLngLat,
+    edgeFrom: new Int32Array(edges.length),
+    edgeTo: new Int32Array(edges.length),
+    // The Float32 lengths as they are, so every walk sums the same values.
+    edgeLength: new Float32Array(edges.length),
+    edgeFeature: new Int32Array(edges.length),
+    edgeVertexStart: new Int32Array(edges.length),
+    vertexLngLat: new Float64Array(2 * vertexCount),
+    vertexAlong: new Float64Array(vertexCount),
+    walkable: 0,
+  };
+  let vertex = 0;
+  edges.forEach((e, i) => {
+    out.edgeFrom[i] = nodeId[graph.edgeFrom[e]];
+    out.edgeTo[i] = nodeId[graph.edgeTo[e]];
+    out.edgeLength[i] = graph.edgeLengthMeters[e];
+    out.edgeFeature[i] = graph.edgeFeature[e];
+    out.edgeVertexStart[i] = vertex;
+    const first = graph.edgeVertexStart[e];
+    const last = graph.edgeVertexStart[e + 1];
+    out.vertexLngLat.set(graph.vertexLngLat.subarray(2 * first, 2 * last), 2 * vertex);
+    out.vertexAlong.set(graph.vertexAlongMeters.subarray(first, last), vertex);
+    vertex += last - first;
+    out.walkable += graph.edgeLengthMeters[e];
+  });
+  return assembleGraph(null, out);
+}
+
 function concat<T extends Float64Array | Float32Array | Int32Array>(
   base: T | null,
-  extra: number[],
+  extra: ArrayLike<number>,
   make: (n: number) => T,
 ): T {
   const out = make((base?.length ?? 0) + extra.length);
@@ -267,7 +318,10 @@ function concat<T extends Float64Array | Float32Array | Int32Array>(
 }
 
 /** Typed arrays of `base` (or nothing) followed by `extra`, and the CSR adjacency of all edges. */
-function assembleGraph(base: StreetGraph | null, extra: EdgeLists): StreetGraph {
+function assembleGraph(
+  base: StreetGraph | null,
+  extra: { [K in keyof EdgeLists]: EdgeLists[K] extends number[] ? ArrayLike<number> : EdgeLists[K] },
+): StreetGraph {
   const edgeFrom = concat(base?.edgeFrom ?? null, extra.edgeFrom, (n) => new Int32Array(n));
   const edgeTo = concat(base?.edgeTo ?? null, extra.edgeTo, (n) => new Int32Array(n));
   const edgeLengthMeters = concat(base?.edgeLengthMeters ?? null, extra.edgeLength, (n) => new Float32Array(n));

@@ -199,16 +199,16 @@ export function* buildNetworkSteps(
   let entrances = cache.peek<Map<number, Entrance[]>>('entrances', entranceKey);
   if (!entrances) {
     entrances = new Map<number, Entrance[]>();
-    let done = 0;
-    for (const feature of features.values()) {
-      done++;
-      if (feature.kind === 'greenway') continue;
-      entrances.set(
-        feature.id,
-        areaEntrances(feature, built.graph, built.segments, built.barriers, given, snapMaxMeters),
-      );
-      if (done % 64 === 0) yield { phase: 'entrances', fraction: done / features.size };
-    }
+    for (const done of entrancesSteps(
+      features,
+      built.graph,
+      built.segments,
+      built.barriers,
+      given,
+      snapMaxMeters,
+      entrances,
+    ))
+      yield { phase: 'entrances', fraction: done / features.size };
     cache.set('entrances', entranceKey, entrances);
   }
   yield { phase: 'entrances', fraction: 1 };
@@ -227,7 +227,30 @@ export function* buildNetworkSteps(
   };
 }
 
-function greenwayEdgeMap(graph: StreetGraph): Map<number, number[]> {
+/**
+ * The entrances of every area feature (not greenways), in feature order, into `out`; yields how many
+ * features were done every 64 features.
+ */
+export function* entrancesSteps(
+  features: Map<number, GreenFeature>,
+  graph: StreetGraph,
+  segments: SegmentIndex,
+  barriers: BarrierIndex,
+  given: GivenEntrances,
+  snapMaxMeters: number,
+  out: Map<number, Entrance[]>,
+): Generator<number, void> {
+  let done = 0;
+  for (const feature of features.values()) {
+    done++;
+    if (feature.kind === 'greenway') continue;
+    out.set(feature.id, areaEntrances(feature, graph, segments, barriers, given, snapMaxMeters));
+    if (done % 64 === 0) yield done;
+  }
+}
+
+/** Edge ids of every greenway feature by feature id. */
+export function greenwayEdgeMap(graph: StreetGraph): Map<number, number[]> {
   const out = new Map<number, number[]>();
   for (let e = 0; e < graph.edgeCount; e++) {
     const id = graph.edgeFeature[e];
@@ -261,13 +284,16 @@ export function rebuildNetwork(
   let step = steps.next();
   while (!step.done) step = steps.next();
   const entrances = new Map<number, Entrance[]>();
-  for (const feature of features.values()) {
-    if (feature.kind === 'greenway') continue;
-    entrances.set(
-      feature.id,
-      areaEntrances(feature, graph, segments, network.barriers, network.given, network.snapMaxMeters),
-    );
-  }
+  // Run to the end: nothing here reports progress.
+  for (const _ of entrancesSteps(
+    features,
+    graph,
+    segments,
+    network.barriers,
+    network.given,
+    network.snapMaxMeters,
+    entrances,
+  ));
   return {
     ...network,
     graph,
@@ -279,8 +305,13 @@ export function rebuildNetwork(
   };
 }
 
+/** What the network figures are taken from (a tiled run has the whole graph and entrances, and counts off-network cells per tile). */
+export type NetworkStatsSource = Pick<NetworkState, 'graph' | 'linesNotWalkable' | 'entrances' | 'snapMaxMeters'> & {
+  snap: Pick<CellSnap, 'offNetworkCount'>;
+};
+
 /** Entrances and generated-vs-given counts, areas with none, and the rest of NetworkStats. */
-export function networkStats(network: NetworkState): NetworkStats {
+export function networkStats(network: NetworkStatsSource): NetworkStats {
   let given = 0;
   let generated = 0;
   let unreachable = 0;
@@ -312,7 +343,7 @@ export interface EntrancePoints {
 }
 
 /** The entrances of every area, in feature-id order (see EntrancePoints). */
-export function entrancePoints(network: NetworkState): EntrancePoints {
+export function entrancePoints(network: Pick<NetworkState, 'entrances'>): EntrancePoints {
   const ids = [...network.entrances.keys()].sort((a, b) => a - b);
   let count = 0;
   for (const id of ids) count += network.entrances.get(id)!.length;

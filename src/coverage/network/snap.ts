@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush';
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from '../geodesy';
-import type { Grid } from '../grid';
+import { fullWindow, type Grid, type GridWindow } from '../grid';
 import type { RowScales } from '../stamp';
 import type { BarrierIndex } from './barriers';
 import { localScales, type Projection, projectOnSegment } from './geometry';
@@ -171,7 +171,8 @@ export interface CellSnap {
  * progress (0–1). Each segment is stamped onto the cells of its window (like the straight-line engine),
  * keeping per cell the nearest segment, so a million cells cost one pass over the segments instead of a
  * million R-tree queries. Cells within `snapMaxMeters` of a barrier are instead resolved one by one,
- * nearest candidate first, skipping any whose link crosses the barrier.
+ * nearest candidate first, skipping any whose link crosses the barrier. The cells must lie in `window`
+ * (a walking tile's; the whole grid by default): only its cells are looked at, with the same arithmetic.
  */
 export function* snapCellsSteps(
   graph: StreetGraph,
@@ -181,13 +182,20 @@ export function* snapCellsSteps(
   scales: RowScales,
   residentialCells: Uint32Array,
   snapMaxMeters: number,
+  window: GridWindow = fullWindow(grid),
 ): Generator<number, CellSnap> {
   const cellCount = residentialCells.length;
-  const gridToCell = new Int32Array(grid.rows * grid.columns).fill(-1);
-  for (let k = 0; k < cellCount; k++) gridToCell[residentialCells[k]] = k;
+  const { west, south, longitudeStep, latitudeStep, columns } = grid;
+  // Cell of each grid cell of the window (-1 for none): memory of the window, not of the grid.
+  const width = window.columnEnd - window.columnStart;
+  const windowBase = window.rowStart * width + window.columnStart;
+  const gridToCell = new Int32Array((window.rowEnd - window.rowStart) * width).fill(-1);
+  for (let k = 0; k < cellCount; k++) {
+    const row = Math.floor(residentialCells[k] / columns);
+    gridToCell[row * width + residentialCells[k] - row * columns - windowBase] = k;
+  }
   const bestSquared = new Float64Array(cellCount).fill(snapMaxMeters * snapMaxMeters);
   const bestSegment = new Int32Array(cellCount).fill(-1);
-  const { west, south, longitudeStep, latitudeStep, columns, rows } = grid;
   const c = graph.vertexLngLat;
   const marginLat = (snapMaxMeters * 1.01 + 0.5) / metersPerDegreeLatitude(0);
   const segmentCount = segments.segmentVertex.length;
@@ -203,8 +211,9 @@ export function* snapCellsSteps(
       barriers.segments[o + 3],
       marginLat,
       snapMaxMeters,
-      (index) => {
-        const k = gridToCell[index];
+      window,
+      (row, column) => {
+        const k = gridToCell[row * width + column - windowBase];
         if (k >= 0) nearBarrier[k] = 1;
       },
     );
@@ -215,21 +224,21 @@ export function* snapCellsSteps(
     const ay = c[2 * v + 1];
     const bx = c[2 * v + 2];
     const by = c[2 * v + 3];
-    const rowFirst = Math.max(0, Math.ceil((Math.min(ay, by) - marginLat - south) / latitudeStep - 0.5));
-    const rowLast = Math.min(rows - 1, Math.floor((Math.max(ay, by) + marginLat - south) / latitudeStep - 0.5));
+    const rowFirst = firstCentreFrom(Math.min(ay, by) - marginLat, south, latitudeStep, window.rowStart);
+    const rowLast = lastCentreUpTo(Math.max(ay, by) + marginLat, south, latitudeStep, window.rowEnd);
     for (let row = rowFirst; row <= rowLast; row++) {
       const kx = scales.metersPerDegreeLongitude[row];
       const ky = scales.metersPerDegreeLatitude[row];
       const marginLng = (snapMaxMeters * 1.01 + 0.5) / kx;
-      const columnFirst = Math.max(0, Math.ceil((Math.min(ax, bx) - marginLng - west) / longitudeStep - 0.5));
-      const columnLast = Math.min(columns - 1, Math.floor((Math.max(ax, bx) + marginLng - west) / longitudeStep - 0.5));
+      const columnFirst = firstCentreFrom(Math.min(ax, bx) - marginLng, west, longitudeStep, window.columnStart);
+      const columnLast = lastCentreUpTo(Math.max(ax, bx) + marginLng, west, longitudeStep, window.columnEnd);
       const lat = south + (row + 0.5) * latitudeStep;
       // The segment in this row's metric frame, relative to the row's centre line.
       const py = (ay - lat) * ky;
       const dx = (bx - ax) * kx;
       const dy = (by - ay) * ky;
       const lengthSquared = dx * dx + dy * dy;
-      const base = row * columns;
+      const base = row * width - windowBase;
       for (let column = columnFirst; column <= columnLast; column++) {
         const k = gridToCell[base + column];
         if (k < 0) continue;
@@ -294,7 +303,7 @@ export function* snapCellsSteps(
   return { edge, t, offsetMeters, offNetworkCount, edgeCellStart, edgeCells };
 }
 
-/** Calls `visit` with the grid index of every cell whose centre may lie within `meters` of segment A→B. */
+/** Calls `visit` with every cell of `window` whose centre may lie within `meters` of segment A→B. */
 function forEachCellNear(
   grid: Grid,
   ax: number,
@@ -303,16 +312,27 @@ function forEachCellNear(
   by: number,
   marginLat: number,
   meters: number,
-  visit: (index: number) => void,
+  window: GridWindow,
+  visit: (row: number, column: number) => void,
 ): void {
-  const { west, south, longitudeStep, latitudeStep, columns, rows } = grid;
-  const rowFirst = Math.max(0, Math.ceil((Math.min(ay, by) - marginLat - south) / latitudeStep - 0.5));
-  const rowLast = Math.min(rows - 1, Math.floor((Math.max(ay, by) + marginLat - south) / latitudeStep - 0.5));
+  const { west, south, longitudeStep, latitudeStep } = grid;
+  const rowFirst = firstCentreFrom(Math.min(ay, by) - marginLat, south, latitudeStep, window.rowStart);
+  const rowLast = lastCentreUpTo(Math.max(ay, by) + marginLat, south, latitudeStep, window.rowEnd);
   for (let row = rowFirst; row <= rowLast; row++) {
     const lat = south + (row + 0.5) * latitudeStep;
     const marginLng = (meters * 1.01 + 0.5) / metersPerDegreeLongitude(Math.min(89, Math.abs(lat)));
-    const columnFirst = Math.max(0, Math.ceil((Math.min(ax, bx) - marginLng - west) / longitudeStep - 0.5));
-    const columnLast = Math.min(columns - 1, Math.floor((Math.max(ax, bx) + marginLng - west) / longitudeStep - 0.5));
-    for (let column = columnFirst; column <= columnLast; column++) visit(row * columns + column);
+    const columnFirst = firstCentreFrom(Math.min(ax, bx) - marginLng, west, longitudeStep, window.columnStart);
+    const columnLast = lastCentreUpTo(Math.max(ax, bx) + marginLng, west, longitudeStep, window.columnEnd);
+    for (let column = columnFirst; column <= columnLast; column++) visit(row, column);
   }
+}
+
+/** The first row (or column) from `low` on whose centre lies at or past `value` (cells of `step` from `origin`). */
+function firstCentreFrom(value: number, origin: number, step: number, low: number): number {
+  return Math.max(low, Math.ceil((value - origin) / step - 0.5));
+}
+
+/** The last row (or column) below `high` whose centre lies at or before `value`. */
+function lastCentreUpTo(value: number, origin: number, step: number, high: number): number {
+  return Math.min(high - 1, Math.floor((value - origin) / step - 0.5));
 }
