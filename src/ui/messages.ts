@@ -7,6 +7,10 @@
 export const messages = {
   // ---- the planner screen, rules, legend, summary, tables, map read-out ----
   title: { zh: 'GreenReach 绿地可达性', en: 'GreenReach green-space access' },
+  // Also literals of population-source.tsx (a source named 'communities', or 'none'): kept here so the
+  // first-page check finds them.
+  communities: { zh: '社区', en: 'Communities' },
+  none: { zh: '（无）', en: '(none)' },
   tagline: { zh: '300米见绿、500米见园', en: '300 m to green, 500 m to a park' },
   taglineGreen: { zh: '{radius}米见绿', en: '{radius} m to green' },
   taglinePark: { zh: '{radius}米见园', en: '{radius} m to a park' },
