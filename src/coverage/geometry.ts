@@ -3,7 +3,7 @@ import type { BoundingBox } from './grid';
 
 /**
  * Planar helpers on GeoJSON coordinates shared by the engine, the format drivers and the scripts: a
- * ring's signed area, a walk over every position, and bounding boxes.
+ * ring's signed area, a walk over every position, bounding boxes, and flat paths without repeated points.
  */
 
 /**
@@ -51,4 +51,20 @@ export function collectionBounds(collection: FeatureCollection): BoundingBox | n
     if (feature.geometry) extendBounds(box, feature.geometry);
   }
   return box[0] <= box[2] ? box : null;
+}
+
+/** The path without consecutive repeats (a zero-length segment has no direction); itself when it has none. */
+export function distinctConsecutivePoints(path: Float64Array): Float64Array {
+  let repeats = 0;
+  for (let i = 2; i < path.length; i += 2) if (path[i] === path[i - 2] && path[i + 1] === path[i - 1]) repeats++;
+  if (repeats === 0) return path;
+  const points = new Float64Array(path.length - 2 * repeats);
+  points[0] = path[0];
+  points[1] = path[1];
+  for (let i = 2, k = 2; i < path.length; i += 2) {
+    if (path[i] === path[i - 2] && path[i + 1] === path[i - 1]) continue;
+    points[k++] = path[i];
+    points[k++] = path[i + 1];
+  }
+  return points;
 }

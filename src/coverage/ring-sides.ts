@@ -1,3 +1,6 @@
+import { distinctConsecutivePoints } from './geometry';
+import { pointInRings } from './network/geometry';
+
 /**
  * Which side of each ring of an area can hold the cells whose distance the ring gives.
  *
@@ -37,7 +40,7 @@ export function ringExteriorSides(polygons: Float64Array[][]): Int8Array {
         // Parity of the other rings enclosing this one: constant along it, since no edges meet.
         let enclosing = 0;
         for (let other = 0; other < open.length; other++) {
-          if (other !== r && pointInRing(open[other], open[r][0], open[r][1])) enclosing++;
+          if (other !== r && pointInRings(open[r][0], open[r][1], [open[other]])) enclosing++;
         }
         // A counter-clockwise ring has its own inside on the left; an odd count of enclosing rings turns
         // that inside into the polygon's outside.
@@ -52,24 +55,10 @@ export function ringExteriorSides(polygons: Float64Array[][]): Int8Array {
 
 /** The ring's points without consecutive repeats and without the closing repeat (flat, open). */
 function distinctPoints(ring: Float64Array): Float64Array {
-  // Usually nothing repeats but the closing point: a view, no copy.
-  let repeats = false;
-  for (let i = 2; i < ring.length - 2 && !repeats; i += 2)
-    repeats = ring[i] === ring[i - 2] && ring[i + 1] === ring[i - 1];
-  if (!repeats && ring.length >= 4 && ring[0] === ring[ring.length - 2] && ring[1] === ring[ring.length - 1]) {
-    const last = ring.length - 4;
-    if (ring[last] !== ring[0] || ring[last + 1] !== ring[1]) return ring.subarray(0, ring.length - 2);
-  }
-  const points: number[] = [];
-  for (let i = 0; i < ring.length; i += 2) {
-    const count = points.length;
-    if (count === 0 || points[count - 2] !== ring[i] || points[count - 1] !== ring[i + 1])
-      points.push(ring[i], ring[i + 1]);
-  }
-  while (points.length >= 4 && points[0] === points[points.length - 2] && points[1] === points[points.length - 1]) {
-    points.length -= 2;
-  }
-  return Float64Array.from(points);
+  const points = distinctConsecutivePoints(ring);
+  let end = points.length;
+  while (end >= 4 && points[0] === points[end - 2] && points[1] === points[end - 1]) end -= 2;
+  return points.subarray(0, end);
 }
 
 /** Twice the signed area in degrees² (positive: counter-clockwise), of an open flat ring. */
@@ -81,21 +70,6 @@ function signedArea(ring: Float64Array): number {
       (ring[2 * j] - ring[0]) * (ring[2 * i + 1] - ring[1]) - (ring[2 * i] - ring[0]) * (ring[2 * j + 1] - ring[1]);
   }
   return sum;
-}
-
-/** Even–odd point-in-ring test (open flat ring). */
-function pointInRing(ring: Float64Array, lng: number, lat: number): boolean {
-  let inside = false;
-  const count = ring.length / 2;
-  for (let i = 0, j = count - 1; i < count; j = i++) {
-    const yi = ring[2 * i + 1];
-    const yj = ring[2 * j + 1];
-    if (yi > lat !== yj > lat) {
-      const x = ring[2 * i] + ((lat - yi) * (ring[2 * j] - ring[2 * i])) / (yj - yi);
-      if (lng < x) inside = !inside;
-    }
-  }
-  return inside;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { metersPerDegreeLatitude, metersPerDegreeLongitude } from './geodesy';
+import { distinctConsecutivePoints } from './geometry';
 import { fullWindow, type Grid, type GridWindow } from './grid';
 import { bothSides, exteriorLeft, exteriorRight } from './ring-sides';
 
@@ -101,22 +102,6 @@ export function stampPath(
     }
     stampWedge(squaredMeters, grid, scales, points, previous, i, next, reachMeters, window, storage);
   }
-}
-
-/** The path without consecutive repeats (a zero-length segment has no direction); itself when it has none. */
-function distinctConsecutivePoints(path: Float64Array): Float64Array {
-  let repeats = 0;
-  for (let i = 2; i < path.length; i += 2) if (path[i] === path[i - 2] && path[i + 1] === path[i - 1]) repeats++;
-  if (repeats === 0) return path;
-  const points = new Float64Array(path.length - 2 * repeats);
-  points[0] = path[0];
-  points[1] = path[1];
-  for (let i = 2, k = 2; i < path.length; i += 2) {
-    if (path[i] === path[i - 2] && path[i + 1] === path[i - 1]) continue;
-    points[k++] = path[i];
-    points[k++] = path[i + 1];
-  }
-  return points;
 }
 
 /**
