@@ -1,8 +1,8 @@
 /**
  * Geometry of the kept OSM elements: way paths from node ids (binary search in the extract's sorted
  * node ids), areas from closed ways and multipolygon/boundary relations (assemble-areas.ts), route
- * relations as lines (sub-relations followed, loops refused). Way paths are cached so layers that share
- * a way (streets and the basemap) share its coordinate arrays.
+ * relations as lines (sub-relations followed, loops refused). Way paths are cached (unless a stream asks
+ * not to) so layers that share a way (streets and the basemap) share its coordinate arrays.
  */
 import { assembleArea, closedWayPolygon, isClosedWay, type WayPath } from './assemble-areas';
 import { OsmError } from './osm-error';
@@ -27,6 +27,11 @@ export class OsmGeometry {
   constructor(
     readonly extract: OsmExtract,
     private readonly missingNodes: MissingNodePolicy = 'error',
+    /**
+     * Keep every way's path once built, so layers that share a way share its arrays. A stream that
+     * visits each way once turns this off: a city's cached buildings were most of its garbage.
+     */
+    private readonly cachePaths = true,
   ) {
     for (const relation of extract.relations) this.relationsById.set(relation.id, relation);
     this.checkRelationLoops();
@@ -69,7 +74,7 @@ export class OsmGeometry {
       }
       coordinates[k] = [nodeLon7[at] / 1e7, nodeLat7[at] / 1e7];
     }
-    this.paths.set(index, path);
+    if (this.cachePaths) this.paths.set(index, path);
     return path;
   }
 

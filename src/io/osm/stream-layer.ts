@@ -32,7 +32,8 @@ export function* streamOsmLayer(
   options: OsmStreamOptions = {},
 ): Generator<Feature> {
   const rules = (options.table ?? defaultTagTable()).filter((rule) => rule.enabled && rule.layer === layer);
-  const geometry = options.geometry ?? new OsmGeometry(extract, options.missingNodes ?? 'error');
+  // A stream of its own builds each way's path once and drops it with the feature (no cache).
+  const geometry = options.geometry ?? new OsmGeometry(extract, options.missingNodes ?? 'error', false);
   const report = options.report;
   const forGeometry = (kind: OsmGeometryKind) => rules.filter((rule) => rule.geometry.includes(kind));
   const areaRules = forGeometry('area');
