@@ -1,6 +1,7 @@
 import type { FeatureCollection } from 'geojson';
 import { collectionBounds } from '../coverage/geometry';
 import { OSM_ATTRIBUTION } from '../io/osm/attribution';
+import { browserBudget } from '../io/osm/browser-budget';
 import type { OsmLayerName } from '../io/osm/index';
 import { OsmError } from '../io/osm/osm-error';
 import type { OsmClient, OsmDerivation } from '../worker/osm-client';
@@ -11,8 +12,8 @@ import { saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
 
-/** Extracts over this size are for the CLI: a browser tab cannot hold the parse (about 10× the file). */
-export const maxBrowserOsmBytes = 400 * 2 ** 20;
+/** Extracts over this size are for the CLI: a browser tab cannot hold the parse (`browser-budget.ts`). */
+export const maxBrowserOsmBytes = browserBudget.maxBytes;
 
 /** The derived layers a planner can use, in the order the dialog lists them. */
 export const osmUsableLayers: readonly OsmLayerName[] = [

@@ -170,6 +170,10 @@ export const laterMessages = {
     en: '{nodes} nodes, {ways} ways, {relations} relations',
   },
   osmSkipped: { zh: '{count} 个要素无法组装，已跳过', en: '{count} features could not be assembled and were skipped' },
+  osmLeftOut: {
+    zh: '该数据较大（{ways} 条路径）：浏览器中不推导建筑与底图（内存不足以容纳）。可在“底图”面板添加 PMTiles 底图；人口按住区面积分配；需要建筑时请用命令行：npm run coverage -- --osm {file} --out DIR。',
+    en: 'A large extract ({ways} ways): its buildings and basemap are not derived in the browser (a tab has not the memory for them). Add a PMTiles basemap in the Basemap panel; residents spread by residential area; for the buildings use the CLI: npm run coverage -- --osm {file} --out DIR.',
+  },
   osmUse: { zh: '使用', en: 'Use' },
   osmLayer: { zh: '图层', en: 'Layer' },
   osmFeatures: { zh: '要素', en: 'Features' },

@@ -63,6 +63,11 @@ export function OsmImportDialog({ controller, language }: { controller: OsmImpor
           )}
         </p>
       )}
+      {derivation && derivation.leftOut.length > 0 && state.counts && state.file && (
+        <p class="small" role="status" data-testid="osm-left-out">
+          {t(language, 'osmLeftOut', { ways: formatCount(language, state.counts.ways), file: state.file.name })}
+        </p>
+      )}
       {derivation && (
         <LayerPreview
           label={t(language, 'osmPreview')}

@@ -1,4 +1,4 @@
-import type { FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import type { OsmDerived, OsmLayerName } from '../io/osm/index';
 import { OsmError } from '../io/osm/osm-error';
 import type { OsmProgress, OsmReplies, OsmRequests } from './osm-protocol';
@@ -8,6 +8,8 @@ import { WorkerClient } from './worker-client';
 export interface OsmDerivation {
   layers: Partial<Record<OsmLayerName, FeatureCollection>>;
   report: OsmDerived['report'];
+  /** Layers not derived because the extract is too large for a browser tab (buildings, basemap). */
+  leftOut: OsmLayerName[];
 }
 
 /**
@@ -15,9 +17,15 @@ export interface OsmDerivation {
  * change. One worker per extract (dispose it when the dialog closes: it holds the parsed extract).
  */
 export class OsmClient {
-  private readonly client = new WorkerClient<OsmRequests, OsmReplies>(
-    () => new Worker(new URL('./osm-worker.ts', import.meta.url), { type: 'module', name: 'osm' }),
-  );
+  private readonly client: WorkerClient<OsmRequests, OsmReplies>;
+
+  /** @param createWorker makes the worker (a stand-in in tests) */
+  constructor(
+    createWorker: () => Worker = () =>
+      new Worker(new URL('./osm-worker.ts', import.meta.url), { type: 'module', name: 'osm' }),
+  ) {
+    this.client = new WorkerClient<OsmRequests, OsmReplies>(createWorker);
+  }
 
   /** Parses `file`; resolves with its element counts. */
   async read(
@@ -35,10 +43,22 @@ export class OsmClient {
     disabledRules: string[],
     options: { onProgress?: (progress: OsmProgress) => void; signal?: AbortSignal } = {},
   ): Promise<OsmDerivation> {
-    const message = await this.client.request('derive', { disabledRules }, options).reply;
+    // The layers' features arrive in parts (one task each), then the collections they belong to.
+    const parts = new Map<OsmLayerName, Feature[]>();
+    const onProgress = (progress: OsmProgress) => {
+      if (!progress.layer || !progress.features) return options.onProgress?.(progress);
+      const features = parts.get(progress.layer) ?? [];
+      parts.set(progress.layer, features);
+      for (const feature of progress.features) features.push(feature);
+    };
+    const message = await this.client.request('derive', { disabledRules }, { ...options, onProgress }).reply;
     if (message.type === 'failed') throw new OsmError(message.fileName, message.code, message.en, message.zh);
     if (message.type !== 'derived') throw new Error(`unexpected reply ${message.type}`);
-    return { layers: message.layers, report: message.report };
+    const layers: OsmDerivation['layers'] = {};
+    for (const [layer, collection] of Object.entries(message.layers) as [OsmLayerName, FeatureCollection][]) {
+      layers[layer] = { ...collection, features: parts.get(layer) ?? [] };
+    }
+    return { layers, report: message.report, leftOut: message.leftOut };
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import type { FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import type { OsmDerived, OsmErrorCode, OsmLayerName } from '../io/osm/index';
 import type { CancelRequest, CommonReplies, ReplyMessage, RequestMessage } from './worker-client';
 
@@ -13,7 +13,12 @@ export interface OsmRequests extends CancelRequest {
   derive: { disabledRules: string[] };
 }
 
-/** Progress of either step: reading (bytes and elements so far) or deriving (a fraction). */
+/**
+ * Progress of either step: reading (bytes and elements so far) or deriving (a fraction). A derivation's
+ * layers then arrive as `features` parts of `layer` (at most `browserBudget.featuresPerPart` each, in order): the
+ * page takes each part in a task of its own, where one message of a city's 600,000 features held its
+ * main thread for 5–18 s while the browser rebuilt them.
+ */
 export interface OsmProgress {
   phase: 'read' | 'derive';
   fraction: number;
@@ -21,6 +26,8 @@ export interface OsmProgress {
   nodes?: number;
   ways?: number;
   relations?: number;
+  layer?: OsmLayerName;
+  features?: Feature[];
 }
 
 /** A problem with the extract, in both interface languages. */
@@ -33,7 +40,15 @@ export interface OsmFailure {
 
 export interface OsmReplies extends CommonReplies<OsmProgress> {
   extract: { nodes: number; ways: number; relations: number };
-  derived: { layers: Partial<Record<OsmLayerName, FeatureCollection>>; report: OsmDerived['report'] };
+  /**
+   * After every part of every layer: `layers` holds each layer with its features left out (they came in
+   * the parts); `leftOut`: layers not derived because the extract is too large for a tab (browser-budget.ts).
+   */
+  derived: {
+    layers: Partial<Record<OsmLayerName, FeatureCollection>>;
+    report: OsmDerived['report'];
+    leftOut: OsmLayerName[];
+  };
   failed: OsmFailure;
 }
 

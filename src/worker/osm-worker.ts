@@ -1,5 +1,16 @@
 /// <reference lib="webworker" />
-import { defaultTagTable, deriveOsmLayers, OsmError, type OsmExtract, readOsmExtract } from '../io/osm/index';
+import type { FeatureCollection } from 'geojson';
+import {
+  browserBudget,
+  browserOsmLayers,
+  defaultTagTable,
+  deriveOsmLayers,
+  OSM_LAYERS,
+  OsmError,
+  type OsmExtract,
+  type OsmLayerName,
+  readOsmExtract,
+} from '../io/osm/index';
 import type { OsmFailure, OsmReplies, OsmRequest } from './osm-protocol';
 import { errorBody, replier } from './worker-client';
 
@@ -18,6 +29,7 @@ const running = new Map<number, AbortController>();
 function failure(error: unknown): OsmFailure {
   if (error instanceof OsmError) return { fileName, code: error.code, en: error.en, zh: error.zh };
   const text = error instanceof Error ? error.message : String(error);
+  // A RangeError (array too large) or a DOMException from postMessage ("Data cannot be cloned, out of memory").
   if (error instanceof RangeError || /memory|allocation/i.test(text)) {
     return {
       fileName,
@@ -27,6 +39,11 @@ function failure(error: unknown): OsmFailure {
     };
   }
   return { fileName, code: 'osm.failed', en: text, zh: `无法读取：${text}` };
+}
+
+/** Whether the browser ran out of memory (e.g. cloning the layers for the page failed). */
+function isOutOfMemory(error: unknown): boolean {
+  return /out of memory|allocation failed/i.test(error instanceof Error ? error.message : String(error));
 }
 
 scope.onmessage = async (event: MessageEvent<OsmRequest>) => {
@@ -65,16 +82,29 @@ scope.onmessage = async (event: MessageEvent<OsmRequest>) => {
       const table = defaultTagTable().map((rule) =>
         request.disabledRules.includes(rule.id) ? { ...rule, enabled: false } : rule,
       );
+      // A city-size extract leaves out buildings and the basemap: as GeoJSON they would not fit in a tab.
+      const { layers, leftOut } = browserOsmLayers(extract.counts.ways, OSM_LAYERS);
       const derived = await deriveOsmLayers(extract, {
         table,
+        layers,
         signal: abort.signal,
         onProgress: (progress) => reply({ type: 'progress', requestId, phase: 'derive', fraction: progress.fraction }),
       });
-      reply({ type: 'derived', requestId, layers: derived.layers, report: derived.report });
+      // Each layer's features go in parts, then the collections without them (see OsmProgress).
+      const shells: Partial<Record<OsmLayerName, FeatureCollection>> = {};
+      for (const [layer, collection] of Object.entries(derived.layers) as [OsmLayerName, FeatureCollection][]) {
+        for (let start = 0; start < collection.features.length; start += browserBudget.featuresPerPart) {
+          if (abort.signal.aborted) throw new Error('cancelled');
+          const features = collection.features.slice(start, start + browserBudget.featuresPerPart);
+          reply({ type: 'progress', requestId, phase: 'derive', fraction: 1, layer, features });
+        }
+        shells[layer] = { ...collection, features: [] };
+      }
+      reply({ type: 'derived', requestId, layers: shells, report: derived.report, leftOut });
     }
   } catch (error) {
     if (abort.signal.aborted) reply({ type: 'cancelled', requestId });
-    else if (error instanceof OsmError || error instanceof RangeError)
+    else if (error instanceof OsmError || error instanceof RangeError || isOutOfMemory(error))
       reply({ type: 'failed', requestId, ...failure(error) });
     else reply({ type: 'error', requestId, ...errorBody(error) });
   } finally {
