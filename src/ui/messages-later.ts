@@ -29,6 +29,7 @@ export const laterMessages = {
   layer_greenspaces: { zh: '绿地与公园', en: 'Green spaces and parks' },
   layer_communities: { zh: '社区边界', en: 'Community outlines' },
   layer_streets: { zh: '街道', en: 'Streets' },
+  layer_plannerBasemap: { zh: '底图', en: 'Basemap' },
   showAllRows: { zh: '显示全部 {count} 个社区', en: 'Show all {count} communities' },
   community: { zh: '社区', en: 'Community' },
   subdistrict: { zh: '街道', en: 'Sub-district' },
