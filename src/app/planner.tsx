@@ -93,7 +93,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     hover,
     search: new SearchController(app, results),
     measure,
-    project: new ProjectController(app, scenarios, imports, (view) => mounted?.map.jumpTo(view)),
+    project: new ProjectController(app, scenarios, imports, (view) => mounted?.map.jumpTo(view), basemap),
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {

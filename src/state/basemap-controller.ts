@@ -70,15 +70,20 @@ export class BasemapController {
    */
   async restore(): Promise<void> {
     const linked = this.screen?.store.get().basemapUrl ?? null;
-    if (linked) {
-      const problem = linkedUrlProblem(linked);
-      if (problem) this.store.set({ error: problem });
-      else await this.open({ kind: 'url', url: linked }, false);
-      return;
-    }
+    if (linked) return this.loadSharedUrl(linked, false);
     const { loadSavedBasemap } = await import('./basemap-storage');
     const saved = await loadSavedBasemap().catch(() => null);
     if (saved && !this.store.get().basemap && !this.store.get().loading) await this.open(saved, false);
+  }
+
+  /**
+   * Opens a URL someone else named (a link's `basemap=`, a project file): https addresses and this
+   * server only, as for a link's layers; another host is refused with a message and nothing is fetched.
+   */
+  async loadSharedUrl(url: string, keep = true): Promise<void> {
+    const problem = linkedUrlProblem(url);
+    if (problem) this.store.set({ error: problem });
+    else await this.open({ kind: 'url', url }, keep);
   }
 
   /** Clears the message of the last failure. */

@@ -389,6 +389,10 @@ export const laterMessages = {
     zh: '已打开 {file}：{layers} 个图层，{scenarios} 个方案。',
     en: 'Opened {file}: {layers} layers, {scenarios} scenarios.',
   },
+  projectBasemapToPick: {
+    zh: '此项目使用底图文件 {name}（{size} MB），文件太大（超过 {limit} MB）未存入项目：请在“底图”面板中重新选择该文件。',
+    en: 'This project was drawn over the basemap file {name} ({size} MB), too large (over {limit} MB) to be kept in the project: pick that file again in the Basemap panel.',
+  },
   // ---- search (planner header) ----
   search: { zh: '搜索', en: 'Search' },
   searchPlaceholder: { zh: '社区、绿地、街道、缺口（可用拼音首字母）', en: 'Community, green space, street, gap' },
