@@ -84,7 +84,7 @@ export const maximumBasemapUrlLength = 2048;
 /**
  * A basemap URL a link may carry: an `http(s)://` address or a path (no other scheme, no `..`), at most
  * `maximumBasemapUrlLength` characters; null otherwise. Which hosts are opened is checked on opening
- * (https, or this server: `BasemapController.restore`), where the page's origin is known.
+ * (https, or this server: `BasemapController.loadSharedUrl`), where the page's origin is known.
  */
 export function linkBasemapUrl(value: string | null): string | null {
   if (!value || value.length > maximumBasemapUrlLength || /\s/.test(value)) return null;
