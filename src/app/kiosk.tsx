@@ -1,8 +1,9 @@
 import '../../styles/kiosk.css';
 import { render } from 'preact';
 import type { PlannerMap } from '../map/planner-map';
+import { BasemapController } from '../state/basemap-controller';
 import { KioskController } from '../state/kiosk';
-import { loadKioskConfig } from '../state/kiosk-config';
+import { kioskConfigPath, loadKioskConfig } from '../state/kiosk-config';
 import { registerKioskServiceWorker } from '../state/kiosk-offline';
 import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
@@ -28,6 +29,15 @@ export async function startKiosk(element: HTMLElement): Promise<KioskController>
   app.setLanguage(config.languages[0]);
   const kiosk = new KioskController(app, config);
   const results = new ResultsView(app.store, null, new GapClient());
+  // The configured PMTiles basemap (a file on this server, read by range requests; not kept in IndexedDB:
+  // the configuration names it on every start), drawn under the coverage.
+  const basemap = new BasemapController();
+  const basemapUrl = config.basemap ? new URL(config.basemap, document.baseURI).href : null;
+  if (basemapUrl)
+    void basemap.loadUrl(basemapUrl, false).then(() => {
+      const { error } = basemap.store.get();
+      if (error) console.warn(`GreenReach kiosk: basemap ${config.basemap} not used: ${error.message}`);
+    });
   let mounted: { map: PlannerMap; binding: MapBinding } | null = null;
   const hooks = installTestHooks({ app, results, kiosk: kiosk.hook, binding: () => mounted?.binding ?? null });
   kiosk.install();
@@ -48,13 +58,18 @@ export async function startKiosk(element: HTMLElement): Promise<KioskController>
       const map = createPlannerMap(container, app, results, services.hover);
       // A stop's community is fitted into the map's free middle: not under the title, caption or legend.
       map.setInsets(insets);
-      mounted = { map, binding: new MapBinding(map, app, results) };
+      mounted = { map, binding: new MapBinding(map, app, results, null, basemap.store) };
       hooks.setMap(map);
       kiosk.setMap(map);
     },
   };
   render(<KioskApp services={services} />, element);
   void app.start();
-  void registerKioskServiceWorker((status, version) => kiosk.setPrecache(status, version));
+  // The configuration and the basemap are cached whole beside the build, so the kiosk starts offline with them.
+  const configPath = kioskConfigPath(location.search);
+  const extra = [configPath ? new URL(configPath, document.baseURI).href : null, basemapUrl].filter(
+    (url): url is string => url !== null,
+  );
+  void registerKioskServiceWorker((status, version) => kiosk.setPrecache(status, version), extra);
   return kiosk;
 }

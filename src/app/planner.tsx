@@ -30,7 +30,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
   const app = new PlannerApp(new CoverageClient());
   const imports = new ImportController(app);
   const osmImport = new OsmImportController(app, () => new OsmClient());
-  const basemap = new BasemapController();
+  const basemap = new BasemapController(app);
   const scenarios = new ScenarioController(app);
   const results = new ResultsView(app.store, scenarios.store, new GapClient());
   const hover = new Store<HoverState>({ cell: null, feature: null });
@@ -93,7 +93,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     hover,
     search: new SearchController(app, results),
     measure,
-    project: new ProjectController(app, scenarios, imports, (view) => mounted?.map.jumpTo(view)),
+    project: new ProjectController(app, scenarios, imports, (view) => mounted?.map.jumpTo(view), basemap),
     attachMap,
     mapSnapshot,
     renderMap: ({ width, height, insets }) => {
@@ -101,7 +101,18 @@ export function startPlanner(element: HTMLElement): PlannerServices {
       const bounds = shown ? ([shown.getWest(), shown.getSouth(), shown.getEast(), shown.getNorth()] as const) : null;
       // Loaded on first use (not on the first page).
       return import('./offscreen-map').then(({ renderOffscreenMap }) =>
-        renderOffscreenMap({ app, results, width, height, insets, bounds: bounds ? [...bounds] : null }),
+        renderOffscreenMap({
+          app,
+          results,
+          width,
+          height,
+          insets,
+          bounds: bounds ? [...bounds] : null,
+          basemap: basemap.store,
+        }).then((rendered) => {
+          hooks.setRendered(rendered);
+          return rendered;
+        }),
       );
     },
     draw: {

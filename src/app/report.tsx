@@ -2,6 +2,7 @@ import '../../styles/report.css';
 import { render } from 'preact';
 import { collectionBounds } from '../coverage/geometry';
 import { PlannerMap } from '../map/planner-map';
+import { BasemapController } from '../state/basemap-controller';
 import { ImportController } from '../state/import-controller';
 import { MapBinding } from '../state/map-binding';
 import { PlannerApp } from '../state/planner-app';
@@ -43,6 +44,9 @@ export function startReport(element: HTMLElement): ReportServices {
   });
   // The planner's own layers (IndexedDB, `?layer:`) as in the planner, so the report is of what was on screen.
   const imports = new ImportController(app);
+  // The planner's basemap (kept in IndexedDB, or the link's `basemap=`), drawn under the report's map too.
+  const basemap = new BasemapController(app);
+  const basemapRestored = basemap.restore();
   let mounted: { map: PlannerMap; binding: MapBinding; container: HTMLElement } | null = null;
   const hooks = installTestHooks({ app, results, binding: () => mounted?.binding ?? null });
 
@@ -54,6 +58,9 @@ export function startReport(element: HTMLElement): ReportServices {
         ? results.get().shown?.result.communities[selectedCommunity]?.bbox
         : data && ((data.district && collectionBounds(data.district)) ?? collectionBounds(data.communities));
     if (bbox) app.focus(bbox, { animate: false, maxZoom: 17 });
+    // The basemap's layers in first: only then does "idle" include its tiles.
+    await basemapRestored;
+    await current.binding.basemapDrawn;
     await frame();
     await until(() => current.map.isIdle() && current.map.isCellsDrawn());
     await frame();
@@ -85,7 +92,7 @@ export function startReport(element: HTMLElement): ReportServices {
       pixelRatio: layout.pixelRatio,
       kindLabel: (kind) => kindLabel(app.store.get().language, kind),
     });
-    mounted = { map, binding: new MapBinding(map, app, results), container };
+    mounted = { map, binding: new MapBinding(map, app, results, null, basemap.store), container };
     hooks.setMap(map);
     capture(mounted).catch((error: unknown) => {
       report.set({ error: error instanceof Error ? error.message : String(error) });
@@ -93,7 +100,7 @@ export function startReport(element: HTMLElement): ReportServices {
     });
   };
 
-  const services: ReportServices = { app, results, options, layout, report, attachMap };
+  const services: ReportServices = { app, results, options, layout, report, attachMap, basemap: basemap.store };
   render(<ReportApp services={services} />, element);
   void app.start(async (data) => {
     const restored = await imports.restore(data);

@@ -7,6 +7,7 @@ import type { MapBinding } from '../state/map-binding';
 import type { AppState, PlannerApp } from '../state/planner-app';
 import type { ResultsView, ShownResult } from '../state/results';
 import type { ScenarioController, ScenarioEditLog } from '../state/scenario';
+import type { RenderedMap } from '../state/services';
 
 /** Whether this build carries the test hooks (`VITE_TEST_HOOKS=1 vite build`, as the browser tests build). */
 export const testHooksEnabled = import.meta.env.VITE_TEST_HOOKS === '1';
@@ -30,6 +31,8 @@ export interface TestHook {
   /** The import controller (tests set `storageChunkBytes` small to store a layer in many chunks). */
   imports?: ImportController;
   kiosk?: KioskHook;
+  /** The last map drawn off screen for a PNG: its size (device pixels) and the area it shows. */
+  renderedMap?: { width: number; height: number; bounds: [number, number, number, number] | null };
 }
 
 declare global {
@@ -51,8 +54,8 @@ export function installTestHooks(parts: {
   scenarios?: ScenarioController;
   imports?: ImportController;
   kiosk?: KioskHook;
-}): { setMap: (map: PlannerMap | null) => void } {
-  if (!testHooksEnabled) return { setMap: () => {} };
+}): { setMap: (map: PlannerMap | null) => void; setRendered: (rendered: RenderedMap) => void } {
+  if (!testHooksEnabled) return { setMap: () => {}, setRendered: () => {} };
   const { app, results, binding, scenarios, imports, kiosk } = parts;
   const shown = () => results.get().shown?.result ?? null;
   window.__greenreach = {
@@ -86,6 +89,9 @@ export function installTestHooks(parts: {
   return {
     setMap: (map) => {
       window.__greenreachMap = map ?? undefined;
+    },
+    setRendered: ({ canvas, bounds }) => {
+      window.__greenreach!.renderedMap = { width: canvas.width, height: canvas.height, bounds: bounds ?? null };
     },
   };
 }

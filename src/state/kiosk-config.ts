@@ -14,6 +14,11 @@ export interface KioskConfig {
   idleSeconds: number;
   /** Caption languages, in order (both by default: 中文 + English together). */
   languages: Language[];
+  /**
+   * A PMTiles basemap on this server (a relative path, e.g. `data/chengdu/chengdu.pmtiles` beside the
+   * data), drawn under the coverage; the service worker keeps a whole copy, so it works offline. Null: none.
+   */
+  basemap: string | null;
 }
 
 export const defaultKioskConfig: KioskConfig = {
@@ -23,6 +28,7 @@ export const defaultKioskConfig: KioskConfig = {
   stopSeconds: 12,
   idleSeconds: 60,
   languages: ['zh', 'en'],
+  basemap: null,
 };
 
 /** Whether the URL asks for the kiosk (`?kiosk`, `?kiosk=1`, `?kiosk=path.json`). */
@@ -54,11 +60,18 @@ function nameList(value: unknown): string[] | null {
   return names.length > 0 ? names : null;
 }
 
-/** A relative data path (no scheme, no `..`), ending in `/`; null when unusable. */
-function dataPath(value: unknown): string | null {
+/** A relative path on this server (no scheme, no `..`, not `//host`); null when unusable. */
+function relativePath(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return null;
   const path = value.trim();
-  if (/^[a-z][\w+.-]*:/i.test(path) || path.startsWith('//') || path.split('/').includes('..')) return null;
+  if (/^[a-z][\w+.-]*:/i.test(path) || path.startsWith('//') || path.split(/[/?#]/).includes('..')) return null;
+  return path;
+}
+
+/** A relative data path (no scheme, no `..`), ending in `/`; null when unusable. */
+function dataPath(value: unknown): string | null {
+  const path = relativePath(value);
+  if (!path) return null;
   return path.endsWith('/') ? path : `${path}/`;
 }
 
@@ -77,14 +90,19 @@ export function mergeKioskConfig(base: KioskConfig, settings: Record<string, unk
   if (idleSeconds !== null) config.idleSeconds = idleSeconds;
   const languages = languageList(settings.languages);
   if (languages) config.languages = languages;
+  const basemap = relativePath(settings.basemap);
+  if (basemap) config.basemap = basemap;
   return config;
 }
 
-/** URL parameters of the kiosk: `data`, `tour=<name,name>`, `stops`, `stop` (s), `idle` (s), `languages=zh,en`. */
+/**
+ * URL parameters of the kiosk: `data`, `tour=<name,name>`, `stops`, `stop` (s), `idle` (s),
+ * `languages=zh,en`, `basemap=<path>.pmtiles`.
+ */
 export function kioskUrlSettings(search: string): Record<string, unknown> {
   const params = new URLSearchParams(search);
   const settings: Record<string, unknown> = {};
-  for (const key of ['data', 'tour', 'stops', 'stop', 'idle', 'languages']) {
+  for (const key of ['data', 'tour', 'stops', 'stop', 'idle', 'languages', 'basemap']) {
     const value = params.get(key);
     if (value !== null) settings[key] = value;
   }

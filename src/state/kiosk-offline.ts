@@ -9,8 +9,9 @@ declare global {
 
 /** What the kiosk's service worker answers to `{type: 'precache-status'}`. */
 interface PrecacheReport {
-  type: 'precache-status';
-  version: string;
+  type: 'precache-status' | 'precache-extra';
+  /** The build's version (`precache-status` only). */
+  version?: string;
   files: number;
   cached: number;
 }
@@ -51,15 +52,18 @@ function controlled(): Promise<ServiceWorker> {
   });
 }
 
-/** Asks the controlling worker how much of its build is cached. */
-function report(worker: ServiceWorker): Promise<PrecacheReport> {
+/** Asks the controlling worker a question (`precache-status`, `precache-extra`) and resolves with its answer. */
+function ask(
+  worker: ServiceWorker,
+  message: { type: PrecacheReport['type']; urls?: string[] },
+): Promise<PrecacheReport> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = (event: MessageEvent<PrecacheReport>) => {
       channel.port1.close();
       resolve(event.data);
     };
-    worker.postMessage({ type: 'precache-status' }, [channel.port2]);
+    worker.postMessage(message, [channel.port2]);
   });
 }
 
@@ -69,10 +73,12 @@ function report(worker: ServiceWorker): Promise<PrecacheReport> {
  * `ready` once the worker is activated, controls this page, and says every file of its build is in its
  * cache (reported with the build's version); `failed` when it could not install (a file of the build
  * could not be fetched; the browser tries again on the next load). Builds only (the dev
- * server has no sw.js; the build tells the app it has one).
+ * server has no sw.js; the build tells the app it has one). `extra` (absolute URLs on this server, e.g.
+ * the kiosk's PMTiles basemap) are cached whole beside the build, and `ready` waits for them too.
  */
 export async function registerKioskServiceWorker(
   onStatus: (status: PrecacheStatus, version: string | null) => void,
+  extra: string[] = [],
 ): Promise<void> {
   const script = import.meta.env.KIOSK_SERVICE_WORKER;
   if (!script || !('serviceWorker' in navigator)) return;
@@ -90,9 +96,14 @@ export async function registerKioskServiceWorker(
     }
     await settled(registration);
     if (!registration.active) throw new Error('the service worker did not install (a file could not be cached)');
-    const status = await report(await controlled());
+    const worker = await controlled();
+    const status = await ask(worker, { type: 'precache-status' });
     if (status.cached < status.files) throw new Error(`${status.cached} of ${status.files} files cached`);
-    onStatus('ready', status.version);
+    if (extra.length > 0) {
+      const extras = await ask(worker, { type: 'precache-extra', urls: extra });
+      if (extras.cached < extras.files) throw new Error(`${extras.cached} of ${extras.files} extra files cached`);
+    }
+    onStatus('ready', status.version ?? null);
   } catch (error) {
     console.warn('GreenReach kiosk: no offline cache', error);
     onStatus('failed', null);

@@ -14,6 +14,8 @@ import type { Store } from './store';
 export class MapBinding {
   /** performance.now() when coverage was last drawn (tests and the bench read it). */
   drawnAt: number | null = null;
+  /** Resolves once the planner's basemap last handed to the map has its layers in (the off-screen map waits for it). */
+  basemapDrawn: Promise<void> = Promise.resolve();
   private drawnResult: unknown = null;
   private suggestionRequests = 0;
   private readonly disposers: (() => void)[] = [];
@@ -37,10 +39,10 @@ export class MapBinding {
     );
     if (basemap) {
       // The planner's basemap (a checked PMTiles archive) under the app's layers, or none.
-      if (basemap.get().basemap) void map.setPlannerBasemap(basemap.get().basemap);
+      if (basemap.get().basemap) this.basemapDrawn = map.setPlannerBasemap(basemap.get().basemap);
       this.disposers.push(
         basemap.subscribe((state, previous) => {
-          if (state.basemap !== previous.basemap) void map.setPlannerBasemap(state.basemap);
+          if (state.basemap !== previous.basemap) this.basemapDrawn = map.setPlannerBasemap(state.basemap);
         }),
       );
     }

@@ -363,6 +363,7 @@ const screenKeys: (keyof ScreenState)[] = [
   'dataPath',
   'scenarioId',
   'importedRoles',
+  'basemapUrl',
 ];
 
 function screenChanged(state: AppState, previous: AppState): boolean {

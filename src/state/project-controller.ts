@@ -1,6 +1,7 @@
+import type { BasemapController } from './basemap-controller';
 import type { ImportController } from './import-controller';
 import type { PlannerApp } from './planner-app';
-import type { Project } from './project-file';
+import type { Project, ProjectBasemap } from './project-file';
 import { rulesFor } from './rule-editing';
 import type { ScenarioController } from './scenario';
 import { type MapView, parseScreen } from './url-state';
@@ -10,6 +11,11 @@ export interface ProjectOpened {
   layers: number;
   scenarios: number;
   dataPath: string;
+  /**
+   * The project's basemap file when it is not in the project (over the size limit) and not the one in
+   * use: the planner is asked to pick it again. Null otherwise.
+   */
+  basemapToPick: { name: string; bytes: number; limitBytes: number } | null;
 }
 
 /**
@@ -26,6 +32,7 @@ export class ProjectController {
     private readonly scenarios: ScenarioController,
     private readonly imports: Pick<ImportController, 'adopt' | 'remove'>,
     private readonly jumpTo: (view: MapView) => void,
+    private readonly basemap: Pick<BasemapController, 'store' | 'pickFile' | 'loadSharedUrl' | 'remove'> | null = null,
   ) {}
 
   /** The project file of the current state (a zip). */
@@ -51,6 +58,7 @@ export class ProjectController {
           features: scenario.id === scenarioState.activeId ? scenarioState.features : scenario.features,
         }))
         .filter((scenario) => scenario.features.length > 0),
+      ...(this.basemap ? { basemap: await this.basemapRecord() } : {}),
     };
     return new Blob([writeProject(project) as BlobPart], { type: 'application/zip' });
   }
@@ -95,7 +103,49 @@ export class ProjectController {
       this.scenarios.commit(scenario.features);
     }
     await this.imports.adopt(project.layers, source);
-    return { layers: Object.keys(layers).length, scenarios: project.scenarios.length, dataPath: project.dataPath };
+    const basemapToPick = project.basemap === undefined ? null : await this.openBasemap(project.basemap);
+    return {
+      layers: Object.keys(layers).length,
+      scenarios: project.scenarios.length,
+      dataPath: project.dataPath,
+      basemapToPick,
+    };
+  }
+
+  /** The basemap in use as the project records it (a small file's bytes included). */
+  private async basemapRecord(): Promise<ProjectBasemap | null> {
+    const source = this.basemap?.store.get().source ?? null;
+    if (!source) return null;
+    if (source.kind === 'url') return { kind: 'url', url: source.url };
+    const { projectBasemapEmbedBytes } = await import('./project-file');
+    const { name, size } = source.file;
+    if (size > projectBasemapEmbedBytes) return { kind: 'file', name, bytes: size };
+    return { kind: 'file', name, bytes: size, data: new Uint8Array(await source.file.arrayBuffer()) };
+  }
+
+  /**
+   * Puts the project's basemap in use: its URL, its embedded file, or none; a file not in the project
+   * stays to be picked again (unless the one in use has its name and size), which the panel says.
+   */
+  private async openBasemap(recorded: ProjectBasemap | null): Promise<ProjectOpened['basemapToPick']> {
+    const basemap = this.basemap;
+    if (!basemap) return null;
+    if (!recorded) {
+      if (basemap.store.get().source) await basemap.remove();
+      return null;
+    }
+    if (recorded.kind === 'url') {
+      await basemap.loadSharedUrl(recorded.url);
+      return null;
+    }
+    if (recorded.data) {
+      await basemap.pickFile(new File([recorded.data as BlobPart], recorded.name));
+      return null;
+    }
+    const inUse = basemap.store.get().source;
+    const same = inUse?.kind === 'file' && inUse.file.name === recorded.name && inUse.file.size === recorded.bytes;
+    const { projectBasemapEmbedBytes } = await import('./project-file');
+    return same ? null : { name: recorded.name, bytes: recorded.bytes, limitBytes: projectBasemapEmbedBytes };
   }
 }
 

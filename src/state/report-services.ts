@@ -1,3 +1,4 @@
+import type { BasemapState } from './basemap-controller';
 import type { PlannerApp } from './planner-app';
 import type { ReportLayout, ReportOptions } from './report-options';
 import type { ReportScenario } from './report-scenario';
@@ -37,4 +38,6 @@ export interface ReportServices {
   layout: ReportLayout;
   report: Store<ReportState>;
   attachMap: (container: HTMLElement | null) => void;
+  /** The planner's basemap drawn under the map (credited in the sources). */
+  basemap: Store<BasemapState>;
 }

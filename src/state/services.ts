@@ -35,6 +35,8 @@ export interface RenderedMap {
   canvas: HTMLCanvasElement;
   pixelRatio: number;
   metresPerPixel: number | null;
+  /** `[west, south, east, north]` the canvas shows edge to edge (Web Mercator), when known. */
+  bounds?: [number, number, number, number];
 }
 
 /**

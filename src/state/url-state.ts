@@ -52,6 +52,8 @@ export interface ScreenState {
   scenarioId: string | null;
   /** Engine layers the planner imported in place of the data set's (a recipient without them is told). */
   importedRoles: readonly string[];
+  /** The planner's basemap when it was given by URL (a picked file cannot travel in a link); else null. */
+  basemapUrl: string | null;
 }
 
 export const defaultDataPath = 'data/demo/';
@@ -72,7 +74,24 @@ export function defaultScreen(browserLanguage: string | undefined): ScreenState 
     dataPath: defaultDataPath,
     scenarioId: null,
     importedRoles: [],
+    basemapUrl: null,
   };
+}
+
+/** The longest basemap URL a link carries (far beyond any real archive's address; bounds the address bar). */
+export const maximumBasemapUrlLength = 2048;
+
+/**
+ * A basemap URL a link may carry: an `http(s)://` address or a path (no other scheme, no `..`), at most
+ * `maximumBasemapUrlLength` characters; null otherwise. Which hosts are opened is checked on opening
+ * (https, or this server: `BasemapController.loadSharedUrl`), where the page's origin is known.
+ */
+export function linkBasemapUrl(value: string | null): string | null {
+  if (!value || value.length > maximumBasemapUrlLength || /\s/.test(value)) return null;
+  const scheme = /^([a-z][\w+.-]*):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'https' && scheme !== 'http') return null;
+  if (scheme === undefined && (value.startsWith('//') || value.split(/[/?#]/).includes('..'))) return null;
+  return value;
 }
 
 /** Decimal numbers only: `Number` would also take `0x10`, `0b1` and `0o7` as 16, 1 and 7. */
@@ -87,7 +106,7 @@ function finite(value: string | null): number | null {
 /**
  * Reads a screen from URL search parameters, taking anything missing or invalid from `fallback`.
  * Keys: `lang`, `preset`, `green=<radius m>,<minimum m²>`, `park=…`, `cell`, `layers=<list>`,
- * `distance=straight|network`, `view=<lng>,<lat>,<zoom>`, `community`, `gap`, `data`.
+ * `distance=straight|network`, `view=<lng>,<lat>,<zoom>`, `community`, `gap`, `data`, `basemap=<PMTiles URL>`.
  */
 export function parseScreen(search: string, fallback: ScreenState): ScreenState {
   const params = new URLSearchParams(search);
@@ -144,6 +163,8 @@ export function parseScreen(search: string, fallback: ScreenState): ScreenState 
   if (scenario && /^[\w-]{1,64}$/.test(scenario)) screen.scenarioId = scenario;
   const imported = params.get('imported');
   if (imported) screen.importedRoles = importRoles.filter((role) => imported.split(',').includes(role));
+  const basemap = linkBasemapUrl(params.get('basemap'));
+  if (basemap) screen.basemapUrl = basemap;
   return screen;
 }
 
@@ -170,5 +191,6 @@ export function formatScreen(screen: ScreenState): string {
   if (screen.dataPath !== defaultDataPath) params.set('data', screen.dataPath);
   if (screen.scenarioId !== null) params.set('scenario', screen.scenarioId);
   if (screen.importedRoles.length > 0) params.set('imported', screen.importedRoles.join(','));
+  if (screen.basemapUrl !== null) params.set('basemap', screen.basemapUrl);
   return `?${params.toString().replaceAll('%2C', ',')}`;
 }

@@ -117,7 +117,7 @@ export function App({ services }: { services: PlannerServices }) {
       <div class="body">
         <aside class="side side-left">
           <RulesPanel app={app} />
-          <LegendPanel app={app} results={results} />
+          <LegendPanel app={app} results={results} basemap={services.basemap} />
           {services.measure && <MeasurePanel app={app} results={results} measure={services.measure} />}
           <ImportPanel app={app} imports={imports} osmImport={services.osmImport} />
           <BasemapPanel app={app} basemap={services.basemap} />
@@ -127,6 +127,7 @@ export function App({ services }: { services: PlannerServices }) {
             results={results}
             mapSnapshot={services.mapSnapshot}
             renderMap={services.renderMap}
+            basemap={services.basemap}
           />
           {services.project && <ProjectPanel app={app} project={services.project} />}
         </aside>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { type BasemapController, basemapCredit } from '../state/basemap-controller';
 import type { ImportController } from '../state/import-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
@@ -49,12 +50,15 @@ export function ExportPanel({
   results,
   mapSnapshot,
   renderMap,
+  basemap,
 }: {
   app: PlannerApp;
   imports: ImportController;
   results: ResultsView;
   mapSnapshot: () => MapSnapshot | null;
   renderMap?: PlannerServices['renderMap'];
+  /** The planner's basemap: drawn in the PNG, credited in its sources. */
+  basemap?: BasemapController;
 }) {
   const [pngSize, setPngSize] = useState<PngSize>(pngSizes[0]);
   const language = useStore(app.store, (state) => state.language);
@@ -141,9 +145,12 @@ export function ExportPanel({
               metresPerPixel: snapshot.metresPerPixel,
             };
         const imported = imports.store.get().imported;
+        // The basemap's credit only when it is drawn (the streets switch shows or hides it).
+        const archive = state.layers.streets ? basemap?.store.get().basemap : null;
         const sources = [
           ...imported.map((layer) => `${layer.source} (${layer.role})`),
           imported.length < 3 ? `${t(language, 'demoData')}` : '',
+          archive ? `${t(language, 'basemapHeading')}: ${basemapCredit(archive)}` : '',
         ]
           .filter(Boolean)
           .join(', ');

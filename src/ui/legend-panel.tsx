@@ -1,16 +1,32 @@
 import { useMemo } from 'preact/hooks';
 import { describeRules } from '../coverage';
 import { compareWalk } from '../coverage/walk-comparison';
+import type { BasemapController, BasemapState } from '../state/basemap-controller';
 import type { PlannerApp } from '../state/planner-app';
 import type { ResultsView } from '../state/results';
+import { Store } from '../state/store';
 import { layerNames } from '../state/url-state';
 import { cssColor, rgbaCss, statesInUse, walkStateColors, walkStates } from '../theme/cell-colors';
 import { formatCount, t } from './i18n';
 import { useStore } from './use-store';
 import './messages-later';
 
-/** The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. */
-export function LegendPanel({ app, results }: { app: PlannerApp; results: ResultsView }) {
+/** Where no basemap controller is given (the switch then always says "Streets"). */
+const noBasemap = new Store<BasemapState>({ basemap: null, loading: null, error: null, notKept: false, source: null });
+
+/**
+ * The legend (states by label, swatch and pattern; the rules in force) and the layer toggles. With a
+ * planner's basemap in use the streets switch shows or hides that basemap, and says so ("Basemap").
+ */
+export function LegendPanel({
+  app,
+  results,
+  basemap,
+}: {
+  app: PlannerApp;
+  results: ResultsView;
+  basemap?: BasemapController;
+}) {
   const language = useStore(app.store, (state) => state.language);
   const shownRules = useStore(results.store, (state) => state.shown?.result.rules ?? null);
   const appRules = useStore(app.store, (state) => state.rules);
@@ -18,6 +34,7 @@ export function LegendPanel({ app, results }: { app: PlannerApp; results: Result
   const layers = useStore(app.store, (state) => state.layers);
   const shown = useStore(results.store, (state) => state.shown?.result ?? null);
   const walking = shown?.distance === 'network';
+  const ownBasemap = useStore(basemap?.store ?? noBasemap, (state) => state.basemap !== null);
   const comparison = useMemo(
     () => (walking && layers.walkDifference ? compareWalk(shown!) : null),
     [shown, walking, layers.walkDifference],
@@ -75,7 +92,7 @@ export function LegendPanel({ app, results }: { app: PlannerApp; results: Result
                 checked={layers[name]}
                 onChange={(event) => app.setLayer(name, (event.currentTarget as HTMLInputElement).checked)}
               />
-              <span>{t(language, `layer_${name}`)}</span>
+              <span>{t(language, name === 'streets' && ownBasemap ? 'layer_plannerBasemap' : `layer_${name}`)}</span>
             </label>
           ))}
       </fieldset>

@@ -29,6 +29,7 @@ export const laterMessages = {
   layer_greenspaces: { zh: '绿地与公园', en: 'Green spaces and parks' },
   layer_communities: { zh: '社区边界', en: 'Community outlines' },
   layer_streets: { zh: '街道', en: 'Streets' },
+  layer_plannerBasemap: { zh: '底图', en: 'Basemap' },
   showAllRows: { zh: '显示全部 {count} 个社区', en: 'Show all {count} communities' },
   community: { zh: '社区', en: 'Community' },
   subdistrict: { zh: '街道', en: 'Sub-district' },
@@ -391,6 +392,10 @@ export const laterMessages = {
   projectOpened: {
     zh: '已打开 {file}：{layers} 个图层，{scenarios} 个方案。',
     en: 'Opened {file}: {layers} layers, {scenarios} scenarios.',
+  },
+  projectBasemapToPick: {
+    zh: '此项目使用底图文件 {name}（{size} MB），文件太大（超过 {limit} MB）未存入项目：请在“底图”面板中重新选择该文件。',
+    en: 'This project was drawn over the basemap file {name} ({size} MB), too large (over {limit} MB) to be kept in the project: pick that file again in the Basemap panel.',
   },
   // ---- search (planner header) ----
   search: { zh: '搜索', en: 'Search' },

@@ -364,6 +364,10 @@ export const messages = {
     en: 'its directory cannot be read (the archive is damaged)',
   },
   errorDetail_pmtilesunreachable: { zh: '无法读取：{reason}', en: 'could not be read: {reason}' },
+  errorDetail_pmtileslinkhost: {
+    zh: '链接中的底图只能来自 https 网址或本服务器，未打开',
+    en: 'a link opens basemaps from https addresses or this server only; not opened',
+  },
   // ---- scenarios and suggested sites ----
   scenario: { zh: '规划方案', en: 'Scenario' },
   name: { zh: '名称', en: 'Name' },

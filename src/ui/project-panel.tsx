@@ -31,7 +31,19 @@ export function ProjectPanel({ app, project }: { app: PlannerApp; project: Proje
   const open = (file: File) =>
     run(async () => {
       const opened = await project.open(file);
-      return t(language, 'projectOpened', { file: file.name, layers: opened.layers, scenarios: opened.scenarios });
+      const text = t(language, 'projectOpened', {
+        file: file.name,
+        layers: opened.layers,
+        scenarios: opened.scenarios,
+      });
+      const pick = opened.basemapToPick;
+      if (!pick) return text;
+      const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+      return `${text} ${t(language, 'projectBasemapToPick', {
+        name: pick.name,
+        size: megabytes(pick.bytes),
+        limit: megabytes(pick.limitBytes),
+      })}`;
     });
   return (
     <section class="panel" aria-labelledby="project-heading" data-testid="project-panel">

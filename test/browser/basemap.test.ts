@@ -1,21 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { threeRiversProtomapsLayers, vectorTiles } from '../../scripts/pmtiles/protomaps-sample';
-import { writePmtiles } from '../../scripts/pmtiles/write-pmtiles';
+import { isRoad, isWater, waitForBasemap, writeSampleBasemap } from './basemap-sample';
 import {
   browserSuiteOptions,
   buildIfStale,
   chromiumForTests,
   launchBrowser,
   openPage,
-  root,
   screenshotPixels,
   startServer,
   stopProcess,
-  testBuild,
   waitForCoverage,
   waitForMapIdle,
 } from './harness';
@@ -27,8 +23,8 @@ import {
 // its problem while the basemap in use stays.
 
 const executable = chromiumForTests();
-const output = join(root, 'test-output/basemap');
-const archivePath = join(output, 'three-rivers.pmtiles');
+let output: string;
+let archivePath: string;
 
 /** The sample's `[west, south, east, north]` (where the archive has tiles). */
 let sampleBounds: [number, number, number, number];
@@ -61,10 +57,10 @@ async function basemapPixels(page: Page): Promise<{ water: number; road: number 
   let road = 0;
   for (let p = 0; p < pixels.length; p += 4) {
     const [r, g, b] = [pixels[p], pixels[p + 1], pixels[p + 2]];
-    if (Math.abs(r - 0x80) < 8 && Math.abs(g - 0xde) < 8 && Math.abs(b - 0xea) < 8) water++;
+    if (isWater(r, g, b)) water++;
     // Protomaps' roads and casings are neutral light greys to white (#e0e0e0, #ebebeb, #ffffff); the app's
     // own roads, background and district fill are warm (blue a few steps under red).
-    if (r >= 224 && Math.abs(r - g) <= 2 && Math.abs(r - b) <= 2) road++;
+    if (isRoad(r, g, b)) road++;
   }
   return { water, road };
 }
@@ -82,39 +78,16 @@ function placedLabels(page: Page): Promise<string[]> {
   });
 }
 
-/** Waits until the map has the planner basemap's source (or not) and is still. */
-async function waitForBasemap(page: Page, present: boolean): Promise<void> {
-  await page.waitForFunction(
-    (wanted) => Boolean(window.__greenreachMap?.map.getSource('planner-basemap')) === wanted,
-    present,
-    { polling: 50 },
-  );
-  await waitForMapIdle(page);
-}
-
 describe.skipIf(!executable)('a planner’s PMTiles basemap in Chromium, offline', browserSuiteOptions, () => {
   let browser: Browser;
   let server: { url: string; process: ChildProcess };
   let archive: Uint8Array;
 
   beforeAll(async () => {
-    const { layers, bounds } = threeRiversProtomapsLayers(root);
-    sampleBounds = bounds;
-    archive = writePmtiles({
-      tiles: vectorTiles(layers, 10, 15),
-      tileType: 1,
-      bounds,
-      minZoom: 10,
-      maxZoom: 15,
-      gzip: true,
-      metadata: { attribution: '<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap</a>' },
-    });
-    mkdirSync(output, { recursive: true });
-    writeFileSync(archivePath, archive);
     buildIfStale();
     // The same archive served by the test server (HTTP range requests), for the URL box.
-    mkdirSync(join(testBuild, 'test-basemap'), { recursive: true });
-    writeFileSync(join(testBuild, 'test-basemap/three-rivers.pmtiles'), archive);
+    const sample = writeSampleBasemap('basemap');
+    ({ archive, bounds: sampleBounds, path: archivePath, output } = sample);
     server = await startServer();
     browser = await launchBrowser(executable!);
   }, 300_000);

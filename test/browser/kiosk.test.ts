@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,38 +15,13 @@ import {
   testBuild,
   waitForCoverage,
 } from './harness';
+import { copyBuild, killServer, precacheList, running } from './kiosk-build';
 
 // Software WebGL (SwiftShader) on a shared CPU: generous limits.
 const testTimeoutMs = 240_000;
 const slow = { timeout: 90_000, interval: 100 };
 
 const executable = chromiumForTests();
-
-/** A copy of the build (without source maps) that a test may change or stop serving. */
-function copyBuild(from: string): string {
-  const directory = mkdtempSync(join(tmpdir(), 'greenreach-kiosk-'));
-  cpSync(from, directory, { recursive: true, filter: (source) => !source.endsWith('.map') });
-  return directory;
-}
-
-/** The precache list and version written into a build's sw.js by scripts/kiosk-precache.ts. */
-function precacheList(directory: string): { version: string; files: string[] } {
-  const source = readFileSync(join(directory, 'sw.js'), 'utf8');
-  const version = /const PRECACHE_VERSION = ("[^"]+");/.exec(source);
-  const files = /const PRECACHE_FILES = (\[[^\]]*\]);/.exec(source);
-  if (!version || !files) throw new Error(`${directory}/sw.js has no precache list`);
-  return { version: JSON.parse(version[1]), files: JSON.parse(files[1]) };
-}
-
-const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
-/** Kills a server we started, by its PID, and waits until it is gone (no connection can reach it). */
-async function killServer(child: ChildProcess): Promise<void> {
-  if (!running(child)) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(child.pid!, 'SIGKILL');
-  await exited;
-}
 
 describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   let browser: Browser;

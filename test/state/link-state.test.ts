@@ -51,6 +51,35 @@ describe('the link', () => {
   });
 });
 
+describe("the link's basemap", () => {
+  it('carries a basemap URL and reads it back; none is not written', () => {
+    const url = 'https://tiles.example.org/cities/chengdu.pmtiles?v=2,3';
+    const search = formatScreen({ ...defaultScreen('zh'), basemapUrl: url });
+    expect(parseScreen(search, defaultScreen('en')).basemapUrl).toBe(url);
+    const path = parseScreen(
+      formatScreen({ ...defaultScreen('zh'), basemapUrl: 'data/x/city.pmtiles' }),
+      defaultScreen('en'),
+    );
+    expect(path.basemapUrl).toBe('data/x/city.pmtiles');
+    expect(formatScreen(defaultScreen('en'))).not.toContain('basemap=');
+  });
+
+  it('refuses other schemes, parent paths, protocol-relative and over-long addresses', () => {
+    for (const bad of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'data:application/octet-stream,PMTiles',
+      '../secret.pmtiles',
+      'a/../../b.pmtiles',
+      '//evil.example/x.pmtiles',
+      `https://example.org/${'a'.repeat(2100)}.pmtiles`,
+      'https://example.org/a b.pmtiles',
+    ]) {
+      expect(parseScreen(`?basemap=${encodeURIComponent(bad)}`, defaultScreen('en')).basemapUrl, bad).toBeNull();
+    }
+  });
+});
+
 describe("the report's scenario", () => {
   const saved: SavedScenario = {
     id: 'plan-1',

@@ -3,7 +3,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { Feature, FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { readFlatGeobuf } from '../../src/io/flatgeobuf-read';
-import { readProject, writeProject } from '../../src/state/project-file';
+import { projectBasemapEmbedBytes, readProject, writeProject } from '../../src/state/project-file';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../coverage/in/residential-population.geojson', import.meta.url), 'utf8'),
@@ -97,5 +97,53 @@ describe('project file', () => {
       ),
     });
     expect(() => readProject(missing)).toThrow(/layers\/c.fgb is missing/);
+  });
+
+  describe('the basemap', () => {
+    // Bytes that compress well: stored as they are, the zip grows by their full length.
+    const archive = new Uint8Array(300_000).map((_, index) => index % 7);
+
+    it('records a URL, and a small picked file with its bytes, stored uncompressed', () => {
+      const url = 'https://tiles.example.org/chengdu.pmtiles';
+      expect(readProject(writeProject({ ...project, basemap: { kind: 'url', url } })).basemap).toEqual({
+        kind: 'url',
+        url,
+      });
+      const bytes = writeProject({
+        ...project,
+        basemap: { kind: 'file', name: '成都 城区.pmtiles', bytes: archive.length, data: archive },
+      });
+      const back = readProject(bytes);
+      expect(back.basemap).toMatchObject({ kind: 'file', name: '成都 城区.pmtiles', bytes: archive.length });
+      expect(back.basemap?.kind === 'file' && Array.from(back.basemap.data!)).toEqual(Array.from(archive));
+      const manifest = JSON.parse(new TextDecoder().decode(unzipSync(bytes)['manifest.json']));
+      expect(manifest.basemap.file).toMatch(/^basemap\/[\w.-]+\.pmtiles$/);
+      expect(bytes.length).toBeGreaterThan(archive.length);
+    });
+
+    it('names a file over the limit without its bytes, so the colleague picks it again', () => {
+      const large = new Uint8Array(projectBasemapEmbedBytes + 1);
+      const bytes = writeProject({
+        ...project,
+        basemap: { kind: 'file', name: 'city.pmtiles', bytes: large.length, data: large },
+      });
+      expect(bytes.length).toBeLessThan(1_000_000);
+      expect(readProject(bytes).basemap).toEqual({ kind: 'file', name: 'city.pmtiles', bytes: large.length });
+      expect(Object.keys(unzipSync(bytes)).some((name) => name.startsWith('basemap/'))).toBe(false);
+    });
+
+    it('tells "no basemap" (null) from a project written before basemaps were recorded (absent)', () => {
+      expect(readProject(writeProject({ ...project, basemap: null })).basemap).toBeNull();
+      expect('basemap' in readProject(writeProject(project))).toBe(false);
+    });
+
+    it('says which file is missing when the manifest names an archive the zip lacks; ignores unknown records', () => {
+      const manifest = (basemap: unknown) =>
+        zipSync({ 'manifest.json': strToU8(JSON.stringify({ format: 'greenreach-project', version: 1, basemap })) });
+      expect(() =>
+        readProject(manifest({ kind: 'file', name: 'a.pmtiles', bytes: 3, file: 'basemap/a.pmtiles' })),
+      ).toThrow(/basemap\/a.pmtiles is missing/);
+      expect(readProject(manifest({ kind: 'ftp', url: 1 })).basemap).toBeNull();
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import { basemapCredit } from '../../state/basemap-controller';
 import { communityGaps, dataAttribution, dataSetName, nearestParks } from '../../state/report-figures';
 import { reportDpi, reportMarginMm } from '../../state/report-options';
 import type { ReportServices } from '../../state/report-services';
@@ -32,6 +33,10 @@ export function ReportApp({ services }: { services: ReportServices }) {
   const scenario = useStore(report, (state) => state.scenario);
   const scenarioMissing = useStore(report, (state) => state.scenarioMissing);
   const result = shown?.result ?? null;
+  // The planner's basemap, credited where it is drawn (the streets switch shows or hides it).
+  const archive = useStore(services.basemap, (state) => state.basemap);
+  const streets = useStore(app.store, (state) => state.layers.streets);
+  const basemapNote = archive && streets ? `${t(language, 'basemapHeading')}: ${basemapCredit(archive)}` : null;
   const community = selected !== null && result?.communities[selected] ? selected : null;
   const parks = useMemo(
     () =>
@@ -114,7 +119,8 @@ export function ReportApp({ services }: { services: ReportServices }) {
         {result && (
           <p class="report-foot muted">
             {t(language, 'reportMapNote', { dpi: reportDpi, cell: result.grid.cellMeters })} ·{' '}
-            {attribution?.attribution ?? t(language, 'demoData')} · {t(language, 'reportGenerated')} · {date}
+            {attribution?.attribution ?? t(language, 'demoData')}
+            {basemapNote ? ` · ${basemapNote}` : ''} · {t(language, 'reportGenerated')} · {date}
           </p>
         )}
       </section>
@@ -143,6 +149,7 @@ export function ReportApp({ services }: { services: ReportServices }) {
                 {attribution.license ? ` · ${attribution.license}` : ''}
               </p>
             )}
+            {basemapNote && <p data-testid="report-basemap">{basemapNote}</p>}
             {synthetic && <p>{t(language, 'synthetic')}</p>}
             <p class="muted">
               {t(language, 'reportGenerated')} · {date}
