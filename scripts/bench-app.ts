@@ -4,6 +4,12 @@
  * synthetic set (the demo generator at a larger scale, ≥ 1M residential cells).
  *
  *   npx tsx scripts/bench-app.ts [--scale 7] [--cell 20] [--skip-city] [--runs 3]
+ *   npx tsx scripts/bench-app.ts --ab dist-a dist-b [--runs 6] [--skip-city]
+ *
+ * `--ab` compares two builds (each made with VITE_TEST_HOOKS=1, e.g. one from main and one from a
+ * branch): both are served at once and their loads alternate in one browser (the order swapped each
+ * run), start-up figures only (no recompute, no baseline), medians per build and set. On a shared
+ * machine the ratio B/A is the figure to read, not the absolute times.
  *
  * The city-scale set is written as FlatGeobuf to node_modules/.cache/greenreach/bench-city/ (reused
  * while its scale matches), copied into dist/bench-city/ after the build and opened with
@@ -14,7 +20,7 @@
  * duration is the freeze such an app shows. Median of 3 after a warm-up run.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
 import {
@@ -36,6 +42,8 @@ const scale = option('scale', 7);
 const cellMeters = option('cell', 20);
 const runs = option('runs', 3);
 const skipCity = process.argv.includes('--skip-city');
+const abIndex = process.argv.indexOf('--ab');
+const abBuilds = abIndex >= 0 ? process.argv.slice(abIndex + 1, abIndex + 3) : null;
 
 interface Figures {
   label: string;
@@ -48,6 +56,8 @@ interface Figures {
   computeToDrawnMs: number;
   /** Engine time inside the worker. */
   workerComputeMs: number;
+  /** Main-thread task time from navigation to ready (CDP `TaskDuration`). */
+  mainThreadTaskMs: number;
   /** Longest main-thread task between "computing" and "ready". */
   longestTaskWhileComputingMs: number;
   /** The same with the shader compile time inside each task taken out. */
@@ -165,7 +175,7 @@ const longestTasks = (bench: BenchWindow['__bench'], from: number, to: number) =
   };
 };
 
-async function measure(browser: Browser, url: string, label: string): Promise<Figures> {
+async function measure(browser: Browser, url: string, label: string, loadOnly = false): Promise<Figures> {
   // bypassCSP: the page's CSP (rightly) refuses inline scripts; the baseline adds the engine as one.
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 },
@@ -180,6 +190,8 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   // tsx (esbuild keepNames) wraps functions in `__name(…)`; functions sent to the page need it too.
   await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await page.addInitScript(instrumentation);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.coverage ?? ''), null, {
     timeout: 600_000,
@@ -198,6 +210,35 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   const ready = at('ready');
   const whileComputing = longestTasks(first.bench, computing, ready);
   const load = longestTasks(first.bench, 0, ready);
+  // Main-thread busy time so far (CDP TaskDuration, seconds): less sensitive to a loaded machine than ready.
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const mainThreadTaskMs = (metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? Number.NaN) * 1000;
+  const loadFigures = {
+    label,
+    residentialCells: first.cells,
+    readyMs: ready,
+    dataLoadedMs: computing,
+    computeToDrawnMs: ready - computing,
+    workerComputeMs: first.workerMs,
+    mainThreadTaskMs,
+    longestTaskWhileComputingMs: whileComputing.longest,
+    longestTaskWhileComputingWithoutCompileMs: whileComputing.longestWithoutCompile,
+    longestTaskLoadMs: load.longest,
+    longestTaskLoadWithoutCompileMs: load.longestWithoutCompile,
+  };
+  if (loadOnly) {
+    await context.close();
+    const skipped = Number.NaN;
+    return {
+      ...loadFigures,
+      recomputeMs: skipped,
+      longestTaskRecomputeMs: skipped,
+      longestTaskRecomputeWithoutCompileMs: skipped,
+      mainThreadEngineMs: skipped,
+      mainThreadEngineColdMs: skipped,
+      crashed,
+    };
+  }
 
   // A recompute: switch preset, wait for the new coverage to be drawn.
   const recomputeStart = await page.evaluate(() => performance.now());
@@ -219,16 +260,7 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
     });
   await context.close();
   return {
-    label,
-    residentialCells: first.cells,
-    readyMs: ready,
-    dataLoadedMs: computing,
-    computeToDrawnMs: ready - computing,
-    workerComputeMs: first.workerMs,
-    longestTaskWhileComputingMs: whileComputing.longest,
-    longestTaskWhileComputingWithoutCompileMs: whileComputing.longestWithoutCompile,
-    longestTaskLoadMs: load.longest,
-    longestTaskLoadWithoutCompileMs: load.longestWithoutCompile,
+    ...loadFigures,
     recomputeMs: recomputeReady - recomputeStart,
     longestTaskRecomputeMs: recompute.longest,
     longestTaskRecomputeWithoutCompileMs: recompute.longestWithoutCompile,
@@ -240,13 +272,13 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
 
 /**
  * Writes the city-scale set to the cache unless it is there at this scale already, and copies it into
- * dist/ (which every build empties).
+ * each build served (which every build empties).
  */
-export function writeCitySet(): string {
+export function writeCitySet(builds: string[] = [testBuild]): string {
   const directory = join(root, 'node_modules/.cache/greenreach/bench-city');
   const manifestPath = join(directory, 'manifest.json');
   const publish = () => {
-    cpSync(directory, join(testBuild, 'bench-city'), { recursive: true });
+    for (const build of builds) cpSync(directory, join(build, 'bench-city'), { recursive: true });
     return 'bench-city/';
   };
   if (existsSync(manifestPath)) {
@@ -275,23 +307,35 @@ export function writeCitySet(): string {
 async function main(): Promise<void> {
   const executable = findChromium();
   if (!executable) throw new Error('no Chromium found (set CHROMIUM_PATH or apt-get install chromium)');
-  buildIfStale();
-  const cityPath = skipCity ? null : writeCitySet();
-  const server = await startServer();
+  if (!abBuilds) buildIfStale();
+  const builds = abBuilds ? abBuilds.map((build) => resolve(build)) : [testBuild];
+  const cityPath = skipCity ? null : writeCitySet(builds);
+  const servers = await Promise.all(builds.map((build) => startServer(build)));
   const browser = await launchBrowser(executable);
   const results: Figures[] = [];
+  const names = abBuilds ? ['A ', 'B '] : [''];
   try {
     for (let run = 0; run < runs; run++) {
-      results.push(await measure(browser, `${server.url}?lang=zh`, 'demo'));
-      if (cityPath) {
-        results.push(
-          await measure(browser, `${server.url}?lang=zh&data=${cityPath}&cell=${cellMeters}`, `city ×${scale}`),
-        );
+      // A/B: A first on even runs, B first on odd ones, so neither always loads right after the other.
+      const order = servers.map((_, index) => (run % 2 ? servers.length - 1 - index : index));
+      for (const index of order) {
+        const { url } = servers[index];
+        results.push(await measure(browser, `${url}?lang=zh`, `${names[index]}demo`, Boolean(abBuilds)));
+        if (cityPath) {
+          results.push(
+            await measure(
+              browser,
+              `${url}?lang=zh&data=${cityPath}&cell=${cellMeters}`,
+              `${names[index]}city ×${scale}`,
+              Boolean(abBuilds),
+            ),
+          );
+        }
       }
     }
   } finally {
     await browser.close();
-    stopProcess(server.process);
+    for (const server of servers) stopProcess(server.process);
   }
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : value);
   // One row per run, then the median of every figure per set (the first run in a fresh browser compiles
@@ -316,6 +360,7 @@ async function main(): Promise<void> {
       cells: figures.residentialCells,
       'ready ms': round(figures.readyMs),
       'data ms': round(figures.dataLoadedMs),
+      'main-thread task ms': round(figures.mainThreadTaskMs),
       'compute→drawn ms': round(figures.computeToDrawnMs),
       'worker ms': round(figures.workerComputeMs),
       'longest task computing ms': `${round(figures.longestTaskWhileComputingMs)} (${round(figures.longestTaskWhileComputingWithoutCompileMs)})`,
@@ -328,8 +373,36 @@ async function main(): Promise<void> {
       crashed: figures.crashed,
     })),
   );
+  if (abBuilds) {
+    // Per set: A's and B's medians and the ratio B/A of each start-up figure.
+    const keys = [
+      'readyMs',
+      'dataLoadedMs',
+      'computeToDrawnMs',
+      'mainThreadTaskMs',
+      'longestTaskLoadMs',
+      'longestTaskWhileComputingMs',
+    ] as const;
+    const sets = [...new Set(results.map((figures) => figures.label.slice(2)))];
+    console.log(`A = ${abBuilds[0]}, B = ${abBuilds[1]}: medians of ${runs} alternating loads each`);
+    console.table(
+      sets.flatMap((set) => {
+        const [a, b] = names.map((name) => medians.find((row) => row.label.startsWith(`${name}${set} (`))!);
+        return keys.map((key) => ({
+          set,
+          figure: key,
+          A: round(a[key]),
+          B: round(b[key]),
+          'B/A': (b[key] / a[key]).toFixed(2),
+        }));
+      }),
+    );
+  }
   mkdirSync(join(root, 'test-output'), { recursive: true });
-  writeFileSync(join(root, 'test-output/bench-app.json'), `${JSON.stringify({ runs: results, medians }, null, 2)}\n`);
+  writeFileSync(
+    join(root, abBuilds ? 'test-output/bench-app-ab.json' : 'test-output/bench-app.json'),
+    `${JSON.stringify({ runs: results, medians }, null, 2)}\n`,
+  );
 }
 
 main().catch((error) => {
