@@ -4,12 +4,12 @@
  * synthetic set (the demo generator at a larger scale, ≥ 1M residential cells).
  *
  *   npx tsx scripts/bench-app.ts [--scale 7] [--cell 20] [--skip-city] [--runs 3]
- *   npx tsx scripts/bench-app.ts --ab dist-a dist-b [--runs 6] [--skip-city]
+ *   npx tsx scripts/bench-app.ts --ab dist-a dist-b [dist-c …] [--runs 6] [--skip-city]
  *
- * `--ab` compares two builds (each made with VITE_TEST_HOOKS=1, e.g. one from main and one from a
- * branch): both are served at once and their loads alternate in one browser (the order swapped each
- * run), start-up figures only (no recompute, no baseline), medians per build and set. On a shared
- * machine the ratio B/A is the figure to read, not the absolute times.
+ * `--ab` compares builds (each made with VITE_TEST_HOOKS=1, e.g. one from main and one from a
+ * branch): all are served at once and their loads alternate in one browser (the order reversed every
+ * other run), start-up figures only (no recompute, no baseline), medians per build and set. On a
+ * shared machine the ratio to A is the figure to read, not the absolute times.
  *
  * The city-scale set is written as FlatGeobuf to node_modules/.cache/greenreach/bench-city/ (reused
  * while its scale matches), copied into dist/bench-city/ after the build and opened with
@@ -19,7 +19,7 @@
  * run on the main thread on the page's own data and rules, as an app without a worker would; its
  * duration is the freeze such an app shows. Median of 3 after a warm-up run.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
@@ -43,7 +43,12 @@ const cellMeters = option('cell', 20);
 const runs = option('runs', 3);
 const skipCity = process.argv.includes('--skip-city');
 const abIndex = process.argv.indexOf('--ab');
-const abBuilds = abIndex >= 0 ? process.argv.slice(abIndex + 1, abIndex + 3) : null;
+/** The builds `--ab` compares: the arguments after it, up to the next flag. */
+const abEnd = process.argv.findIndex((arg, k) => k > abIndex && arg.startsWith('--'));
+const abBuilds = abIndex >= 0 ? process.argv.slice(abIndex + 1, abEnd < 0 ? undefined : abEnd) : null;
+abIndex >= 0
+  ? process.argv.slice(abIndex + 1).filter((_, k, rest) => !rest.slice(0, k + 1).some((arg) => arg.startsWith('--')))
+  : null;
 
 interface Figures {
   label: string;
@@ -58,6 +63,8 @@ interface Figures {
   workerComputeMs: number;
   /** Main-thread task time from navigation to ready (CDP `TaskDuration`). */
   mainThreadTaskMs: number;
+  /** CPU time of every Chromium process (page, workers, GPU process) from navigation to ready (polled every 100 ms). */
+  browserCpuMs: number;
   /** Longest main-thread task between "computing" and "ready". */
   longestTaskWhileComputingMs: number;
   /** The same with the shader compile time inside each task taken out. */
@@ -123,6 +130,52 @@ async function mainThreadEngineMs(page: Page): Promise<number[]> {
     }
     return times;
   });
+}
+
+/**
+ * CPU time (ms, user + system) of each Chromium process this script started, by PID (Linux /proc; empty
+ * elsewhere). Their sum covers the page, its workers and the GPU process, where SwiftShader draws: a
+ * figure a busy machine inflates much less than wall-clock times.
+ */
+function chromiumCpuMs(): Map<number, number> {
+  const processes: { pid: number; parent: number; command: string; cpuMs: number }[] = [];
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  for (const name of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.push({
+        pid: Number(name),
+        parent: Number(fields[1]),
+        command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) / ticksPerMs,
+      });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const descendants = new Set([process.pid]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const { pid, parent } of processes) {
+      if (!descendants.has(parent) || descendants.has(pid)) continue;
+      descendants.add(pid);
+      grown = true;
+    }
+  }
+  return new Map(
+    processes
+      .filter(({ pid, command }) => pid !== process.pid && descendants.has(pid) && /chrom/i.test(command))
+      .map(({ pid, cpuMs }) => [pid, cpuMs]),
+  );
+}
+
+/** CPU time the Chromium processes spent since `before` (processes that ended meanwhile are left out). */
+function chromiumCpuSinceMs(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpuMs] of chromiumCpuMs()) sum += cpuMs - (before.get(pid) ?? 0);
+  return sum;
 }
 
 /**
@@ -192,11 +245,13 @@ async function measure(browser: Browser, url: string, label: string, loadOnly = 
   await page.addInitScript(instrumentation);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
+  const cpuBefore = chromiumCpuMs();
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.coverage ?? ''), null, {
     timeout: 600_000,
     polling: 100,
   });
+  const browserCpuMs = chromiumCpuSinceMs(cpuBefore);
   const status = await page.evaluate(() => document.documentElement.dataset.coverage);
   if (status !== 'ready')
     throw new Error(`${label}: the app reported ${await page.evaluate(() => window.__greenreach?.state().error)}`);
@@ -221,6 +276,7 @@ async function measure(browser: Browser, url: string, label: string, loadOnly = 
     computeToDrawnMs: ready - computing,
     workerComputeMs: first.workerMs,
     mainThreadTaskMs,
+    browserCpuMs,
     longestTaskWhileComputingMs: whileComputing.longest,
     longestTaskWhileComputingWithoutCompileMs: whileComputing.longestWithoutCompile,
     longestTaskLoadMs: load.longest,
@@ -313,7 +369,7 @@ async function main(): Promise<void> {
   const servers = await Promise.all(builds.map((build) => startServer(build)));
   const browser = await launchBrowser(executable);
   const results: Figures[] = [];
-  const names = abBuilds ? ['A ', 'B '] : [''];
+  const names = abBuilds ? abBuilds.map((_, index) => `${String.fromCharCode(65 + index)} `) : [''];
   try {
     for (let run = 0; run < runs; run++) {
       // A/B: A first on even runs, B first on odd ones, so neither always loads right after the other.
@@ -361,6 +417,7 @@ async function main(): Promise<void> {
       'ready ms': round(figures.readyMs),
       'data ms': round(figures.dataLoadedMs),
       'main-thread task ms': round(figures.mainThreadTaskMs),
+      'browser CPU ms': round(figures.browserCpuMs),
       'compute→drawn ms': round(figures.computeToDrawnMs),
       'worker ms': round(figures.workerComputeMs),
       'longest task computing ms': `${round(figures.longestTaskWhileComputingMs)} (${round(figures.longestTaskWhileComputingWithoutCompileMs)})`,
@@ -374,27 +431,31 @@ async function main(): Promise<void> {
     })),
   );
   if (abBuilds) {
-    // Per set: A's and B's medians and the ratio B/A of each start-up figure.
+    // Per set: each build's medians and their ratio to A's, for each start-up figure.
     const keys = [
       'readyMs',
       'dataLoadedMs',
       'computeToDrawnMs',
       'mainThreadTaskMs',
+      'browserCpuMs',
       'longestTaskLoadMs',
       'longestTaskWhileComputingMs',
     ] as const;
     const sets = [...new Set(results.map((figures) => figures.label.slice(2)))];
-    console.log(`A = ${abBuilds[0]}, B = ${abBuilds[1]}: medians of ${runs} alternating loads each`);
+    console.log(
+      `${abBuilds.map((build, index) => `${names[index].trim()} = ${build}`).join(', ')}: medians of ${runs} alternating loads each`,
+    );
     console.table(
       sets.flatMap((set) => {
-        const [a, b] = names.map((name) => medians.find((row) => row.label.startsWith(`${name}${set} (`))!);
-        return keys.map((key) => ({
-          set,
-          figure: key,
-          A: round(a[key]),
-          B: round(b[key]),
-          'B/A': (b[key] / a[key]).toFixed(2),
-        }));
+        const rows = names.map((name) => medians.find((row) => row.label.startsWith(`${name}${set} (`))!);
+        return keys.map((key) => {
+          const row: Record<string, string | number> = { set, figure: key };
+          rows.forEach((figures, index) => {
+            row[names[index].trim()] = round(figures[key]);
+            if (index > 0) row[`${names[index].trim()}/A`] = (figures[key] / rows[0][key]).toFixed(2);
+          });
+          return row;
+        });
       }),
     );
   }
