@@ -1,6 +1,7 @@
 /**
- * Draws every canvas inside `container` (MapLibre's and deck.gl's, both keeping their drawing buffer)
- * onto one canvas of the container's CSS size × `pixelRatio`, over white.
+ * Draws every canvas inside `container` onto one canvas of the container's CSS size × `pixelRatio`, over
+ * white: MapLibre's, which keeps its drawing buffer and holds deck.gl's layers too (interleaved), and
+ * any other a map may hold.
  */
 export function composeMapCanvas(container: HTMLElement, pixelRatio: number): HTMLCanvasElement {
   const box = container.getBoundingClientRect();
