@@ -140,6 +140,9 @@ export class PlannerMap {
       interleaved: true,
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
+      // deck.gl's key input sets `outline: none` on the canvas it listens on, here MapLibre's own:
+      // give the map its focus ring back.
+      onLoad: () => this.map.getCanvas().style.removeProperty('outline'),
       // Called after each MapLibre frame, which drew the deck.gl layers the overlay held.
       onAfterRender: () => {
         this.drawnDeckVersion = this.renderingDeckVersion;
