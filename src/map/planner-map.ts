@@ -10,7 +10,6 @@ import type { SwipeSide } from '../geometry/swipe-clip';
 import { cameraOf, fitBoundsClear, initialCamera } from './camera';
 import { CellRaster, type CellView, cellBitmapLayers, criteriaInUse, emptyCellLayer } from './cell-textures';
 import { communityLabelPoints } from './community-labels';
-import { exposeTransformHeight } from './deck-interleaved';
 import { entranceCollection } from './entrance-points';
 import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
@@ -45,7 +44,7 @@ export interface PlannerMapOptions {
   onFeatureInfo?: (info: FeatureInfo | null) => void;
   /** Text for a feature's kind in the current language. */
   kindLabel?: (kind: string) => string;
-  /** Device pixels per CSS pixel of the map's canvas (a print-resolution map); default the screen's. */
+  /** Device pixels per CSS pixel for both canvases (a print-resolution map); default the screen's. */
   pixelRatio?: number;
 }
 
@@ -54,9 +53,7 @@ export interface PlannerMapOptions {
  * it data. The MapLibre style (`map-style.ts`) is plain data built without remote tiles, glyphs or
  * sprites and draws the context and the green features; deck.gl draws the residential cells (as
  * textures, one pixel per cell: `cell-raster.ts`, `cell-textures.ts`), the swipe comparison
- * (`swipe.ts`) and the highlights (`highlights.ts`) over it, interleaved: in MapLibre's own WebGL
- * context, as a custom layer on top of the style's layers (one canvas, one context). Hover and tap:
- * `map-pointer.ts`.
+ * (`swipe.ts`) and the highlights (`highlights.ts`) over it. Hover and tap: `map-pointer.ts`.
  *
  * Where WebGL is software-rendered, each new shader program blocks the page while it compiles, so the
  * map keeps their number small: green features are MapLibre fill and line layers with constant paint
@@ -76,6 +73,8 @@ export class PlannerMap {
   private layers: MapLayerVisibility | null = null;
   private language: MapLanguage;
   private insets: () => ScreenInsets = () => noInsets;
+  /** deck.gl's canvas has been taken out of the tab order (see `keepOverlayOutOfTabOrder`). */
+  private overlayOutOfTabOrder = false;
   private selectedCommunity: number | null = null;
   private selectedGap: number | null = null;
   private selectedFeatures: MapFeatureSelection | null = null;
@@ -132,19 +131,14 @@ export class PlannerMap {
     const show = () => this.showNewTiles();
     this.cells = new CellRaster(deviceReady, show);
     this.swipe = new SwipeComparison(deviceReady, show);
-    // Interleaved: deck.gl draws into MapLibre's WebGL context, as one more (custom) layer of the style,
-    // on top of every MapLibre layer (deck.gl moves its layer back on top whenever the style changes).
-    // A second context would cost a second canvas, its own shader compiles and a compositing pass.
-    exposeTransformHeight(this.map);
     this.overlay = new MapboxOverlay({
-      interleaved: true,
+      interleaved: false,
+      ...(options.pixelRatio ? { useDevicePixels: options.pixelRatio } : {}),
       layers: this.deckLayers(),
       onDeviceInitialized: (device) => resolveDevice(device),
-      // deck.gl's key input sets `outline: none` on the canvas it listens on, here MapLibre's own:
-      // give the map its focus ring back.
-      onLoad: () => this.map.getCanvas().style.removeProperty('outline'),
-      // Called after each MapLibre frame, which drew the deck.gl layers the overlay held.
       onAfterRender: () => {
+        // Once: the canvas exists from the first frame on (not a DOM query per frame).
+        if (!this.overlayOutOfTabOrder) this.overlayOutOfTabOrder = this.keepOverlayOutOfTabOrder();
         this.drawnDeckVersion = this.renderingDeckVersion;
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
@@ -166,6 +160,20 @@ export class PlannerMap {
       },
       options,
     );
+  }
+
+  /**
+   * deck.gl's canvas only draws here (MapLibre takes the input), but deck's key handler gives it
+   * tabindex 0: an unnamed, invisible Tab stop right after the map's. Taken out of the tab order
+   * and the accessibility tree once it exists; returns whether it did.
+   */
+  private keepOverlayOutOfTabOrder(): boolean {
+    const canvases = this.map.getContainer().querySelectorAll<HTMLCanvasElement>('canvas:not(.maplibregl-canvas)');
+    for (const canvas of canvases) {
+      canvas.tabIndex = -1;
+      canvas.setAttribute('aria-hidden', 'true');
+    }
+    return canvases.length > 0;
   }
 
   /** Hands the map a data set: builds the style's sources and layers from it. */

@@ -1,7 +1,6 @@
 /**
- * Draws every canvas inside `container` onto one canvas of the container's CSS size × `pixelRatio`, over
- * white: MapLibre's, which keeps its drawing buffer and holds deck.gl's layers too (interleaved), and
- * any other a map may hold.
+ * Draws every canvas inside `container` (MapLibre's and deck.gl's, both keeping their drawing buffer)
+ * onto one canvas of the container's CSS size × `pixelRatio`, over white.
  */
 export function composeMapCanvas(container: HTMLElement, pixelRatio: number): HTMLCanvasElement {
   const box = container.getBoundingClientRect();
