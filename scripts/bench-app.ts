@@ -4,6 +4,12 @@
  * synthetic set (the demo generator at a larger scale, ≥ 1M residential cells).
  *
  *   npx tsx scripts/bench-app.ts [--scale 7] [--cell 20] [--skip-city] [--runs 3]
+ *   npx tsx scripts/bench-app.ts --ab dist-a dist-b [dist-c …] [--runs 6] [--skip-city]
+ *
+ * `--ab` compares builds (each made with VITE_TEST_HOOKS=1, e.g. one from main and one from a
+ * branch): all are served at once and their loads alternate in one browser (the order reversed every
+ * other run), start-up figures only (no recompute, no baseline), medians per build and set. On a
+ * shared machine the ratio to A is the figure to read, not the absolute times.
  *
  * The city-scale set is written as FlatGeobuf to node_modules/.cache/greenreach/bench-city/ (reused
  * while its scale matches), copied into dist/bench-city/ after the build and opened with
@@ -13,8 +19,8 @@
  * run on the main thread on the page's own data and rules, as an app without a worker would; its
  * duration is the freeze such an app shows. Median of 3 after a warm-up run.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeFlatGeobuf } from '../src/io/flatgeobuf-write';
 import {
@@ -36,6 +42,13 @@ const scale = option('scale', 7);
 const cellMeters = option('cell', 20);
 const runs = option('runs', 3);
 const skipCity = process.argv.includes('--skip-city');
+const abIndex = process.argv.indexOf('--ab');
+/** The builds `--ab` compares: the arguments after it, up to the next flag. */
+const abEnd = process.argv.findIndex((arg, k) => k > abIndex && arg.startsWith('--'));
+const abBuilds = abIndex >= 0 ? process.argv.slice(abIndex + 1, abEnd < 0 ? undefined : abEnd) : null;
+abIndex >= 0
+  ? process.argv.slice(abIndex + 1).filter((_, k, rest) => !rest.slice(0, k + 1).some((arg) => arg.startsWith('--')))
+  : null;
 
 interface Figures {
   label: string;
@@ -48,6 +61,10 @@ interface Figures {
   computeToDrawnMs: number;
   /** Engine time inside the worker. */
   workerComputeMs: number;
+  /** Main-thread task time from navigation to ready (CDP `TaskDuration`). */
+  mainThreadTaskMs: number;
+  /** CPU time of every Chromium process (page, workers, GPU process) from navigation to ready (polled every 100 ms). */
+  browserCpuMs: number;
   /** Longest main-thread task between "computing" and "ready". */
   longestTaskWhileComputingMs: number;
   /** The same with the shader compile time inside each task taken out. */
@@ -116,6 +133,52 @@ async function mainThreadEngineMs(page: Page): Promise<number[]> {
 }
 
 /**
+ * CPU time (ms, user + system) of each Chromium process this script started, by PID (Linux /proc; empty
+ * elsewhere). Their sum covers the page, its workers and the GPU process, where SwiftShader draws: a
+ * figure a busy machine inflates much less than wall-clock times.
+ */
+function chromiumCpuMs(): Map<number, number> {
+  const processes: { pid: number; parent: number; command: string; cpuMs: number }[] = [];
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  for (const name of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      processes.push({
+        pid: Number(name),
+        parent: Number(fields[1]),
+        command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) / ticksPerMs,
+      });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const descendants = new Set([process.pid]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const { pid, parent } of processes) {
+      if (!descendants.has(parent) || descendants.has(pid)) continue;
+      descendants.add(pid);
+      grown = true;
+    }
+  }
+  return new Map(
+    processes
+      .filter(({ pid, command }) => pid !== process.pid && descendants.has(pid) && /chrom/i.test(command))
+      .map(({ pid, cpuMs }) => [pid, cpuMs]),
+  );
+}
+
+/** CPU time the Chromium processes spent since `before` (processes that ended meanwhile are left out). */
+function chromiumCpuSinceMs(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpuMs] of chromiumCpuMs()) sum += cpuMs - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/**
  * Records long tasks, every change of `<html data-coverage>` with its time, from the first byte, and
  * the time spent waiting for WebGL shader programs to compile and link (a synchronous
  * `getProgramParameter`/`getShaderParameter` blocks until the GPU process has compiled; on SwiftShader
@@ -165,7 +228,7 @@ const longestTasks = (bench: BenchWindow['__bench'], from: number, to: number) =
   };
 };
 
-async function measure(browser: Browser, url: string, label: string): Promise<Figures> {
+async function measure(browser: Browser, url: string, label: string, loadOnly = false): Promise<Figures> {
   // bypassCSP: the page's CSP (rightly) refuses inline scripts; the baseline adds the engine as one.
   const context = await browser.newContext({
     viewport: { width: 1400, height: 900 },
@@ -180,11 +243,15 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   // tsx (esbuild keepNames) wraps functions in `__name(…)`; functions sent to the page need it too.
   await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await page.addInitScript(instrumentation);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const cpuBefore = chromiumCpuMs();
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.documentElement.dataset.coverage ?? ''), null, {
     timeout: 600_000,
     polling: 100,
   });
+  const browserCpuMs = chromiumCpuSinceMs(cpuBefore);
   const status = await page.evaluate(() => document.documentElement.dataset.coverage);
   if (status !== 'ready')
     throw new Error(`${label}: the app reported ${await page.evaluate(() => window.__greenreach?.state().error)}`);
@@ -198,6 +265,36 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
   const ready = at('ready');
   const whileComputing = longestTasks(first.bench, computing, ready);
   const load = longestTasks(first.bench, 0, ready);
+  // Main-thread busy time so far (CDP TaskDuration, seconds): less sensitive to a loaded machine than ready.
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const mainThreadTaskMs = (metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? Number.NaN) * 1000;
+  const loadFigures = {
+    label,
+    residentialCells: first.cells,
+    readyMs: ready,
+    dataLoadedMs: computing,
+    computeToDrawnMs: ready - computing,
+    workerComputeMs: first.workerMs,
+    mainThreadTaskMs,
+    browserCpuMs,
+    longestTaskWhileComputingMs: whileComputing.longest,
+    longestTaskWhileComputingWithoutCompileMs: whileComputing.longestWithoutCompile,
+    longestTaskLoadMs: load.longest,
+    longestTaskLoadWithoutCompileMs: load.longestWithoutCompile,
+  };
+  if (loadOnly) {
+    await context.close();
+    const skipped = Number.NaN;
+    return {
+      ...loadFigures,
+      recomputeMs: skipped,
+      longestTaskRecomputeMs: skipped,
+      longestTaskRecomputeWithoutCompileMs: skipped,
+      mainThreadEngineMs: skipped,
+      mainThreadEngineColdMs: skipped,
+      crashed,
+    };
+  }
 
   // A recompute: switch preset, wait for the new coverage to be drawn.
   const recomputeStart = await page.evaluate(() => performance.now());
@@ -219,16 +316,7 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
     });
   await context.close();
   return {
-    label,
-    residentialCells: first.cells,
-    readyMs: ready,
-    dataLoadedMs: computing,
-    computeToDrawnMs: ready - computing,
-    workerComputeMs: first.workerMs,
-    longestTaskWhileComputingMs: whileComputing.longest,
-    longestTaskWhileComputingWithoutCompileMs: whileComputing.longestWithoutCompile,
-    longestTaskLoadMs: load.longest,
-    longestTaskLoadWithoutCompileMs: load.longestWithoutCompile,
+    ...loadFigures,
     recomputeMs: recomputeReady - recomputeStart,
     longestTaskRecomputeMs: recompute.longest,
     longestTaskRecomputeWithoutCompileMs: recompute.longestWithoutCompile,
@@ -240,13 +328,13 @@ async function measure(browser: Browser, url: string, label: string): Promise<Fi
 
 /**
  * Writes the city-scale set to the cache unless it is there at this scale already, and copies it into
- * dist/ (which every build empties).
+ * each build served (which every build empties).
  */
-export function writeCitySet(): string {
+export function writeCitySet(builds: string[] = [testBuild]): string {
   const directory = join(root, 'node_modules/.cache/greenreach/bench-city');
   const manifestPath = join(directory, 'manifest.json');
   const publish = () => {
-    cpSync(directory, join(testBuild, 'bench-city'), { recursive: true });
+    for (const build of builds) cpSync(directory, join(build, 'bench-city'), { recursive: true });
     return 'bench-city/';
   };
   if (existsSync(manifestPath)) {
@@ -275,23 +363,35 @@ export function writeCitySet(): string {
 async function main(): Promise<void> {
   const executable = findChromium();
   if (!executable) throw new Error('no Chromium found (set CHROMIUM_PATH or apt-get install chromium)');
-  buildIfStale();
-  const cityPath = skipCity ? null : writeCitySet();
-  const server = await startServer();
+  if (!abBuilds) buildIfStale();
+  const builds = abBuilds ? abBuilds.map((build) => resolve(build)) : [testBuild];
+  const cityPath = skipCity ? null : writeCitySet(builds);
+  const servers = await Promise.all(builds.map((build) => startServer(build)));
   const browser = await launchBrowser(executable);
   const results: Figures[] = [];
+  const names = abBuilds ? abBuilds.map((_, index) => `${String.fromCharCode(65 + index)} `) : [''];
   try {
     for (let run = 0; run < runs; run++) {
-      results.push(await measure(browser, `${server.url}?lang=zh`, 'demo'));
-      if (cityPath) {
-        results.push(
-          await measure(browser, `${server.url}?lang=zh&data=${cityPath}&cell=${cellMeters}`, `city ×${scale}`),
-        );
+      // A/B: A first on even runs, B first on odd ones, so neither always loads right after the other.
+      const order = servers.map((_, index) => (run % 2 ? servers.length - 1 - index : index));
+      for (const index of order) {
+        const { url } = servers[index];
+        results.push(await measure(browser, `${url}?lang=zh`, `${names[index]}demo`, Boolean(abBuilds)));
+        if (cityPath) {
+          results.push(
+            await measure(
+              browser,
+              `${url}?lang=zh&data=${cityPath}&cell=${cellMeters}`,
+              `${names[index]}city ×${scale}`,
+              Boolean(abBuilds),
+            ),
+          );
+        }
       }
     }
   } finally {
     await browser.close();
-    stopProcess(server.process);
+    for (const server of servers) stopProcess(server.process);
   }
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : value);
   // One row per run, then the median of every figure per set (the first run in a fresh browser compiles
@@ -316,6 +416,8 @@ async function main(): Promise<void> {
       cells: figures.residentialCells,
       'ready ms': round(figures.readyMs),
       'data ms': round(figures.dataLoadedMs),
+      'main-thread task ms': round(figures.mainThreadTaskMs),
+      'browser CPU ms': round(figures.browserCpuMs),
       'compute→drawn ms': round(figures.computeToDrawnMs),
       'worker ms': round(figures.workerComputeMs),
       'longest task computing ms': `${round(figures.longestTaskWhileComputingMs)} (${round(figures.longestTaskWhileComputingWithoutCompileMs)})`,
@@ -328,8 +430,40 @@ async function main(): Promise<void> {
       crashed: figures.crashed,
     })),
   );
+  if (abBuilds) {
+    // Per set: each build's medians and their ratio to A's, for each start-up figure.
+    const keys = [
+      'readyMs',
+      'dataLoadedMs',
+      'computeToDrawnMs',
+      'mainThreadTaskMs',
+      'browserCpuMs',
+      'longestTaskLoadMs',
+      'longestTaskWhileComputingMs',
+    ] as const;
+    const sets = [...new Set(results.map((figures) => figures.label.slice(2)))];
+    console.log(
+      `${abBuilds.map((build, index) => `${names[index].trim()} = ${build}`).join(', ')}: medians of ${runs} alternating loads each`,
+    );
+    console.table(
+      sets.flatMap((set) => {
+        const rows = names.map((name) => medians.find((row) => row.label.startsWith(`${name}${set} (`))!);
+        return keys.map((key) => {
+          const row: Record<string, string | number> = { set, figure: key };
+          rows.forEach((figures, index) => {
+            row[names[index].trim()] = round(figures[key]);
+            if (index > 0) row[`${names[index].trim()}/A`] = (figures[key] / rows[0][key]).toFixed(2);
+          });
+          return row;
+        });
+      }),
+    );
+  }
   mkdirSync(join(root, 'test-output'), { recursive: true });
-  writeFileSync(join(root, 'test-output/bench-app.json'), `${JSON.stringify({ runs: results, medians }, null, 2)}\n`);
+  writeFileSync(
+    join(root, abBuilds ? 'test-output/bench-app-ab.json' : 'test-output/bench-app.json'),
+    `${JSON.stringify({ runs: results, medians }, null, 2)}\n`,
+  );
 }
 
 main().catch((error) => {
