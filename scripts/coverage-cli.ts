@@ -623,8 +623,12 @@ function mergeRun(folders: string[], out: string): void {
   const temporary = join(out, `.greenreach-${process.pid}-summary.json`);
   writeFileSync(temporary, `${JSON.stringify(merged, null, 2)}\n`);
   renameSync(temporary, join(out, 'summary.json'));
+  const residents =
+    merged.population === null
+      ? ''
+      : `; ${merged.population} residents, meeting both ${merged.population_meeting_both} (${(merged.population_sources as string[]).join(', ')})`;
   process.stdout.write(
-    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}; wrote ${join(out, 'summary.json')}\n`,
+    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}${residents}; wrote ${join(out, 'summary.json')}\n`,
   );
 }
 
