@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { byteSource } from '../../src/io/byte-source';
 import { readGeoTiffPopulation } from '../../src/io/geotiff-read';
 import { readLayerFile } from '../../src/io/read-layer';
 import { errorText } from '../../src/ui/error-banner';
+import { checkFileBeforeReading, MAX_FILE_BYTES } from '../../src/worker/import-client';
 import { gdal, gdalAvailable, sampleGrid, writePopulationTiff } from '../support/population-grid';
 import { type SparseGrid, writeSparseGeoTiff } from '../support/sparse-geotiff';
 
@@ -35,15 +36,17 @@ const studyArea: [number, number, number, number] = [104.24, 30.96, 104.28, 30.9
 
 const points = (read: { collection: { features: unknown[] } }) => JSON.stringify(read.collection.features);
 
+const cornerPath = join(dir, 'corner.tif');
+const fileBytes = writeSparseGeoTiff(cornerPath, cornerGrid(2048));
+const whole = () => new Uint8Array(readFileSync(cornerPath));
+
 describe('GeoTIFF read by ranges', () => {
-  const path = join(dir, 'corner.tif');
-  const fileBytes = writeSparseGeoTiff(path, cornerGrid(2048));
-  const whole = new Uint8Array(readFileSync(path));
+  const path = cornerPath;
 
   it('bytes, a Blob and a file on disk give the same points; the file gives only the window’s tiles', async () => {
     expect(fileBytes).toBeGreaterThan(16 * 2 ** 20);
-    const inMemory = await readGeoTiffPopulation(whole, 'corner.tif', { clipBounds: studyArea });
-    const blob = byteSource(new Blob([whole]));
+    const inMemory = await readGeoTiffPopulation(whole(), 'corner.tif', { clipBounds: studyArea });
+    const blob = byteSource(new Blob([whole()]));
     const fromBlob = await readGeoTiffPopulation(blob, 'corner.tif', { clipBounds: studyArea });
     const file = openFileSource(path);
     const fromFile = await readGeoTiffPopulation(file, 'corner.tif', { clipBounds: studyArea }).finally(() =>
@@ -83,6 +86,46 @@ describe('GeoTIFF read by ranges', () => {
     expect(band.minimum).toBe(1);
     expect(band.maximum).toBe(9);
     expect(info.geoTransform).toEqual([104.2, 0.001, 0, 30.99, 0, -0.001]);
+  });
+});
+
+describe('the browser path: a File of 3 GiB', () => {
+  it('passes the checks made before reading and is read by ranges, as the import worker reads it', async () => {
+    const path = join(dir, 'country.tif');
+    const size = writeSparseGeoTiff(path, { ...cornerGrid(28_160), pixels: cornerGrid(2048).pixels.slice(0, -1) });
+    expect(size).toBeGreaterThan(6 * MAX_FILE_BYTES);
+    // A File as the page hands it over: slices read from disk on demand, never the whole file.
+    const descriptor = openSync(path, 'r');
+    let sliced = 0;
+    const file = {
+      name: 'country.tif',
+      size,
+      slice: (start: number, end: number) => ({
+        arrayBuffer: async () => {
+          const bytes = new Uint8Array(end - start);
+          sliced += readSync(descriptor, bytes, 0, bytes.length, start);
+          return bytes.buffer;
+        },
+      }),
+      arrayBuffer: () => Promise.reject(new Error('the whole file was read')),
+    } as unknown as File;
+    try {
+      expect(await checkFileBeforeReading(file)).toBe('geotiff');
+      const read = await readLayerFile(file, 'country.tif', {
+        clipBounds: studyArea,
+        maxBytes: MAX_FILE_BYTES,
+        inBrowser: true,
+      });
+      expect(read.grid).toMatchObject({ width: 28_160, fileBytes: size });
+      // The points of the small grid's window: the same pixels lie there.
+      const small = await readGeoTiffPopulation(whole(), 'corner.tif', { clipBounds: studyArea });
+      expect(read.grid!.pixelsKept).toBe(small.pixelsKept);
+      expect(read.grid!.residents).toBe(small.residents);
+      // Two tiles, the 64 KiB head (twice: the page's check and the reader's) and 12,100 offsets and counts.
+      expect(sliced).toBeLessThan(2 * 256 * 1024 + 2 * 64 * 1024 + 12_100 * 8 + 8192);
+    } finally {
+      closeSync(descriptor);
+    }
   });
 });
 
