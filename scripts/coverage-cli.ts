@@ -77,6 +77,7 @@ import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparque
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { checkLayerHead } from '../src/io/layer-head';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { openFileSource } from './cli/file-source';
 import { MergeError, mergeSummaries } from './cli/merge-summaries';
 import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
@@ -122,14 +123,17 @@ async function readLayer(path: string): Promise<FeatureCollection> {
   return (await readLayerAt(path, {})).collection;
 }
 
-/** Reads any supported format, converts it to WGS84 and, with `options.role`, validates it for that layer. */
+/**
+ * Reads any supported format, converts it to WGS84 and, with `options.role`, validates it for that layer.
+ * A GeoTIFF is read by ranges (its header and the blocks under the study area), every other format whole.
+ */
 async function readLayerAt(path: string, options: ReadLayerOptions): Promise<ReadLayerResult> {
   const name = basename(path);
-  let bytes: Buffer;
+  let input: Buffer | ReturnType<typeof openFileSource>;
   try {
     // Size and first bytes before the whole file: a 3 GB file or 1 GiB of zeros is refused unread.
-    checkLayerHead(readHead(path, SNIFF_BYTES), name, statSync(path).size);
-    bytes = readFileSync(path);
+    const format = checkLayerHead(readHead(path, SNIFF_BYTES), name, statSync(path).size);
+    input = format === 'geotiff' ? openFileSource(path) : readFileSync(path);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -138,7 +142,11 @@ async function readLayerAt(path: string, options: ReadLayerOptions): Promise<Rea
       `cannot be read (${(error as Error).message})`;
     throw new UsageError(`${path}: ${reason}`);
   }
-  return readLayerFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, options);
+  if (Buffer.isBuffer(input)) {
+    return readLayerFile(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), name, options);
+  }
+  const source = input;
+  return readLayerFile(source, name, options).finally(() => source.close());
 }
 
 /** The first `length` bytes of a file (fewer for a shorter file). */
@@ -563,6 +571,8 @@ async function main(argv: string[]): Promise<void> {
               pixels_read: populationGrid.pixelsRead,
               pixels_kept: populationGrid.pixelsKept,
               residents: round(populationGrid.residents),
+              bytes_read: populationGrid.bytesRead,
+              file_bytes: populationGrid.fileBytes,
             },
           }
         : {}),
@@ -613,8 +623,12 @@ function mergeRun(folders: string[], out: string): void {
   const temporary = join(out, `.greenreach-${process.pid}-summary.json`);
   writeFileSync(temporary, `${JSON.stringify(merged, null, 2)}\n`);
   renameSync(temporary, join(out, 'summary.json'));
+  const residents =
+    merged.population === null
+      ? ''
+      : `; ${merged.population} residents, meeting both ${merged.population_meeting_both} (${(merged.population_sources as string[]).join(', ')})`;
   process.stdout.write(
-    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}; wrote ${join(out, 'summary.json')}\n`,
+    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}${residents}; wrote ${join(out, 'summary.json')}\n`,
   );
 }
 

@@ -2,7 +2,9 @@
  * `--merge DIR…`: adds up the summary.json files of independent runs (one per city, district or tile of a
  * country) into one summary. Counts and residents are sums, shares are recomputed from the sums (never
  * averaged), and every part must have used the same rules, cell size and distance mode, or the sum would
- * mean nothing.
+ * mean nothing. A `--population` layer's figures (residents placed nowhere, buildings that weighed them,
+ * a GeoTIFF grid's pixels and residents read) are summed over the parts that had one; each part's
+ * population source and file are listed.
  */
 import { share } from '../../src/coverage/summary';
 
@@ -55,6 +57,31 @@ function mergeTotals(parts: Totals[]): Totals {
   return out;
 }
 
+/** A part's `--population` figures: the layer's residents on no cell, the buildings that weighed them, the grid's. */
+const layerKeys = ['population_unplaced', 'population_buildings'] as const;
+const gridSums = ['pixels_read', 'pixels_kept', 'residents', 'bytes_read'] as const;
+
+/**
+ * The population layer's figures over the parts that had one (a part without a layer adds nothing to
+ * them, and a part's own figures add up: population = the layer's residents − population_unplaced, so
+ * the sums do too); the grid's size is each part's own file's, listed in `parts`.
+ */
+function mergePopulationLayer(summaries: Summary[]): Summary {
+  const out: Summary = {};
+  for (const key of layerKeys) {
+    const having = summaries.filter((summary) => typeof summary[key] === 'number') as Totals[];
+    if (having.length > 0) out[key] = sum(having, key);
+  }
+  const grids = summaries.map((summary) => summary.population_grid as Totals | undefined).filter((grid) => grid);
+  if (grids.length > 0) {
+    out.population_grid = {
+      parts: grids.length,
+      ...Object.fromEntries(gridSums.map((key) => [key, sum(grids as Totals[], key)])),
+    };
+  }
+  return out;
+}
+
 /** What must agree between parts for their sum to mean something. */
 function ruleKey(summary: Summary): string {
   const { description: _description, ...rules } = (summary.rules ?? {}) as Record<string, unknown>;
@@ -76,7 +103,8 @@ export function mergeSummaries(parts: { name: string; summary: Summary }[]): Sum
     }
   }
   const summaries = parts.map((part) => part.summary);
-  const sources = new Set(summaries.map((summary) => summary.population_source));
+  const sources = new Set(summaries.map((summary) => summary.population_source ?? null));
+  const { population_grid: populationGrid, ...populationLayer } = mergePopulationLayer(summaries);
   const network = summaries.every((summary) => summary.network)
     ? Object.fromEntries([
         ...networkCounts.map((key) => [
@@ -94,6 +122,8 @@ export function mergeSummaries(parts: { name: string; summary: Summary }[]): Sum
     merged: true,
     ...mergeTotals(summaries as Totals[]),
     population_source: sources.size === 1 ? first.summary.population_source : 'mixed',
+    population_sources: [...sources],
+    ...populationLayer,
     outside_communities: mergeTotals(summaries.map((summary) => summary.outside_communities as Totals)),
     communities: sum(summaries as Totals[], 'communities'),
     rules: first.summary.rules,
@@ -116,7 +146,12 @@ export function mergeSummaries(parts: { name: string; summary: Summary }[]): Sum
       cells_meeting_both: part.summary.cells_meeting_both,
       population: part.summary.population ?? null,
       population_meeting_both: part.summary.population_meeting_both ?? null,
+      population_source: part.summary.population_source ?? null,
+      ...Object.fromEntries(
+        [...layerKeys, 'population_grid'].filter((key) => key in part.summary).map((key) => [key, part.summary[key]]),
+      ),
       inputs: part.summary.inputs ?? null,
     })),
+    ...(populationGrid ? { population_grid: populationGrid } : {}),
   };
 }

@@ -1,14 +1,18 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { ImageFileDirectory } from 'geotiff';
 import { InputError } from '../coverage/input-error';
+import { type ByteInput, type ByteSource, byteSource } from './byte-source';
 import { type CrsInfo, parseCrsCode } from './coordinates';
+import { formatBytes } from './layer-head';
 
 /**
  * A population grid as a GeoTIFF (WorldPop, GHSL: one band, a count of residents per pixel), read with
  * the `geotiff` package (loaded on first use) into points at the pixel centres, each carrying its
  * `population`, in the raster's own coordinate system (the caller converts them to WGS84 as it does any
- * layer). Only the window over `clipBounds` is read, band of rows by band of rows, so a country-wide
- * raster becomes the study area's points; the count of pixels read and kept is said in `warnings`.
+ * layer). The file is read by ranges (bytes in memory, a browser File, the CLI's file on disk: a
+ * `ByteSource`): the header, the block offsets and only the blocks under the window over `clipBounds`,
+ * band of rows by band of rows, so a country-wide raster of gigabytes costs the memory of the study
+ * area's window; the pixels read and kept, and the bytes read of the file, are said in `warnings`.
  */
 
 /** Longitude/latitude bounds [west, south, east, north]. */
@@ -25,6 +29,8 @@ export interface GeoTiffReadOptions {
   maxPoints?: number;
   /** Pixels decoded at a time, in whole rows (default 16,000,000; tests make it small). */
   pixelsPerBand?: number;
+  /** Refuse a file whose one block (strip or tile), stored or decoded, is larger (default 256 MiB). */
+  maxBlockBytes?: number;
 }
 
 export interface GeoTiffPopulation {
@@ -39,6 +45,9 @@ export interface GeoTiffPopulation {
   pixelsKept: number;
   /** Residents of the kept pixels. */
   residents: number;
+  /** Bytes of the file read (header, block offsets, the window's blocks), and the file's size. */
+  bytesRead: number;
+  fileBytes: number;
   warnings: string[];
 }
 
@@ -52,22 +61,25 @@ interface Affine {
   f: number;
 }
 
-/** Reads a one-band numeric GeoTIFF into population points; every problem is an InputError naming the file. */
+/**
+ * Reads a one-band numeric GeoTIFF into population points; every problem is an InputError naming the file.
+ * `input` is read by ranges (see {@link ByteSource}): only what the window needs is asked of it.
+ */
 export async function readGeoTiffPopulation(
-  bytes: Uint8Array,
+  input: ByteInput,
   fileName: string,
   options: GeoTiffReadOptions = {},
 ): Promise<GeoTiffPopulation> {
   const problem = (code: string, detail: string, values?: Record<string, number | string>) =>
     new InputError(fileName, null, detail, { code: `geotiff.${code}`, ...(values ? { values } : {}) });
-  const { fromArrayBuffer } = await import('geotiff');
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let image: Awaited<ReturnType<Awaited<ReturnType<typeof fromArrayBuffer>>['getImage']>>;
+  const source = byteSource(input);
+  const { GeoTIFF } = await import('geotiff');
+  let image: Awaited<ReturnType<Awaited<ReturnType<typeof GeoTIFF.fromSource>>['getImage']>>;
   try {
-    image = await (await fromArrayBuffer(buffer)).getImage();
+    image = await (await GeoTIFF.fromSource(geotiffSource(source))).getImage();
   } catch (error) {
     throw problem('truncated', `the TIFF header or its first image directory is cut off (${reason(error)})`, {
-      size: bytes.length,
+      size: source.size,
     });
   }
   const directory = image.getFileDirectory();
@@ -80,13 +92,27 @@ export async function readGeoTiffPopulation(
     | ArrayLike<number>
     | undefined;
   let needed = 0;
-  for (let i = 0; i < (offsets?.length ?? 0); i++)
+  let largestStored = 0;
+  for (let i = 0; i < (offsets?.length ?? 0); i++) {
     needed = Math.max(needed, Number(offsets![i]) + Number(counts?.[i] ?? 0));
-  if (needed > bytes.length) {
-    throw problem('truncated', `the file is cut off: its pixels need ${needed} bytes, it has ${bytes.length}`, {
-      size: bytes.length,
+    largestStored = Math.max(largestStored, Number(counts?.[i] ?? 0));
+  }
+  if (needed > source.size) {
+    throw problem('truncated', `the file is cut off: its pixels need ${needed} bytes, it has ${source.size}`, {
+      size: source.size,
       needed,
     });
+  }
+  // A block is read and decoded whole: one strip over a whole country would be the whole file at once.
+  const maxBlockBytes = options.maxBlockBytes ?? 256 * 2 ** 20;
+  const block = Math.max(largestStored, image.getTileWidth() * image.getTileHeight() * image.getBytesPerPixel());
+  if (block > maxBlockBytes) {
+    const [size, limit] = [formatBytes(block, maxBlockBytes), formatBytes(maxBlockBytes)];
+    throw problem(
+      'blocks',
+      `its pixels are stored in blocks of up to ${size}, over the ${limit} read at a time; rewrite it in tiles (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif)`,
+      { block: size, limit },
+    );
   }
   const bands = image.getSamplesPerPixel();
   if (bands !== 1) {
@@ -177,9 +203,36 @@ export async function readGeoTiffPopulation(
     pixelsRead,
     pixelsKept: features.length,
     residents,
+    bytesRead: source.bytesRead,
+    fileBytes: source.size,
     warnings: [
-      `population grid ${width} × ${height} pixels: read ${pixelsRead}${within}, ${features.length} with residents (${Math.round(residents * 10) / 10} residents) became points`,
+      `population grid ${width} × ${height} pixels: read ${pixelsRead}${within}, ${features.length} with residents (${Math.round(residents * 10) / 10} residents) became points; ${formatBytes(source.bytesRead)} of the file's ${formatBytes(source.size)} read`,
     ],
+  };
+}
+
+/**
+ * The `geotiff` package's source over a {@link ByteSource}: each slice it asks for is one `read` (the
+ * package asks for the header, each directory and each block it decodes, nothing more).
+ */
+function geotiffSource(source: ByteSource) {
+  const fetchSlice = async (slice: { offset: number; length: number }) => {
+    const bytes = await source.read(slice.offset, slice.length);
+    // The package wants an ArrayBuffer of exactly the slice: a view's buffer may be the whole file.
+    const data =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : (bytes.slice().buffer as ArrayBuffer);
+    return { data, offset: slice.offset, length: slice.length };
+  };
+  return {
+    fetchSlice,
+    fetch: (slices: { offset: number; length: number }[]) =>
+      Promise.all(slices.map(async (slice) => (await fetchSlice(slice)).data)),
+    get fileSize() {
+      return source.size;
+    },
+    close: async () => {},
   };
 }
 

@@ -52,7 +52,7 @@ function detectLayerFormat(bytes: Uint8Array, fileName: string): LayerFormat | n
 
 /** Size limits of {@link checkLayerHead}: the CLI's by default, the browser's from the import client. */
 export interface LayerSizeLimits {
-  /** Any file over this is refused (default 1 GiB). */
+  /** Any file over this is refused (default 1 GiB), but a GeoTIFF: it is read by ranges. */
   maxBytes?: number;
   /** GeoJSON text over this is refused (default 511 MiB, V8's longest string). */
   maxTextBytes?: number;
@@ -103,7 +103,9 @@ export function checkLayerHead(
     sizeBytes,
     limitBytes: limit,
   });
-  if (sizeBytes > maxBytes) {
+  const format = detectLayerFormat(head, fileName);
+  // A GeoTIFF is read by ranges (the window over the study area), never whole: no file limit is its.
+  if (sizeBytes > maxBytes && format !== 'geotiff') {
     const values = sizes(maxBytes);
     throw new InputError(
       fileName,
@@ -114,7 +116,6 @@ export function checkLayerHead(
       { code: limits.inBrowser ? 'too-large.browser' : 'too-large.file', values },
     );
   }
-  const format = detectLayerFormat(head, fileName);
   if (format === 'geojson' && sizeBytes > maxTextBytes) {
     const values = sizes(maxTextBytes);
     throw new InputError(

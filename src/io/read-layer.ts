@@ -1,6 +1,8 @@
 import type { FeatureCollection } from 'geojson';
 import { collectionBounds, eachPosition } from '../coverage/geometry';
 import { InputError } from '../coverage/input-error';
+import { type ByteInput, byteSource, readAll } from './byte-source';
+import { SNIFF_BYTES } from './content-sniff';
 import {
   type CrsInfo,
   coordinateShape,
@@ -13,6 +15,7 @@ import {
 } from './coordinates';
 import { flatGeobufInfo, readFlatGeobuf } from './flatgeobuf-read';
 import { readGeoJson } from './geojson';
+import type { GeoTiffPopulation } from './geotiff-read';
 import { checkLayerHead, type LayerFormat } from './layer-head';
 import { checkNesting } from './nesting-depth';
 import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './validate';
@@ -28,7 +31,9 @@ import { type LayerRole, prepareLayerForRole, type SkippedFeature } from './vali
  * feature); everything else lands in `warnings` and `skipped`.
  *
  * The Shapefile, CSV and GeoTIFF drivers, proj4 and gcoord are imported on demand, so a GeoJSON/FlatGeobuf import
- * in WGS84 loads none of them.
+ * in WGS84 loads none of them. The input may be the bytes, a Blob (a browser File) or a `ByteSource` (the
+ * CLI's file on disk): a GeoTIFF is read by ranges (only the window it needs, so no whole-file limit
+ * applies to it), every other format whole.
  */
 
 export type { LayerFormat } from './layer-head';
@@ -40,7 +45,7 @@ export interface ReadLayerOptions {
   crs?: string;
   /** The data comes from a Chinese web map (GCJ-02): convert to WGS84 after any projection. */
   gcj02?: boolean;
-  /** Refuse larger files with a clear message (default 1 GiB). */
+  /** Refuse larger files read whole with a clear message (default 1 GiB; a GeoTIFF is read by ranges). */
   maxBytes?: number;
   /** Refuse larger GeoJSON text (default and at most 511 MiB). */
   maxTextBytes?: number;
@@ -67,21 +72,31 @@ export interface ReadLayerResult {
   skipped: SkippedFeature[];
   warnings: string[];
   repairs: Record<string, number>;
-  /** A GeoTIFF population grid: its size and the pixels read (in the window) and kept (with residents). */
-  grid?: { width: number; height: number; pixelsRead: number; pixelsKept: number; residents: number };
+  /**
+   * A GeoTIFF population grid: its size, the pixels read (in the window) and kept (with residents), and
+   * the bytes of the file read by ranges.
+   */
+  grid?: Pick<
+    GeoTiffPopulation,
+    'width' | 'height' | 'pixelsRead' | 'pixelsKept' | 'residents' | 'bytesRead' | 'fileBytes'
+  >;
 }
 
 /** Reads, converts and validates one layer file. */
 export async function readLayerFile(
-  bytes: Uint8Array,
+  input: ByteInput,
   fileName: string,
   options: ReadLayerOptions = {},
 ): Promise<ReadLayerResult> {
-  const format = checkLayerHead(bytes, fileName, bytes.length, {
+  const source = byteSource(input);
+  const head = input instanceof Uint8Array ? input : await source.read(0, SNIFF_BYTES);
+  const format = checkLayerHead(head, fileName, source.size, {
     ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     ...(options.maxTextBytes !== undefined ? { maxTextBytes: options.maxTextBytes } : {}),
     ...(options.inBrowser !== undefined ? { inBrowser: options.inBrowser } : {}),
   });
+  // Every format but GeoTIFF is read whole (the head check above refused one over the limit).
+  const bytes = format === 'geotiff' ? new Uint8Array(0) : await readAll(input);
   const warnings: string[] = [];
   const skippedBefore: SkippedFeature[] = [];
   let collection: FeatureCollection;
@@ -126,12 +141,12 @@ export async function readLayerFile(
         throw crsProblem((error as Error).message);
       }
     }
-    const read = await readGeoTiffPopulation(bytes, fileName, { clipBounds: options.clipBounds ?? null, crs: chosen });
+    const read = await readGeoTiffPopulation(source, fileName, { clipBounds: options.clipBounds ?? null, crs: chosen });
     collection = read.collection;
     if (!chosen) fileCrs = read.crs;
     warnings.push(...read.warnings);
-    const { width, height, pixelsRead, pixelsKept, residents } = read;
-    grid = { width, height, pixelsRead, pixelsKept, residents };
+    const { width, height, pixelsRead, pixelsKept, residents, bytesRead, fileBytes } = read;
+    grid = { width, height, pixelsRead, pixelsKept, residents, bytesRead, fileBytes };
   } else if (format === 'csv') {
     const { readCsv } = await import('./csv');
     const layer = readCsv(bytes, fileName);

@@ -164,7 +164,11 @@ export function cellBitmapLayers(
   );
 }
 
-/** An empty cell layer: its shader compiles on the first frame, before there are any cells. */
+/**
+ * An empty cell layer: its shader compiles on the first frame, before there are any cells. Its id is no
+ * tile's: deck.gl would match it to a drawn `cells-0` when the cells go (a failed run) and turn its null
+ * image into a texture ("Cannot read properties of null", logged, the layer left stale).
+ */
 export function emptyCellLayer(): CellBitmapLayer {
-  return new CellBitmapLayer({ id: 'cells-0', image: null, bounds: [0, 0, 0, 0], pickable: false });
+  return new CellBitmapLayer({ id: 'cells-empty', image: null, bounds: [0, 0, 0, 0], pickable: false });
 }

@@ -242,6 +242,10 @@ export const messages = {
     zh: 'GeoTIFF 的像元无法解码（{reason}）',
     en: 'the GeoTIFF pixels cannot be decoded ({reason})',
   },
+  errorDetail_geotiffblocks: {
+    zh: 'GeoTIFF 的像元按每块最大 {block} 存储，超过一次可读取的 {limit}：请改为分块存储（gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif）',
+    en: 'the GeoTIFF pixels are stored in blocks of up to {block}, over the {limit} read at a time: rewrite it in tiles (gdal_translate -co TILED=YES -co COMPRESS=DEFLATE in.tif out.tif)',
+  },
   errorDetail_geotiffnotgeoreferenced: {
     zh: 'GeoTIFF 没有地理参考（缺少 ModelTiepoint + ModelPixelScale 或 ModelTransformation），无法定位人口',
     en: 'the GeoTIFF has no georeferencing (no ModelTiepoint + ModelPixelScale nor ModelTransformation), so its residents cannot be placed',

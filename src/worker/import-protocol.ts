@@ -18,11 +18,11 @@ export interface ImportedRead {
 
 /**
  * The protocol of the import worker (src/worker/import-worker.ts): one request, `read`, with the file's
- * bytes (transferred) and the reading options, answered by `read` or by an `error` naming file and
+ * bytes (transferred; a GeoTIFF as its Blob, read by ranges) and the reading options, answered by `read` or by an `error` naming file and
  * feature. The client is a `WorkerClient`; one worker per file, so a hung parse is simply terminated.
  */
 export interface ImportRequests extends CancelRequest {
-  read: { bytes: ArrayBuffer; fileName: string; options: ReadLayerOptions };
+  read: { bytes: ArrayBuffer | Blob; fileName: string; options: ReadLayerOptions };
 }
 
 export interface ImportReplies extends CommonReplies<{ fraction: number }> {

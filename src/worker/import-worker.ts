@@ -16,7 +16,7 @@ scope.onmessage = async (event: MessageEvent<ImportRequest>) => {
   if (request.type !== 'read') return;
   const { requestId, bytes, fileName, options } = request;
   try {
-    const read = await readLayerFile(new Uint8Array(bytes), fileName, options);
+    const read = await readLayerFile(bytes instanceof Blob ? bytes : new Uint8Array(bytes), fileName, options);
     reply({
       type: 'read',
       requestId,

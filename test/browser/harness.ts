@@ -119,6 +119,19 @@ export function launchBrowser(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: chromiumArgs });
 }
 
+/**
+ * The page's console errors (a missing message key's among them: `t()` logs one) and page errors
+ * (`pageerror: …`), as they come; a suite expects the list empty, or filters out the errors it causes.
+ */
+export function recordErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
 /** A page that records console errors, page errors and every request URL. */
 export interface RecordedPage {
   page: Page;
@@ -141,11 +154,7 @@ export async function openPage(
   // Software WebGL compiles shaders on a CPU that other work may share: actions get a long limit.
   context.setDefaultTimeout(120_000);
   const page = await context.newPage();
-  const recorded: RecordedPage = { page, context, consoleErrors: [], requests: [] };
-  page.on('console', (message) => {
-    if (message.type() === 'error') recorded.consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => recorded.consoleErrors.push(`pageerror: ${error.message}`));
+  const recorded: RecordedPage = { page, context, consoleErrors: recordErrors(page), requests: [] };
   context.on('request', (request) => recorded.requests.push(request.url()));
   // No network but the test server: every request elsewhere is aborted (as on a machine offline).
   if (options.offline)

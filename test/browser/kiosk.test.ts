@@ -9,6 +9,7 @@ import {
   buildIfStale,
   chromiumForTests,
   launchBrowser,
+  recordErrors,
   screenshotPixels,
   startServer,
   stopProcess,
@@ -68,8 +69,8 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
     contexts.push(context);
     context.setDefaultTimeout(120_000);
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    // Console errors fail a test as page errors do (as the planner suites' pages record them).
+    const errors = recordErrors(page);
     await page.goto(`${base}${search}`);
     await waitForCoverage(page, 120_000);
     return { page, context, errors };
@@ -232,7 +233,7 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   it(
     'tours the communities named in a JSON config file',
     async () => {
-      const { page } = await openKiosk('?kiosk=data/demo/manifest.json&stop=1');
+      const { page, errors } = await openKiosk('?kiosk=data/demo/manifest.json&stop=1');
       // manifest.json has no kiosk settings: defaults (the most populous communities), not an error.
       await expect.poll(async () => (await kiosk(page)).index, slow).toBeGreaterThanOrEqual(1);
       const names = await page.evaluate(() =>
@@ -246,6 +247,7 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
       await expect.poll(async () => (await kiosk(page)).stops, slow).toBe(4);
       expect((await kiosk(page)).tour).toEqual(['summary', ...names]);
       await expect.poll(async () => (await kiosk(page)).name, slow).toBe(names[0]);
+      expect(errors).toEqual([]);
     },
     testTimeoutMs,
   );
@@ -411,9 +413,10 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
       const { version } = precacheList(directory);
       const served = await startServer(directory);
       try {
-        const { page, context } = await openKiosk('?kiosk&stop=30', served.url);
+        const { page, context, errors: kioskErrors } = await openKiosk('?kiosk&stop=30', served.url);
         await expect.poll(() => page.evaluate(() => document.documentElement.dataset.precache), slow).toBe('ready');
         expect((await kiosk(page)).precacheVersion).toBe(version);
+        expect(kioskErrors).toEqual([]);
         // A new build in place: same file names for the page and the data, new contents, a new worker.
         const next = `${version.slice(0, 8)}00000000`;
         const index = join(directory, 'index.html');
@@ -428,8 +431,7 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
 
         // The planner page in the same browser, still controlled by the old build's worker.
         const planner = await context.newPage();
-        const errors: string[] = [];
-        planner.on('pageerror', (error) => errors.push(error.message));
+        const errors = recordErrors(planner);
         await planner.goto(served.url);
         await waitForCoverage(planner, 120_000);
         expect(await planner.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);

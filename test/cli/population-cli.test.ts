@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature, Polygon } from 'geojson';
@@ -100,7 +100,16 @@ describe.skipIf(!gdalAvailable)('CLI --population with a GeoTIFF grid', () => {
     const out = join(work, 'out-grid');
     const { stdout, summary } = runSucceeding({ ...paths, population: tiff }, out);
     expect(stdout).toMatch(/grid\.tif: population grid 4 × 3 pixels: read 12 .*6 with residents/);
-    expect(summary.population_grid).toEqual({ width: 4, height: 3, pixels_read: 12, pixels_kept: 6, residents: 29.5 });
+    expect(summary.population_grid).toMatchObject({
+      width: 4,
+      height: 3,
+      pixels_read: 12,
+      pixels_kept: 6,
+      residents: 29.5,
+    });
+    // Read by ranges: the first 64 KiB (the format check, the whole of this small file), then the reader's ranges.
+    expect(summary.population_grid.file_bytes).toBe(statSync(tiff).size);
+    expect(summary.population_grid.bytes_read).toBeGreaterThan(summary.population_grid.file_bytes);
     expect(summary.population_source).toBe('population');
     expect(summary.population_unplaced).toBeCloseTo(15.5, 6);
     expect(summary.population_buildings).toBe(0);

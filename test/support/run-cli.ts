@@ -4,12 +4,19 @@ import { join } from 'node:path';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-/** Runs the coverage CLI exactly as `npm run coverage -- …` does (scripts/run-cli.mjs), from the project root. */
-export function runCoverageCli(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['scripts/run-cli.mjs', ...args], {
+/**
+ * Runs the coverage CLI exactly as `npm run coverage -- …` does (scripts/run-cli.mjs), from the project root;
+ * `node` adds Node options (a preload) and `env` variables.
+ */
+export function runCoverageCli(
+  args: string[],
+  options: { node?: string[]; env?: Record<string, string> } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [...(options.node ?? []), 'scripts/run-cli.mjs', ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
 }
 
