@@ -116,7 +116,9 @@ describe.skipIf(!executable)('kiosk in Chromium', browserSuiteOptions, () => {
   it(
     'opens read-only: no rules, import, export or editing controls; no context menu or text selection',
     async () => {
-      const { page, errors } = await openKiosk('?kiosk&stop=4&idle=30');
+      // 10 s a stop: on a loaded machine the map can take several seconds to settle on the first stop,
+      // and the checks of that stop must run before the tour moves on (it did at 4 s, load 8–11).
+      const { page, errors } = await openKiosk('?kiosk&stop=10&idle=30');
       await mapReady(page);
       /** Where the stop's area lies on screen, against the title, caption and legend. */
       const layoutOf = (community: number | null) =>
