@@ -78,7 +78,8 @@ import { geotiffChunks } from '../src/io/geotiff-cells';
 import { checkLayerHead } from '../src/io/layer-head';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
 import { openFileSource } from './cli/file-source';
-import { MergeError, mergeSummaries } from './cli/merge-summaries';
+import { mergeRun } from './cli/merge-run';
+import { MergeError } from './cli/merge-summaries';
 import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
 import {
@@ -91,6 +92,7 @@ import {
   yieldToSignals,
 } from './cli/output-folder';
 import { parquetGzip } from './cli/parquet-compression';
+import { describeRun, describeSuggestions, megabytes, progressLine } from './cli/run-text';
 import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
 
 const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
@@ -197,10 +199,6 @@ function readRules(value: string): RuleSet {
   } catch (error) {
     throw new UsageError(`${basename(value)}: ${(error as Error).message}`);
   }
-}
-
-function progressLine(text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(40)}`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -586,50 +584,11 @@ async function main(argv: string[]): Promise<void> {
     if (stale.length) process.stdout.write(`removed files of an earlier run: ${stale.join(', ')}\n`);
     progressLine('');
     if (process.stderr.isTTY) process.stderr.write('\r');
-    const city = result.summary.city;
-    const walk = result.summary.network
-      ? ` on foot (${result.summary.cellsMeetingBothStraight} both in a straight line; ${result.summary.network.cellsOffNetwork} off the network)`
-      : '';
-    process.stdout.write(
-      `${city.cells} residential cells of ${cellMeters} m; meeting green ${city.cellsMeetingGreen ?? '—'}, park ${city.cellsMeetingPark ?? '—'}, both ${city.cellsMeetingBoth}${walk}; wrote ${outDirectory} in ${Math.round(performance.now() - started)} ms\n`,
-    );
+    process.stdout.write(`${describeRun(result, cellMeters, outDirectory, started)}\n`);
     if (suggestions) process.stdout.write(`${describeSuggestions(suggestions)}\n`);
   } finally {
     stagingFolder.dispose();
   }
-}
-
-/**
- * `--merge DIR… --out DIR`: one summary.json adding up the parts' summaries (a national run as many city
- * jobs); the folder is checked first and the file written whole or not at all.
- */
-function mergeRun(folders: string[], out: string): void {
-  checkOutputFolder(out);
-  const parts = folders.map((folder) => {
-    const path = join(folder, 'summary.json');
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw new UsageError(`--merge ${folder}: no summary.json there`);
-    }
-    try {
-      return { name: folder, summary: JSON.parse(text) };
-    } catch {
-      throw new UsageError(`${path}: not JSON`);
-    }
-  });
-  const merged = mergeSummaries(parts);
-  const temporary = join(out, `.greenreach-${process.pid}-summary.json`);
-  writeFileSync(temporary, `${JSON.stringify(merged, null, 2)}\n`);
-  renameSync(temporary, join(out, 'summary.json'));
-  const residents =
-    merged.population === null
-      ? ''
-      : `; ${merged.population} residents, meeting both ${merged.population_meeting_both} (${(merged.population_sources as string[]).join(', ')})`;
-  process.stdout.write(
-    `merged ${parts.length} summaries: ${merged.cells} residential cells, meeting both ${merged.cells_meeting_both}${residents}; wrote ${join(out, 'summary.json')}\n`,
-  );
 }
 
 /** The cells file of each `--format`. */
@@ -652,10 +611,6 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
   } finally {
     closeSync(descriptor);
   }
-}
-
-function megabytes(bytes: number): string {
-  return Math.ceil(bytes / 2 ** 20).toLocaleString('en-US');
 }
 
 /**
@@ -681,25 +636,6 @@ function applyScenario(
     if (prepared) add(prepared);
     else target.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
   });
-}
-
-function describeSuggestions(suggestions: SuggestResult): string {
-  const { sites, before, after } = suggestions;
-  if (sites.length === 0) {
-    return `suggested no sites: ${suggestions.candidateCount} candidates, none would bring a home within reach of every rule`;
-  }
-  const residents =
-    after.populationMeetingBoth === null
-      ? ''
-      : `, ${Math.round((after.populationMeetingBoth - before.populationMeetingBoth!) * 10) / 10} residents`;
-  // A park on housing displaces people: say which sites sit on homes.
-  const onHomes = sites
-    .filter((site) => site.residentialCellsOnSite > 0)
-    .map(
-      (site) =>
-        `\nwarning: site ${site.rank} sits on ${site.residentialCellsOnSite} residential cells${site.residentsOnSite === null ? '' : ` (≈ ${Math.round(site.residentsOnSite)} residents)`}`,
-    );
-  return `suggested ${sites.length} sites of ${suggestions.site.areaSquareMeters} m² (${suggestions.site.kind}) from ${suggestions.candidateCount} candidates: +${after.cellsMeetingBoth - before.cellsMeetingBoth} cells${residents} meeting both; wrote suggestions.geojson${onHomes.join('')}`;
 }
 
 /** Features skipped while reading (by file position) and by the engine (mapped back to file positions). */
