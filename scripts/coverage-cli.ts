@@ -36,7 +36,6 @@ import {
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import type { FeatureCollection } from 'geojson';
 import {
@@ -47,13 +46,9 @@ import {
   type GreenFeature,
   InputError,
   type NetworkLayers,
-  parseRules,
   planCoverage,
   planWalking,
   prepareGreenFeature,
-  presetRules,
-  presets,
-  type RuleSet,
   type SkippedFeature,
   snapshotCoverage,
   tileWindows,
@@ -77,13 +72,13 @@ import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparque
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import { checkLayerHead } from '../src/io/layer-head';
 import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import { parseCliArguments, runOptions, usage } from './cli/arguments';
 import { openFileSource } from './cli/file-source';
 import { mergeRun } from './cli/merge-run';
 import { MergeError } from './cli/merge-summaries';
-import { applyReach, decimal, memoryBudget, tilingOptions, UsageError } from './cli/number-options';
+import { UsageError } from './cli/number-options';
 import { readOsmInput } from './cli/osm-input';
 import {
-  checkOutputFolder,
   createStaging,
   estimateCellsBytes,
   OutputError,
@@ -94,17 +89,6 @@ import {
 import { parquetGzip } from './cli/parquet-compression';
 import { describeRun, describeSuggestions, megabytes, progressLine } from './cli/run-text';
 import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
-
-const usage = `usage: npm run coverage -- --communities F [--residential F] --greenways F --greenspaces F
-       [--rules ${Object.keys(presets).join('|')}|FILE.json] [--cell 50] [--format geojson|fgb|tif|parquet] --out DIR
-       [--add FILE] [--suggest N [--candidates FILE]] [--crs LAYER=EPSG:NNNN]... [--gcj02 LAYER]...
-       [--distance network|straight] [--streets F] [--barriers F] [--entrances F] [--max-output-mb 4096]
-       [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
-       [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
-       [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
-       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
-       [--population F [--buildings F]]  (residents as points or polygons with a count, or a GeoTIFF grid, spread by floor area)
-       npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 
 type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
 
@@ -181,88 +165,24 @@ function layerOptions(crsValues: string[] = [], gcj02Values: string[] = []) {
   return { crs, gcj02: new Set(gcj02Values as (LayerName | NetworkLayerName)[]) };
 }
 
-function readRules(value: string): RuleSet {
-  if (Object.hasOwn(presets, value)) return presetRules(value);
-  if (!/\.json$/i.test(value)) {
-    throw new UsageError(
-      `--rules "${value}" is neither a preset (${Object.keys(presets).join(', ')}) nor a .json file`,
-    );
-  }
-  let text: string;
-  try {
-    text = readFileSync(value, 'utf8');
-  } catch {
-    throw new UsageError(`${value}: no such rules file`);
-  }
-  try {
-    return parseRules(JSON.parse(text.replace(/^\uFEFF/, '')));
-  } catch (error) {
-    throw new UsageError(`${basename(value)}: ${(error as Error).message}`);
-  }
-}
-
 async function main(argv: string[]): Promise<void> {
   const started = performance.now();
-  let options: ReturnType<typeof parse>;
-  try {
-    options = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${usage}`);
-  }
-  const { values } = options;
+  const { values, positionals } = parseCliArguments(argv);
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     return;
   }
   if (values.merge) {
     if (!values.out) throw new UsageError(`--out is required\n${usage}`);
-    mergeRun(options.positionals, resolve(values.out));
+    mergeRun(positionals, resolve(values.out));
     return;
   }
-  if (options.positionals.length > 0) {
-    throw new UsageError(
-      `unexpected argument "${options.positionals[0]}" (folders are given only with --merge)\n${usage}`,
-    );
+  if (positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${positionals[0]}" (folders are given only with --merge)\n${usage}`);
   }
-  for (const required of ['communities', 'greenways', 'greenspaces', 'out'] as const) {
-    if (!values[required] && !(values.osm && required !== 'out')) {
-      throw new UsageError(`--${required} is required\n${usage}`);
-    }
-  }
-  // The output folder is checked before any input is read: a bad --out is found in a millisecond.
-  const outDirectory = resolve(values.out!);
-  checkOutputFolder(outDirectory);
-  const cellMeters = decimal(values.cell);
-  if (!Number.isFinite(cellMeters) || cellMeters < 10 || cellMeters > 500) {
-    throw new UsageError(`--cell ${values.cell}: the cell size must be a number of metres from 10 to 500`);
-  }
-  const format = values.format;
-  if (format !== 'geojson' && format !== 'fgb' && format !== 'tif' && format !== 'parquet') {
-    throw new UsageError(`--format ${format}: use geojson, fgb, tif or parquet`);
-  }
-  const rules = readRules(values.rules);
-  if (values.distance !== undefined) {
-    if (values.distance !== 'network' && values.distance !== 'straight')
-      throw new UsageError(`--distance ${values.distance}: use network or straight`);
-    rules.distance = values.distance;
-  }
-  if (values['reach-m'] !== undefined) applyReach(rules, values['reach-m']);
-  if (rules.distance === 'network' && !values.streets && !values.osm) {
-    throw new UsageError(
-      `walking distance (${values.distance ? '--distance network' : `rules "${rules.id}"`}) needs --streets FILE (the walkable network, LineStrings) or --osm FILE`,
-    );
-  }
-  const suggestCount = values.suggest === undefined ? null : decimal(values.suggest);
-  const maxOutputMegabytes = decimal(values['max-output-mb']);
-  if (!(maxOutputMegabytes > 0)) {
-    throw new UsageError(`--max-output-mb ${values['max-output-mb']}: give a number of megabytes above 0`);
-  }
-  if (suggestCount !== null && !(Number.isInteger(suggestCount) && suggestCount >= 1 && suggestCount <= 1000)) {
-    throw new UsageError(`--suggest ${values.suggest}: the number of sites must be a whole number from 1 to 1000`);
-  }
-  if (values.candidates && suggestCount === null) throw new UsageError('--candidates needs --suggest N');
-  let tiling = tilingOptions(values['tile-km'], values.threads, cellMeters);
-  const budget = memoryBudget(values['memory-mb']);
+  const { outDirectory, cellMeters, format, rules, suggestCount, maxOutputMegabytes, budget, ...options } =
+    runOptions(values);
+  let tiling = options.tiling;
   const addLayer = values.add ? await readLayer(values.add) : null;
   const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
   const perLayer = layerOptions(values.crs, values.gcj02);
@@ -681,43 +601,6 @@ function importRecord(imported: Partial<Record<LayerName, ReadLayerResult>>) {
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      communities: { type: 'string' },
-      residential: { type: 'string' },
-      greenways: { type: 'string' },
-      greenspaces: { type: 'string' },
-      rules: { type: 'string', default: 'chengdu' },
-      cell: { type: 'string', default: '50' },
-      format: { type: 'string', default: 'geojson' },
-      out: { type: 'string' },
-      add: { type: 'string' },
-      suggest: { type: 'string' },
-      candidates: { type: 'string' },
-      osm: { type: 'string' },
-      population: { type: 'string' },
-      buildings: { type: 'string' },
-      crs: { type: 'string', multiple: true },
-      gcj02: { type: 'string', multiple: true },
-      distance: { type: 'string' },
-      streets: { type: 'string' },
-      barriers: { type: 'string' },
-      entrances: { type: 'string' },
-      'max-output-mb': { type: 'string', default: '4096' },
-      'reach-m': { type: 'string' },
-      'tile-km': { type: 'string' },
-      'memory-mb': { type: 'string' },
-      threads: { type: 'string' },
-      merge: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
 }
 
 // The same script runs the tile workers of a tiled run (scripts/cli/tile-workers.ts serves them).
