@@ -23,17 +23,7 @@
  * taken; `--suggest N` also writes DIR/suggestions.geojson, the N best new pocket parks in rank order. Bad input:
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -54,10 +44,8 @@ import {
   tileWindows,
   type WalkingPlan,
 } from '../src/coverage';
-import { collectionBounds } from '../src/coverage/geometry';
 import { SitePlaces } from '../src/coverage/site-places';
 import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
-import { SNIFF_BYTES } from '../src/io/content-sniff';
 import {
   cellGeoJsonChunks,
   communityCollection,
@@ -70,14 +58,12 @@ import { flatGeobufCellChunks } from '../src/io/flatgeobuf-cells';
 import { writeGeoJson } from '../src/io/geojson';
 import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparquet-cells';
 import { geotiffChunks } from '../src/io/geotiff-cells';
-import { checkLayerHead } from '../src/io/layer-head';
-import { type ReadLayerOptions, type ReadLayerResult, readLayerFile } from '../src/io/read-layer';
+import type { ReadLayerResult } from '../src/io/read-layer';
 import { parseCliArguments, runOptions, usage } from './cli/arguments';
-import { openFileSource } from './cli/file-source';
+import { type LayerName, layerNames, type NetworkLayerName } from './cli/layer-files';
 import { mergeRun } from './cli/merge-run';
 import { MergeError } from './cli/merge-summaries';
 import { UsageError } from './cli/number-options';
-import { readOsmInput } from './cli/osm-input';
 import {
   createStaging,
   estimateCellsBytes,
@@ -87,83 +73,9 @@ import {
   yieldToSignals,
 } from './cli/output-folder';
 import { parquetGzip } from './cli/parquet-compression';
+import { readInputs } from './cli/read-inputs';
 import { describeRun, describeSuggestions, megabytes, progressLine } from './cli/run-text';
 import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
-
-type LayerName = 'communities' | 'residential' | 'greenways' | 'greenspaces';
-
-const layerNames: readonly LayerName[] = ['communities', 'residential', 'greenways', 'greenspaces'];
-
-/** The walking network's layers: read in any format and converted to WGS84, no role checks. */
-type NetworkLayerName = 'streets' | 'barriers' | 'entrances';
-const networkLayerNames: readonly NetworkLayerName[] = ['streets', 'barriers', 'entrances'];
-/** Geometry each network layer must hold at least one of. */
-const networkGeometries: Record<NetworkLayerName, string[]> = {
-  streets: ['LineString', 'MultiLineString'],
-  barriers: ['LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'],
-  entrances: ['Point', 'MultiPoint'],
-};
-
-/** Any supported format, converted to WGS84 (src/io/read-layer.ts); no role checks. */
-async function readLayer(path: string): Promise<FeatureCollection> {
-  return (await readLayerAt(path, {})).collection;
-}
-
-/**
- * Reads any supported format, converts it to WGS84 and, with `options.role`, validates it for that layer.
- * A GeoTIFF is read by ranges (its header and the blocks under the study area), every other format whole.
- */
-async function readLayerAt(path: string, options: ReadLayerOptions): Promise<ReadLayerResult> {
-  const name = basename(path);
-  let input: Buffer | ReturnType<typeof openFileSource>;
-  try {
-    // Size and first bytes before the whole file: a 3 GB file or 1 GiB of zeros is refused unread.
-    const format = checkLayerHead(readHead(path, SNIFF_BYTES), name, statSync(path).size);
-    input = format === 'geotiff' ? openFileSource(path) : readFileSync(path);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied' }[code ?? ''] ??
-      `cannot be read (${(error as Error).message})`;
-    throw new UsageError(`${path}: ${reason}`);
-  }
-  if (Buffer.isBuffer(input)) {
-    return readLayerFile(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), name, options);
-  }
-  const source = input;
-  return readLayerFile(source, name, options).finally(() => source.close());
-}
-
-/** The first `length` bytes of a file (fewer for a shorter file). */
-function readHead(path: string, length: number): Uint8Array {
-  const descriptor = openSync(path, 'r');
-  try {
-    const head = new Uint8Array(length);
-    return head.subarray(0, readSync(descriptor, head, 0, length, 0));
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-/** `--crs LAYER=EPSG:NNNN` (repeatable) → layer → code; `--gcj02 LAYER` (repeatable) → set of layers. */
-function layerOptions(crsValues: string[] = [], gcj02Values: string[] = []) {
-  const known: string[] = [...layerNames, ...networkLayerNames];
-  const crs: Partial<Record<LayerName | NetworkLayerName, string>> = {};
-  for (const value of crsValues) {
-    const match = /^([a-z]+)=(.+)$/.exec(value);
-    if (!match || !known.includes(match[1])) {
-      throw new UsageError(`--crs ${value}: use --crs LAYER=EPSG:NNNN with LAYER one of ${known.join(', ')}`);
-    }
-    crs[match[1] as LayerName] = match[2];
-  }
-  for (const value of gcj02Values) {
-    if (!known.includes(value)) {
-      throw new UsageError(`--gcj02 ${value}: name a layer (${known.join(', ')})`);
-    }
-  }
-  return { crs, gcj02: new Set(gcj02Values as (LayerName | NetworkLayerName)[]) };
-}
 
 async function main(argv: string[]): Promise<void> {
   const started = performance.now();
@@ -183,109 +95,9 @@ async function main(argv: string[]): Promise<void> {
   const { outDirectory, cellMeters, format, rules, suggestCount, maxOutputMegabytes, budget, ...options } =
     runOptions(values);
   let tiling = options.tiling;
-  const addLayer = values.add ? await readLayer(values.add) : null;
-  const candidateLayer = values.candidates ? await readLayer(values.candidates) : null;
-  const perLayer = layerOptions(values.crs, values.gcj02);
-
-  const files: Partial<Record<LayerName, string>> = {};
-  const layers: Partial<Record<LayerName, FeatureCollection>> = {};
-  const imported: Partial<Record<LayerName, ReadLayerResult>> = {};
-  for (const layer of perLayer.gcj02) {
-    if (!values[layer]) throw new UsageError(`--gcj02 ${layer}: no --${layer} layer given`);
-  }
-  const networkFiles: Partial<Record<NetworkLayerName, string>> = {};
-  const networkLayers: Partial<Record<NetworkLayerName, FeatureCollection>> = {};
-  if (rules.distance === 'network') {
-    for (const layer of networkLayerNames) {
-      const path = values[layer];
-      if (!path) continue;
-      networkFiles[layer] = basename(path);
-      const read = await readLayerAt(path, { crs: perLayer.crs[layer], gcj02: perLayer.gcj02.has(layer) });
-      const wanted = networkGeometries[layer];
-      if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
-        throw new InputError(
-          basename(path),
-          null,
-          `a ${layer} layer needs ${wanted.join(' or ')} features; found none`,
-          {
-            code: 'geometry',
-          },
-        );
-      }
-      networkLayers[layer] = read.collection;
-    }
-  }
-  // In straight-line mode `--streets` only names the suggested sites' nearest streets.
-  const namingStreets =
-    rules.distance !== 'network' && suggestCount !== null && values.streets
-      ? (await readLayerAt(values.streets, { crs: perLayer.crs.streets, gcj02: perLayer.gcj02.has('streets') }))
-          .collection
-      : null;
-  for (const layer of layerNames) {
-    const path = values[layer];
-    if (!path) continue;
-    files[layer] = basename(path);
-    imported[layer] = await readLayerAt(path, {
-      role: layer,
-      crs: perLayer.crs[layer],
-      gcj02: perLayer.gcj02.has(layer),
-    });
-    layers[layer] = imported[layer].collection;
-  }
-  const osm = values.osm
-    ? await readOsmInput(
-        values.osm,
-        layerNames,
-        new Set([...layerNames, ...networkLayerNames].filter((l) => values[l])),
-        progressLine,
-      )
-    : null;
-  // Walking distance from an extract: its streets, barriers and entrances, unless given as flags.
-  if (rules.distance === 'network') {
-    for (const [layer, collection] of osm?.network ?? []) {
-      networkFiles[layer as NetworkLayerName] = `derived/${layer}.fgb`;
-      networkLayers[layer as NetworkLayerName] = collection;
-    }
-  }
-  for (const [layer, read] of osm?.imported ?? []) {
-    files[layer as LayerName] = `derived/${layer}.fgb`;
-    imported[layer as LayerName] = read;
-    layers[layer as LayerName] = read.collection;
-  }
-  if (osm) process.stdout.write(osm.description);
-  // Residents from the planner's population layer (points or polygons with a count), by floor area.
-  const populationLayers: Pick<CoverageLayers, 'population' | 'buildings'> = {};
-  let populationGrid: ReadLayerResult['grid'] | null = null;
-  for (const layer of ['population', 'buildings'] as const) {
-    const path = values[layer];
-    if (!path) continue;
-    // A GeoTIFF grid is read over the residential land (else the communities) plus a margin only.
-    const area = layers.residential ?? layers.communities;
-    const clipBounds = area ? collectionBounds(area) : null;
-    const read = await readLayerAt(path, layer === 'population' ? { clipBounds } : {});
-    if (read.grid) {
-      populationGrid = read.grid;
-      process.stdout.write(`${basename(path)}: ${read.warnings.join('; ')}\n`);
-    }
-    const wanted =
-      layer === 'population' ? ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'] : ['Polygon', 'MultiPolygon'];
-    if (!read.collection.features.some((feature) => wanted.includes(feature.geometry?.type ?? ''))) {
-      throw new InputError(basename(path), null, `a ${layer} layer needs ${wanted.join(' or ')} features; found none`, {
-        code: 'geometry',
-      });
-    }
-    populationLayers[layer] = read.collection;
-  }
-  if (populationLayers.population && !populationLayers.buildings && osm) {
-    // As the app does with the same extract: its buildings' floor area spreads the residents.
-    populationLayers.buildings = osm.buildings();
-    process.stdout.write(
-      `population spread by the floor area of the extract's ${populationLayers.buildings.features.length} buildings\n`,
-    );
-  }
-  if (populationLayers.buildings && !populationLayers.population) {
-    throw new UsageError('--buildings weighs a --population layer: give --population FILE too');
-  }
+  const inputs = await readInputs(values, rules, suggestCount);
+  const { addLayer, files, layers, imported, networkFiles, osm } = inputs;
+  const { networkLayers, populationLayers, populationGrid } = inputs;
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
@@ -384,13 +196,13 @@ async function main(argv: string[]): Promise<void> {
   if (suggestCount !== null && model) {
     progressLine('suggesting sites…');
     try {
-      suggestions = suggestSites(model, suggestCount, { candidates: candidateLayer });
+      suggestions = suggestSites(model, suggestCount, { candidates: inputs.candidateLayer });
     } catch (error) {
       if (error instanceof InputError) throw error.inFile(basename(values.candidates!));
       throw error;
     }
     // Each site's community and nearest named street (the walking network's, --streets, or the extract's).
-    const streets = networkLayers.streets ?? namingStreets ?? osm?.network.get('streets') ?? null;
+    const streets = networkLayers.streets ?? inputs.namingStreets ?? osm?.network.get('streets') ?? null;
     suggestions = placeSites(suggestions, new SitePlaces(layers.communities ?? null, streets));
   }
   progressLine(`writing ${result.cellIndex.length} cells…`);
