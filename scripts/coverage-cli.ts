@@ -24,28 +24,10 @@
  * one line on stderr naming the file, the feature and the problem, exit status 2, nothing written.
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { FeatureCollection } from 'geojson';
-import {
-  addFeature,
-  buildCoverage,
-  type CoverageLayers,
-  type CoverageResult,
-  type GreenFeature,
-  InputError,
-  type NetworkLayers,
-  planCoverage,
-  planWalking,
-  prepareGreenFeature,
-  type SkippedFeature,
-  snapshotCoverage,
-  tileWindows,
-  type WalkingPlan,
-} from '../src/coverage';
-import { SitePlaces } from '../src/coverage/site-places';
-import { placeSites, type SuggestResult, suggestionCollection, suggestSites } from '../src/coverage/suggest';
+import { InputError } from '../src/coverage';
+import { suggestionCollection } from '../src/coverage/suggest';
 import {
   cellGeoJsonChunks,
   communityCollection,
@@ -60,7 +42,8 @@ import { cellsParquetChunks, communitiesParquetBytes } from '../src/io/geoparque
 import { geotiffChunks } from '../src/io/geotiff-cells';
 import type { ReadLayerResult } from '../src/io/read-layer';
 import { parseCliArguments, runOptions, usage } from './cli/arguments';
-import { type LayerName, layerNames, type NetworkLayerName } from './cli/layer-files';
+import { computeRun } from './cli/compute-run';
+import { type LayerName, layerNames } from './cli/layer-files';
 import { mergeRun } from './cli/merge-run';
 import { MergeError } from './cli/merge-summaries';
 import { UsageError } from './cli/number-options';
@@ -75,7 +58,7 @@ import {
 import { parquetGzip } from './cli/parquet-compression';
 import { readInputs } from './cli/read-inputs';
 import { describeRun, describeSuggestions, megabytes, progressLine } from './cli/run-text';
-import { computeTiledInWorkers, isTileWorker, tilesWithinBudget } from './cli/tile-workers';
+import { isTileWorker } from './cli/tile-workers';
 
 async function main(argv: string[]): Promise<void> {
   const started = performance.now();
@@ -92,119 +75,15 @@ async function main(argv: string[]): Promise<void> {
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}" (folders are given only with --merge)\n${usage}`);
   }
-  const { outDirectory, cellMeters, format, rules, suggestCount, maxOutputMegabytes, budget, ...options } =
-    runOptions(values);
-  let tiling = options.tiling;
-  const inputs = await readInputs(values, rules, suggestCount);
-  const { addLayer, files, layers, imported, networkFiles, osm } = inputs;
-  const { networkLayers, populationLayers, populationGrid } = inputs;
+  const options = runOptions(values);
+  const { outDirectory, cellMeters, format, maxOutputMegabytes } = options;
+  const inputs = await readInputs(values, options.rules, options.suggestCount);
+  const { files, layers, imported, networkFiles, osm } = inputs;
+  const { populationGrid } = inputs;
   const readMs = performance.now() - started;
   progressLine('computing coverage…');
 
-  const computeStarted = performance.now();
-  const allLayers = { ...layers, ...networkLayers, ...populationLayers } as CoverageLayers;
-  // The engine's errors name the file and the feature's position in it; a bad number is a usage error.
-  const engineError = (error: unknown): unknown => {
-    if (error instanceof InputError) {
-      const layer = (error.layer ?? error.fileName) as LayerName;
-      const file = files[layer] ?? networkFiles[layer as unknown as NetworkLayerName] ?? error.fileName;
-      // The engine numbers the features it was given; name the feature's position in the file.
-      return error.inFile(file, imported[layer]?.sourceIndex);
-    }
-    if (error instanceof RangeError) return new UsageError(error.message);
-    return error;
-  };
-  // A tiled run plans the one grid over the whole area; its tiles are windows of it, computed in workers.
-  let model: ReturnType<typeof buildCoverage> | null = null;
-  let plan: ReturnType<typeof planCoverage> | null = null;
-  try {
-    // With a memory budget, a run that can be tiled is planned first to see whether one piece would fit
-    // (not with --suggest: the suggestions need the whole model in one piece anyway).
-    const tileable = suggestCount === null;
-    if (tiling || (budget !== null && tileable)) plan = planCoverage(allLayers, rules, cellMeters);
-    if (!tiling && plan && budget !== null) {
-      const threads = availableParallelism();
-      const automatic = tilesWithinBudget(
-        plan.grid.rows * plan.grid.columns,
-        budget,
-        threads,
-        rules.distance === 'network',
-      );
-      if (automatic) {
-        tiling = { tileCells: automatic.tileCells, threads };
-        const kilometers = Math.round(automatic.tileCells * cellMeters) / 1000;
-        process.stdout.write(
-          `a grid of ${plan.grid.rows * plan.grid.columns} cells needs about ${automatic.onePieceMegabytes} MB in one piece, over --memory-mb ${budget}: computing it in tiles of ${kilometers} km on ${threads} threads\n`,
-        );
-      }
-    }
-    if (!tiling)
-      model = buildCoverage(
-        allLayers,
-        rules,
-        cellMeters,
-        (progress) => progressLine(`computing coverage ${Math.round(progress.fraction * 100)}% (${progress.phase})`),
-        { plan: plan ?? undefined },
-      );
-  } catch (error) {
-    throw engineError(error);
-  }
-  let result: CoverageResult;
-  if (plan && tiling) {
-    const tiled = plan;
-    // The scenario's features join the plan before any tile is computed.
-    if (addLayer) {
-      const add = (feature: GreenFeature) => {
-        tiled.features.set(feature.id, feature);
-        tiled.nextFeatureId = feature.id + 1;
-      };
-      applyScenario(tiled, add, addLayer, basename(values.add!));
-    }
-    // Walking tiles share the network that does not depend on the cells: the graph and every area's entrances.
-    let walking: WalkingPlan | null = null;
-    if (rules.distance === 'network') {
-      progressLine('building the walking network…');
-      try {
-        walking = planWalking(tiled, allLayers as CoverageLayers & NetworkLayers);
-      } catch (error) {
-        throw engineError(error);
-      }
-    }
-    result = await computeTiledInWorkers(
-      tiled,
-      tileWindows(tiled.grid, tiling.tileCells),
-      tiling.threads,
-      populationLayers,
-      (done, total) => progressLine(`computing tile ${done} of ${total} (${tiling.threads} threads)`),
-      walking,
-    );
-    if (suggestCount !== null) {
-      // The suggestions add and remove candidate sites on the whole model: it is built in one piece as a
-      // run without tiles builds it (the scenario added the same way), so the sites are the same.
-      progressLine('computing the whole grid for the suggestions…');
-      const whole = buildCoverage(allLayers, rules, cellMeters);
-      if (addLayer) applyScenario(whole, (feature) => addFeature(whole, feature), addLayer, basename(values.add!));
-      model = whole;
-    }
-  } else {
-    const built = model!;
-    if (addLayer) applyScenario(built, (feature) => addFeature(built, feature), addLayer, basename(values.add!));
-    result = snapshotCoverage(built);
-  }
-  const computeMs = performance.now() - computeStarted;
-  let suggestions: SuggestResult | null = null;
-  if (suggestCount !== null && model) {
-    progressLine('suggesting sites…');
-    try {
-      suggestions = suggestSites(model, suggestCount, { candidates: inputs.candidateLayer });
-    } catch (error) {
-      if (error instanceof InputError) throw error.inFile(basename(values.candidates!));
-      throw error;
-    }
-    // Each site's community and nearest named street (the walking network's, --streets, or the extract's).
-    const streets = networkLayers.streets ?? inputs.namingStreets ?? osm?.network.get('streets') ?? null;
-    suggestions = placeSites(suggestions, new SitePlaces(layers.communities ?? null, streets));
-  }
+  const { result, suggestions, computeMs } = await computeRun(inputs, options, values);
   progressLine(`writing ${result.cellIndex.length} cells…`);
 
   // Write everything into a fresh directory beside the target, then move the files in: a failure
@@ -343,31 +222,6 @@ async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>):
   } finally {
     closeSync(descriptor);
   }
-}
-
-/**
- * Adds a scenario's features (lines are greenways, everything else a green space with `kind`) to a model
- * or, in a tiled run, to the plan before any tile is computed: each cell's minimum is the same either way.
- */
-function applyScenario(
-  target: { nextFeatureId: number; skipped: SkippedFeature[] },
-  add: (feature: GreenFeature) => void,
-  layer: FeatureCollection,
-  file: string,
-): void {
-  layer.features.forEach((feature, index) => {
-    const type = feature.geometry?.type;
-    const kind = type === 'LineString' || type === 'MultiLineString' ? 'greenways' : 'greenspaces';
-    let prepared: ReturnType<typeof prepareGreenFeature>;
-    try {
-      prepared = prepareGreenFeature(feature, target.nextFeatureId, kind, index);
-    } catch (error) {
-      if (error instanceof InputError) throw error.inFile(file);
-      throw error;
-    }
-    if (prepared) add(prepared);
-    else target.skipped.push({ layer: 'add', featureIndex: index, reason: 'null or empty geometry' });
-  });
 }
 
 /** Features skipped while reading (by file position) and by the engine (mapped back to file positions). */
