@@ -7,8 +7,8 @@
  *   const { layers, report } = await deriveOsmLayers(extract, { signal, onProgress });
  */
 export type { AssembledArea, WayPath } from './assemble-areas';
-export { browserBudget, browserOsmLayers } from './browser-budget';
 export { assembleArea } from './assemble-areas';
+export { browserBudget, browserOsmLayers } from './browser-budget';
 export type { OsmDerived, OsmDeriveOptions, OsmLayerReport } from './derive-layers';
 export { deriveOsmLayers, OSM_LAYERS } from './derive-layers';
 export type { OsmSummary } from './derived-files';
