@@ -165,6 +165,12 @@ export function parseRules(input: unknown): RuleSet {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new Error('rules must be a JSON object');
   const raw = input as Record<string, unknown>;
+  // A misspelt field would otherwise be ignored and its preset value used without a word.
+  unknownFields(raw, ruleSetFields, 'rules');
+  for (const field of ['id', 'extends'] as const) {
+    if (raw[field] !== undefined && (typeof raw[field] !== 'string' || raw[field] === ''))
+      throw new Error(`rules.${field} must be a non-empty string, got ${JSON.stringify(raw[field])}`);
+  }
   const baseId = typeof raw.extends === 'string' ? raw.extends : defaultPresetId;
   const base = presetRules(baseId);
   const rules: RuleSet = {
@@ -204,6 +210,7 @@ export function parseRules(input: unknown): RuleSet {
     }
     const value = raw[id] as Record<string, unknown>;
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`rules.${id} must be an object or null`);
+    unknownFields(value, criterionFields, `rules.${id}`);
     const fallback = rules[id] ?? presets.chengdu[id]!;
     const criterion: Criterion = { ...fallback, kinds: [...fallback.kinds] };
     if (value.radiusMeters !== undefined) {
@@ -232,6 +239,17 @@ export function parseRules(input: unknown): RuleSet {
   }
   if (!rules.green && !rules.park) throw new Error('rules must keep at least one of "green" and "park"');
   return rules;
+}
+
+/** The fields a rules file may hold (`extends` names the preset the others change). */
+const ruleSetFields = ['id', 'name', 'extends', 'green', 'park', 'reachMarginMeters', 'distance', 'snapMaxMeters'];
+const criterionFields = ['radiusMeters', 'minimumAreaSquareMeters', 'kinds'];
+
+/** Throws naming the first field of `value` that is not one of `known`. */
+function unknownFields(value: Record<string, unknown>, known: readonly string[], where: string): void {
+  for (const field of Object.keys(value)) {
+    if (!known.includes(field)) throw new Error(`${where}.${field} is not a rules field (known: ${known.join(', ')})`);
+  }
 }
 
 function number(value: unknown, field: string, minimum: number, maximum: number): number {
