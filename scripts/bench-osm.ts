@@ -172,7 +172,7 @@ export function writeSyntheticCity(side: number, seed: number, files: [string, s
 }
 
 /** The cached synthetic PBF of about `megabytes`, generated when missing. */
-function syntheticPbf(megabytes: number, seed: number): string {
+export function syntheticPbf(megabytes: number, seed: number): string {
   const side = Math.max(10, Math.round(Math.sqrt((megabytes * 1e6) / PBF_BYTES_PER_BLOCK)));
   const pbf = join(tmpdir(), `greenreach-osm-bench-${side}-${seed}.osm.pbf`);
   if (existsSync(pbf)) return pbf;
