@@ -1,8 +1,12 @@
 /**
  * An OpenStreetMap extract dropped on the planner in headless Chromium: the seconds until the dialog
  * lists the derived layers (or names a failure), the page's longest stall meanwhile (the slowest round
- * trip of a trivial evaluate, polled every 250 ms) and the peak resident memory of its renderer process. The extract is bench-osm's seeded synthetic
- * PBF of about --mb megabytes (cached in the OS temp folder; needs osmium-tool).
+ * trip of a trivial evaluate, polled every 250 ms) and memory: the peak resident set of the renderer
+ * process (the page and all its workers: Chromium runs dedicated workers in the page's process), its
+ * growth over the figure before the drop (an upper bound for the OSM worker's own memory, which holds at
+ * most that growth), and the peak JS heap of each worker (`performance.memory`, sampled in the worker).
+ * The extract is bench-osm's seeded synthetic PBF of about --mb megabytes (cached in the OS temp folder;
+ * needs osmium-tool).
  *
  *   tsx scripts/bench-osm-browser.ts [--mb 100] [--seed 12]
  */
@@ -41,6 +45,62 @@ function largestChromiumMegabytes(): number {
   return largest;
 }
 
+/**
+ * The heap of every dedicated worker of the browser, by the DevTools protocol (Runtime.getHeapUsage in
+ * each worker target: V8's heap plus array-buffer backing stores), keeping each worker's peak in MB.
+ * Why CDP: `performance.memory` is not exposed in workers, and the renderer's resident set mixes the
+ * page with all its workers.
+ */
+async function workerHeapSampler(browser: import('playwright-core').Browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const sessions = new Map<string, { sessionId: string; name: string }>();
+  const pending = new Map<number, (result: Record<string, number> | undefined) => void>();
+  let nextId = 1;
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    const message = JSON.parse(event.message) as { id?: number; result?: Record<string, number> };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const call = (sessionId: string) =>
+    new Promise<Record<string, number> | undefined>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      setTimeout(() => resolve(undefined), 2000); // a worker that does not answer in time is skipped
+      cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+        })
+        .catch(() => resolve(undefined));
+    });
+  const peakMegabytes = new Map<string, number>();
+  return {
+    peakMegabytes,
+    async sample() {
+      const { targetInfos } = await cdp.send('Target.getTargets');
+      for (const target of targetInfos.filter((info) => info.type === 'worker')) {
+        if (!sessions.has(target.targetId)) {
+          // A worker's name (`new Worker(url, {name})`) is its title; else the file, without the hash.
+          const file = target.url.split('/').pop()?.replace(/-[\w-]{8}\.m?js$/, '');
+          const name = target.title && !target.title.includes('/') ? target.title : file || 'worker';
+          const attached = await cdp
+            .send('Target.attachToTarget', { targetId: target.targetId, flatten: false })
+            .catch(() => null);
+          if (!attached) continue;
+          sessions.set(target.targetId, { sessionId: attached.sessionId, name });
+        }
+      }
+      await Promise.all(
+        [...sessions.values()].map(async ({ sessionId, name }) => {
+          const usage = await call(sessionId);
+          if (!usage) return;
+          const megabytes = ((usage.totalSize ?? 0) + (usage.backingStorageSize ?? 0)) / 1048576;
+          peakMegabytes.set(name, Math.max(peakMegabytes.get(name) ?? 0, megabytes));
+        }),
+      );
+    },
+  };
+}
+
 const file = syntheticPbf(option('--mb', 100), option('--seed', 12));
 const executable = chromiumForTests();
 if (!executable) process.exit(1);
@@ -50,6 +110,8 @@ const browser = await launchBrowser(executable);
 try {
   const { page, consoleErrors } = await openPage(browser, `${server.url}?lang=en`);
   await waitForCoverage(page);
+  const workerHeaps = await workerHeapSampler(browser);
+  const beforeMegabytes = largestChromiumMegabytes();
   const started = performance.now();
   await page.getByTestId('import-file').setInputFiles(file);
   let longestStallMs = 0;
@@ -60,6 +122,7 @@ try {
     await page.evaluate(() => 1);
     longestStallMs = Math.max(longestStallMs, performance.now() - before);
     peakMegabytes = Math.max(peakMegabytes, largestChromiumMegabytes());
+    await workerHeaps.sample();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (await page.getByTestId('osm-layers').isVisible()) {
       const leftOut = (await page.getByTestId('osm-left-out').count()) > 0;
@@ -76,8 +139,10 @@ try {
   console.log(`OSM extract in Chromium, ${megabytes} MB PBF, Node ${process.version}: ${outcome}`);
   console.log(`longest main-thread stall (evaluate round trip): ${Math.round(longestStallMs)} ms`);
   console.log(
-    `peak resident memory of the page's renderer process (page and workers): ${Math.round(peakMegabytes)} MB`,
+    `peak resident memory of the page's renderer process (page and workers): ${Math.round(peakMegabytes)} MB, ${Math.round(beforeMegabytes)} MB before the drop: growth ${Math.round(peakMegabytes - beforeMegabytes)} MB (bounds the OSM worker)`,
   );
+  const heaps = [...workerHeaps.peakMegabytes].map(([name, megabytes]) => `${name} ${Math.round(megabytes)} MB`);
+  console.log(`peak heap per worker (V8 heap + array buffers, by CDP): ${heaps.join(', ') || 'none seen'}`);
   if (consoleErrors.length > 0) console.log('console errors:', consoleErrors.slice(0, 5));
 } finally {
   await browser.close();
