@@ -17,7 +17,7 @@ export const usage = `usage: npm run coverage -- --communities F [--residential 
        [--reach-m N]  (distances measured up to N m, so failing homes get their real distance; default the largest radius + 100)
        [--tile-km N [--threads K]]  (computes tiles of N km in K worker threads; the same outputs as one run)
        [--memory-mb M]  (tiles automatically, on every core, when one piece would need more than M MB)
-       [--osm FILE.osm.pbf|.osm|.osm.gz|.json]  (derives the layers not given as flags; writes DIR/derived/)
+       [--osm FILE.osm.pbf|.osm|.osm.gz|.osm.bz2|.json]  (derives the layers not given as flags; writes DIR/derived/)
        [--population F [--buildings F]]  (residents as points or polygons with a count, or a GeoTIFF grid, spread by floor area)
        npm run coverage -- --merge DIR... --out DIR  (adds up the runs' summary.json files)`;
 

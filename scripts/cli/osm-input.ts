@@ -1,6 +1,6 @@
 /**
- * `--osm FILE` for the coverage CLI: reads an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz, Overpass
- * JSON) with src/io/osm, derives every layer, and hands the CLI the layers it did not get as flags.
+ * `--osm FILE` for the coverage CLI: reads an OpenStreetMap extract (.osm.pbf, .osm, .osm.gz, .osm.bz2,
+ * Overpass JSON) with src/io/osm, derives every layer, and hands the CLI the layers it did not get as flags.
  * Each derived layer is written as FlatGeobuf and read back through src/io/read-layer.ts like any
  * input (so it is checked and repaired the same way, and summary.json's `import` describes it as
  * `derived/<layer>.fgb`). The files go to `derived/<layer>.fgb` in the output folder; buildings and the

@@ -22,6 +22,13 @@ export const SNIFF_BYTES = 64 * 1024;
 /** Binary formats people hand over by mistake, by their signature at offset 0 (or `at`). */
 const KNOWN_SIGNATURES: { name: string; hint: string; bytes: number[]; at?: number }[] = [
   { name: 'gzip', hint: 'decompress it first (gunzip)', bytes: [0x1f, 0x8b] },
+  // "BZh1"–"BZh9", then the first block's magic (the digits of π): an OSM extract is read as FILE.osm.bz2.
+  {
+    name: 'bzip2',
+    hint: 'an OpenStreetMap extract is read as FILE.osm.bz2; else decompress it first (bunzip2)',
+    bytes: [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+    at: 4,
+  },
   { name: '7-Zip', hint: 'extract it first', bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { name: 'RAR', hint: 'extract it first', bytes: [0x52, 0x61, 0x72, 0x21] },
   { name: 'PDF', hint: 'a map in a document is a picture, not data', bytes: [0x25, 0x50, 0x44, 0x46] },

@@ -74,9 +74,12 @@ export class OsmImportController {
     private readonly createClient: () => OsmClient,
   ) {}
 
-  /** Whether a file is an OpenStreetMap extract (by its name: .osm, .osm.pbf, .pbf, .osm.gz, .osm.bz2). */
+  /**
+   * Whether a file is an OpenStreetMap extract (by its name: .osm, .osm.pbf, .pbf, .osm.gz, any .bz2: no
+   * layer format is bzip2-compressed, and the reader finds what the bytes hold).
+   */
   static isExtract(name: string): boolean {
-    return /\.(osm|pbf|osm\.gz|osm\.bz2|osm\.json|overpass\.json)$/i.test(name);
+    return /\.(osm|pbf|osm\.gz|bz2|osm\.json|overpass\.json)$/i.test(name);
   }
 
   /** Reads an extract and derives its layers (a newer file replaces one in progress). */

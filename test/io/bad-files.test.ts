@@ -105,6 +105,11 @@ describe('a file that is not what its name says is refused by what it holds', ()
         new Uint8Array([0x1f, 0x8b, 8, 0, ...noise(40)]),
         /not GeoJSON: the file is a gzip file: decompress/,
       ],
+      [
+        'city.geojson',
+        new Uint8Array([...text('BZh9'), 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, ...noise(40)]),
+        /not GeoJSON: the file is a bzip2 file: an OpenStreetMap extract is read as FILE\.osm\.bz2/,
+      ],
       ['layer.json', text('SQLite format 3\0'), /not GeoJSON: the file is a SQLite \/ GeoPackage file/],
       [
         'layer.geojson',

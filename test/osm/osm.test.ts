@@ -259,7 +259,7 @@ describe('bad input: a clear error naming the file and the problem, in en and zh
     );
   });
 
-  it('malformed XML, not OSM at all, bzip2', async () => {
+  it('malformed XML, not OSM at all, a bzip2 header with nothing after it', async () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     await expectOsmError(
       readOsmExtract(enc('<osm><node id="1" lat="1" lon="2"></osm>'), { fileName: 'bad.osm' }),
@@ -273,8 +273,8 @@ describe('bad input: a clear error naming the file and the problem, in en and zh
     );
     await expectOsmError(
       readOsmExtract(enc('BZh91AY&SY....'), { fileName: 'x.osm.bz2' }),
-      'osm.bzip2-unsupported',
-      /osmium cat/,
+      'osm.bzip2-truncated',
+      /^x\.osm\.bz2: the bzip2 data ends early/,
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * OpenStreetMap extracts: read (`readOsmExtract`: .osm.pbf, .osm, .osm.gz, Overpass JSON; streaming,
+ * OpenStreetMap extracts: read (`readOsmExtract`: .osm.pbf, .osm, .osm.gz, .osm.bz2, Overpass JSON; streaming,
  * progress, AbortSignal), derive GreenReach's layers (`deriveOsmLayers`, by the tag table in
  * `tag-table.ts`), and write them (`derivedFlatGeobufFiles`). Runs in a Web Worker and in Node.
  *

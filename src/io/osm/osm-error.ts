@@ -7,7 +7,10 @@ import { InputError } from '../../coverage/input-error';
 export type OsmErrorCode =
   | 'osm.empty'
   | 'osm.unknown-format'
-  | 'osm.bzip2-unsupported'
+  /** A .bz2 that ends before its last block or end-of-stream marker. */
+  | 'osm.bzip2-truncated'
+  /** A .bz2 block that fails its CRC check or cannot be decoded. */
+  | 'osm.bzip2-corrupt'
   | 'osm.gzip-corrupt'
   | 'osm.pbf-truncated'
   | 'osm.pbf-corrupt'

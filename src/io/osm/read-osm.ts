@@ -1,7 +1,7 @@
 /**
  * Reads an OpenStreetMap extract of any supported format into an `OsmExtract`, streaming: `.osm.pbf`,
- * `.osm` XML, either gzip-compressed (DecompressionStream, in browsers, workers and Node ≥ 18), and
- * Overpass JSON. The format is found from the bytes, not the name. Progress (bytes read, elements
+ * `.osm` XML, either gzip-compressed (DecompressionStream, in browsers, workers and Node ≥ 18) or
+ * bzip2-compressed (`bzip2-decompress.ts`, loaded on first use; multi-stream files too), and Overpass JSON. The format is found from the bytes, not the name. Progress (bytes read, elements
  * counted) is reported at most every `progressIntervalMs`; an AbortSignal stops the read between
  * chunks or blocks. No Node-only API is used, so the same code runs in a Web Worker and in Node (pass a
  * Blob: a File in the browser, `await fs.openAsBlob(path)` in Node, or the bytes).
@@ -24,8 +24,9 @@ export type OsmFormat = 'pbf' | 'xml' | 'overpass-json';
 export interface OsmReadProgress {
   phase: 'read';
   format: OsmFormat | null;
-  gzip: boolean;
-  /** Bytes of the file consumed so far (compressed bytes for a .gz). */
+  /** The compression around the format, if any. */
+  compression: 'gzip' | 'bzip2' | null;
+  /** Bytes of the file consumed so far (compressed bytes for a .gz or .bz2). */
   bytesRead: number;
   /** The file's size when known, else null. */
   bytesTotal: number | null;
@@ -119,7 +120,7 @@ export async function readOsmExtract(source: OsmSource, options: OsmReadOptions 
   const progress: OsmReadProgress = {
     phase: 'read',
     format: null,
-    gzip: false,
+    compression: null,
     bytesRead: 0,
     bytesTotal,
     nodes: 0,
@@ -137,22 +138,25 @@ export async function readOsmExtract(source: OsmSource, options: OsmReadOptions 
   let { head, first } = await peek(reader, 16);
   if (head.length === 0) throw new OsmError(fileName, 'osm.empty', 'the file is empty', '文件为空');
   let detected = detectOsmFormat(head).format;
-  if (detected === 'gzip') {
-    progress.gzip = true;
+  if (detected === 'gzip' || detected === 'bzip2') {
+    progress.compression = detected;
     reader.releaseLock();
-    const rest = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        for (const chunk of first) controller.enqueue(chunk);
-        controller.close();
-      },
-    });
     // Re-join the peeked chunks with the rest of the stream, then decompress.
-    const joined = concatStreams(rest, stream);
-    stream = joined.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
+    const joined = concatStreams(streamOfChunks(first), stream);
+    if (detected === 'gzip') {
+      stream = joined.pipeThrough(
+        new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+      );
+    } else {
+      // Loaded on first use: only a .bz2 needs the decoder.
+      const { bunzip2Stream } = await import('./bzip2-decompress');
+      stream = bunzip2Stream(joined, fileName, signal);
+    }
     reader = stream.getReader();
     try {
       ({ head, first } = await peek(reader, 16));
     } catch (error) {
+      if (error instanceof OsmError || signal?.aborted) throw error;
       throw new OsmError(
         fileName,
         'osm.gzip-corrupt',
@@ -162,21 +166,21 @@ export async function readOsmExtract(source: OsmSource, options: OsmReadOptions 
     }
     if (head.length === 0) throw new OsmError(fileName, 'osm.empty', 'the file is empty', '文件为空');
     detected = detectOsmFormat(head).format;
-  }
-  if (detected === 'bzip2') {
-    throw new OsmError(
-      fileName,
-      'osm.bzip2-unsupported',
-      'bzip2-compressed OSM is not read here: convert it first with `osmium cat FILE.osm.bz2 -o FILE.osm.pbf` (or bunzip2 it)',
-      '暂不支持 bzip2 压缩的 OSM：请先用 `osmium cat FILE.osm.bz2 -o FILE.osm.pbf` 转换（或用 bunzip2 解压）',
-    );
+    if (detected === 'gzip' || detected === 'bzip2') {
+      throw new OsmError(
+        fileName,
+        'osm.unknown-format',
+        `the ${progress.compression} data holds ${detected} data again: decompress it once first (${detected === 'gzip' ? 'gunzip' : 'bunzip2'})`,
+        `${progress.compression} 数据里又是 ${detected} 压缩数据：请先解压一层（${detected === 'gzip' ? 'gunzip' : 'bunzip2'}）`,
+      );
+    }
   }
   if (detected !== 'pbf' && detected !== 'xml' && detected !== 'overpass-json') {
     throw new OsmError(
       fileName,
       'osm.unknown-format',
-      'not an OpenStreetMap file: expected .osm.pbf, .osm XML (optionally .gz) or Overpass JSON',
-      '不是 OpenStreetMap 文件：应为 .osm.pbf、.osm XML（可为 .gz）或 Overpass JSON',
+      'not an OpenStreetMap file: expected .osm.pbf, .osm XML (optionally .gz or .bz2) or Overpass JSON; .o5m, .osm.xz and .osm.zst are not read: convert them first with `osmium cat FILE -o FILE.osm.pbf`',
+      '不是 OpenStreetMap 文件：应为 .osm.pbf、.osm XML（可为 .gz 或 .bz2）或 Overpass JSON；不支持 .o5m、.osm.xz 和 .osm.zst：请先用 `osmium cat FILE -o FILE.osm.pbf` 转换',
     );
   }
   progress.format = detected;
@@ -210,7 +214,7 @@ export async function readOsmExtract(source: OsmSource, options: OsmReadOptions 
     }
   } catch (error) {
     if (error instanceof OsmError || signal?.aborted) throw error;
-    if (progress.gzip) {
+    if (progress.compression === 'gzip') {
       throw new OsmError(
         fileName,
         'osm.gzip-corrupt',
@@ -230,6 +234,16 @@ export async function readOsmExtract(source: OsmSource, options: OsmReadOptions 
     );
   }
   return store.finish(fileName);
+}
+
+/** A stream of chunks already in hand. */
+function streamOfChunks(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
 }
 
 function concatStreams(a: ReadableStream<Uint8Array>, b: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
