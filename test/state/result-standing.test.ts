@@ -2,12 +2,12 @@ import type { FeatureCollection } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageResult, RuleSet } from '../../src/coverage';
 import { presetRules } from '../../src/coverage';
-import type { GapClient } from '../../src/worker/gap-client';
-import type { CoverageClient } from '../../src/worker/coverage-client';
 import type { DataSet } from '../../src/state/load-data';
 import type { PlannerApp as PlannerAppClass } from '../../src/state/planner-app';
 import type { ResultsView as ResultsViewClass } from '../../src/state/results';
 import { resultStanding, runInputs } from '../../src/state/run-inputs';
+import type { CoverageClient } from '../../src/worker/coverage-client';
+import type { GapClient } from '../../src/worker/gap-client';
 
 // A result holds only for the inputs it was computed from: other layers or cells void it at once (the
 // map and panels show none of it), other rules on the same grid mark it out of date until the new one lands.
@@ -67,9 +67,7 @@ describe('resultStanding: a result against the inputs in use now', () => {
 
   it('the walking network counts only when both runs walk; buildings only with a population layer', () => {
     const otherStreets = { ...data, streets: collection() };
-    expect(resultStanding(computed, runInputs({ data: otherStreets, rules: chengdu, cellMeters: 20 }))).toBe(
-      'current',
-    );
+    expect(resultStanding(computed, runInputs({ data: otherStreets, rules: chengdu, cellMeters: 20 }))).toBe('current');
     const walked = runInputs({ data, rules: walking, cellMeters: 20 });
     expect(resultStanding(walked, runInputs({ data: otherStreets, rules: walking, cellMeters: 20 }))).toBe('void');
     const withBuildings = { ...data, buildings: collection() };
