@@ -77,10 +77,12 @@ export function ExportPanel({
       setError(t(language, 'exportOutOfDate'));
       return;
     }
-    // Still the result on screen, and current (the inputs may change while the writers load).
+    // Still the result on screen, and current (the inputs may change while the writers load). The shown
+    // result stands for its inputs: other layers drop it and other rules mark it, so a data set that only
+    // gains what the run does not read (the buildings, loaded after the first answer) keeps it.
     const stillShown = () => {
       const now = results.get().shown;
-      return now?.result === current && !now.outOfDate && app.store.get().data === state.data;
+      return now?.result === current && !now.outOfDate;
     };
     setBusy(kind);
     setError(null);
