@@ -13,7 +13,12 @@ import type { RenderedMap } from '../state/services';
 export const testHooksEnabled = import.meta.env.VITE_TEST_HOOKS === '1';
 
 /** The app state as tests read it: the store plus the shown result and its gap areas. */
-export type HookState = AppState & { result: ShownResult['result'] | null; gaps: GapAnalysis | null };
+export type HookState = AppState & {
+  result: ShownResult['result'] | null;
+  gaps: GapAnalysis | null;
+  /** Whether the shown result is of rules since changed (marked out of date until the new one lands). */
+  outOfDate: boolean;
+};
 
 /** What tests, the bench and the soak script read from `window.__greenreach` (live getters). */
 export interface TestHook {
@@ -59,7 +64,12 @@ export function installTestHooks(parts: {
   const { app, results, binding, scenarios, imports, kiosk } = parts;
   const shown = () => results.get().shown?.result ?? null;
   window.__greenreach = {
-    state: () => ({ ...app.store.get(), result: shown(), gaps: results.get().gaps }),
+    state: () => ({
+      ...app.store.get(),
+      result: shown(),
+      gaps: results.get().gaps,
+      outOfDate: results.get().shown?.outOfDate ?? false,
+    }),
     get summary() {
       return shown()?.summary ?? null;
     },

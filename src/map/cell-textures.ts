@@ -96,6 +96,11 @@ async function uploadCellRaster(
 export class CellRaster {
   /** The textures drawn now. */
   tiles: CellTextures = [];
+  /**
+   * The result `tiles` show (null: none). Textures are swapped in whole, one result at a time, so every
+   * tile drawn belongs to this one result, never some to an older one.
+   */
+  tilesResult: CoverageResult | null = null;
   /** Counts paints, so that a newer paint stops an older one's upload. */
   private generation = 0;
   /** Paints started and not yet drawn. */
@@ -131,6 +136,7 @@ export class CellRaster {
     if (!uploaded) return;
     const previous = this.tiles;
     this.tiles = uploaded;
+    this.tilesResult = result;
     await this.show();
     // Only now is no layer bound to the old textures.
     for (const { texture } of previous) texture.destroy();
@@ -142,14 +148,22 @@ export class CellRaster {
     this.generation++;
     for (const { texture } of this.tiles) texture.destroy();
     this.tiles = [];
+    this.tilesResult = null;
   }
 }
 
-/** The deck.gl layers of a raster's tiles, each drawn within `widthFractions` of the screen. */
+/** How cells of a result computed under other rules are drawn until the new one lands: faded and greyed. */
+const outOfDatePaint = { opacity: 0.45, desaturate: 0.8 };
+
+/**
+ * The deck.gl layers of a raster's tiles, each drawn within `widthFractions` of the screen; faded and
+ * greyed when `outOfDate` (uniforms only: nothing is painted or uploaded again).
+ */
 export function cellBitmapLayers(
   raster: CellTextures,
   idPrefix: string,
   widthFractions = fullWidth,
+  outOfDate = false,
 ): CellBitmapLayer[] {
   return raster.map(
     ({ bounds, texture }, tile) =>
@@ -160,6 +174,7 @@ export function cellBitmapLayers(
         _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
         pickable: false,
         widthFractions,
+        ...(outOfDate ? outOfDatePaint : {}),
       }),
   );
 }

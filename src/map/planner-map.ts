@@ -6,7 +6,7 @@ import type { GeoJSONSource } from 'maplibre-gl';
 import * as maplibregl from 'maplibre-gl';
 import type { BoundingBox, CoverageResult } from '../coverage';
 import type { GapAnalysis } from '../coverage/gap-areas';
-import type { SwipeSide } from '../geometry/swipe-clip';
+import { fullWidth, type SwipeSide } from '../geometry/swipe-clip';
 import { cameraOf, fitBoundsClear, initialCamera } from './camera';
 import { CellRaster, type CellView, cellBitmapLayers, criteriaInUse, emptyCellLayer } from './cell-textures';
 import { communityLabelPoints } from './community-labels';
@@ -29,6 +29,12 @@ import { PlannerBasemapLayers } from './planner-basemap';
 import { SwipeComparison } from './swipe';
 
 export type { CellInfo, FeatureInfo } from './map-types';
+
+/** A cell raster a frame drew: the result its tiles show, and whether they were drawn as out of date. */
+export interface DrawnCells {
+  result: CoverageResult;
+  outOfDate: boolean;
+}
 
 export interface PlannerMapOptions {
   container: HTMLElement;
@@ -89,6 +95,11 @@ export class PlannerMap {
     walkDifference: this.layers?.walkDifference ?? false,
   });
   private readonly swipe: SwipeComparison;
+  /** Results computed under rules since changed: their cells are drawn faded and greyed (`setOutOfDate`). */
+  private readonly outOfDate = new Set<CoverageResult>();
+  /** The cell rasters the overlay's layers hold (what its next frame draws), and those the last frame drew. */
+  private renderingCells: DrawnCells[] = [];
+  private drawnCells: DrawnCells[] = [];
   /** Counts changes of the visible cell layers, and the last one a frame has drawn: see `isCellsDrawn`. */
   private deckVersion = 0;
   private drawnDeckVersion = 0;
@@ -140,6 +151,7 @@ export class PlannerMap {
         // Once: the canvas exists from the first frame on (not a DOM query per frame).
         if (!this.overlayOutOfTabOrder) this.overlayOutOfTabOrder = this.keepOverlayOutOfTabOrder();
         this.drawnDeckVersion = this.renderingDeckVersion;
+        this.drawnCells = this.renderingCells;
         const waiters = this.drawWaiters;
         this.drawWaiters = [];
         for (const resolve of waiters) resolve();
@@ -297,6 +309,27 @@ export class PlannerMap {
     this.updateDeck();
   }
 
+  /**
+   * Marks results as computed under rules since changed (`outOfDate`), or as current again: while an
+   * out-of-date result's cells are drawn they are faded and greyed (a uniform change); the cells of a
+   * newer result, swapped in whole, are drawn as usual.
+   */
+  markCells(results: readonly (CoverageResult | null)[], outOfDate: boolean): void {
+    let changed = false;
+    for (const result of results) {
+      if (!result || this.outOfDate.has(result) === outOfDate) continue;
+      if (outOfDate) this.outOfDate.add(result);
+      else this.outOfDate.delete(result);
+      changed = true;
+    }
+    if (changed) this.updateDeck();
+  }
+
+  /** The results whose cells the last frame drew, and whether drawn as out of date: for tests. */
+  drawnCellResults(): readonly DrawnCells[] {
+    return this.drawnCells;
+  }
+
   /** Gap areas of the current result (for the gap highlight and the cell tooltip). */
   setGaps(gaps: GapAnalysis | null): void {
     this.gaps = gaps;
@@ -378,9 +411,12 @@ export class PlannerMap {
   /** The residential cell at a position, with its distances, or null. */
   cellAt(longitude: number, latitude: number, side: SwipeSide = 'scenario'): CellInfo | null {
     const baseline = side === 'baseline' && this.swipe.baseline !== null;
-    const result = baseline ? this.swipe.baseline : this.result;
+    // The cell as drawn: a result still uploading is not yet on screen, the one before it is.
+    const drawn = this.result ? this.cells.tilesResult : null;
+    const result = baseline ? this.swipe.baseline : drawn;
     if (!result || !(this.layers?.cells ?? true)) return null;
-    return cellAt(result, criteriaInUse(this.result), this.gaps, longitude, latitude, baseline);
+    const gaps = drawn === this.result ? this.gaps : null;
+    return cellAt(result, criteriaInUse(drawn), gaps, longitude, latitude, baseline);
   }
 
   /** The green space or greenway drawn at a screen point (within a few pixels), or null. */
@@ -401,8 +437,20 @@ export class PlannerMap {
   private deckLayers(): Layer[] {
     const cellsVisible = (this.layers?.cells ?? true) && this.result !== null;
     const tiles = cellsVisible ? this.cells.tiles : [];
-    const layers: Layer[] =
-      cellsVisible && this.swipe.baseline !== null ? this.swipe.cellLayers(tiles) : cellBitmapLayers(tiles, 'cells');
+    // A mark outlives no result the map holds (a result is large: the set must not keep it alive).
+    const held = [this.result, this.swipe.baseline, this.cells.tilesResult, this.swipe.raster.tilesResult];
+    for (const result of this.outOfDate) if (!held.includes(result)) this.outOfDate.delete(result);
+    // Each raster's tiles are one result's (swapped in whole): what it draws is that result's, marked so.
+    const drawn = (result: CoverageResult | null): DrawnCells[] =>
+      result ? [{ result, outOfDate: this.outOfDate.has(result) }] : [];
+    const cells = drawn(cellsVisible ? this.cells.tilesResult : null);
+    const swiping = cellsVisible && this.swipe.baseline !== null;
+    const swiped = drawn(swiping ? this.swipe.raster.tilesResult : null);
+    this.renderingCells = [...cells, ...swiped];
+    const cellsOutOfDate = cells[0]?.outOfDate ?? false;
+    const layers: Layer[] = swiping
+      ? this.swipe.cellLayers(tiles, { baseline: swiped[0]?.outOfDate ?? false, scenario: cellsOutOfDate })
+      : cellBitmapLayers(tiles, 'cells', fullWidth, cellsOutOfDate);
     if (tiles.length === 0) layers.push(emptyCellLayer());
     layers.push(highlightLayer(this.highlights));
     for (const extra of this.extraLayers.values()) layers.push(...extra);

@@ -26,15 +26,19 @@ export class SwipeComparison {
     return x < (this.dividerPercent / 100) * width ? 'baseline' : 'scenario';
   }
 
-  /** The cell layers while swiping: the baseline's tiles left of the divider, `cells` (the coverage's) right of it. */
-  cellLayers(cells: CellTextures) {
+  /**
+   * The cell layers while swiping: the baseline's tiles left of the divider, `cells` (the coverage's) right
+   * of it; `outOfDate` says, per side, whether its tiles are of a result the rules have since changed.
+   */
+  cellLayers(cells: CellTextures, outOfDate: { baseline: boolean; scenario: boolean }) {
     return [
       ...cellBitmapLayers(
         this.raster.tiles,
         'swipe-baseline-cells',
         swipeSideFractions('baseline', this.dividerPercent),
+        outOfDate.baseline,
       ),
-      ...cellBitmapLayers(cells, 'cells', swipeSideFractions('scenario', this.dividerPercent)),
+      ...cellBitmapLayers(cells, 'cells', swipeSideFractions('scenario', this.dividerPercent), outOfDate.scenario),
     ];
   }
 }

@@ -7,6 +7,12 @@ import type { ScenarioState } from './scenario';
 import type { Store } from './store';
 
 /**
+ * How long a result may be out of date before its cells are drawn faded: a quick recompute (a rule
+ * edited on a small data set) lands first, so the cells do not flash grey on every edit.
+ */
+export const outOfDateGraceMs = 250;
+
+/**
  * State drives the map: subscribes to the app, the shown results and the scenario (swipe) and calls
  * PlannerMap, which knows nothing of the stores. Every camera move the app asks for (`cameraRequest`)
  * and the first fit to newly loaded data happen here.
@@ -18,6 +24,7 @@ export class MapBinding {
   basemapDrawn: Promise<void> = Promise.resolve();
   private drawnResult: unknown = null;
   private suggestionRequests = 0;
+  private outOfDateTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly disposers: (() => void)[] = [];
 
   constructor(
@@ -108,6 +115,26 @@ export class MapBinding {
       });
     }
     if (state.gaps !== previous?.gaps) this.map.setGaps(state.gaps);
+    if (state.shown !== previous?.shown) this.outOfDateChanged(state);
+  }
+
+  /**
+   * The shown result (and the baseline of the swipe) computed under rules since changed: their cells are
+   * drawn faded once that has lasted `outOfDateGraceMs`. A current result takes the mark off its own
+   * cells only: an out-of-date raster still drawn while the new one uploads stays faded until swapped out.
+   */
+  private outOfDateChanged(state: ResultsState): void {
+    const results = [state.shown?.result ?? null, this.app.store.get().baseline];
+    if (this.outOfDateTimer) clearTimeout(this.outOfDateTimer);
+    this.outOfDateTimer = null;
+    if (!state.shown?.outOfDate) {
+      this.map.markCells(results, false);
+      return;
+    }
+    this.outOfDateTimer = setTimeout(() => {
+      this.outOfDateTimer = null;
+      this.map.markCells(results, true);
+    }, outOfDateGraceMs);
   }
 
   /** The swipe's left side is the baseline; off, the map gets null and frees its raster. */
@@ -121,6 +148,7 @@ export class MapBinding {
   /** Stops following the stores (the map is being replaced or destroyed). */
   dispose(): void {
     for (const dispose of this.disposers) dispose();
+    if (this.outOfDateTimer) clearTimeout(this.outOfDateTimer);
     this.app.mapDataDrawn = null;
   }
 }

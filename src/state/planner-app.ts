@@ -5,6 +5,7 @@ import { CancelledError, type CoverageClient } from '../worker/coverage-client';
 import { datasetSearch, shippedDatasets } from './datasets';
 import { type DataSet, loadDataSet, loadDeferredLayers } from './load-data';
 import { type RuleNumberKey, type RuleNumbers, ruleNumbers, rulesFor } from './rule-editing';
+import { type RunInputs, resultStanding, runInputs } from './run-inputs';
 import type { FeatureSelection } from './search-index';
 import { Store } from './store';
 import {
@@ -47,6 +48,11 @@ export interface AppState extends ScreenState {
   errorDetail: InputErrorJSON | null;
   /** The full computation on the data and rules (no scenario feature); scenarios live in src/state/scenario.ts. */
   baseline: CoverageResult | null;
+  /**
+   * What `baseline` was computed from (set with it). Against the inputs in use now it says whether the
+   * baseline still holds, is out of date (other rules) or void (other layers or cells): `run-inputs.ts`.
+   */
+  baselineInputs: RunInputs | null;
   sort: { key: CommunitySortKey; descending: boolean };
   /** Milliseconds from page start to the first coverage drawn. */
   firstDrawnMs: number | null;
@@ -99,6 +105,7 @@ export class PlannerApp {
       error: null,
       errorDetail: null,
       baseline: null,
+      baselineInputs: null,
       sort: { key: 'uncovered', descending: true },
       firstDrawnMs: null,
       cameraRequest: null,
@@ -185,6 +192,7 @@ export class PlannerApp {
       error: error instanceof Error ? error.message : String(error),
       errorDetail: error instanceof InputError ? error.toJSON() : null,
       baseline: null,
+      baselineInputs: null,
       selectedGap: null,
     });
   }
@@ -224,6 +232,7 @@ export class PlannerApp {
     const { data, rules, cellMeters } = this.store.get();
     if (!data) return;
     const layers = this.coverageLayers();
+    const inputs = runInputs(this.store.get());
     try {
       const result = await this.client.compute(layers, rules, cellMeters, {
         onProgress: (progress) => {
@@ -231,7 +240,12 @@ export class PlannerApp {
         },
       });
       if (runId !== this.runId) return;
-      this.store.set({ status: 'drawing', baseline: result, progress: { phase: 'park', fraction: 1 } });
+      this.store.set({
+        status: 'drawing',
+        baseline: result,
+        baselineInputs: inputs,
+        progress: { phase: 'park', fraction: 1 },
+      });
     } catch (error) {
       if (error instanceof CancelledError || runId !== this.runId) return;
       this.fail(error);
@@ -254,7 +268,7 @@ export class PlannerApp {
   replaceLayers(patch: Partial<Omit<DataSet, 'bytes'>>): void {
     const { data } = this.store.get();
     if (!data) return;
-    this.store.set({
+    this.changeInputs({
       data: { ...data, ...patch },
       selectedCommunity: null,
       selectedGap: null,
@@ -263,10 +277,25 @@ export class PlannerApp {
     void this.compute();
   }
 
+  /**
+   * Changes the data, rules or cells in one update. When the baseline no longer describes the new
+   * layers or grid (`void`), it goes in the same update: no subscriber (map, panels, scenario) ever sees
+   * the new data beside the old data's cells and figures. Other rules on the same grid keep it, shown
+   * out of date (`ResultsView`), until the new result lands.
+   */
+  private changeInputs(patch: Partial<AppState>): void {
+    this.store.set((state) => {
+      const standing = resultStanding(state.baselineInputs, runInputs({ ...state, ...patch }));
+      return standing === 'void' && state.baseline
+        ? { ...patch, baseline: null, baselineInputs: null, selectedGap: null }
+        : patch;
+    });
+  }
+
   /** Chooses a preset: its numbers replace the edited ones; recomputes. */
   setPreset(presetId: string): void {
     const rules = presetRules(presetId);
-    this.store.set({ presetId, numbers: ruleNumbers(rules), rules, ruleError: null, selectedGap: null });
+    this.changeInputs({ presetId, numbers: ruleNumbers(rules), rules, ruleError: null, selectedGap: null });
     void this.compute();
   }
 
@@ -283,7 +312,7 @@ export class PlannerApp {
   private editRules(numbers: RuleNumbers): void {
     try {
       const rules = rulesFor(this.store.get().presetId, numbers);
-      this.store.set({ numbers, rules, ruleError: null, selectedGap: null });
+      this.changeInputs({ numbers, rules, ruleError: null, selectedGap: null });
       void this.compute();
     } catch (error) {
       this.store.set({ numbers, ruleError: error instanceof Error ? error.message : String(error) });
@@ -296,7 +325,7 @@ export class PlannerApp {
       this.store.set({ ruleError: `cell size must be 10–500 m, got ${cellMeters}` });
       return;
     }
-    this.store.set({ cellMeters, ruleError: null, selectedGap: null });
+    this.changeInputs({ cellMeters, ruleError: null, selectedGap: null });
     void this.compute();
   }
 

@@ -2,6 +2,7 @@ import type { CoverageResult } from '../coverage';
 import type { GapAnalysis } from '../coverage/gap-areas';
 import type { GapClient } from '../worker/gap-client';
 import type { AppState } from './planner-app';
+import { type ResultStanding, resultStanding, runInputs } from './run-inputs';
 import type { ScenarioState } from './scenario';
 import { Store } from './store';
 
@@ -12,6 +13,12 @@ export interface ShownResult {
   source: 'baseline' | 'scenario';
   /** The scenario's name when `source` is `scenario`. */
   scenarioName: string | null;
+  /**
+   * The rules changed since it was computed (same layers and cells): its figures and cells are marked as
+   * out of date and nothing exports it until the new result lands. (A result of other layers or cells is
+   * not shown at all.)
+   */
+  outOfDate: boolean;
 }
 
 export interface ResultsState {
@@ -43,7 +50,10 @@ export class ResultsView {
     private readonly gapClient: GapClient,
   ) {
     app.subscribe((state, previous) => {
-      if (state.baseline !== previous.baseline) this.update(true);
+      const inputs =
+        state.data !== previous.data || state.rules !== previous.rules || state.cellMeters !== previous.cellMeters;
+      if (state.baseline !== previous.baseline || state.baselineInputs !== previous.baselineInputs || inputs)
+        this.update(true);
     });
     scenarios?.subscribe((state, previous) => {
       const named = state.activeId !== previous.activeId || state.scenarios !== previous.scenarios;
@@ -71,22 +81,36 @@ export class ResultsView {
     this.timer = null;
     const shown = this.derive();
     const current = this.store.get().shown;
-    if (shown?.result === current?.result && shown?.scenarioName === current?.scenarioName) return;
+    const same =
+      shown?.result === current?.result &&
+      shown?.scenarioName === current?.scenarioName &&
+      shown?.outOfDate === current?.outOfDate;
+    if (same) return;
     if (shown?.source === 'scenario') this.lastScenarioAt = performance.now();
     this.store.set({ shown, gaps: shown?.result === current?.result ? this.store.get().gaps : null });
     if (shown && shown.result !== current?.result) void this.findGaps(shown.result);
   }
 
+  /** How the baseline stands against the inputs in use now (`void` without a baseline). */
+  standing(): ResultStanding {
+    const state = this.app.get();
+    return state.baseline ? resultStanding(state.baselineInputs, runInputs(state)) : 'void';
+  }
+
   private derive(): ShownResult | null {
     const baseline = this.app.get().baseline;
+    const standing = this.standing();
+    // Cells and figures of other layers or another grid describe another place: shown nowhere.
+    if (standing === 'void') return null;
+    const outOfDate = standing === 'outOfDate';
     const scenario = this.scenarios?.get();
     // A scenario result belongs to the baseline it was edited from; an older one is not shown.
     const edited = scenario?.result && scenario.result !== baseline && scenario.resultBaseline === baseline;
     if (scenario && edited && !scenario.showBaseline) {
       const name = scenario.scenarios.find((entry) => entry.id === scenario.activeId)?.name ?? '';
-      return { result: scenario.result!, source: 'scenario', scenarioName: name };
+      return { result: scenario.result!, source: 'scenario', scenarioName: name, outOfDate };
     }
-    return baseline ? { result: baseline, source: 'baseline', scenarioName: null } : null;
+    return baseline ? { result: baseline, source: 'baseline', scenarioName: null, outOfDate } : null;
   }
 
   private async findGaps(result: CoverageResult): Promise<void> {

@@ -35,6 +35,7 @@ export function App({ services }: { services: PlannerServices }) {
     const value = state.data?.manifest?.attribution;
     return typeof value === 'string' ? value : null;
   });
+  const outOfDate = useStore(results.store, (state) => state.shown?.outOfDate ?? false);
   const [copied, setCopied] = useState(false);
 
   const selectCommunity = (community: number) => {
@@ -140,7 +141,8 @@ export function App({ services }: { services: PlannerServices }) {
             scenarios={scenarios}
           />
         </main>
-        <aside class="side side-right">
+        {/* A result of rules since changed: its panels are faded (after a short grace) and marked busy. */}
+        <aside class="side side-right" data-out-of-date={outOfDate ? 'true' : undefined} aria-busy={outOfDate}>
           <SummaryPanel app={app} results={results} />
           <ScenarioPanel app={app} controller={scenarios} draw={services.draw} />
           <CommunityPanel app={app} results={results} />

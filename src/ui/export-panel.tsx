@@ -63,6 +63,8 @@ export function ExportPanel({
   const [pngSize, setPngSize] = useState<PngSize>(pngSizes[0]);
   const language = useStore(app.store, (state) => state.language);
   const result = useStore(results.store, (state) => state.shown?.result ?? null);
+  // A result of rules since changed is not exported: the file would carry figures that no longer hold.
+  const outOfDate = useStore(results.store, (state) => state.shown?.outOfDate ?? false);
   const [busy, setBusy] = useState<ExportKind | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -71,6 +73,17 @@ export function ExportPanel({
     const { shown, gaps } = results.get();
     const current = shown?.result;
     if (!current || !state.data) return;
+    if (shown.outOfDate) {
+      setError(t(language, 'exportOutOfDate'));
+      return;
+    }
+    // Still the result on screen, and current (the inputs may change while the writers load). The shown
+    // result stands for its inputs: other layers drop it and other rules mark it, so a data set that only
+    // gains what the run does not read (the buildings, loaded after the first answer) keeps it.
+    const stillShown = () => {
+      const now = results.get().shown;
+      return now?.result === current && !now.outOfDate;
+    };
     setBusy(kind);
     setError(null);
     const stem = `greenreach-${current.rules.id}-${current.grid.cellMeters}m`;
@@ -91,6 +104,7 @@ export function ExportPanel({
         gapCollection,
         rulesRecord,
       } = exports;
+      if (!stillShown()) throw new Error(t(language, 'exportOutOfDate'));
       if (kind === 'cellsGeojson') {
         download(new Blob([...cellGeoJsonChunks(current)], { type: 'application/geo+json' }), `${stem}-cells.geojson`);
       } else if (kind === 'cellsFgb') {
@@ -162,6 +176,7 @@ export function ExportPanel({
           language,
           sources,
         });
+        if (!stillShown()) throw new Error(t(language, 'exportOutOfDate'));
         download(png, `${stem}-map${pixels ? `-${pngSize}` : ''}.png`);
       }
     } catch (caught) {
@@ -180,7 +195,7 @@ export function ExportPanel({
           <button
             type="button"
             key={kind}
-            disabled={!result || busy !== null}
+            disabled={!result || outOfDate || busy !== null}
             data-testid={`export-${kind}`}
             onClick={() => void run(kind)}
           >
@@ -188,6 +203,11 @@ export function ExportPanel({
           </button>
         ))}
       </div>
+      {(outOfDate || !result) && (
+        <p class="muted small" data-testid="export-waits">
+          {t(language, 'exportWaits')}
+        </p>
+      )}
       {renderMap && <PngSizePicker language={language} value={pngSize} onChange={setPngSize} />}
       <ReportLinks app={app} />
       {error && (

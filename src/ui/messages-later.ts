@@ -160,6 +160,14 @@ export const laterMessages = {
   export_cellsTif: { zh: '距离栅格 GeoTIFF', en: 'Distances GeoTIFF' },
   export_verdictsTif: { zh: '达标栅格 GeoTIFF', en: 'Verdicts GeoTIFF' },
   export_png: { zh: '地图 PNG', en: 'Map PNG' },
+  exportWaits: {
+    zh: '导出将在新结果算出并显示后可用',
+    en: 'Exports are available once the new result is computed and shown',
+  },
+  exportOutOfDate: {
+    zh: '未导出：数据或标准已更改，结果正在重新计算；请在新结果显示后再导出',
+    en: 'Not exported: the data or rules changed and the result is being recomputed; export once the new result is shown',
+  },
   dataSources: { zh: '数据来源', en: 'Data sources' },
   demoData: { zh: '合成示例数据', en: 'synthetic demo data' },
   // ---- OpenStreetMap extracts ----

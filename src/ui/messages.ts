@@ -50,6 +50,10 @@ export const messages = {
   city: { zh: '全区概况', en: 'District summary' },
   baselineResult: { zh: '显示：现状（不含方案）', en: 'Showing: baseline (no scenario)' },
   scenarioResult: { zh: '显示方案', en: 'Showing scenario' },
+  resultsOutOfDate: {
+    zh: '已过时：标准已更改，正在按新标准重新计算，以下数字和地图网格仍是旧标准的',
+    en: 'Out of date: the rules changed and are being recomputed; the figures and cells below are still those of the old rules',
+  },
   residents: { zh: '居民', en: 'Residents' },
   reachGreen: { zh: '见绿', en: 'Reach green' },
   reachPark: { zh: '见园', en: 'Reach a park' },

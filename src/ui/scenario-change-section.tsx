@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import { resultStanding, runInputs } from '../state/run-inputs';
 import { rulesKey, totalsGain } from '../state/scenario';
 import { communityName, formatCount, t } from './i18n';
 import { type SectionProps, signed } from './scenario-section-props';
@@ -167,10 +168,12 @@ export function useScenarioCsv(
   writeCsv: ((fields: string[], rows: unknown[][]) => string) | null,
 ): string {
   const baseline = useStore(app.store, (s) => s.baseline);
+  // Figures of rules since changed are not offered as a file (the new ones are being computed).
+  const current = useStore(app.store, (s) => resultStanding(s.baselineInputs, runInputs(s)) === 'current');
   const result = useStore(controller.store, (s) => s.result);
   const active = useStore(controller.store, (s) => s.scenarios.find((scenario) => scenario.id === s.activeId) ?? null);
   const csv = useMemo(() => {
-    if (!baseline || !result || !writeCsv) return '';
+    if (!baseline || !result || !writeCsv || !current) return '';
     const rows: unknown[][] = [];
     const row = (name: string, b: typeof baseline.summary.city, s: typeof baseline.summary.city) => {
       const g = totalsGain(b, s);
@@ -210,6 +213,6 @@ export function useScenarioCsv(
       ],
       rows,
     );
-  }, [baseline, result, active?.name, language, writeCsv]);
+  }, [baseline, result, active?.name, language, writeCsv, current]);
   return csv;
 }

@@ -75,10 +75,16 @@ export function SummaryPanel({ app, results }: { app: PlannerApp; results: Resul
   const language = useStore(app.store, (state) => state.language);
   const shown = useStore(results.store, (state) => state.shown);
   const populationName = useStore(app.store, (state) => state.data?.populationName ?? null);
+  const busy = useStore(app.store, (state) => ['loading', 'computing', 'drawing'].includes(state.status));
   const result = shown?.result ?? null;
   return (
-    <section class="panel" aria-labelledby="summary-heading">
+    <section class="panel summary-panel" aria-labelledby="summary-heading">
       <h2 id="summary-heading">{t(language, 'city')}</h2>
+      {shown?.outOfDate && (
+        <p class="out-of-date" role="status" data-testid="results-out-of-date">
+          {t(language, 'resultsOutOfDate')}
+        </p>
+      )}
       {shown && (
         <p class={`result-source result-${shown.source}`} data-testid="summary-source" data-source={shown.source}>
           {shown.source === 'scenario'
@@ -96,7 +102,10 @@ export function SummaryPanel({ app, results }: { app: PlannerApp; results: Resul
           </p>
         </>
       ) : (
-        <p class="muted">…</p>
+        // No figures of other data are kept on screen: while the new ones are computed, only that is said.
+        <p class="muted" role="status" data-testid="results-computing">
+          {busy ? `${t(language, 'computing')}…` : '…'}
+        </p>
       )}
     </section>
   );
