@@ -13,6 +13,7 @@ import { communityLabelPoints } from './community-labels';
 import { entranceCollection } from './entrance-points';
 import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
+import { ImportPreviewLayers } from './import-preview';
 import { cellAt, featureAt, MapPointer } from './map-pointer';
 import { communityLabelText, dataLayers, initialStyle, visibilityGroups } from './map-style';
 import type {
@@ -24,6 +25,7 @@ import type {
   MapLanguage,
   MapLayerVisibility,
   MapPlannerBasemap,
+  MapPreview,
 } from './map-types';
 import { PlannerBasemapLayers } from './planner-basemap';
 import { SwipeComparison } from './swipe';
@@ -99,6 +101,9 @@ export class PlannerMap {
   private styleLoaded: Promise<void>;
   /** A basemap the planner supplies (PMTiles), under the app's layers. */
   private readonly plannerBasemap: PlannerBasemapLayers;
+  /** Layers not yet in use (an extract's derived layers) drawn over the rest while the planner looks at them. */
+  private readonly preview: ImportPreviewLayers;
+  private previewShown = false;
   /** Resolves once the map has drawn the last data set handed to it (every tile loaded and drawn). */
   private dataDrawn: Promise<void> = Promise.resolve();
   private destroyed = false;
@@ -148,6 +153,7 @@ export class PlannerMap {
     this.map.addControl(this.overlay);
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
     this.plannerBasemap = new PlannerBasemapLayers(this.map, this.styleLoaded);
+    this.preview = new ImportPreviewLayers(this.map, this.styleLoaded);
     this.map.on('moveend', () => options.onViewChange?.(cameraOf(this.map)));
     this.pointer = new MapPointer(
       this.map,
@@ -222,6 +228,7 @@ export class PlannerMap {
     if (!this.map.getLayer('district-fill')) {
       for (const layer of dataLayers()) this.map.addLayer(layer);
       this.plannerBasemap.place();
+      this.preview.raise();
     }
     this.applyLanguage();
     this.applyVisibility();
@@ -242,6 +249,20 @@ export class PlannerMap {
   async setPlannerBasemap(basemap: MapPlannerBasemap | null): Promise<void> {
     await this.plannerBasemap.set(basemap, this.language);
     this.applyVisibility();
+  }
+
+  /**
+   * Draws layers before they are used (an OpenStreetMap extract's derived layers) over the data set's,
+   * with the coverage cells hidden under them; null removes them and shows the cells again. Resolves
+   * once every changed layer has been handed to MapLibre.
+   */
+  setPreview(preview: MapPreview | null): Promise<void> {
+    if (this.previewShown !== (preview !== null)) {
+      this.previewShown = preview !== null;
+      this.cellLayersChanged();
+      this.updateDeck();
+    }
+    return this.preview.set(preview);
   }
 
   private applyLanguage(): void {
@@ -379,7 +400,7 @@ export class PlannerMap {
   cellAt(longitude: number, latitude: number, side: SwipeSide = 'scenario'): CellInfo | null {
     const baseline = side === 'baseline' && this.swipe.baseline !== null;
     const result = baseline ? this.swipe.baseline : this.result;
-    if (!result || !(this.layers?.cells ?? true)) return null;
+    if (!result || !(this.layers?.cells ?? true) || this.previewShown) return null;
     return cellAt(result, criteriaInUse(this.result), this.gaps, longitude, latitude, baseline);
   }
 
@@ -399,7 +420,7 @@ export class PlannerMap {
    * until there is data), so their shaders compile on the first frame, before any computation.
    */
   private deckLayers(): Layer[] {
-    const cellsVisible = (this.layers?.cells ?? true) && this.result !== null;
+    const cellsVisible = (this.layers?.cells ?? true) && this.result !== null && !this.previewShown;
     const tiles = cellsVisible ? this.cells.tiles : [];
     const layers: Layer[] =
       cellsVisible && this.swipe.baseline !== null ? this.swipe.cellLayers(tiles) : cellBitmapLayers(tiles, 'cells');
