@@ -158,16 +158,13 @@ describe.skipIf(!executable)('OpenStreetMap extracts in Chromium', browserSuiteO
       return green / (pixels.length / 4);
     };
     await page.screenshot({ path: join(root, 'test-output/osm-preview.png') });
-    const greenWithParks = await greenShare();
-    console.log('green share', greenWithParks, park);
-    expect(greenWithParks).toBeGreaterThan(0.3);
+    // The park's box is not all park (its outline is not a rectangle): measured 0.42 here.
+    expect(await greenShare()).toBeGreaterThan(0.3);
     // Dropping the layer takes it off the map.
     await page.getByTestId('osm-layer-greenspaces').uncheck();
     await expect.poll(() => previewCount('greenspaces')).toBe(0);
     await waitForMapIdle(page);
-    const greenWithout = await greenShare();
-    console.log('green share without', greenWithout);
-    expect(greenWithout).toBeLessThan(0.05);
+    expect(await greenShare()).toBeLessThan(0.05);
     expect(await previewCount('streets')).toBe(329);
     // Switching a tag rule off derives again, and the preview follows.
     await page.getByTestId('osm-layer-greenspaces').check();
