@@ -80,7 +80,10 @@ async function workerHeapSampler(browser: import('playwright-core').Browser) {
       for (const target of targetInfos.filter((info) => info.type === 'worker')) {
         if (!sessions.has(target.targetId)) {
           // A worker's name (`new Worker(url, {name})`) is its title; else the file, without the hash.
-          const file = target.url.split('/').pop()?.replace(/-[\w-]{8}\.m?js$/, '');
+          const file = target.url
+            .split('/')
+            .pop()
+            ?.replace(/-[\w-]{8}\.m?js$/, '');
           const name = target.title && !target.title.includes('/') ? target.title : file || 'worker';
           const attached = await cdp
             .send('Target.attachToTarget', { targetId: target.targetId, flatten: false })

@@ -53,7 +53,7 @@ export function startPlanner(element: HTMLElement): PlannerServices {
     }
     if (!container) return;
     const map = createPlannerMap(container, app, results, hover);
-    const binding = new MapBinding(map, app, results, scenarios.store, basemap.store);
+    const binding = new MapBinding(map, app, results, scenarios.store, basemap.store, osmImport.store);
     const current = { map, binding, tool: null as DrawTool | null, measureTool: null as MeasureTool | null };
     mounted = current;
     void Promise.all([drawToolModule, measureToolModule]).then(([{ DrawTool }, { MeasureTool }]) => {

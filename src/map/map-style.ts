@@ -12,7 +12,7 @@ import type { MapLanguage, MapLayerVisibility } from './map-types';
  */
 
 /** Green space fills by kind: one MapLibre layer each with a constant colour (one shared shader). */
-const greenKindFills: { kind: string; color: string }[] = [
+export const greenKindFills: { kind: string; color: string }[] = [
   { kind: 'park', color: 'rgb(27, 120, 55)' },
   { kind: 'pocket_park', color: 'rgb(90, 174, 97)' },
   { kind: 'micro_green', color: 'rgb(166, 219, 160)' },

@@ -89,3 +89,18 @@ export interface FeatureInfo {
   name: string;
   kind: string;
 }
+
+/** The layers a preview of not yet used layers can hold (an OpenStreetMap extract's derived layers). */
+export type MapPreviewLayer =
+  | 'basemap'
+  | 'residential'
+  | 'buildings'
+  | 'barriers'
+  | 'streets'
+  | 'greenspaces'
+  | 'greenways'
+  | 'communities'
+  | 'entrances';
+
+/** Layers drawn over the map before they are used, by name (a layer absent is not drawn). */
+export type MapPreview = Partial<Record<MapPreviewLayer, FeatureCollection>>;

@@ -13,6 +13,7 @@ import { communityLabelPoints } from './community-labels';
 import { entranceCollection } from './entrance-points';
 import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
+import { ImportPreviewLayers } from './import-preview';
 import { cellAt, featureAt, MapPointer } from './map-pointer';
 import { communityLabelText, dataLayers, initialStyle, visibilityGroups } from './map-style';
 import type {
@@ -24,6 +25,7 @@ import type {
   MapLanguage,
   MapLayerVisibility,
   MapPlannerBasemap,
+  MapPreview,
 } from './map-types';
 import { PlannerBasemapLayers } from './planner-basemap';
 import { SwipeComparison } from './swipe';
@@ -110,6 +112,9 @@ export class PlannerMap {
   private styleLoaded: Promise<void>;
   /** A basemap the planner supplies (PMTiles), under the app's layers. */
   private readonly plannerBasemap: PlannerBasemapLayers;
+  /** Layers not yet in use (an extract's derived layers) drawn over the rest while the planner looks at them. */
+  private readonly preview: ImportPreviewLayers;
+  private previewShown = false;
   /** Resolves once the map has drawn the last data set handed to it (every tile loaded and drawn). */
   private dataDrawn: Promise<void> = Promise.resolve();
   private destroyed = false;
@@ -160,6 +165,7 @@ export class PlannerMap {
     this.map.addControl(this.overlay);
     this.styleLoaded = new Promise((resolve) => this.map.once('load', () => resolve()));
     this.plannerBasemap = new PlannerBasemapLayers(this.map, this.styleLoaded);
+    this.preview = new ImportPreviewLayers(this.map, this.styleLoaded);
     this.map.on('moveend', () => options.onViewChange?.(cameraOf(this.map)));
     this.pointer = new MapPointer(
       this.map,
@@ -234,6 +240,7 @@ export class PlannerMap {
     if (!this.map.getLayer('district-fill')) {
       for (const layer of dataLayers()) this.map.addLayer(layer);
       this.plannerBasemap.place();
+      this.preview.raise();
     }
     this.applyLanguage();
     this.applyVisibility();
@@ -254,6 +261,20 @@ export class PlannerMap {
   async setPlannerBasemap(basemap: MapPlannerBasemap | null): Promise<void> {
     await this.plannerBasemap.set(basemap, this.language);
     this.applyVisibility();
+  }
+
+  /**
+   * Draws layers before they are used (an OpenStreetMap extract's derived layers) over the data set's,
+   * with the coverage cells hidden under them; null removes them and shows the cells again. Resolves
+   * once every changed layer has been handed to MapLibre.
+   */
+  setPreview(preview: MapPreview | null): Promise<void> {
+    if (this.previewShown !== (preview !== null)) {
+      this.previewShown = preview !== null;
+      this.cellLayersChanged();
+      this.updateDeck();
+    }
+    return this.preview.set(preview);
   }
 
   private applyLanguage(): void {
@@ -414,7 +435,7 @@ export class PlannerMap {
     // The cell as drawn: a result still uploading is not yet on screen, the one before it is.
     const drawn = this.result ? this.cells.tilesResult : null;
     const result = baseline ? this.swipe.baseline : drawn;
-    if (!result || !(this.layers?.cells ?? true)) return null;
+    if (!result || !(this.layers?.cells ?? true) || this.previewShown) return null;
     const gaps = drawn === this.result ? this.gaps : null;
     return cellAt(result, criteriaInUse(drawn), gaps, longitude, latitude, baseline);
   }
@@ -435,7 +456,7 @@ export class PlannerMap {
    * until there is data), so their shaders compile on the first frame, before any computation.
    */
   private deckLayers(): Layer[] {
-    const cellsVisible = (this.layers?.cells ?? true) && this.result !== null;
+    const cellsVisible = (this.layers?.cells ?? true) && this.result !== null && !this.previewShown;
     const tiles = cellsVisible ? this.cells.tiles : [];
     // A mark outlives no result the map holds (a result is large: the set must not keep it alive).
     const held = [this.result, this.swipe.baseline, this.cells.tilesResult, this.swipe.raster.tilesResult];

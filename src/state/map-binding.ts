@@ -1,6 +1,8 @@
 import { collectionBounds } from '../coverage/geometry';
 import type { PlannerMap } from '../map/planner-map';
 import type { BasemapState } from './basemap-controller';
+import type { OsmImportState } from './osm-import';
+import { osmPreview } from './osm-preview';
 import type { AppState, PlannerApp } from './planner-app';
 import type { ResultsState, ResultsView } from './results';
 import type { ScenarioState } from './scenario';
@@ -33,6 +35,7 @@ export class MapBinding {
     results: ResultsView,
     private readonly scenarios: Store<ScenarioState> | null = null,
     basemap: Store<BasemapState> | null = null,
+    osmImport: Store<OsmImportState> | null = null,
   ) {
     // The first computation waits for the map to draw the loaded data (bounded), so MapLibre's
     // one-time start-up does not stall the page while computing.
@@ -53,6 +56,20 @@ export class MapBinding {
         }),
       );
     }
+    if (osmImport) {
+      // An extract's derived layers drawn over the map while its dialog shows them (once per derivation).
+      this.previewChanged(osmImport.get());
+      this.disposers.push(
+        osmImport.subscribe((state, previous) => {
+          if (
+            state.derivation !== previous.derivation ||
+            state.droppedLayers !== previous.droppedLayers ||
+            state.phase !== previous.phase
+          )
+            this.previewChanged(state);
+        }),
+      );
+    }
     if (scenarios)
       this.disposers.push(
         scenarios.subscribe((state, previous) => {
@@ -61,6 +78,10 @@ export class MapBinding {
             this.suggestionsChanged(state);
         }),
       );
+  }
+
+  private previewChanged(state: OsmImportState): void {
+    void this.map.setPreview(osmPreview(state)?.layers ?? null);
   }
 
   /** Suggested sites not yet adopted, numbered on the map. */
@@ -95,7 +116,8 @@ export class MapBinding {
     if (state.highlightedFeatures !== previous?.highlightedFeatures) map.highlightFeatures(state.highlightedFeatures);
     const camera = state.cameraRequest;
     // Only a request made while this map is up (a new map after a lost context does not replay old ones).
-    if (camera && previous && camera !== previous.cameraRequest) {
+    if (camera?.view && previous && camera !== previous.cameraRequest) map.jumpTo(camera.view);
+    else if (camera?.bbox && previous && camera !== previous.cameraRequest) {
       map.fitBounds(camera.bbox, {
         ...(camera.maxZoom !== undefined ? { maxZoom: camera.maxZoom } : {}),
         ...(camera.animate !== undefined ? { animate: camera.animate } : {}),

@@ -8,9 +8,11 @@ import type { OsmClient, OsmDerivation } from '../worker/osm-client';
 import type { OsmFailure, OsmProgress } from '../worker/osm-protocol';
 import { CancelledError } from '../worker/worker-client';
 import type { DataSet } from './load-data';
+import { osmPreview, previewBounds } from './osm-preview';
 import { saveLayer } from './persist-layers';
 import type { PlannerApp } from './planner-app';
 import { Store } from './store';
+import type { MapView } from './url-state';
 
 /** Extracts over this size are for the CLI: a browser tab cannot hold the parse (`browser-budget.ts`). */
 export const maxBrowserOsmBytes = browserBudget.maxBytes;
@@ -68,6 +70,8 @@ export class OsmImportController {
   readonly store = new Store<OsmImportState>({ ...freshExtract(null), phase: 'idle', inUse: null });
   private client: OsmClient | null = null;
   private abort: AbortController | null = null;
+  /** The camera before the preview moved it to the extract (restored when the dialog is cancelled). */
+  private viewBeforePreview: MapView | null = null;
 
   constructor(
     private readonly app: PlannerApp,
@@ -84,7 +88,7 @@ export class OsmImportController {
 
   /** Reads an extract and derives its layers (a newer file replaces one in progress). */
   async open(file: Blob & { name: string }): Promise<void> {
-    this.close();
+    this.stop();
     this.store.set(freshExtract({ name: file.name, size: file.size }));
     if (file.size > maxBrowserOsmBytes) {
       const mib = Math.round(file.size / 2 ** 20);
@@ -108,9 +112,22 @@ export class OsmImportController {
       if (this.client !== client) return;
       this.store.set({ counts });
       await this.derive();
+      if (this.client === client) this.showExtract();
     } catch (error) {
       this.failed(error, client);
     }
+  }
+
+  /**
+   * Moves the camera to the derived layers' extent (the map previews them there), keeping the camera
+   * from before the first extract of this dialog to go back to on cancel.
+   */
+  private showExtract(): void {
+    const preview = osmPreview(this.store.get());
+    const bounds = preview && previewBounds(preview);
+    if (!bounds) return;
+    this.viewBeforePreview ??= this.app.store.get().view;
+    this.app.focus(bounds);
   }
 
   /** Derives the layers again with the current rules (after a rule was switched). */
@@ -223,7 +240,8 @@ export class OsmImportController {
     const bounds = collectionBounds(patch.communities ?? patch.residential ?? data.communities);
     if (bounds) this.app.focus(bounds);
     this.store.set({ inUse: { name: file.name, layers: used } });
-    this.close();
+    this.viewBeforePreview = null;
+    this.stop();
   }
 
   /**
@@ -248,8 +266,19 @@ export class OsmImportController {
     this.store.set({ inUse: null });
   }
 
-  /** Closes the dialog: stops a read or derivation in flight and frees the worker (and the extract it holds). */
+  /**
+   * Closes the dialog without using its layers (cancel, Escape): stops what is in flight, frees the
+   * worker, and takes the camera back to where it was before the preview moved it.
+   */
   close(): void {
+    this.stop();
+    const view = this.viewBeforePreview;
+    this.viewBeforePreview = null;
+    if (view) this.app.returnTo(view);
+  }
+
+  /** Stops a read or derivation in flight and frees the worker (and the extract it holds); the dialog closes. */
+  private stop(): void {
     this.abort?.abort();
     this.abort = null;
     this.client?.dispose();

@@ -23,13 +23,14 @@ export type CommunitySortKey = 'name' | 'population' | 'green' | 'park' | 'both'
 
 export type RunStatus = 'idle' | 'loading' | 'computing' | 'drawing' | 'ready' | 'error';
 
-/** A request to move the camera (the map binding fits it; `id` tells two equal requests apart). */
-export interface CameraRequest {
-  bbox: BoundingBox;
-  maxZoom?: number;
-  animate?: boolean;
-  id: number;
-}
+/**
+ * A request to move the camera (`id` tells two equal requests apart): the map binding fits `bbox`, or
+ * goes back to `view` (a camera kept from before, e.g. when a preview is closed).
+ */
+export type CameraRequest = { maxZoom?: number; animate?: boolean; id: number } & (
+  | { bbox: BoundingBox; view?: undefined }
+  | { view: MapView; bbox?: undefined }
+);
 
 /** The whole application state: the screen (what a link reproduces) plus data and the baseline result. */
 export interface AppState extends ScreenState {
@@ -262,6 +263,11 @@ export class PlannerApp {
   /** Asks the map to show `bbox` (the map binding fits it clear of the panels). */
   focus(bbox: BoundingBox, options: { maxZoom?: number; animate?: boolean } = {}): void {
     this.store.set({ cameraRequest: { bbox, ...options, id: ++this.cameraRequests } });
+  }
+
+  /** Asks the map to go back to `view` at once (a camera kept before a preview moved it). */
+  returnTo(view: MapView): void {
+    this.store.set({ cameraRequest: { view, id: ++this.cameraRequests } });
   }
 
   /** Replaces engine layers (the planner's imported files, or the demo's again) and recomputes. */

@@ -189,7 +189,14 @@ export const laterMessages = {
   osmRules: { zh: '产生该图层的标签规则（可关闭）', en: 'Tag rules that made it (switch off to leave them out)' },
   osmGuessed: { zh: '推测', en: 'Guessed' },
   osmUseLayers: { zh: '使用这些图层', en: 'Use these layers' },
-  osmPreview: { zh: '推导图层预览', en: 'Preview of the derived layers' },
+  osmPreview: {
+    zh: '地图上预览推导的图层（使用或取消之前，当前的覆盖结果暂不显示）。',
+    en: 'The map previews the derived layers (the current coverage is hidden until you use them or cancel).',
+  },
+  osmPreviewPartial: {
+    zh: '{layer}只绘制前 {drawn} 个要素（共 {total} 个；使用时全部采用）。',
+    en: 'Of {layer}, the map draws the first {drawn} of {total} features (all are used).',
+  },
   osmDownload: { zh: '下载推导的图层（FlatGeobuf，zip）', en: 'Download the derived layers (FlatGeobuf, zip)' },
   osmNote: {
     zh: '住区、社区、绿地与绿道会保存在本浏览器中；街道、入口、障碍与底图仅本次有效，再次使用请保留该文件。数据 © OpenStreetMap 贡献者，ODbL。',

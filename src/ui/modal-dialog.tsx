@@ -2,23 +2,25 @@ import type { ComponentChildren } from 'preact';
 
 /**
  * A modal dialog over a dimmed page: focus moves into it when it opens, Escape closes it, and it is
- * named by its heading (`labelledBy`). The import and OpenStreetMap dialogs share it.
+ * named by its heading (`labelledBy`). The import and OpenStreetMap dialogs share it. `docked`: a panel
+ * at the page's right edge (at the bottom on narrow screens) that leaves the map visible and usable
+ * beside it, not modal (the OpenStreetMap dialog, whose preview is drawn on the map).
  */
 export function ModalDialog({
   labelledBy,
   testId,
-  wide = false,
+  docked = false,
   onClose,
   children,
 }: {
   labelledBy: string;
   testId: string;
-  wide?: boolean;
+  docked?: boolean;
   onClose: () => void;
   children: ComponentChildren;
 }) {
   return (
-    <div class="import-backdrop">
+    <div class={`import-backdrop${docked ? ' docked' : ''}`}>
       <div
         onKeyDown={(event) => {
           if (event.key === 'Escape') onClose();
@@ -27,9 +29,9 @@ export function ModalDialog({
           if (element && !element.contains(document.activeElement)) element.focus();
         }}
         tabIndex={-1}
-        class={`import-dialog${wide ? ' osm-dialog' : ''}`}
+        class={`import-dialog${docked ? ' osm-dialog' : ''}`}
         role="dialog"
-        aria-modal="true"
+        aria-modal={docked ? 'false' : 'true'}
         aria-labelledby={labelledBy}
         data-testid={testId}
       >

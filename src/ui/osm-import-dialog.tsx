@@ -1,35 +1,26 @@
 import type { OsmLayerName } from '../io/osm/index';
 import { type OsmImportController, osmUsableLayers } from '../state/osm-import';
+import { osmPreview } from '../state/osm-preview';
 import type { Language } from '../state/url-state';
 import { formatCount, type MessageKey, t } from './i18n';
-import { LayerPreview } from './layer-preview';
 import { laterMessages } from './messages-later';
 import { ModalDialog } from './modal-dialog';
 import { useStore } from './use-store';
-
-/** The layers the preview draws, bottom to top, in the map's colours. */
-const previewStyles: { layer: OsmLayerName; fill: string | null; stroke: string }[] = [
-  { layer: 'residential', fill: '#e9dcc0', stroke: '#cdb98f' },
-  { layer: 'barriers', fill: null, stroke: '#4a90c2' },
-  { layer: 'streets', fill: null, stroke: '#b9ae97' },
-  { layer: 'greenspaces', fill: '#7cc37c', stroke: '#2e7d32' },
-  { layer: 'greenways', fill: null, stroke: '#006e3c' },
-  { layer: 'communities', fill: null, stroke: '#3d3a33' },
-  { layer: 'entrances', fill: null, stroke: '#145028' },
-];
 
 /**
  * The dialog of an OpenStreetMap extract: reading progress (bytes, nodes, ways, relations), then every
  * derived layer with its count, the tag rules that made it (each can be switched off, which derives the
  * layers again) and what was guessed; a layer can be dropped; "use" puts them in place of the data set's.
+ * A panel beside the map, which previews the derived layers meanwhile (`MapBinding`, `osm-preview.ts`).
  */
 export function OsmImportDialog({ controller, language }: { controller: OsmImportController; language: Language }) {
   const state = useStore(controller.store, (s) => s);
   if (state.phase === 'idle' || !state.file) return null;
   const { derivation, progress, failure } = state;
   const busy = state.phase === 'reading' || state.phase === 'deriving';
+  const preview = osmPreview(state);
   return (
-    <ModalDialog labelledBy="osm-dialog-title" testId="osm-dialog" wide onClose={() => controller.close()}>
+    <ModalDialog labelledBy="osm-dialog-title" testId="osm-dialog" docked onClose={() => controller.close()}>
       <h2 id="osm-dialog-title">
         {t(language, 'osmTitle')}: {state.file.name}
       </h2>
@@ -68,13 +59,20 @@ export function OsmImportDialog({ controller, language }: { controller: OsmImpor
           {t(language, 'osmLeftOut', { ways: formatCount(language, state.counts.ways), file: state.file.name })}
         </p>
       )}
-      {derivation && (
-        <LayerPreview
-          label={t(language, 'osmPreview')}
-          layers={previewStyles
-            .filter(({ layer }) => !state.droppedLayers.includes(layer) && derivation.layers[layer])
-            .map(({ layer, fill, stroke }) => ({ collection: derivation.layers[layer]!, fill, stroke }))}
-        />
+      {preview && (
+        <p class="small" role="status" data-testid="osm-preview-note">
+          {t(language, 'osmPreview')}
+          {preview.partial.map(({ layer, drawn, total }) => (
+            <span key={layer} class="osm-preview-partial" data-testid={`osm-preview-partial-${layer}`}>
+              {' '}
+              {t(language, 'osmPreviewPartial', {
+                layer: t(language, `osmLayer_${layer}` as MessageKey),
+                drawn: formatCount(language, drawn),
+                total: formatCount(language, total),
+              })}
+            </span>
+          ))}
+        </p>
       )}
       {derivation && (
         <table class="osm-layers small" data-testid="osm-layers">

@@ -1,7 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { OsmLayerName } from '../../src/io/osm/index';
 import type { PlannerArchive } from '../../src/io/pmtiles-archive';
 import type { DrawEditor } from '../../src/map/draw-editor';
-import type { MapCamera, MapData, MapLanguage, MapLayerVisibility, MapPlannerBasemap } from '../../src/map/map-types';
+import type {
+  MapCamera,
+  MapData,
+  MapLanguage,
+  MapLayerVisibility,
+  MapPlannerBasemap,
+  MapPreviewLayer,
+} from '../../src/map/map-types';
 import type { DataSet } from '../../src/state/load-data';
 import type { ScenarioController } from '../../src/state/scenario';
 import type { Language, LayerVisibility, MapView } from '../../src/state/url-state';
@@ -15,5 +23,7 @@ describe('the map types', () => {
     expectTypeOf<MapView>().toMatchTypeOf<MapCamera>();
     expectTypeOf<ScenarioController>().toMatchTypeOf<DrawEditor>();
     expectTypeOf<PlannerArchive>().toMatchTypeOf<MapPlannerBasemap>();
+    // The import dialog's preview draws every layer an extract derives.
+    expectTypeOf<OsmLayerName>().toEqualTypeOf<MapPreviewLayer>();
   });
 });

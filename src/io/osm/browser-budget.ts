@@ -18,6 +18,12 @@ export const browserBudget = {
    * message held it for 5–18 s.
    */
   featuresPerPart: 5_000,
+  /**
+   * Features of one layer the import dialog's preview draws on the map: handing a layer to MapLibre's
+   * worker clones it on the main thread (about 100 ms for 50,000 features), and a preview of a city's
+   * first 50,000 streets or buildings already shows where they lie. The dialog says when a layer is cut.
+   */
+  previewFeaturesPerLayer: 50_000,
 };
 
 /** The layers a tab derives from an extract of `ways` ways, and those it leaves out. */
