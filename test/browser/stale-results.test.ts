@@ -112,14 +112,19 @@ describe.skipIf(!executable)('No figures that no longer hold, in Chromium', brow
     const { page, consoleErrors } = await openPage(browser, `${server.url}?lang=en`);
     await waitForCoverage(page);
     const demoCells = await page.evaluate(() => window.__greenreach!.residentialCells);
-    await page.getByTestId('import-file').setInputFiles(extract);
-    await expect.poll(() => page.getByTestId('osm-layers').isVisible(), { timeout: 60_000 }).toBe(true);
     const demoSummary = await holdAndSample(page);
     expect(demoSummary).not.toBe('');
     await waitFrames(page, 3);
     const before = await samplesSince(page, 0);
     // The sampler sees the demo's cells while they are current (it would see nothing if it were broken).
     expect(before.every((sample) => sample.oldCells && sample.summary === demoSummary)).toBe(true);
+    await page.getByTestId('import-file').setInputFiles(extract);
+    await expect.poll(() => page.getByTestId('osm-layers').isVisible(), { timeout: 60_000 }).toBe(true);
+    await waitFrames(page, 3);
+    // While the dialog previews the extract's layers on the map the cells step aside; the demo's
+    // figures stay (they are still current: nothing is in use yet).
+    const previewing = (await samplesSince(page, before.length)).slice(-2);
+    expect(previewing.every((sample) => !sample.oldCells && sample.summary === demoSummary)).toBe(true);
     const clicked = await sampleCount(page);
     await page.getByTestId('osm-use').click();
     // The city's result is computed and held back: the planner is computing the new data set.
