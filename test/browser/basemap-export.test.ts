@@ -1,21 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isRoad, isWater, waitForBasemap, writeSampleBasemap } from './basemap-sample';
 import {
   browserSuiteOptions,
-  buildIfStale,
   chromiumForTests,
-  launchBrowser,
   openPage,
   screenshotPixels,
-  startServer,
-  stopProcess,
   waitForCoverage,
   waitForMapIdle,
 } from './harness';
+import { browserSuite } from './suite';
 
 // The PNG export and the report draw the planner's basemap too: the off-screen map gets the same archive
 // (same language, shown or hidden with the streets switch), waits for its tiles, and the sources name it.
@@ -93,26 +89,21 @@ async function sharesInPng(page: Page, png: Buffer, points: Point[]): Promise<{ 
 }
 
 describe.skipIf(!executable)('the planner’s basemap in the PNG export and the report', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
+  const suite = browserSuite(executable);
   let sample: ReturnType<typeof writeSampleBasemap>;
 
   beforeAll(async () => {
-    buildIfStale();
     sample = writeSampleBasemap('basemap-export');
-    server = await startServer();
-    browser = await launchBrowser(executable!);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
-  });
-
   it('the PNG at a chosen size shows the basemap where the screen does, credited; the streets switch hides both', async () => {
-    const { page, consoleErrors, requests } = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, {
-      offline: true,
-    });
+    const { page, consoleErrors, requests } = await openPage(
+      suite.browser,
+      `${suite.url}?lang=en&data=data/three-rivers/`,
+      {
+        offline: true,
+      },
+    );
     await waitForCoverage(page);
     expect(await page.getByTestId('layer-streets').locator('xpath=..').textContent()).toBe('Streets');
     await page.getByTestId('basemap-file').setInputFiles(sample.path);
@@ -169,19 +160,23 @@ describe.skipIf(!executable)('the planner’s basemap in the PNG export and the 
     await page.getByTestId('basemap-remove').click();
     await waitForBasemap(page, false);
     expect(await page.getByTestId('layer-streets').locator('xpath=..').textContent()).toBe('Streets');
-    expect(requests.filter((url) => !url.startsWith(server.url) && !/^(data|blob):/.test(url))).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(suite.url) && !/^(data|blob):/.test(url))).toEqual([]);
     expect(consoleErrors).toEqual([]);
   }, 600_000);
 
   it('the report draws the basemap kept by the planner under its map and names it in the sources', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, {
-      offline: true,
-    });
+    const { page, context, consoleErrors } = await openPage(
+      suite.browser,
+      `${suite.url}?lang=en&data=data/three-rivers/`,
+      {
+        offline: true,
+      },
+    );
     await waitForCoverage(page);
     await page.getByTestId('basemap-file').setInputFiles(sample.path);
     await waitForBasemap(page, true);
     const report = await context.newPage();
-    await report.goto(`${server.url}?report&lang=en&data=data/three-rivers/`);
+    await report.goto(`${suite.url}?report&lang=en&data=data/three-rivers/`);
     await report.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000 });
     expect(await report.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
     expect(await report.getByTestId('report-basemap').textContent()).toBe('Basemap: © OpenStreetMap');

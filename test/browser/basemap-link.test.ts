@@ -1,18 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitForBasemap, writeSampleBasemap } from './basemap-sample';
-import {
-  browserSuiteOptions,
-  buildIfStale,
-  chromiumForTests,
-  launchBrowser,
-  openPage,
-  startServer,
-  stopProcess,
-  waitForCoverage,
-} from './harness';
+import { browserSuiteOptions, chromiumForTests, openPage, waitForCoverage } from './harness';
+import { browserSuite } from './suite';
 
 // A planner's basemap travels: by URL in the shareable link (a recipient with a fresh browser sees it),
 // and in the project file (a small archive inside it; a large one named, and the colleague is told, in
@@ -24,26 +14,17 @@ const executable = chromiumForTests();
 const inUse = (page: import('playwright-core').Page) => page.getByTestId('basemap-in-use').textContent();
 
 describe.skipIf(!executable)('the basemap in the link and the project file', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
+  const suite = browserSuite(executable);
   let sample: ReturnType<typeof writeSampleBasemap>;
 
   beforeAll(async () => {
-    buildIfStale();
     sample = writeSampleBasemap('basemap-link');
-    server = await startServer();
-    browser = await launchBrowser(executable!);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
-  });
-
   it('a basemap by URL goes into the link and comes back when the link is opened elsewhere', async () => {
-    const planner = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, { offline: true });
+    const planner = await openPage(suite.browser, `${suite.url}?lang=en&data=data/three-rivers/`, { offline: true });
     await waitForCoverage(planner.page);
-    const url = `${server.url}test-basemap/three-rivers.pmtiles`;
+    const url = `${suite.url}test-basemap/three-rivers.pmtiles`;
     await planner.page.getByTestId('basemap-url').fill(url);
     await planner.page.getByTestId('basemap-url').press('Enter');
     await waitForBasemap(planner.page, true);
@@ -59,7 +40,7 @@ describe.skipIf(!executable)('the basemap in the link and the project file', bro
     expect(planner.consoleErrors).toEqual([]);
     await planner.context.close();
 
-    const recipient = await openPage(browser, link, { offline: true, locale: 'en-GB' });
+    const recipient = await openPage(suite.browser, link, { offline: true, locale: 'en-GB' });
     await waitForCoverage(recipient.page);
     await waitForBasemap(recipient.page, true);
     expect(await inUse(recipient.page)).toContain(url);
@@ -72,8 +53,8 @@ describe.skipIf(!executable)('the basemap in the link and the project file', bro
     // A link naming another host over plain http is refused, said, and nothing is fetched from it.
     const foreign = 'http://tiles.example.invalid/city.pmtiles';
     const refused = await openPage(
-      browser,
-      `${server.url}?lang=zh&data=data/three-rivers/&basemap=${encodeURIComponent(foreign)}`,
+      suite.browser,
+      `${suite.url}?lang=zh&data=data/three-rivers/&basemap=${encodeURIComponent(foreign)}`,
       { offline: true },
     );
     await waitForCoverage(refused.page);
@@ -92,7 +73,7 @@ describe.skipIf(!executable)('the basemap in the link and the project file', bro
       await download.saveAs(path);
       return path;
     };
-    const planner = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, { offline: true });
+    const planner = await openPage(suite.browser, `${suite.url}?lang=en&data=data/three-rivers/`, { offline: true });
     await waitForCoverage(planner.page);
     await planner.page.getByTestId('basemap-file').setInputFiles(sample.path);
     await waitForBasemap(planner.page, true);
@@ -107,7 +88,7 @@ describe.skipIf(!executable)('the basemap in the link and the project file', bro
     expect(planner.consoleErrors).toEqual([]);
     await planner.context.close();
 
-    const colleague = await openPage(browser, `${server.url}?lang=en&data=data/three-rivers/`, { offline: true });
+    const colleague = await openPage(suite.browser, `${suite.url}?lang=en&data=data/three-rivers/`, { offline: true });
     const { page } = colleague;
     await waitForCoverage(page);
     await page.getByTestId('project-open').setInputFiles(small);

@@ -1,23 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellStateColors } from '../../src/theme/cell-colors';
 import { legendColumnWidth } from '../../src/ui/export-png-size';
-import {
-  browserSuiteOptions,
-  buildIfStale,
-  chromiumForTests,
-  launchBrowser,
-  openPage,
-  root,
-  startServer,
-  stopProcess,
-  waitForCoverage,
-  waitForGaps,
-} from './harness';
+import { browserSuiteOptions, chromiumForTests, openPage, root, waitForCoverage, waitForGaps } from './harness';
+import { browserSuite } from './suite';
 
 // The PNG export at a chosen size: drawn on a map of its own at that size, the district fitted clear
 // of the legend's column, the "neither" swatch hatched as on the map.
@@ -68,25 +57,19 @@ function countIn(
 }
 
 describe.skipIf(!executable)('PNG export at a chosen size in Chromium', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
+  const suite = browserSuite(executable);
   let work: string;
 
   beforeAll(async () => {
-    buildIfStale();
-    server = await startServer();
-    browser = await launchBrowser(executable!);
     work = mkdtempSync(join(tmpdir(), 'greenreach-png-'));
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('exports 1600 × 1200 and 3000 × 2000 with the district clear of the legend and a hatched swatch', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    const { page, context, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`, { locale: 'en-GB' });
     await waitForCoverage(page, 180_000);
     await waitForGaps(page);
     const save = async (size: string): Promise<Buffer> => {

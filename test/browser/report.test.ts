@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoverageSummary, describeRules, type RuleSet } from '../../src/coverage';
 import { cellStateColors } from '../../src/theme/cell-colors';
@@ -11,9 +10,7 @@ import { formatCount, formatShare } from '../../src/ui/i18n';
 import { totalsShares, uncoveredResidents } from '../../src/ui/summary-panel';
 import {
   browserSuiteOptions,
-  buildIfStale,
   chromiumForTests,
-  launchBrowser,
   openPage,
   root,
   startServer,
@@ -22,6 +19,7 @@ import {
   waitForCoverage,
   waitForGaps,
 } from './harness';
+import { browserSuite } from './suite';
 
 // The printable report (?report): a PDF from headless Chromium, read back as text (pdftotext) and as
 // pictures (pdftoppm), as a planner would print it.
@@ -72,26 +70,20 @@ function countNear(data: number[], colour: readonly number[], tolerance = 14): n
 }
 
 describe.skipIf(!executable || !poppler)('printable report in Chromium', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
+  const suite = browserSuite(executable);
   let work: string;
 
   beforeAll(async () => {
-    buildIfStale();
-    server = await startServer();
-    browser = await launchBrowser(executable!);
     work = mkdtempSync(join(tmpdir(), 'greenreach-report-'));
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   /** Opens a report URL, waits until it is ready, prints it and converts its pages. */
-  async function printReport(search: string, name: string, origin = server.url) {
-    const { page, context, consoleErrors } = await openPage(browser, `${origin}${search}`, { locale: 'en-GB' });
+  async function printReport(search: string, name: string, origin = suite.url) {
+    const { page, context, consoleErrors } = await openPage(suite.browser, `${origin}${search}`, { locale: 'en-GB' });
     await page.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000, polling: 100 });
     expect(await page.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
     const summary = (await page.evaluate(() => window.__greenreach!.summary)) as CoverageSummary;
@@ -191,7 +183,7 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     }
   }, 400_000);
   it('the link carries the open scenario: its report shows the scenario’s figures; a browser without it (or without the imported layers) is told', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    const { page, context, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`, { locale: 'en-GB' });
     await waitForCoverage(page, 180_000);
     await waitForGaps(page);
     // Two pocket parks at the centres of the two largest gap areas, then the scenario saved.
@@ -220,7 +212,7 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
 
     // The report of that link in the same browser: the scenario named, its figures (not the baseline's).
     const reportPage = await context.newPage();
-    await reportPage.goto(`${server.url}?report&${link}`);
+    await reportPage.goto(`${suite.url}?report&${link}`);
     await reportPage.waitForFunction(() => document.documentElement.dataset.report, null, { timeout: 240_000 });
     expect(await reportPage.evaluate(() => document.documentElement.dataset.report)).toBe('ready');
     expect(await reportPage.getByTestId('report-scenario').textContent()).toContain(
@@ -241,7 +233,7 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     expect(elsewhere.summary.city).toEqual(scenario.baseline);
     await elsewhere.context.close();
     // …and so does the planner, in the interface language.
-    const planner = await openPage(browser, `${server.url}?${link.replace('lang=en', 'lang=zh')}`);
+    const planner = await openPage(suite.browser, `${suite.url}?${link.replace('lang=en', 'lang=zh')}`);
     await waitForCoverage(planner.page, 180_000);
     await expect
       .poll(() => planner.page.getByTestId('scenario-link-missing').textContent())
@@ -249,13 +241,13 @@ describe.skipIf(!executable || !poppler)('printable report in Chromium', browser
     await planner.context.close();
 
     // A link made with imported layers: the sender's address says so, a recipient without them is told.
-    const sender = await openPage(browser, `${server.url}?lang=en&layer:greenspaces=data/demo/greenspaces.fgb`);
+    const sender = await openPage(suite.browser, `${suite.url}?lang=en&layer:greenspaces=data/demo/greenspaces.fgb`);
     await waitForCoverage(sender.page, 180_000);
     await sender.page.getByTestId('imported-note').waitFor();
     await expect.poll(() => new URL(sender.page.url()).searchParams.get('imported')).toBe('greenspaces');
     const importedLink = new URL(sender.page.url()).search;
     await sender.context.close();
-    const recipient = await openPage(browser, `${server.url}${importedLink}`, { locale: 'en-GB' });
+    const recipient = await openPage(suite.browser, `${suite.url}${importedLink}`, { locale: 'en-GB' });
     await waitForCoverage(recipient.page, 180_000);
     expect(await recipient.page.getByTestId('linked-layers-missing').textContent()).toContain(
       'This link was made with imported layers (Green spaces and parks)',

@@ -1,19 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   browserSuiteOptions,
-  buildIfStale,
   chromiumForTests,
-  launchBrowser,
   openPage,
   screenshotPixels,
-  startServer,
-  stopProcess,
   waitForCoverage,
   waitForGaps,
   waitForMapIdle,
 } from './harness';
+import { browserSuite } from './suite';
 
 // The header's search, driven by keyboard only: pinyin initials find a community, arrows move,
 // Enter flies there and selects it, Escape closes and then clears.
@@ -21,22 +16,10 @@ import {
 const executable = chromiumForTests();
 
 describe.skipIf(!executable)('search in Chromium', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
-
-  beforeAll(async () => {
-    buildIfStale();
-    server = await startServer();
-    browser = await launchBrowser(executable!);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
-  });
+  const suite = browserSuite(executable);
 
   it('finds a community by pinyin initials and a gap by number, by keyboard, and flies to them', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    const { page, context, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`, { locale: 'en-GB' });
     await waitForCoverage(page, 180_000);
     await waitForGaps(page);
     const target = await page.evaluate(() => {
@@ -86,7 +69,7 @@ describe.skipIf(!executable)('search in Chromium', browserSuiteOptions, () => {
     await context.close();
   }, 300_000);
   it('a green space or street found by name is outlined on the map (all parts of a street), until something else is chosen', async () => {
-    const { page, context, consoleErrors } = await openPage(browser, `${server.url}?lang=en`, { locale: 'en-GB' });
+    const { page, context, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`, { locale: 'en-GB' });
     await waitForCoverage(page, 180_000);
     // A named green space and the street name with the most parts, from the page's own data.
     const targets = await page.evaluate(() => {

@@ -1,18 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserSuiteOptions,
-  buildIfStale,
-  chromiumForTests,
-  launchBrowser,
-  openPage,
-  root,
-  startServer,
-  stopProcess,
-  waitForCoverage,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuiteOptions, chromiumForTests, openPage, root, waitForCoverage } from './harness';
+import { browserSuite } from './suite';
 
 // From the moment the inputs change until the new result is drawn, the planner never shows figures
 // that no longer hold. The test holds the new result back (the coverage client's answer waits for the
@@ -94,22 +84,10 @@ async function waitFrames(page: Page, frames: number): Promise<void> {
 }
 
 describe.skipIf(!executable)('No figures that no longer hold, in Chromium', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
-
-  beforeAll(async () => {
-    buildIfStale();
-    server = await startServer();
-    browser = await launchBrowser(executable!);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
-  });
+  const suite = browserSuite(executable);
 
   it('"Use these layers" of an OSM city clears the demo\'s cells and figures at once, until the city\'s are drawn', async () => {
-    const { page, consoleErrors } = await openPage(browser, `${server.url}?lang=en`);
+    const { page, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`);
     await waitForCoverage(page);
     const demoCells = await page.evaluate(() => window.__greenreach!.residentialCells);
     const demoSummary = await holdAndSample(page);
@@ -166,7 +144,7 @@ describe.skipIf(!executable)('No figures that no longer hold, in Chromium', brow
   }, 300_000);
 
   it('a rule edit marks the old figures and cells out of date (exports refused) until the new result lands', async () => {
-    const { page, consoleErrors } = await openPage(browser, `${server.url}?lang=en`);
+    const { page, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en`);
     await waitForCoverage(page);
     const oldSummary = await holdAndSample(page);
     const edited = await sampleCount(page);

@@ -1,6 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addFeature,
   buildCoverage,
@@ -13,18 +11,15 @@ import { compareWalk } from '../../src/coverage/walk-comparison';
 import { walkStateColors } from '../../src/theme/cell-colors';
 import {
   browserSuiteOptions,
-  buildIfStale,
   centreMapOn,
   chromiumForTests,
-  launchBrowser,
   openPage,
   readDemoLayer,
   screenshotPixels,
-  startServer,
-  stopProcess,
   waitForCoverage,
   waitForMapIdle,
 } from './harness';
+import { browserSuite } from './suite';
 
 // Walking distance on the demo district (its streets, a river with few bridges, a railway with few
 // crossings): the planner switches to it, the figures change to the engine's, the "walk vs straight
@@ -33,22 +28,10 @@ import {
 const executable = chromiumForTests();
 
 describe.skipIf(!executable)('walking distance in Chromium', browserSuiteOptions, () => {
-  let browser: Browser;
-  let server: { url: string; process: ChildProcess };
-
-  beforeAll(async () => {
-    buildIfStale();
-    server = await startServer();
-    browser = await launchBrowser(executable!);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopProcess(server?.process);
-  });
+  const suite = browserSuite(executable);
 
   it('switches to the walk: the engine’s figures, the cells the walk loses, both distances on hover', async () => {
-    const { page, consoleErrors } = await openPage(browser, `${server.url}?lang=en&cell=40`);
+    const { page, consoleErrors } = await openPage(suite.browser, `${suite.url}?lang=en&cell=40`);
     await waitForCoverage(page);
     const straight = await page.evaluate(() => window.__greenreach!.summary!.city);
     await page.getByTestId('distance-network').check();
