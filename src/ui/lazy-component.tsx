@@ -26,6 +26,35 @@ async function loadWithRetry<T>(load: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * A load in flight, settled once: `loaded` or `failed`. `whenSettled` calls back once it is settled —
+ * at once (in a microtask) when it already is. A component that renders before the load ends and
+ * registers after it (its effect runs a frame later, after the import landed) must still hear of it:
+ * checking "loaded yet?" and then registering only if not left such a panel blank for good.
+ */
+export class LoadState<T> {
+  loaded: T | null = null;
+  failed = false;
+  private readonly settled: Promise<void>;
+
+  constructor(load: Promise<T>, onError: (error: unknown) => void = () => {}) {
+    this.settled = load.then(
+      (value) => {
+        this.loaded = value;
+      },
+      (error: unknown) => {
+        this.failed = true;
+        onError(error);
+      },
+    );
+  }
+
+  /** Calls `listener` once the load has settled (also when it settled before this call). */
+  whenSettled(listener: () => void): void {
+    void this.settled.then(listener);
+  }
+}
+
+/**
  * A component whose code loads right after the first page (not with it): it starts loading when this
  * module is evaluated and renders nothing until it is there, a few milliseconds later. For panels that
  * are not needed to show the first answer (export, project, measure, suggestions, the import dialog).
@@ -35,28 +64,16 @@ async function loadWithRetry<T>(load: () => Promise<T>): Promise<T> {
 export function lazyComponent<P extends object>(
   load: () => Promise<ComponentType<P>>,
 ): (props: P) => JSX.Element | null {
-  let loaded: ComponentType<P> | null = null;
-  let failed = false;
   setPending(1);
-  const loading = loadWithRetry(load).then(
-    (component) => {
-      loaded = component;
-      setPending(-1);
-    },
-    (error: unknown) => {
-      failed = true;
-      setPending(-1);
-      console.error('a panel could not be loaded:', error);
-    },
-  );
+  const state = new LoadState(loadWithRetry(load), (error) => console.error('a panel could not be loaded:', error));
+  state.whenSettled(() => setPending(-1));
   return function LazyComponent(props: P) {
-    const [, setSettled] = useState(loaded !== null || failed);
-    useEffect(() => {
-      if (!loaded && !failed) void loading.then(() => setSettled(true));
-    }, []);
-    const Component = loaded;
+    const [, setSettled] = useState(false);
+    // Re-render once settled, whenever that was: before this effect ran or after.
+    useEffect(() => state.whenSettled(() => setSettled(true)), []);
+    const Component = state.loaded;
     if (Component) return <Component {...props} />;
-    if (!failed) return null;
+    if (!state.failed) return null;
     const language = document.documentElement.lang.startsWith('zh') ? 'zh' : 'en';
     return (
       <p class="lazy-failed" role="alert">
