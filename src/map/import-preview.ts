@@ -105,7 +105,7 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * hold the page in one long task.
  */
 export class ImportPreviewLayers {
-  private shown = new Map<MapPreviewLayer, FeatureCollection>();
+  private shown = new Map<MapPreviewLayer, FeatureCollection | string>();
   private added = false;
   private requests = 0;
 

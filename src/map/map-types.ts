@@ -102,5 +102,8 @@ export type MapPreviewLayer =
   | 'communities'
   | 'entrances';
 
-/** Layers drawn over the map before they are used, by name (a layer absent is not drawn). */
-export type MapPreview = Partial<Record<MapPreviewLayer, FeatureCollection>>;
+/**
+ * Layers drawn over the map before they are used, by name (a layer absent is not drawn): a collection,
+ * or the URL of its GeoJSON (a Blob URL: MapLibre's worker fetches and parses it, the page clones nothing).
+ */
+export type MapPreview = Partial<Record<MapPreviewLayer, FeatureCollection | string>>;

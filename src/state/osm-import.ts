@@ -4,7 +4,7 @@ import { OSM_ATTRIBUTION } from '../io/osm/attribution';
 import { browserBudget } from '../io/osm/browser-budget';
 import type { OsmLayerName } from '../io/osm/index';
 import { OsmError } from '../io/osm/osm-error';
-import type { OsmClient, OsmDerivation } from '../worker/osm-client';
+import { type OsmClient, type OsmDerivation, revokePreviewUrls } from '../worker/osm-client';
 import type { OsmFailure, OsmProgress } from '../worker/osm-protocol';
 import { CancelledError } from '../worker/worker-client';
 import type { DataSet } from './load-data';
@@ -123,7 +123,10 @@ export class OsmImportController {
    * from before the first extract of this dialog to go back to on cancel.
    */
   private showExtract(): void {
-    const preview = osmPreview(this.store.get());
+    // The collections, not the URLs the map takes: the extent is measured on the page.
+    const state = this.store.get();
+    const derivation = state.derivation && { ...state.derivation, previewUrls: {} };
+    const preview = osmPreview({ ...state, derivation });
     const bounds = preview && previewBounds(preview);
     if (!bounds) return;
     this.viewBeforePreview ??= this.app.store.get().view;
@@ -143,7 +146,8 @@ export class OsmImportController {
         signal: abort.signal,
         onProgress: (progress) => this.abort === abort && this.store.set({ progress }),
       });
-      if (this.abort !== abort) return;
+      if (this.abort !== abort) return revokePreviewUrls(derivation);
+      revokePreviewUrls(this.store.get().derivation);
       this.store.set({ derivation, phase: 'ready', progress: null });
     } catch (error) {
       if (this.abort === abort) this.failed(error, client);
@@ -283,6 +287,7 @@ export class OsmImportController {
     this.abort = null;
     this.client?.dispose();
     this.client = null;
+    revokePreviewUrls(this.store.get().derivation);
     this.store.set({ phase: 'idle', progress: null, derivation: null, failure: null });
   }
 }

@@ -42,17 +42,21 @@ export function osmPreview(
     const total = collection.features.length;
     if (total === 0 || state.droppedLayers.includes(layer)) continue;
     // MapPreviewLayer is the map's own name for OsmLayerName: the assignment fails to compile if they part.
-    layers[layer] = total > limit ? cut(collection, limit) : collection;
+    // The worker's GeoJSON text by URL when there is one (cut to the budget there), else the collection.
+    layers[layer] = state.derivation.previewUrls?.[layer] ?? (total > limit ? cut(collection, limit) : collection);
     if (total > limit) partial.push({ layer, drawn: limit, total });
   }
   return { layers, partial };
 }
 
-/** The extent of a preview's layers, `[west, south, east, north]`, or null when they hold no position. */
+/**
+ * The extent of a preview's layers, `[west, south, east, north]`, or null when they hold no position
+ * (layers given by URL are left out).
+ */
 export function previewBounds(preview: OsmPreview): BoundingBox | null {
   let bounds: BoundingBox | null = null;
   for (const collection of Object.values(preview.layers)) {
-    const box = collection && collectionBounds(collection);
+    const box = collection && typeof collection !== 'string' && collectionBounds(collection);
     if (!box) continue;
     bounds = bounds
       ? [

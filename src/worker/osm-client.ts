@@ -10,6 +10,20 @@ export interface OsmDerivation {
   report: OsmDerived['report'];
   /** Layers not derived because the extract is too large for a browser tab (buildings, basemap). */
   leftOut: OsmLayerName[];
+  /**
+   * Each layer's preview for the map (its first features as GeoJSON written in the worker), as a Blob
+   * URL; empty where the worker sent none. Revoke them with `revokePreviewUrls` when the derivation goes.
+   */
+  previewUrls: Partial<Record<OsmLayerName, string>>;
+}
+
+/** Frees a derivation's preview URLs, after a minute: MapLibre's worker may still be fetching one. */
+export function revokePreviewUrls(derivation: OsmDerivation | null): void {
+  const urls = Object.values(derivation?.previewUrls ?? {});
+  if (urls.length === 0) return;
+  setTimeout(() => {
+    for (const url of urls) URL.revokeObjectURL(url);
+  }, 60_000);
 }
 
 /**
@@ -58,7 +72,10 @@ export class OsmClient {
     for (const [layer, collection] of Object.entries(message.layers) as [OsmLayerName, FeatureCollection][]) {
       layers[layer] = { ...collection, features: parts.get(layer) ?? [] };
     }
-    return { layers, report: message.report, leftOut: message.leftOut };
+    const previewUrls: OsmDerivation['previewUrls'] = {};
+    for (const [layer, blob] of Object.entries(message.previews ?? {}) as [OsmLayerName, Blob][])
+      previewUrls[layer] = URL.createObjectURL(blob);
+    return { layers, report: message.report, leftOut: message.leftOut, previewUrls };
   }
 
   dispose(): void {

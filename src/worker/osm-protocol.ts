@@ -48,6 +48,12 @@ export interface OsmReplies extends CommonReplies<OsmProgress> {
     layers: Partial<Record<OsmLayerName, FeatureCollection>>;
     report: OsmDerived['report'];
     leftOut: OsmLayerName[];
+    /**
+     * Each layer's first `browserBudget.previewFeaturesPerLayer` features as GeoJSON text, written here so
+     * that the map's preview takes them by a Blob URL, parsed in MapLibre's worker: a collection handed
+     * to MapLibre is cloned on the page's main thread, its longest stall of an import.
+     */
+    previews: Partial<Record<OsmLayerName, Blob>>;
   };
   failed: OsmFailure;
 }

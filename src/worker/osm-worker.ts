@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import {
   browserBudget,
   browserOsmLayers,
@@ -44,6 +44,21 @@ function failure(error: unknown): OsmFailure {
 /** Whether the browser ran out of memory (e.g. cloning the layers for the page failed). */
 function isOutOfMemory(error: unknown): boolean {
   return /out of memory|allocation failed/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * A layer's preview for the map: its first `browserBudget.previewFeaturesPerLayer` features as a GeoJSON
+ * FeatureCollection's text, written a part at a time (one string of a city's layer would be too long).
+ */
+function previewBlob(features: Feature[]): Blob {
+  const kept = features.slice(0, browserBudget.previewFeaturesPerLayer);
+  const texts: string[] = ['{"type":"FeatureCollection","features":['];
+  for (let start = 0; start < kept.length; start += browserBudget.featuresPerPart) {
+    const part = JSON.stringify(kept.slice(start, start + browserBudget.featuresPerPart));
+    texts.push(start > 0 ? ',' : '', part.slice(1, -1));
+  }
+  texts.push(']}');
+  return new Blob(texts, { type: 'application/geo+json' });
 }
 
 scope.onmessage = async (event: MessageEvent<OsmRequest>) => {
@@ -92,6 +107,7 @@ scope.onmessage = async (event: MessageEvent<OsmRequest>) => {
       });
       // Each layer's features go in parts, then the collections without them (see OsmProgress).
       const shells: Partial<Record<OsmLayerName, FeatureCollection>> = {};
+      const previews: Partial<Record<OsmLayerName, Blob>> = {};
       for (const [layer, collection] of Object.entries(derived.layers) as [OsmLayerName, FeatureCollection][]) {
         for (let start = 0; start < collection.features.length; start += browserBudget.featuresPerPart) {
           if (abort.signal.aborted) throw new Error('cancelled');
@@ -99,8 +115,9 @@ scope.onmessage = async (event: MessageEvent<OsmRequest>) => {
           reply({ type: 'progress', requestId, phase: 'derive', fraction: 1, layer, features });
         }
         shells[layer] = { ...collection, features: [] };
+        previews[layer] = previewBlob(collection.features);
       }
-      reply({ type: 'derived', requestId, layers: shells, report: derived.report, leftOut });
+      reply({ type: 'derived', requestId, layers: shells, report: derived.report, leftOut, previews });
     }
   } catch (error) {
     if (abort.signal.aborted) reply({ type: 'cancelled', requestId });

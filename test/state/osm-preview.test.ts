@@ -48,9 +48,16 @@ describe('osmPreview', () => {
 
   it('cuts a long layer to the budget, says so, and cuts it once (the map is not sent it again)', () => {
     const preview = osmPreview(state, 2)!;
-    expect(preview.layers.streets!.features).toEqual(streets.features.slice(0, 2));
+    expect((preview.layers.streets as FeatureCollection).features).toEqual(streets.features.slice(0, 2));
     expect(preview.partial).toEqual([{ layer: 'streets', drawn: 2, total: 3 }]);
     expect(osmPreview({ ...state, droppedLayers: ['greenspaces'] }, 2)!.layers.streets).toBe(preview.layers.streets);
+  });
+
+  it("takes a layer's preview by the worker's URL where there is one, the collection elsewhere", () => {
+    const derivation = { ...state.derivation!, previewUrls: { streets: 'blob:streets' } };
+    const preview = osmPreview({ ...state, derivation })!;
+    expect(preview.layers.streets).toBe('blob:streets');
+    expect(preview.layers.greenspaces).toBe(state.derivation!.layers.greenspaces);
   });
 
   it("bounds every previewed layer's positions", () => {

@@ -75,6 +75,29 @@ describe('OSM worker protocol', () => {
     client.dispose();
   });
 
+  it("writes each layer's map preview as GeoJSON text equal to the first features of a derivation in process", async () => {
+    // Parts of 40 and a preview of 100: the text is joined from three parts, and cut.
+    browserBudget.featuresPerPart = 40;
+    browserBudget.previewFeaturesPerLayer = 100;
+    const client = new OsmClient(createWorker);
+    const file = Object.assign(await openAsBlob(extractPath), { name: 'three-rivers.osm.pbf' });
+    await client.read(file);
+    const derivation = await client.derive([]);
+    const expected = await derivedInProcess();
+    const terminal = replies.find((reply) => reply.type === 'derived');
+    if (terminal?.type !== 'derived') throw new Error('no derived reply');
+    expect(Object.keys(terminal.previews).sort()).toEqual(Object.keys(expected.layers).sort());
+    for (const [layer, blob] of Object.entries(terminal.previews)) {
+      const parsed = JSON.parse(await blob.text()) as FeatureCollection;
+      const features = expected.layers[layer as keyof typeof expected.layers]?.features ?? [];
+      expect(parsed.type).toBe('FeatureCollection');
+      expect(parsed.features, layer).toEqual(features.slice(0, 100));
+    }
+    expect(Object.keys(derivation.previewUrls).sort()).toEqual(Object.keys(terminal.previews).sort());
+    expect(derivation.previewUrls.streets).toMatch(/^blob:/);
+    client.dispose();
+  });
+
   it('leaves out buildings and the basemap of an extract past the tab budget, and says so', async () => {
     browserBudget.detailWays = 100;
     const client = new OsmClient(createWorker);
