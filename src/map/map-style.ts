@@ -37,7 +37,7 @@ export function initialStyle(): StyleSpecification {
   };
 }
 
-/** The layers over the data set's sources, bottom to top, but for the names (`labelLayers`). */
+/** The layers over the data set's sources, bottom to top. */
 export function dataLayers(): LayerSpecification[] {
   return [
     ...basemapLayers(),
@@ -189,16 +189,6 @@ export function dataLayers(): LayerSpecification[] {
         },
       }),
     ),
-  ];
-}
-
-/**
- * The names over everything (communities, streets, places), added once the first coverage is drawn:
- * laying out CJK labels draws every glyph on the page (MapLibre's local-font SDFs, ~100–150 ms on the
- * demo), which would otherwise hold up the first answer.
- */
-export function labelLayers(): LayerSpecification[] {
-  return [
     {
       id: 'communities-label',
       type: 'symbol',

@@ -15,7 +15,7 @@ import { noInsets, type ScreenInsets } from './fit-padding';
 import { type HighlightPath, highlightLayer, highlightPaths } from './highlights';
 import { ImportPreviewLayers } from './import-preview';
 import { cellAt, featureAt, MapPointer } from './map-pointer';
-import { communityLabelText, dataLayers, initialStyle, labelLayers, visibilityGroups } from './map-style';
+import { communityLabelText, dataLayers, initialStyle, visibilityGroups } from './map-style';
 import type {
   CellInfo,
   FeatureInfo,
@@ -31,9 +31,6 @@ import { PlannerBasemapLayers } from './planner-basemap';
 import { SwipeComparison } from './swipe';
 
 export type { CellInfo, FeatureInfo } from './map-types';
-
-/** The names join the map with the first coverage drawn, or this long after the data at the latest. */
-const labelsAtLatestMs = 4000;
 
 /** A cell raster a frame drew: the result its tiles show, and whether they were drawn as out of date. */
 export interface DrawnCells {
@@ -121,8 +118,6 @@ export class PlannerMap {
   /** Resolves once the map has drawn the last data set handed to it (every tile loaded and drawn). */
   private dataDrawn: Promise<void> = Promise.resolve();
   private destroyed = false;
-  /** Whether the names (`labelLayers`) are on the map: they follow the first coverage drawn. */
-  private labelsAdded = false;
   /** Layers other modules draw over the map (e.g. scenario editing), by owner key, after the built-in ones. */
   private readonly extraLayers = new Map<string, Layer[]>();
   /** When it returns true, a map click neither opens a popup nor selects a community (a drawing tool owns it). */
@@ -246,8 +241,6 @@ export class PlannerMap {
       for (const layer of dataLayers()) this.map.addLayer(layer);
       this.plannerBasemap.place();
       this.preview.raise();
-      // The names follow the first coverage (`addLabels`); without one (a failed run) they come anyway.
-      setTimeout(() => this.addLabels(), labelsAtLatestMs);
     }
     this.applyLanguage();
     this.applyVisibility();
@@ -298,24 +291,7 @@ export class PlannerMap {
     (this.map.getSource('entrances') as GeoJSONSource | undefined)?.setData(entranceCollection(result));
     this.gaps = null;
     this.applyHighlights();
-    return this.cells.paint(this.result, this.cellView).then(() => {
-      if (result) this.addLabels();
-    });
-  }
-
-  /**
-   * Adds the names over everything, once: after the first coverage is drawn, so that laying out their
-   * glyphs (drawn on the page for CJK) does not hold up the first answer.
-   */
-  private addLabels(): void {
-    if (this.labelsAdded || !this.usable || !this.map.getLayer('district-fill')) return;
-    this.labelsAdded = true;
-    for (const layer of labelLayers()) this.map.addLayer(layer);
-    // A planner's basemap keeps its names under the app's; a preview stays on top.
-    this.plannerBasemap.place();
-    this.preview.raise();
-    this.applyLanguage();
-    this.applyVisibility();
+    return this.cells.paint(this.result, this.cellView);
   }
 
   /** Draws swapped-in textures: resolves on the frame that draws them. */
@@ -399,9 +375,7 @@ export class PlannerMap {
     this.plannerBasemap.applyVisibility(this.layers.streets);
     if (!this.map.getLayer('streets-local')) return;
     for (const [ids, visible] of visibilityGroups(this.layers, this.plannerBasemap.shown)) {
-      // The names join later (`addLabels`), which applies the switches to them then.
-      for (const id of ids)
-        if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+      for (const id of ids) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
     }
   }
 
